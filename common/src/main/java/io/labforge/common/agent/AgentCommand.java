@@ -1,0 +1,75 @@
+package io.labforge.common.agent;
+
+import io.labforge.common.messaging.Message;
+import java.util.List;
+import java.util.Map;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The commands an agent executes on its host. Each has a check (what would change) and an apply;
+ * every apply is idempotent. Compensations are commands too, next to what they undo.
+ */
+public sealed interface AgentCommand {
+
+    /** R1. Outputs: {@code hostname}, {@code fqdn}, {@code previousHostname}. */
+    @Message(name = "agent.SetHostname")
+    record SetHostname(String hostname, String domain) implements AgentCommand {
+    }
+
+    /** Undoes {@link SetHostname}. */
+    @Message(name = "agent.RestoreHostname")
+    record RestoreHostname(String hostname) implements AgentCommand {
+    }
+
+    /**
+     * R1. A block of {@code /etc/hosts} that Labforge owns, between marker lines; lines outside it
+     * are never touched. Outputs: {@code previousBlock} (empty when there was none).
+     */
+    @Message(name = "agent.EnsureHostsEntries")
+    record EnsureHostsEntries(List<HostsEntry> entries) implements AgentCommand {
+    }
+
+    record HostsEntry(String address, List<String> names) {
+    }
+
+    /** Undoes {@link EnsureHostsEntries}: puts the previous block back, or removes the block. */
+    @Message(name = "agent.RestoreHostsEntries")
+    record RestoreHostsEntries(String previousBlock) implements AgentCommand {
+    }
+
+    /**
+     * R4, R15, R19. Sets these keys of {@code /etc/docker/daemon.json} (other keys are kept) and
+     * restarts the daemon only when the file changed. Outputs: {@code previousContent},
+     * {@code existed}, {@code restarted}.
+     */
+    @Message(name = "agent.ConfigureDockerDaemon")
+    record ConfigureDockerDaemon(Map<String, JsonNode> settings) implements AgentCommand {
+    }
+
+    /** Undoes {@link ConfigureDockerDaemon}. */
+    @Message(name = "agent.RestoreDockerDaemon")
+    record RestoreDockerDaemon(String previousContent, boolean existed) implements AgentCommand {
+    }
+
+    /**
+     * R2, R16. Opens ports ({@code 2377/tcp}, {@code 30000-32767/tcp}) and services ({@code https})
+     * through firewalld when it runs, nftables otherwise. Outputs: {@code backend}, {@code added}
+     * (only what this step opened), {@code rules} (the applied configuration, for the lab report).
+     */
+    @Message(name = "agent.OpenFirewallPorts")
+    record OpenFirewallPorts(String zone, List<String> ports, List<String> services) implements AgentCommand {
+    }
+
+    /** Undoes {@link OpenFirewallPorts}: closes only what it opened. */
+    @Message(name = "agent.CloseFirewallPorts")
+    record CloseFirewallPorts(String zone, List<String> ports, List<String> services) implements AgentCommand {
+    }
+
+    /**
+     * Does nothing on the host: used by the benchmark's simulated hosts and by tests of the saga.
+     * Fails while {@code attempt <= failAttempts}, then succeeds.
+     */
+    @Message(name = "agent.Noop")
+    record Noop(long sleepMillis, int failAttempts) implements AgentCommand {
+    }
+}

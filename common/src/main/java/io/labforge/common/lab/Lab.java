@@ -1,0 +1,147 @@
+package io.labforge.common.lab;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A lab, as read from its file ({@code apiVersion: labforge/v1}, {@code kind: Lab}). Built only by
+ * {@link LabParser}, which has validated it: every reference names an existing host or role.
+ */
+public record Lab(
+        String name,
+        String domain,
+        FailurePolicy onFailure,
+        Map<String, Role> roles,
+        List<Host> hosts,
+        GitlabSpec gitlab,
+        SwarmSpec swarm,
+        KubernetesSpec kubernetes) {
+
+    public static final String API_VERSION = "labforge/v1";
+
+    public enum FailurePolicy {
+        /** Stop at the failed step; {@code resume} runs it again once the host is fixed. */
+        PAUSE,
+        /** Undo every completed step, in reverse dependency order. */
+        COMPENSATE
+    }
+
+    /** Settings shared by the hosts that name this role. */
+    public record Role(String name, FirewallSpec firewall, DockerSpec docker) {
+    }
+
+    public record Host(String name, String address, List<String> roles, FirewallSpec firewall, DockerSpec docker,
+            List<DiskSpec> disks) {
+    }
+
+    public record FirewallSpec(String zone, List<PortRange> ports, List<String> services) {
+        public static final FirewallSpec EMPTY = new FirewallSpec(null, List.of(), List.of());
+
+        public boolean isEmpty() {
+            return ports.isEmpty() && services.isEmpty();
+        }
+
+        /** This spec with {@code over}'s zone (when set) and both sets of openings. */
+        FirewallSpec merge(FirewallSpec over) {
+            Set<PortRange> p = new LinkedHashSet<>(ports);
+            p.addAll(over.ports);
+            Set<String> s = new LinkedHashSet<>(services);
+            s.addAll(over.services);
+            return new FirewallSpec(over.zone != null ? over.zone : zone, List.copyOf(p), List.copyOf(s));
+        }
+    }
+
+    /**
+     * Docker daemon settings, keys as in {@code daemon.json} (R4 {@code data-root}, R15
+     * {@code metrics-addr} and {@code experimental}, R19 {@code insecure-registries}).
+     */
+    public record DockerSpec(String dataRoot, String metricsAddr, Boolean experimental,
+            List<String> insecureRegistries) {
+        public static final DockerSpec EMPTY = new DockerSpec(null, null, null, null);
+
+        public boolean isEmpty() {
+            return this.equals(EMPTY);
+        }
+
+        DockerSpec merge(DockerSpec over) {
+            return new DockerSpec(
+                    over.dataRoot != null ? over.dataRoot : dataRoot,
+                    over.metricsAddr != null ? over.metricsAddr : metricsAddr,
+                    over.experimental != null ? over.experimental : experimental,
+                    over.insecureRegistries != null ? over.insecureRegistries : insecureRegistries);
+        }
+
+        /** The {@code daemon.json} keys this spec sets, in a stable order. */
+        public Map<String, Object> daemonJson() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            if (dataRoot != null) {
+                m.put("data-root", dataRoot);
+            }
+            if (metricsAddr != null) {
+                m.put("metrics-addr", metricsAddr);
+            }
+            if (experimental != null) {
+                m.put("experimental", experimental);
+            }
+            if (insecureRegistries != null) {
+                m.put("insecure-registries", insecureRegistries);
+            }
+            return m;
+        }
+    }
+
+    /** R3: a whole disk turned into one LVM volume group. Executed by the disks capability. */
+    public record DiskSpec(String device, Size size, String volumeGroup, List<VolumeSpec> volumes) {
+    }
+
+    public record VolumeSpec(String name, Size size, String filesystem, String mount) {
+    }
+
+    public record GitlabSpec(String host, String externalUrl, Integer registryPort) {
+    }
+
+    public record SwarmSpec(List<String> managers, List<String> workers, int dataPathPort) {
+        public static final int DEFAULT_DATA_PATH_PORT = 4789;
+    }
+
+    public record KubernetesSpec(String controlPlane, List<String> workers, String podNetworkCidr) {
+    }
+
+    public Optional<Host> host(String hostName) {
+        return hosts.stream().filter(h -> h.name().equals(hostName)).findFirst();
+    }
+
+    /** The host's name with the lab's domain, or the bare name when the lab has none. */
+    public String fqdn(Host host) {
+        return domain == null ? host.name() : host.name() + "." + domain;
+    }
+
+    /** The firewall a host gets: its roles' openings, in the order named, then its own. */
+    public FirewallSpec firewallOf(Host host) {
+        FirewallSpec f = FirewallSpec.EMPTY;
+        for (String r : host.roles()) {
+            f = f.merge(roles.get(r).firewall());
+        }
+        return f.merge(host.firewall());
+    }
+
+    /** The daemon settings a host gets: its roles' settings, then its own, later ones winning. */
+    public DockerSpec dockerOf(Host host) {
+        DockerSpec d = DockerSpec.EMPTY;
+        for (String r : host.roles()) {
+            d = d.merge(roles.get(r).docker());
+        }
+        return d.merge(host.docker());
+    }
+
+    public List<String> hostNames() {
+        List<String> names = new ArrayList<>();
+        hosts.forEach(h -> names.add(h.name()));
+        return names;
+    }
+}

@@ -1,0 +1,513 @@
+package io.labforge.common.lab;
+
+import io.labforge.common.lab.Lab.DiskSpec;
+import io.labforge.common.lab.Lab.DockerSpec;
+import io.labforge.common.lab.Lab.FailurePolicy;
+import io.labforge.common.lab.Lab.FirewallSpec;
+import io.labforge.common.lab.Lab.GitlabSpec;
+import io.labforge.common.lab.Lab.Host;
+import io.labforge.common.lab.Lab.KubernetesSpec;
+import io.labforge.common.lab.Lab.Role;
+import io.labforge.common.lab.Lab.SwarmSpec;
+import io.labforge.common.lab.Lab.VolumeSpec;
+import java.io.StringReader;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.Node;
+
+/**
+ * Reads and validates a lab file. Every error is collected, with its path, line and fix; a lab is
+ * returned only when there is none, so nothing is ever applied from a lab that failed validation.
+ */
+public final class LabParser {
+    private static final Pattern HOST_LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
+    private static final Pattern DNS_NAME = Pattern.compile(
+            "(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*");
+    private static final Pattern IPV4 = Pattern.compile(
+            "((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
+    private static final Pattern IPV6 = Pattern.compile("[0-9a-fA-F:]{2,39}");
+    private static final Pattern ZONE = Pattern.compile("[A-Za-z0-9_-]{1,17}");
+    private static final Pattern SERVICE = Pattern.compile("[a-z0-9][a-z0-9_.+-]{0,63}");
+    private static final Pattern ABSOLUTE_PATH = Pattern.compile("/[A-Za-z0-9._/@+-]*");
+    private static final Pattern VG_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.+-]{0,126}");
+
+    private static final Set<String> TOP = Set.of("apiVersion", "kind", "name", "domain", "onFailure", "roles", "hosts",
+            "gitlab", "swarm", "kubernetes");
+    private static final Set<String> HOST = Set.of("name", "address", "roles", "firewall", "docker", "disks");
+    private static final Set<String> ROLE = Set.of("firewall", "docker");
+    private static final Set<String> FIREWALL = Set.of("zone", "ports", "services");
+    private static final Set<String> DOCKER = Set.of("data-root", "metrics-addr", "experimental", "insecure-registries");
+    private static final Set<String> DISK = Set.of("device", "size", "volumeGroup", "volumes");
+    private static final Set<String> VOLUME = Set.of("name", "size", "filesystem", "mount");
+    private static final Set<String> GITLAB = Set.of("host", "externalUrl", "registryPort");
+    private static final Set<String> SWARM = Set.of("managers", "workers", "dataPathPort");
+    private static final Set<String> KUBERNETES = Set.of("controlPlane", "workers", "podNetworkCidr");
+
+    /** The result of reading a file: a lab, or the list of everything wrong with it. */
+    public record Result(Lab lab, List<LabError> errors) {
+        public boolean ok() {
+            return errors.isEmpty();
+        }
+    }
+
+    private LabParser() {
+    }
+
+    /** Parses and validates; throws with every error when the file is not a valid lab. */
+    public static Lab parse(String yaml, String source) {
+        Result r = read(yaml);
+        if (!r.ok()) {
+            throw new LabValidationException(source, r.errors());
+        }
+        return r.lab();
+    }
+
+    public static Result read(String yaml) {
+        Node root;
+        try {
+            LoaderOptions options = new LoaderOptions();
+            options.setAllowDuplicateKeys(true); // duplicates are reported by the walker, with a path
+            options.setCodePointLimit(4 * 1024 * 1024);
+            root = new Yaml(new SafeConstructor(options)).compose(new StringReader(yaml));
+        } catch (MarkedYAMLException e) {
+            int line = e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1;
+            return new Result(null, List.of(new LabError("", line, "not valid YAML: " + e.getProblem(),
+                    "correct the YAML syntax near this line (indentation, a missing ':' or quote)")));
+        } catch (YAMLException e) {
+            return new Result(null, List.of(new LabError("", 0, "not valid YAML: " + e.getMessage(),
+                    "correct the YAML syntax")));
+        }
+        if (root == null) {
+            return new Result(null, List.of(new LabError("", 0, "the file is empty",
+                    "start from examples/local-lab.yaml")));
+        }
+        return new LabParser.Reader().lab(root);
+    }
+
+    private static final class Reader {
+        private final YamlWalker w = new YamlWalker();
+
+        Result lab(Node root) {
+            Map<String, Node> top = w.mapping(root, "", TOP, Set.of("apiVersion", "kind", "name", "hosts"));
+            String api = w.string(top.get("apiVersion"), "apiVersion");
+            if (api != null && !api.equals(Lab.API_VERSION)) {
+                w.error("apiVersion", "apiVersion '" + api + "' is not supported", "write apiVersion: " + Lab.API_VERSION);
+            }
+            String kind = w.string(top.get("kind"), "kind");
+            if (kind != null && !kind.equals("Lab")) {
+                w.error("kind", "kind '" + kind + "' is not supported", "write kind: Lab");
+            }
+            String name = w.string(top.get("name"), "name");
+            if (name != null && !HOST_LABEL.matcher(name).matches()) {
+                w.error("name", "lab name '" + name + "' is not valid",
+                        "use 1 to 63 lowercase letters, digits or '-', starting and ending with a letter or digit");
+            }
+            String domain = w.string(top.get("domain"), "domain");
+            if (domain != null && !DNS_NAME.matcher(domain).matches()) {
+                w.error("domain", "domain '" + domain + "' is not a valid DNS name", "use lowercase labels separated by dots, e.g. lab.example");
+            }
+            FailurePolicy policy = FailurePolicy.PAUSE;
+            String p = w.string(top.get("onFailure"), "onFailure");
+            if (p != null) {
+                try {
+                    policy = FailurePolicy.valueOf(p.toUpperCase(Locale.ROOT));
+                } catch (IllegalArgumentException e) {
+                    w.error("onFailure", "'" + p + "' is not a failure policy", "write pause (the default) or compensate");
+                }
+            }
+            Map<String, Role> roles = roles(top.get("roles"));
+            List<Host> hosts = hosts(top.get("hosts"), roles);
+            GitlabSpec gitlab = gitlab(top.get("gitlab"), hosts);
+            SwarmSpec swarm = swarm(top.get("swarm"), hosts);
+            KubernetesSpec k8s = kubernetes(top.get("kubernetes"), hosts);
+            if (swarm != null && k8s != null && swarm.dataPathPort() == SwarmSpec.DEFAULT_DATA_PATH_PORT) {
+                List<String> both = new ArrayList<>(swarmHosts(swarm));
+                both.retainAll(k8sHosts(k8s));
+                if (!both.isEmpty()) {
+                    w.error("swarm.dataPathPort", "hosts " + both + " are in the swarm and the Kubernetes cluster, and both "
+                            + "Swarm's overlay and Calico's VXLAN use UDP 4789 (R26)",
+                            "set swarm.dataPathPort to another port, e.g. 4790, or keep the clusters on separate hosts");
+                }
+            }
+            if (!w.errors.isEmpty()) {
+                return new Result(null, List.copyOf(w.errors));
+            }
+            return new Result(new Lab(name, domain, policy, roles, hosts, gitlab, swarm, k8s), List.of());
+        }
+
+        private Map<String, Role> roles(Node node) {
+            Map<String, Role> roles = new LinkedHashMap<>();
+            if (node == null) {
+                return roles;
+            }
+            Map<String, Node> entries = w.mapping(node, "roles", new AnySet(), Set.of());
+            for (Map.Entry<String, Node> e : entries.entrySet()) {
+                String path = "roles." + e.getKey();
+                if (!HOST_LABEL.matcher(e.getKey()).matches()) {
+                    w.error(path, "role name '" + e.getKey() + "' is not valid", "use lowercase letters, digits or '-'");
+                }
+                Map<String, Node> r = w.mapping(e.getValue(), path, ROLE, Set.of());
+                roles.put(e.getKey(), new Role(e.getKey(), firewall(r.get("firewall"), path + ".firewall"),
+                        docker(r.get("docker"), path + ".docker")));
+            }
+            return roles;
+        }
+
+        private List<Host> hosts(Node node, Map<String, Role> roles) {
+            List<Host> hosts = new ArrayList<>();
+            Map<String, String> names = new HashMap<>();
+            Map<String, String> addresses = new HashMap<>();
+            List<Node> items = w.sequence(node, "hosts");
+            if (node != null && items.isEmpty() && w.errors.stream().noneMatch(e -> e.path().equals("hosts"))) {
+                w.error("hosts", node, "the lab has no hosts", "list at least one host under hosts:");
+            }
+            for (int i = 0; i < items.size(); i++) {
+                String path = "hosts[" + i + "]";
+                Map<String, Node> h = w.mapping(items.get(i), path, HOST, Set.of("name", "address"));
+                String name = w.string(h.get("name"), path + ".name");
+                if (name != null) {
+                    if (!HOST_LABEL.matcher(name).matches()) {
+                        w.error(path + ".name", "host name '" + name + "' is not a valid hostname",
+                                "use 1 to 63 lowercase letters, digits or '-', starting and ending with a letter or digit (RFC 1123)");
+                    } else if (names.containsKey(name)) {
+                        w.error(path + ".name", "host name '" + name + "' is already used by " + names.get(name),
+                                "give each host a unique name");
+                    } else {
+                        names.put(name, path);
+                    }
+                }
+                String address = w.string(h.get("address"), path + ".address");
+                if (address != null) {
+                    if (!isAddress(address)) {
+                        w.error(path + ".address", "'" + address + "' is not an IPv4 or IPv6 address",
+                                "write the host's literal address, e.g. 192.168.56.10");
+                    } else if (addresses.containsKey(address)) {
+                        w.error(path + ".address", "address " + address + " is already used by " + addresses.get(address),
+                                "give each host its own address");
+                    } else {
+                        addresses.put(address, path);
+                    }
+                }
+                List<String> hostRoles = w.strings(h.get("roles"), path + ".roles");
+                for (int r = 0; r < hostRoles.size(); r++) {
+                    if (!roles.containsKey(hostRoles.get(r))) {
+                        String near = YamlWalker.nearest(hostRoles.get(r), roles.keySet());
+                        w.error(path + ".roles[" + r + "]", "role '" + hostRoles.get(r) + "' is not defined under roles:",
+                                (near != null ? "did you mean '" + near + "'? " : "") + "define it under roles: or remove it");
+                    }
+                }
+                FirewallSpec fw = firewall(h.get("firewall"), path + ".firewall");
+                DockerSpec docker = docker(h.get("docker"), path + ".docker");
+                List<DiskSpec> disks = disks(h.get("disks"), path + ".disks");
+                hosts.add(new Host(name, address, List.copyOf(hostRoles), fw, docker, disks));
+            }
+            return hosts;
+        }
+
+        private FirewallSpec firewall(Node node, String path) {
+            if (node == null) {
+                return FirewallSpec.EMPTY;
+            }
+            Map<String, Node> f = w.mapping(node, path, FIREWALL, Set.of());
+            String zone = w.string(f.get("zone"), path + ".zone");
+            if (zone != null && !ZONE.matcher(zone).matches()) {
+                w.error(path + ".zone", "'" + zone + "' is not a firewalld zone name", "use letters, digits, '-' or '_', e.g. public");
+            }
+            
+            List<String> raw = w.strings(f.get("ports"), path + ".ports");
+            List<PortRange> parsed = new ArrayList<>();
+            for (int i = 0; i < raw.size(); i++) {
+                try {
+                    parsed.add(PortRange.parse(raw.get(i)));
+                } catch (IllegalArgumentException e) {
+                    w.error(path + ".ports[" + i + "]", "'" + raw.get(i) + "' is not a valid port",
+                            "write <port>/<tcp|udp> with a port from 1 to 65535, e.g. 2377/tcp or 30000-32767/tcp");
+                }
+            }
+            List<String> services = w.strings(f.get("services"), path + ".services");
+            for (int i = 0; i < services.size(); i++) {
+                if (!SERVICE.matcher(services.get(i)).matches()) {
+                    w.error(path + ".services[" + i + "]", "'" + services.get(i) + "' is not a firewalld service name",
+                            "use a name from 'firewall-cmd --get-services', e.g. https");
+                }
+            }
+            return new FirewallSpec(zone, List.copyOf(parsed), List.copyOf(services));
+        }
+
+        private DockerSpec docker(Node node, String path) {
+            if (node == null) {
+                return DockerSpec.EMPTY;
+            }
+            Map<String, Node> d = w.mapping(node, path, DOCKER, Set.of());
+            String dataRoot = w.string(d.get("data-root"), path + ".data-root");
+            if (dataRoot != null && !ABSOLUTE_PATH.matcher(dataRoot).matches()) {
+                w.error(path + ".data-root", "'" + dataRoot + "' is not an absolute path", "write a path such as /data/docker");
+            }
+            String metrics = w.string(d.get("metrics-addr"), path + ".metrics-addr");
+            if (metrics != null && !isHostPort(metrics)) {
+                w.error(path + ".metrics-addr", "'" + metrics + "' is not an address:port", "write e.g. 0.0.0.0:9323 (R15)");
+            }
+            Boolean experimental = w.bool(d.get("experimental"), path + ".experimental");
+            List<String> insecure = d.containsKey("insecure-registries")
+                    ? w.strings(d.get("insecure-registries"), path + ".insecure-registries") : null;
+            if (insecure != null) {
+                for (int i = 0; i < insecure.size(); i++) {
+                    if (!isHostPort(insecure.get(i)) && !DNS_NAME.matcher(insecure.get(i)).matches()) {
+                        w.error(path + ".insecure-registries[" + i + "]", "'" + insecure.get(i) + "' is not a registry host[:port]",
+                                "write e.g. registry.lab.example:5000");
+                    }
+                }
+            }
+            return new DockerSpec(dataRoot, metrics, experimental, insecure == null ? null : List.copyOf(insecure));
+        }
+
+        private List<DiskSpec> disks(Node node, String path) {
+            List<DiskSpec> disks = new ArrayList<>();
+            Map<String, String> devices = new HashMap<>();
+            Map<String, String> mounts = new HashMap<>();
+            List<Node> items = w.sequence(node, path);
+            for (int i = 0; i < items.size(); i++) {
+                String dp = path + "[" + i + "]";
+                Map<String, Node> d = w.mapping(items.get(i), dp, DISK, Set.of("device", "volumeGroup"));
+                String device = w.string(d.get("device"), dp + ".device");
+                if (device != null) {
+                    if (!device.startsWith("/dev/") || !ABSOLUTE_PATH.matcher(device).matches()) {
+                        w.error(dp + ".device", "'" + device + "' is not a device path", "write e.g. /dev/vdb or /dev/disk/by-id/...");
+                    } else if (devices.putIfAbsent(device, dp) != null) {
+                        w.error(dp + ".device", "device " + device + " is already used by " + devices.get(device), "name each disk once");
+                    }
+                }
+                Size diskSize = size(d.get("size"), dp + ".size", false);
+                String vg = w.string(d.get("volumeGroup"), dp + ".volumeGroup");
+                if (vg != null && !VG_NAME.matcher(vg).matches()) {
+                    w.error(dp + ".volumeGroup", "'" + vg + "' is not a volume group name", "use letters, digits, '_', '.', '+' or '-'");
+                }
+                List<VolumeSpec> volumes = new ArrayList<>();
+                List<Node> vs = w.sequence(d.get("volumes"), dp + ".volumes");
+                long fixed = 0;
+                for (int v = 0; v < vs.size(); v++) {
+                    String vp = dp + ".volumes[" + v + "]";
+                    Map<String, Node> vol = w.mapping(vs.get(v), vp, VOLUME, Set.of("name", "size"));
+                    String name = w.string(vol.get("name"), vp + ".name");
+                    if (name != null && !VG_NAME.matcher(name).matches()) {
+                        w.error(vp + ".name", "'" + name + "' is not a logical volume name", "use letters, digits, '_', '.', '+' or '-'");
+                    }
+                    Size size = size(vol.get("size"), vp + ".size", true);
+                    if (size != null && !size.isPercent()) {
+                        fixed += size.bytes();
+                        if (diskSize != null && fixed > diskSize.bytes()) {
+                            w.error(vp + ".size", "the volumes need " + new Size(fixed, 0) + " but the disk has " + diskSize,
+                                    "make the volumes fit in " + diskSize + " (sizes are binary: 1G = 1024M), or use a larger disk");
+                        }
+                    }
+                    String fs = w.string(vol.get("filesystem"), vp + ".filesystem");
+                    if (fs != null && !fs.equals("ext4") && !fs.equals("xfs")) {
+                        w.error(vp + ".filesystem", "filesystem '" + fs + "' is not supported", "use ext4 or xfs");
+                    }
+                    String mount = w.string(vol.get("mount"), vp + ".mount");
+                    if (mount != null) {
+                        if (!ABSOLUTE_PATH.matcher(mount).matches() || mount.equals("/")) {
+                            w.error(vp + ".mount", "'" + mount + "' is not a mount point Labforge can use", "write an absolute path such as /data");
+                        } else if (mounts.putIfAbsent(mount, vp) != null) {
+                            w.error(vp + ".mount", "mount point " + mount + " is already used by " + mounts.get(mount), "mount each volume on its own path");
+                        }
+                        if (fs == null) {
+                            w.error(vp + ".filesystem", "a mounted volume needs a filesystem", "add filesystem: ext4");
+                        }
+                    }
+                    volumes.add(new VolumeSpec(name, size, fs == null ? null : fs, mount));
+                }
+                disks.add(new DiskSpec(device, diskSize, vg, List.copyOf(volumes)));
+            }
+            return disks;
+        }
+
+        private Size size(Node node, String path, boolean percentAllowed) {
+            String s = w.string(node, path);
+            if (s == null) {
+                return null;
+            }
+            try {
+                Size size = Size.parse(s);
+                if (size.isPercent() && !percentAllowed) {
+                    w.error(path, "a disk's size cannot be a percentage", "write its size, e.g. 30G");
+                    return null;
+                }
+                return size;
+            } catch (IllegalArgumentException e) {
+                w.error(path, "'" + s + "' is not a size", "write e.g. 15G, 512M" + (percentAllowed ? " or 100%FREE" : ""));
+                return null;
+            }
+        }
+
+        private GitlabSpec gitlab(Node node, List<Host> hosts) {
+            if (node == null) {
+                return null;
+            }
+            Map<String, Node> g = w.mapping(node, "gitlab", GITLAB, Set.of("host"));
+            String host = hostRef(g.get("host"), "gitlab.host", hosts);
+            String url = w.string(g.get("externalUrl"), "gitlab.externalUrl");
+            if (url != null) {
+                try {
+                    URI u = new URI(url);
+                    if (!"https".equals(u.getScheme()) && !"http".equals(u.getScheme()) || u.getHost() == null) {
+                        throw new URISyntaxException(url, "not http(s)");
+                    }
+                } catch (URISyntaxException e) {
+                    w.error("gitlab.externalUrl", "'" + url + "' is not an http(s) URL", "write e.g. https://gitlab.lab.example (R5)");
+                }
+            }
+            Integer port = w.integer(g.get("registryPort"), "gitlab.registryPort", 1, 65535, "port");
+            return new GitlabSpec(host, url, port);
+        }
+
+        private SwarmSpec swarm(Node node, List<Host> hosts) {
+            if (node == null) {
+                return null;
+            }
+            Map<String, Node> s = w.mapping(node, "swarm", SWARM, Set.of("managers"));
+            List<String> managers = hostRefs(s.get("managers"), "swarm.managers", hosts);
+            List<String> workers = hostRefs(s.get("workers"), "swarm.workers", hosts);
+            for (String m : managers) {
+                if (workers.contains(m)) {
+                    w.error("swarm.workers", "host '" + m + "' is both a manager and a worker", "list it once, as a manager (managers also run tasks)");
+                }
+            }
+            if (s.containsKey("managers") && managers.isEmpty()) {
+                w.error("swarm.managers", "a swarm needs at least one manager", "name a host under swarm.managers");
+            }
+            Integer port = w.integer(s.get("dataPathPort"), "swarm.dataPathPort", 1024, 65535, "port");
+            return new SwarmSpec(managers, workers, port == null ? SwarmSpec.DEFAULT_DATA_PATH_PORT : port);
+        }
+
+        private KubernetesSpec kubernetes(Node node, List<Host> hosts) {
+            if (node == null) {
+                return null;
+            }
+            Map<String, Node> k = w.mapping(node, "kubernetes", KUBERNETES, Set.of("controlPlane"));
+            String cp = hostRef(k.get("controlPlane"), "kubernetes.controlPlane", hosts);
+            List<String> workers = hostRefs(k.get("workers"), "kubernetes.workers", hosts);
+            String cidr = w.string(k.get("podNetworkCidr"), "kubernetes.podNetworkCidr");
+            if (cidr != null && !isCidr(cidr)) {
+                w.error("kubernetes.podNetworkCidr", "'" + cidr + "' is not a CIDR", "write e.g. 192.168.0.0/16 (R25)");
+            }
+            return new KubernetesSpec(cp, workers, cidr == null ? "192.168.0.0/16" : cidr);
+        }
+
+        private String hostRef(Node node, String path, List<Host> hosts) {
+            String name = w.string(node, path);
+            if (name != null && hosts.stream().noneMatch(h -> name.equals(h.name()))) {
+                List<String> known = hosts.stream().map(Host::name).filter(n -> n != null).toList();
+                String near = YamlWalker.nearest(name, Set.copyOf(known));
+                w.error(path, "host '" + name + "' is not in hosts:",
+                        (near != null ? "did you mean '" + near + "'? " : "") + "name one of " + known);
+            }
+            return name;
+        }
+
+        private List<String> hostRefs(Node node, String path, List<Host> hosts) {
+            List<String> names = new ArrayList<>();
+            List<Node> items = w.sequence(node, path);
+            for (int i = 0; i < items.size(); i++) {
+                String n = hostRef(items.get(i), path + "[" + i + "]", hosts);
+                if (n != null) {
+                    if (names.contains(n)) {
+                        w.error(path + "[" + i + "]", "host '" + n + "' is listed twice", "list each host once");
+                    }
+                    names.add(n);
+                }
+            }
+            return names;
+        }
+    }
+
+    static List<String> swarmHosts(SwarmSpec s) {
+        List<String> all = new ArrayList<>(s.managers());
+        all.addAll(s.workers());
+        return all;
+    }
+
+    static List<String> k8sHosts(KubernetesSpec k) {
+        List<String> all = new ArrayList<>();
+        all.add(k.controlPlane());
+        all.addAll(k.workers());
+        return all;
+    }
+
+    static boolean isAddress(String s) {
+        if (IPV4.matcher(s).matches()) {
+            return true;
+        }
+        if (s.contains(":") && IPV6.matcher(s).matches()) {
+            try {
+                // a literal with ':' is parsed without any name lookup
+                return java.net.InetAddress.getByName(s) instanceof java.net.Inet6Address;
+            } catch (java.net.UnknownHostException e) {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    static boolean isHostPort(String s) {
+        int colon = s.lastIndexOf(':');
+        if (colon <= 0) {
+            return false;
+        }
+        String host = s.substring(0, colon);
+        String port = s.substring(colon + 1);
+        boolean hostOk = IPV4.matcher(host).matches() || DNS_NAME.matcher(host).matches()
+                || host.startsWith("[") && host.endsWith("]") && isAddress(host.substring(1, host.length() - 1));
+        try {
+            int p = Integer.parseInt(port);
+            return hostOk && p >= 1 && p <= 65535;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    static boolean isCidr(String s) {
+        int slash = s.indexOf('/');
+        if (slash < 0) {
+            return false;
+        }
+        try {
+            int bits = Integer.parseInt(s.substring(slash + 1));
+            String addr = s.substring(0, slash);
+            return IPV4.matcher(addr).matches() ? bits >= 0 && bits <= 32 : isAddress(addr) && bits >= 0 && bits <= 128;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    /** Accepts every key: role names are the user's own. */
+    private static final class AnySet extends java.util.AbstractSet<String> {
+        @Override
+        public boolean contains(Object o) {
+            return true;
+        }
+
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return java.util.Collections.emptyIterator();
+        }
+
+        @Override
+        public int size() {
+            return 0;
+        }
+    }
+}

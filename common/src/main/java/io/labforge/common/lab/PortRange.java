@@ -1,0 +1,30 @@
+package io.labforge.common.lab;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** A firewall opening: {@code 2377/tcp}, {@code 7946/udp}, {@code 30000-32767/tcp}. */
+public record PortRange(int from, int to, String protocol) {
+    private static final Pattern SYNTAX = Pattern.compile("(\\d{1,5})(?:-(\\d{1,5}))?/(tcp|udp|sctp)");
+
+    public PortRange {
+        if (from < 1 || from > 65535 || to < from || to > 65535) {
+            throw new IllegalArgumentException("port range " + from + "-" + to + " is outside 1-65535 or reversed");
+        }
+    }
+
+    public static PortRange parse(String text) {
+        Matcher m = SYNTAX.matcher(text.trim());
+        if (!m.matches()) {
+            throw new IllegalArgumentException("'" + text + "' is not a port: write <port>/<tcp|udp>, e.g. 2377/tcp");
+        }
+        int from = Integer.parseInt(m.group(1));
+        int to = m.group(2) == null ? from : Integer.parseInt(m.group(2));
+        return new PortRange(from, to, m.group(3));
+    }
+
+    @Override
+    public String toString() {
+        return (from == to ? Integer.toString(from) : from + "-" + to) + "/" + protocol;
+    }
+}

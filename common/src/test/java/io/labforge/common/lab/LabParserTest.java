@@ -1,0 +1,167 @@
+package io.labforge.common.lab;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+class LabParserTest {
+
+    static String example(String name) throws IOException {
+        return Files.readString(Path.of("..", "examples", name));
+    }
+
+    static List<LabError> errorsOf(String yaml) {
+        LabParser.Result r = LabParser.read(yaml);
+        assertThat(r.ok()).as("expected errors").isFalse();
+        return r.errors();
+    }
+
+    @Nested
+    class Examples {
+        @Test
+        void referenceLabParsesWithEveryPart() throws IOException {
+            Lab lab = LabParser.parse(example("reference-lab.yaml"), "reference-lab.yaml");
+
+            assertThat(lab.hostNames()).containsExactly("gitlab", "swarm1", "swarm2", "swarm3", "k8s1", "k8s2");
+            assertThat(lab.gitlab().registryPort()).isEqualTo(5050);
+            assertThat(lab.swarm().workers()).containsExactly("swarm2", "swarm3");
+            assertThat(lab.kubernetes().controlPlane()).isEqualTo("k8s1");
+            Lab.Host gitlab = lab.host("gitlab").orElseThrow();
+            assertThat(gitlab.disks().get(0).volumes().get(0).size()).isEqualTo(Size.parse("15G"));
+            assertThat(lab.fqdn(gitlab)).isEqualTo("gitlab.tp2.lab");
+        }
+
+        @Test
+        void roleSettingsMergeWithHostSettings() throws IOException {
+            Lab lab = LabParser.parse(example("reference-lab.yaml"), "reference-lab.yaml");
+            Lab.Host swarm1 = lab.host("swarm1").orElseThrow();
+
+            assertThat(lab.dockerOf(swarm1).daemonJson())
+                    .containsEntry("data-root", "/data/docker")
+                    .containsEntry("metrics-addr", "0.0.0.0:9323")
+                    .containsEntry("experimental", true)
+                    .containsEntry("insecure-registries", List.of("gitlab.tp2.lab:5050"));
+            assertThat(lab.firewallOf(swarm1).ports()).extracting(PortRange::toString)
+                    .containsExactly("2377/tcp", "7946/tcp", "7946/udp", "4789/udp", "9323/tcp");
+        }
+
+        @Test
+        void invalidExampleReportsEveryErrorWithLineAndFix() throws IOException {
+            List<LabError> errors = errorsOf(example("invalid-lab.yaml"));
+
+            assertThat(errors).extracting(LabError::path).containsExactlyInAnyOrder(
+                    "hosts[0].address", "hosts[0].adress", "hosts[1].name", "hosts[1].roles[0]",
+                    "hosts[1].firewall.ports[0]", "hosts[1].disks[0].volumes[0].size", "hosts[2].name",
+                    "swarm.managers[0]");
+            assertThat(errors).allSatisfy(e -> {
+                assertThat(e.line()).isPositive();
+                assertThat(e.fix()).isNotBlank();
+            });
+            LabError typo = errors.stream().filter(e -> e.path().equals("hosts[0].adress")).findFirst().orElseThrow();
+            assertThat(typo.line()).isEqualTo(8);
+            assertThat(typo.fix()).contains("did you mean 'address'");
+        }
+    }
+
+    @Nested
+    class Refusals {
+        static final String HEAD = "apiVersion: labforge/v1\nkind: Lab\nname: t\n";
+
+        @Test
+        void duplicateHostNamesAndAddresses() {
+            List<LabError> errors = errorsOf(HEAD + """
+                    hosts:
+                      - {name: a, address: 10.0.0.1}
+                      - {name: a, address: 10.0.0.1}
+                    """);
+            assertThat(errors).extracting(LabError::message)
+                    .anySatisfy(m -> assertThat(m).contains("already used by hosts[0]").contains("host name"))
+                    .anySatisfy(m -> assertThat(m).contains("address 10.0.0.1 is already used"));
+        }
+
+        @Test
+        void missingRequiredKeysAreNamed() {
+            List<LabError> errors = errorsOf("kind: Lab\nhosts:\n  - name: a\n");
+            assertThat(errors).extracting(LabError::path)
+                    .contains("apiVersion", "name", "hosts[0].address");
+        }
+
+        @Test
+        void volumesThatDoNotFitTheDisk() {
+            List<LabError> errors = errorsOf(HEAD + """
+                    hosts:
+                      - name: a
+                        address: 10.0.0.1
+                        disks:
+                          - device: /dev/vdb
+                            size: 30G
+                            volumeGroup: data
+                            volumes:
+                              - {name: one, size: 20G, filesystem: ext4, mount: /one}
+                              - {name: two, size: 11G, filesystem: ext4, mount: /two}
+                    """);
+            assertThat(errors).singleElement().satisfies(e -> {
+                assertThat(e.path()).isEqualTo("hosts[0].disks[0].volumes[1].size");
+                assertThat(e.message()).contains("31G").contains("30G");
+                assertThat(e.line()).isEqualTo(13);
+            });
+        }
+
+        @Test
+        void swarmAndCalicoOnOneHostNeedAnotherDataPathPort() {
+            String lab = HEAD + """
+                    hosts:
+                      - {name: a, address: 10.0.0.1}
+                    swarm: {managers: [a]}
+                    kubernetes: {controlPlane: a}
+                    """;
+            assertThat(errorsOf(lab)).singleElement().extracting(LabError::path).isEqualTo("swarm.dataPathPort");
+            assertThat(LabParser.read(lab.replace("managers: [a]", "managers: [a], dataPathPort: 4790")).ok()).isTrue();
+        }
+
+        @Test
+        void badValuesAreReportedNotThrown() {
+            List<LabError> errors = errorsOf(HEAD + """
+                    hosts:
+                      - name: a
+                        address: fe80::zz
+                        docker: {data-root: relative/dir, metrics-addr: nope, experimental: maybe}
+                    kubernetes: {controlPlane: a, podNetworkCidr: 10.0.0.0/40}
+                    """);
+            assertThat(errors).extracting(LabError::path).containsExactlyInAnyOrder("hosts[0].address",
+                    "hosts[0].docker.data-root", "hosts[0].docker.metrics-addr", "hosts[0].docker.experimental",
+                    "kubernetes.podNetworkCidr");
+        }
+
+        @Test
+        void yamlSyntaxErrorHasALine() {
+            List<LabError> errors = errorsOf(HEAD + "hosts:\n  - name: a\n   address: [\n");
+            assertThat(errors).singleElement().satisfies(e -> assertThat(e.line()).isGreaterThan(3));
+        }
+
+        @Test
+        void parseThrowsWithAllErrorsInTheMessage() {
+            assertThatThrownBy(() -> LabParser.parse(HEAD + "hosts: []\nbogus: 1\n", "x.yaml"))
+                    .isInstanceOf(LabValidationException.class)
+                    .hasMessageContaining("x.yaml has 2 errors")
+                    .hasMessageContaining("unknown key 'bogus'")
+                    .hasMessageContaining("the lab has no hosts");
+        }
+    }
+
+    @Test
+    void sizesAndPorts() {
+        assertThat(Size.parse("15G").bytes()).isEqualTo(15L << 30);
+        assertThat(Size.parse("100%FREE").percentFree()).isEqualTo(100);
+        assertThat(Size.parse("512M").toString()).isEqualTo("512M");
+        assertThat(PortRange.parse("30000-32767/tcp")).isEqualTo(new PortRange(30000, 32767, "tcp"));
+        assertThatThrownBy(() -> PortRange.parse("0/tcp")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Size.parse("0G")).isInstanceOf(IllegalArgumentException.class);
+    }
+}

@@ -1,0 +1,78 @@
+package io.labforge.common.messaging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.labforge.common.agent.AgentCommand.SetHostname;
+import io.labforge.common.signing.CommandSigner;
+import io.labforge.common.signing.CommandVerifier;
+import io.labforge.common.signing.Keys;
+import io.labforge.common.step.StepEvent;
+import java.security.KeyPair;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.node.ObjectNode;
+
+class EnvelopeSigningTest {
+    final KeyPair keys = Keys.generate();
+    final CommandSigner signer = new CommandSigner(keys.getPrivate());
+    final CommandVerifier verifier = new CommandVerifier(keys.getPublic());
+
+    Envelope command() {
+        Instant now = Instant.parse("2026-11-25T10:00:00Z");
+        return Envelope.of(new SetHostname("node1", "lab.test"), "lab", "saga", "hostname@node1", 1, "node1", null,
+                now, now.plusSeconds(60), false);
+    }
+
+    @Test
+    void typeOnTheWireIsTheLogicalNameNotTheClass() {
+        Envelope e = command();
+        String json = new String(e.toBytes());
+
+        assertThat(e.type()).isEqualTo("agent.SetHostname");
+        assertThat(json).doesNotContain("io.labforge");
+        assertThat(Envelope.fromBytes(e.toBytes()).payloadObject()).isEqualTo(new SetHostname("node1", "lab.test"));
+    }
+
+    @Test
+    void signatureSurvivesTheWireAndCatchesTampering() {
+        Envelope signed = signer.sign(command());
+        Envelope received = Envelope.fromBytes(signed.toBytes());
+        assertThat(verifier.verify(received)).isTrue();
+
+        ObjectNode evil = ((ObjectNode) received.payload()).deepCopy();
+        evil.put("hostname", "evil");
+        assertThat(verifier.verify(received.withPayload(evil))).isFalse();
+        assertThat(verifier.verify(received.withSignature(null))).isFalse();
+        assertThat(verifier.verify(received.withSignature("bm90IGEgc2lnbmF0dXJl"))).isFalse();
+        KeyPair other = Keys.generate();
+        assertThat(new CommandVerifier(other.getPublic()).verify(received)).isFalse();
+    }
+
+    @Test
+    void canonicalJsonIgnoresFieldOrder() {
+        assertThat(Json.canonical(Json.read("{\"b\":1,\"a\":{\"d\":[1,2],\"c\":\"x\"}}")))
+                .isEqualTo(Json.canonical(Json.read("{\"a\":{\"c\":\"x\",\"d\":[1,2]},\"b\":1}")))
+                .isEqualTo("{\"a\":{\"c\":\"x\",\"d\":[1,2]},\"b\":1}");
+    }
+
+    @Test
+    void everyPayloadHasAUniqueLogicalName() {
+        assertThat(MessageTypes.forName("step.Succeeded").javaType()).isEqualTo(StepEvent.Succeeded.class);
+        assertThat(MessageTypes.find("agent.Bogus")).isEmpty();
+    }
+
+    @Test
+    void keysRoundTripAsText() {
+        assertThat(Keys.decodePublic(Keys.encodePublic(keys.getPublic()))).isEqualTo(keys.getPublic());
+        assertThat(Keys.decodePrivate(Keys.encodePrivate(keys.getPrivate()))).isEqualTo(keys.getPrivate());
+    }
+
+    @Test
+    void agentPartitionMatchesKafkasDefaultPartitioner() {
+        // the same murmur2 the producer uses for a keyed record
+        assertThat(Topics.partitionFor("node1", 12)).isBetween(0, 11);
+        assertThat(List.of("a", "b", "c", "d", "e", "f").stream().map(k -> Topics.partitionFor(k, 4)).distinct().count())
+                .isGreaterThan(1);
+    }
+}

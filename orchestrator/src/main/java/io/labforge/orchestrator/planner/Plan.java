@@ -1,0 +1,87 @@
+package io.labforge.orchestrator.planner;
+
+import io.labforge.common.id.StepId;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A DAG of steps in a topological order. Built through {@link #of}, which refuses cycles, unknown
+ * dependencies and references to outputs of steps that are not ancestors.
+ */
+public record Plan(List<StepSpec> steps) {
+
+    public static Plan of(List<StepSpec> unordered) {
+        Map<StepId, StepSpec> byId = new LinkedHashMap<>();
+        for (StepSpec s : unordered) {
+            if (byId.put(s.id(), s) != null) {
+                throw new IllegalArgumentException("two steps are named " + s.id());
+            }
+        }
+        for (StepSpec s : unordered) {
+            for (StepId d : s.dependsOn()) {
+                if (!byId.containsKey(d)) {
+                    throw new IllegalArgumentException(s.id() + " depends on unknown step " + d);
+                }
+            }
+        }
+        List<StepSpec> ordered = new ArrayList<>();
+        Map<StepId, Integer> state = new HashMap<>();
+        for (StepSpec s : unordered) {
+            visit(s, byId, state, ordered);
+        }
+        Plan plan = new Plan(List.copyOf(ordered));
+        for (StepSpec s : ordered) {
+            Set<StepId> ancestors = plan.ancestors(s.id());
+            for (String ref : Refs.referencedSteps(s.inputs())) {
+                if (!ancestors.contains(StepId.of(ref))) {
+                    throw new IllegalArgumentException(s.id() + " uses an output of " + ref + " without depending on it");
+                }
+            }
+        }
+        return plan;
+    }
+
+    private static void visit(StepSpec s, Map<StepId, StepSpec> byId, Map<StepId, Integer> state, List<StepSpec> out) {
+        Integer st = state.get(s.id());
+        if (st != null && st == 2) {
+            return;
+        }
+        if (st != null) {
+            throw new IllegalArgumentException("the steps form a cycle through " + s.id());
+        }
+        state.put(s.id(), 1);
+        for (StepId d : s.dependsOn()) {
+            visit(byId.get(d), byId, state, out);
+        }
+        state.put(s.id(), 2);
+        out.add(s);
+    }
+
+    public StepSpec step(StepId id) {
+        return steps.stream().filter(s -> s.id().equals(id)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no step " + id));
+    }
+
+    public Set<StepId> ancestors(StepId id) {
+        Set<StepId> seen = new HashSet<>();
+        List<StepId> todo = new ArrayList<>(step(id).dependsOn());
+        while (!todo.isEmpty()) {
+            StepId d = todo.remove(todo.size() - 1);
+            if (seen.add(d)) {
+                todo.addAll(step(d).dependsOn());
+            }
+        }
+        return seen;
+    }
+
+    /** Used by tests and the CLI: the inputs of a step, refs unresolved. */
+    public JsonNode inputsOf(StepId id) {
+        return step(id).inputs();
+    }
+}

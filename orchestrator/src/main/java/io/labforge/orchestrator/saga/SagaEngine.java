@@ -1,0 +1,406 @@
+package io.labforge.orchestrator.saga;
+
+import io.labforge.common.id.StepId;
+import io.labforge.common.lab.Lab.FailurePolicy;
+import io.labforge.common.messaging.Json;
+import io.labforge.common.step.StepEvent;
+import io.labforge.orchestrator.planner.Refs;
+import io.labforge.orchestrator.planner.StepSpec;
+import io.labforge.orchestrator.planner.StepSpec.RetryPolicy;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+import tools.jackson.databind.node.StringNode;
+
+/**
+ * The saga state machine, in plain Java: no Spring, Kafka or JDBC. Each call mutates a {@link Saga}
+ * and returns the effects (commands to send, audit rows) that an adapter must persist in the same
+ * transaction as the new state.
+ *
+ * <p>Ready steps are dispatched in parallel, at most {@code maxInFlightPerTarget} per host. A failed
+ * step is retried with backoff while its policy allows and the worker says a retry can help; then
+ * the lab's failure policy decides: {@code pause} (fix, then {@link #resume}) or {@code compensate}
+ * (completed steps undone in reverse dependency order).
+ */
+public final class SagaEngine {
+    /** Shown instead of a secret output in the audit log, events and the API. */
+    public static final String REDACTED = "***redacted***";
+
+    private final int maxInFlightPerTarget;
+
+    public SagaEngine(int maxInFlightPerTarget) {
+        this.maxInFlightPerTarget = maxInFlightPerTarget;
+    }
+
+    public SagaEngine() {
+        this(4);
+    }
+
+    /** An event from a worker about one command. */
+    public record Incoming(StepId step, UUID causationId, StepEvent event) {
+    }
+
+    public List<Effect> start(Saga saga, Instant now) {
+        List<Effect> out = new ArrayList<>();
+        out.add(new Effect.Audit("saga.started", null, null,
+                Json.object().put("mode", saga.mode.name()).put("policy", saga.policy.name()).put("steps", saga.steps.size())));
+        advance(saga, now, out);
+        return out;
+    }
+
+    public List<Effect> onEvent(Saga saga, Incoming in, Instant now) {
+        List<Effect> out = new ArrayList<>();
+        StepRun run = saga.steps.get(in.step());
+        if (run == null || run.messageId == null || !run.messageId.equals(in.causationId())) {
+            return out; // stale: an earlier attempt, a duplicate, or a step that is no longer awaited
+        }
+        boolean compensation = run.state == StepState.COMPENSATING;
+        String target = run.spec.target();
+        StepEvent event = in.event();
+        if (event instanceof StepEvent.Started s) {
+            if (run.state == StepState.DISPATCHED) {
+                run.state = StepState.RUNNING;
+                run.startedAt = now;
+                saga.touch(run);
+                out.add(new Effect.Audit("step.started", run.spec.id(), target,
+                        Json.object().put("attempt", run.attempt).put("worker", s.worker())));
+            }
+        } else if (event instanceof StepEvent.Progress p) {
+            out.add(new Effect.Progress(run.spec.id(), target, p.line()));
+        } else if (event instanceof StepEvent.Succeeded s) {
+            succeeded(saga, run, s, compensation, now, out);
+        } else if (event instanceof StepEvent.Failed f) {
+            fail(saga, run, f.reason(), f.retryable(), now, out);
+        } else if (event instanceof StepEvent.CommandRejected r) {
+            fail(saga, run, "the worker refused the command (" + r.rejection() + "): " + r.reason(), false, now, out);
+        }
+        advance(saga, now, out);
+        return out;
+    }
+
+    /** Times out overdue steps and dispatches those whose retry delay has passed. */
+    public List<Effect> tick(Saga saga, Instant now) {
+        List<Effect> out = new ArrayList<>();
+        for (StepRun run : saga.steps.values()) {
+            if (run.awaiting() && run.deadline != null && !now.isBefore(run.deadline)) {
+                run.messageId = null; // a late answer to the timed-out attempt is ignored
+                fail(saga, run, "no answer within " + run.spec.timeout().toSeconds() + "s (timeout)", true, now, out);
+            }
+        }
+        advance(saga, now, out);
+        return out;
+    }
+
+    /** Runs the failed steps of a paused saga again, with a fresh retry budget. */
+    public List<Effect> resume(Saga saga, Instant now) {
+        if (saga.status != SagaStatus.PAUSED) {
+            throw new IllegalStateException("saga " + saga.id + " is " + saga.status + ": only a PAUSED saga can be resumed");
+        }
+        List<Effect> out = new ArrayList<>();
+        for (StepRun run : saga.steps.values()) {
+            if (run.state == StepState.FAILED) {
+                run.state = StepState.PENDING;
+                run.attemptsInRound = 0;
+                run.notBefore = null;
+                saga.touch(run);
+            }
+        }
+        saga.status(SagaStatus.RUNNING);
+        out.add(new Effect.Audit("saga.resumed", null, null, Json.object()));
+        advance(saga, now, out);
+        return out;
+    }
+
+    /** Undoes the completed steps of a running, paused or finished apply. */
+    public List<Effect> compensate(Saga saga, Instant now) {
+        if (saga.mode == Saga.Mode.PLAN) {
+            throw new IllegalStateException("a plan changed nothing: there is nothing to compensate");
+        }
+        if (saga.status != SagaStatus.RUNNING && saga.status != SagaStatus.PAUSED && saga.status != SagaStatus.SUCCEEDED) {
+            throw new IllegalStateException("saga " + saga.id + " is " + saga.status + ": it cannot be compensated");
+        }
+        List<Effect> out = new ArrayList<>();
+        saga.status(SagaStatus.COMPENSATING);
+        out.add(new Effect.Audit("saga.compensating", null, null, Json.object().put("reason", "requested")));
+        advance(saga, now, out);
+        return out;
+    }
+
+    private void succeeded(Saga saga, StepRun run, StepEvent.Succeeded s, boolean compensation, Instant now,
+            List<Effect> out) {
+        run.messageId = null;
+        run.deadline = null;
+        saga.touch(run);
+        if (compensation) {
+            run.state = StepState.COMPENSATED;
+            out.add(new Effect.Audit("step.compensated", run.spec.id(), run.spec.target(),
+                    Json.object().put("changed", s.changed()).put("diff", s.diff())));
+            return;
+        }
+        run.state = StepState.SUCCEEDED;
+        run.finishedAt = now;
+        run.outputs = s.outputs() == null ? Json.object() : s.outputs();
+        run.secretOutputs = s.secretOutputs() == null ? List.of() : List.copyOf(s.secretOutputs());
+        run.changed = s.changed();
+        run.diff = s.diff();
+        run.error = null;
+        ObjectNode detail = Json.object().put("attempt", run.attempt).put("changed", s.changed())
+                .put("diff", s.diff()).put("replayed", s.replayed()).put("durationMillis", s.durationMillis());
+        detail.set("outputs", redacted(run));
+        out.add(new Effect.Audit(saga.mode == Saga.Mode.PLAN ? "step.checked" : "step.succeeded",
+                run.spec.id(), run.spec.target(), detail));
+    }
+
+    private void fail(Saga saga, StepRun run, String reason, boolean retryable, Instant now, List<Effect> out) {
+        boolean compensation = run.state == StepState.COMPENSATING;
+        run.messageId = null;
+        run.deadline = null;
+        run.error = reason;
+        saga.touch(run);
+        RetryPolicy retry = run.spec.retry();
+        int used = compensation ? run.compensationAttempt : run.attemptsInRound;
+        if (retryable && used < retry.maxAttempts()) {
+            Duration wait = retry.backoffBefore(used + 1);
+            run.notBefore = now.plus(wait);
+            if (!compensation) {
+                run.state = StepState.PENDING;
+            }
+            out.add(new Effect.Audit(compensation ? "step.compensation-retry" : "step.retry-scheduled", run.spec.id(),
+                    run.spec.target(), Json.object().put("reason", reason).put("after", used)
+                            .put("waitMillis", wait.toMillis())));
+            return;
+        }
+        run.notBefore = null;
+        if (compensation) {
+            run.state = StepState.COMPENSATION_FAILED;
+            out.add(new Effect.Audit("step.compensation-failed", run.spec.id(), run.spec.target(),
+                    Json.object().put("reason", reason)));
+        } else {
+            run.state = StepState.FAILED;
+            run.finishedAt = now;
+            out.add(new Effect.Audit("step.failed", run.spec.id(), run.spec.target(),
+                    Json.object().put("reason", reason).put("attempt", run.attempt).put("retryable", retryable)));
+        }
+    }
+
+    private void advance(Saga saga, Instant now, List<Effect> out) {
+        if (saga.status == SagaStatus.RUNNING) {
+            boolean failed = saga.steps.values().stream().anyMatch(r -> r.state == StepState.FAILED);
+            if (failed && saga.mode == Saga.Mode.APPLY) {
+                if (saga.policy == FailurePolicy.PAUSE) {
+                    saga.status(SagaStatus.PAUSED);
+                    out.add(new Effect.Audit("saga.paused", null, null, Json.object()
+                            .put("failedSteps", failedSteps(saga)).put("next", "fix the host, then resume")));
+                    return;
+                }
+                saga.status(SagaStatus.COMPENSATING);
+                out.add(new Effect.Audit("saga.compensating", null, null,
+                        Json.object().put("reason", "step failed: " + failedSteps(saga))));
+            } else {
+                dispatchReady(saga, now, out);
+                finishIfDone(saga, out);
+                return;
+            }
+        }
+        if (saga.status == SagaStatus.COMPENSATING) {
+            compensateReady(saga, now, out);
+        }
+    }
+
+    private void dispatchReady(Saga saga, Instant now, List<Effect> out) {
+        Map<String, Integer> inFlight = new HashMap<>();
+        for (StepRun r : saga.steps.values()) {
+            if (r.state.inFlight()) {
+                inFlight.merge(r.spec.target(), 1, Integer::sum);
+            }
+        }
+        for (StepRun r : saga.steps.values()) {
+            if (r.state != StepState.PENDING || r.notBefore != null && now.isBefore(r.notBefore)) {
+                continue;
+            }
+            if (inFlight.getOrDefault(r.spec.target(), 0) >= maxInFlightPerTarget || !depsSucceeded(saga, r)) {
+                continue;
+            }
+            JsonNode payload;
+            try {
+                payload = resolve(saga, r, r.spec.inputs());
+            } catch (Refs.UnresolvedRef e) {
+                r.attempt++;
+                r.attemptsInRound = r.spec.retry().maxAttempts();
+                fail(saga, r, e.getMessage(), false, now, out);
+                continue;
+            }
+            r.attempt++;
+            r.attemptsInRound++;
+            r.state = StepState.DISPATCHED;
+            r.messageId = UUID.randomUUID();
+            r.notBefore = null;
+            r.deadline = now.plus(r.spec.timeout());
+            saga.touch(r);
+            inFlight.merge(r.spec.target(), 1, Integer::sum);
+            out.add(new Effect.Dispatch(r.spec.id(), r.spec.commandType(), r.spec.target(), payload, r.attempt,
+                    r.messageId, r.deadline, saga.mode == Saga.Mode.PLAN, false));
+            out.add(new Effect.Audit("step.dispatched", r.spec.id(), r.spec.target(), Json.object()
+                    .put("attempt", r.attempt).put("command", r.spec.commandType()).set("inputs", r.spec.inputs())));
+        }
+    }
+
+    private static boolean depsSucceeded(Saga saga, StepRun r) {
+        for (StepId d : r.spec.dependsOn()) {
+            if (saga.steps.get(d).state != StepState.SUCCEEDED) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void finishIfDone(Saga saga, List<Effect> out) {
+        boolean anyOpen = false;
+        boolean anyFailed = false;
+        for (StepRun r : saga.steps.values()) {
+            if (r.state == StepState.FAILED) {
+                anyFailed = true;
+            } else if (r.state != StepState.SUCCEEDED) {
+                if (r.state.inFlight() || r.state == StepState.PENDING && (r.notBefore != null || depsCanStillSucceed(saga, r))) {
+                    anyOpen = true;
+                }
+            }
+        }
+        if (anyOpen) {
+            return;
+        }
+        saga.status(anyFailed ? SagaStatus.FAILED : SagaStatus.SUCCEEDED);
+        out.add(new Effect.Audit(anyFailed ? "saga.failed" : "saga.succeeded", null, null,
+                anyFailed ? Json.object().put("failedSteps", failedSteps(saga)) : Json.object()));
+    }
+
+    private static boolean depsCanStillSucceed(Saga saga, StepRun r) {
+        for (StepId d : r.spec.dependsOn()) {
+            StepRun dep = saga.steps.get(d);
+            if (dep.state == StepState.FAILED || dep.state == StepState.PENDING && !depsCanStillSucceed(saga, dep)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Undoes succeeded steps whose dependents are all undone (or never ran), latest first; waits for
+     * steps still in flight, since they may yet succeed and then need undoing too.
+     */
+    private void compensateReady(Saga saga, Instant now, List<Effect> out) {
+        if (saga.steps.values().stream().anyMatch(r -> r.state.inFlight())) {
+            return;
+        }
+        boolean progressed = true;
+        while (progressed) {
+            progressed = false;
+            List<StepRun> reversed = new ArrayList<>(saga.steps.values());
+            java.util.Collections.reverse(reversed);
+            for (StepRun r : reversed) {
+                if (r.state == StepState.PENDING && r.notBefore != null) {
+                    r.notBefore = null; // a scheduled retry is cancelled: the saga is being undone
+                    saga.touch(r);
+                }
+                boolean waitingRetry = r.state == StepState.COMPENSATING && r.messageId == null;
+                if (!(r.state == StepState.SUCCEEDED || waitingRetry) || !dependentsUndone(saga, r)) {
+                    continue;
+                }
+                if (waitingRetry && r.notBefore != null && now.isBefore(r.notBefore)) {
+                    continue;
+                }
+                StepSpec.Compensation c = r.spec.compensation();
+                if (c == null || saga.mode == Saga.Mode.PLAN) {
+                    r.state = StepState.COMPENSATED;
+                    saga.touch(r);
+                    out.add(new Effect.Audit("step.compensated", r.spec.id(), r.spec.target(),
+                            Json.object().put("changed", false).put("diff", "nothing to undo")));
+                    progressed = true;
+                    continue;
+                }
+                JsonNode payload;
+                try {
+                    payload = resolve(saga, r, c.inputs());
+                } catch (Refs.UnresolvedRef e) {
+                    r.state = StepState.COMPENSATION_FAILED;
+                    r.error = e.getMessage();
+                    saga.touch(r);
+                    out.add(new Effect.Audit("step.compensation-failed", r.spec.id(), r.spec.target(),
+                            Json.object().put("reason", e.getMessage())));
+                    continue;
+                }
+                r.state = StepState.COMPENSATING;
+                r.compensationAttempt++;
+                r.messageId = UUID.randomUUID();
+                r.notBefore = null;
+                r.deadline = now.plus(r.spec.timeout());
+                saga.touch(r);
+                out.add(new Effect.Dispatch(r.spec.id(), c.commandType(), r.spec.target(), payload,
+                        r.compensationAttempt, r.messageId, r.deadline, false, true));
+                out.add(new Effect.Audit("step.compensation-dispatched", r.spec.id(), r.spec.target(), Json.object()
+                        .put("attempt", r.compensationAttempt).put("command", c.commandType()).set("inputs", c.inputs())));
+            }
+        }
+        boolean busy = false;
+        boolean failed = false;
+        for (StepRun r : saga.steps.values()) {
+            busy |= r.state == StepState.SUCCEEDED || r.state == StepState.COMPENSATING;
+            failed |= r.state == StepState.COMPENSATION_FAILED;
+        }
+        if (failed && saga.steps.values().stream().noneMatch(r -> r.state == StepState.COMPENSATING && r.messageId != null)) {
+            saga.status(SagaStatus.FAILED);
+            out.add(new Effect.Audit("saga.failed", null, null, Json.object()
+                    .put("reason", "a compensation failed; what it should have undone must be undone by hand")));
+        } else if (!busy && !failed) {
+            saga.status(SagaStatus.COMPENSATED);
+            out.add(new Effect.Audit("saga.compensated", null, null, Json.object()));
+        }
+    }
+
+    private static boolean dependentsUndone(Saga saga, StepRun r) {
+        for (StepId d : saga.dependents.get(r.spec.id())) {
+            StepState s = saga.steps.get(d).state;
+            if (s == StepState.SUCCEEDED || s == StepState.COMPENSATING || s.inFlight() || s == StepState.COMPENSATION_FAILED) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static JsonNode resolve(Saga saga, StepRun self, JsonNode inputs) {
+        return Refs.resolve(inputs, (step, output) -> {
+            StepRun source = step.equals(Refs.SELF) ? self : saga.steps.get(StepId.of(step));
+            JsonNode v = source == null || source.outputs == null ? null : source.outputs.get(output);
+            if (v == null && saga.mode == Saga.Mode.PLAN) {
+                return Optional.of(StringNode.valueOf("<" + step + "#" + output + ">"));
+            }
+            return Optional.ofNullable(v);
+        });
+    }
+
+    private static String failedSteps(Saga saga) {
+        return saga.steps.values().stream().filter(r -> r.state == StepState.FAILED)
+                .map(r -> r.spec.id() + " (" + r.error + ")").toList().toString();
+    }
+
+    /** A step's outputs with its secret ones replaced by {@link #REDACTED}. */
+    public static JsonNode redacted(StepRun run) {
+        if (run.outputs == null) {
+            return Json.object();
+        }
+        ObjectNode copy = run.outputs.isObject() ? ((ObjectNode) run.outputs).deepCopy() : Json.object();
+        for (String s : run.secretOutputs) {
+            if (copy.has(s)) {
+                copy.put(s, REDACTED);
+            }
+        }
+        return copy;
+    }
+}

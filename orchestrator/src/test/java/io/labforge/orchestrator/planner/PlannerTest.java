@@ -1,0 +1,85 @@
+package io.labforge.orchestrator.planner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.labforge.common.id.StepId;
+import io.labforge.common.lab.Lab;
+import io.labforge.common.lab.LabParser;
+import io.labforge.common.messaging.Json;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+class PlannerTest {
+
+    static Lab lab(String name) throws IOException {
+        return LabParser.parse(Files.readString(Path.of("..", "examples", name)), name);
+    }
+
+    @Test
+    void eachHostGetsAChainAndHostsFilesWaitForEveryHostname() throws IOException {
+        Plan plan = new Planner().plan(lab("local-lab.yaml"));
+
+        assertThat(plan.steps()).extracting(s -> s.id().value()).contains("hostname@node1", "hosts-file@node1",
+                "firewall@node1", "docker-daemon@node1", "docker-daemon@node3");
+        assertThat(plan.step(StepId.of("hosts-file@node2")).dependsOn()).extracting(StepId::value)
+                .containsExactlyInAnyOrder("hostname@node1", "hostname@node2", "hostname@node3");
+        assertThat(plan.step(StepId.of("docker-daemon@node1")).dependsOn()).containsExactly(StepId.of("firewall@node1"));
+        assertThat(plan.ancestors(StepId.of("docker-daemon@node1")))
+                .containsExactlyInAnyOrder(StepId.of("firewall@node1"), StepId.of("hostname@node1"));
+    }
+
+    @Test
+    void stepsComeInDependencyOrder() throws IOException {
+        Plan plan = new Planner().plan(lab("reference-lab.yaml"));
+        List<StepId> order = plan.steps().stream().map(StepSpec::id).toList();
+        for (StepSpec s : plan.steps()) {
+            for (StepId d : s.dependsOn()) {
+                assertThat(order.indexOf(d)).as(s.id() + " after " + d).isLessThan(order.indexOf(s.id()));
+            }
+        }
+    }
+
+    @Test
+    void hostsFileInputsReferenceTheNamesHostnameStepsReport() throws IOException {
+        Plan plan = new Planner().plan(lab("local-lab.yaml"));
+        JsonNode inputs = plan.inputsOf(StepId.of("hosts-file@node1"));
+
+        assertThat(Refs.referencedSteps(inputs)).containsExactly("hostname@node1", "hostname@node2", "hostname@node3");
+        JsonNode resolved = Refs.resolve(inputs, (step, out) -> Optional.of(Json.tree(step.substring(9) + "/" + out)));
+        assertThat(resolved.get("entries").get(1).get("address").asString()).isEqualTo("10.77.0.12");
+        assertThat(resolved.get("entries").get(1).get("names").get(0).asString()).isEqualTo("node2/fqdn");
+    }
+
+    @Test
+    void daemonSettingsAndFirewallComeFromRolesAndHost() throws IOException {
+        Plan plan = new Planner().plan(lab("local-lab.yaml"));
+
+        assertThat(Json.canonical(plan.inputsOf(StepId.of("docker-daemon@node3"))))
+                .isEqualTo("{\"settings\":{\"experimental\":true,\"insecure-registries\":[\"node1.lab.test:5000\"],"
+                        + "\"metrics-addr\":\"0.0.0.0:9323\"}}");
+        assertThat(plan.inputsOf(StepId.of("firewall@node1")).get("services").get(0).asString()).isEqualTo("ssh");
+    }
+
+    @Test
+    void refusesCyclesAndReferencesToNonAncestors() {
+        StepSpec a = step("a", List.of("b"), Json.object());
+        StepSpec b = step("b", List.of("a"), Json.object());
+        assertThatThrownBy(() -> Plan.of(List.of(a, b))).hasMessageContaining("cycle");
+
+        StepSpec c = step("c", List.of(), Json.object());
+        StepSpec d = step("d", List.of(), (tools.jackson.databind.node.ObjectNode) Json.object().set("x", Refs.ref("c", "out")));
+        assertThatThrownBy(() -> Plan.of(List.of(c, d))).hasMessageContaining("without depending on it");
+    }
+
+    static StepSpec step(String id, List<String> deps, tools.jackson.databind.node.ObjectNode inputs) {
+        return new StepSpec(StepId.of(id), "agent.Noop", "h", inputs, deps.stream().map(StepId::of).toList(),
+                Duration.ofSeconds(1), StepSpec.RetryPolicy.NONE, null);
+    }
+}

@@ -1,0 +1,313 @@
+package io.labforge.orchestrator.saga;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.labforge.common.id.SagaId;
+import io.labforge.common.id.StepId;
+import io.labforge.common.lab.Lab;
+import io.labforge.common.lab.Lab.FailurePolicy;
+import io.labforge.common.lab.LabParser;
+import io.labforge.common.messaging.Json;
+import io.labforge.common.step.StepEvent;
+import io.labforge.orchestrator.planner.Plan;
+import io.labforge.orchestrator.planner.Planner;
+import io.labforge.orchestrator.planner.StepSpec;
+import io.labforge.orchestrator.saga.SagaEngine.Incoming;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/** Given a saga → expect these commands → given these replies → expect this state. */
+class SagaEngineTest {
+    static final Instant T0 = Instant.parse("2026-11-25T10:00:00Z");
+    static Plan plan;
+
+    static Plan plan() throws IOException {
+        if (plan == null) {
+            Lab lab = LabParser.parse(Files.readString(Path.of("..", "examples", "local-lab.yaml")), "local-lab.yaml");
+            plan = new Planner().plan(lab);
+        }
+        return plan;
+    }
+
+    static Stream<String> everyStep() throws IOException {
+        return plan().steps().stream().map(s -> s.id().value());
+    }
+
+    /** Answers every command at once: success with plausible outputs, or a failure where told. */
+    static final class ScriptedWorker {
+        final SagaEngine engine = new SagaEngine();
+        final Saga saga;
+        final Set<String> failing = new HashSet<>();
+        final List<Effect.Dispatch> sent = new ArrayList<>();
+        final List<Effect.Audit> audit = new ArrayList<>();
+        final Deque<Effect.Dispatch> queue = new ArrayDeque<>();
+        Instant now = T0;
+
+        ScriptedWorker(FailurePolicy policy) throws IOException {
+            saga = Saga.create(SagaId.random(), "local", Saga.Mode.APPLY, policy, plan());
+        }
+
+        void take(List<Effect> effects) {
+            for (Effect e : effects) {
+                if (e instanceof Effect.Dispatch d) {
+                    sent.add(d);
+                    queue.add(d);
+                } else if (e instanceof Effect.Audit a) {
+                    audit.add(a);
+                }
+            }
+        }
+
+        ScriptedWorker start() {
+            take(engine.start(saga, now));
+            return this;
+        }
+
+        ScriptedWorker runToQuiet() {
+            while (!queue.isEmpty()) {
+                Effect.Dispatch d = queue.poll();
+                take(engine.onEvent(saga, new Incoming(d.step(), d.messageId(), new StepEvent.Started("test")), now));
+                boolean fail = !d.compensation() && failing.contains(d.step().value());
+                StepEvent reply = fail ? new StepEvent.Failed("disk on fire", false, 5)
+                        : new StepEvent.Succeeded(true, "+ done", outputsFor(d), List.of(), false, 5);
+                take(engine.onEvent(saga, new Incoming(d.step(), d.messageId(), reply), now));
+            }
+            return this;
+        }
+
+        List<String> compensations() {
+            return sent.stream().filter(Effect.Dispatch::compensation).map(d -> d.step().value()).toList();
+        }
+
+        StepState state(String step) {
+            return saga.step(StepId.of(step)).state();
+        }
+    }
+
+    static JsonNode outputsFor(Effect.Dispatch d) {
+        ObjectNode o = Json.object();
+        switch (d.commandType()) {
+            case "agent.SetHostname" -> o.put("hostname", d.payload().get("hostname").asString())
+                    .put("fqdn", d.payload().get("hostname").asString() + ".lab.test").put("previousHostname", "localhost");
+            case "agent.EnsureHostsEntries" -> o.put("previousBlock", "");
+            case "agent.OpenFirewallPorts" -> {
+                o.set("addedPorts", d.payload().get("ports"));
+                o.set("addedServices", d.payload().get("services"));
+            }
+            case "agent.ConfigureDockerDaemon" -> o.put("previousContent", "{}").put("existed", true);
+            default -> {
+            }
+        }
+        return o;
+    }
+
+    @Test
+    void happyPathRunsEveryStepOnceAndSucceeds() throws IOException {
+        ScriptedWorker w = new ScriptedWorker(FailurePolicy.PAUSE).start();
+
+        // the three hostname steps go out together: independent steps run in parallel
+        assertThat(w.queue).extracting(d -> d.step().value())
+                .containsExactlyInAnyOrder("hostname@node1", "hostname@node2", "hostname@node3");
+        w.runToQuiet();
+
+        assertThat(w.saga.status()).isEqualTo(SagaStatus.SUCCEEDED);
+        assertThat(w.sent).extracting(d -> d.step().value()).doesNotHaveDuplicates()
+                .hasSize(plan().steps().size());
+        assertThat(w.audit).extracting(Effect.Audit::action).endsWith("saga.succeeded");
+    }
+
+    @Test
+    void hostsFileGetsTheNamesReportedByEveryHostnameStep() throws IOException {
+        ScriptedWorker w = new ScriptedWorker(FailurePolicy.PAUSE).start().runToQuiet();
+
+        Effect.Dispatch hosts = w.sent.stream().filter(d -> d.step().value().equals("hosts-file@node2")).findFirst()
+                .orElseThrow();
+        assertThat(hosts.payload().get("entries").get(2).get("names").get(0).asString()).isEqualTo("node3.lab.test");
+        assertThat(hosts.payload().toString()).doesNotContain("$ref");
+    }
+
+    @Nested
+    class PausePolicy {
+        @ParameterizedTest
+        @MethodSource("io.labforge.orchestrator.saga.SagaEngineTest#everyStep")
+        void failurePausesThenResumeCompletes(String failing) throws IOException {
+            ScriptedWorker w = new ScriptedWorker(FailurePolicy.PAUSE);
+            w.failing.add(failing);
+            w.start().runToQuiet();
+
+            assertThat(w.saga.status()).isEqualTo(SagaStatus.PAUSED);
+            assertThat(w.state(failing)).isEqualTo(StepState.FAILED);
+            assertThat(w.compensations()).isEmpty();
+
+            // the host is fixed
+            w.failing.clear();
+            w.take(w.engine.resume(w.saga, w.now));
+            w.runToQuiet();
+
+            assertThat(w.saga.status()).isEqualTo(SagaStatus.SUCCEEDED);
+            long runsOfFailed = w.sent.stream().filter(d -> d.step().value().equals(failing)).count();
+            assertThat(runsOfFailed).isEqualTo(2);
+            assertThat(w.sent.stream().filter(d -> !d.step().value().equals(failing)).map(Effect.Dispatch::step))
+                    .as("no other step runs twice").doesNotHaveDuplicates();
+        }
+
+        @Test
+        void onlyAPausedSagaResumes() throws IOException {
+            ScriptedWorker w = new ScriptedWorker(FailurePolicy.PAUSE).start().runToQuiet();
+            assertThatThrownBy(() -> w.engine.resume(w.saga, w.now)).hasMessageContaining("only a PAUSED saga");
+        }
+    }
+
+    @Nested
+    class CompensatePolicy {
+        @ParameterizedTest
+        @MethodSource("io.labforge.orchestrator.saga.SagaEngineTest#everyStep")
+        void failureUndoesExactlyTheSucceededStepsInReverseDependencyOrder(String failing) throws IOException {
+            ScriptedWorker w = new ScriptedWorker(FailurePolicy.COMPENSATE);
+            w.failing.add(failing);
+            w.start().runToQuiet();
+
+            List<String> succeededBeforeUndo = w.audit.stream().filter(a -> a.action().equals("step.succeeded"))
+                    .map(a -> a.step().value()).toList();
+            assertThat(w.saga.status()).isEqualTo(SagaStatus.COMPENSATED);
+            assertThat(w.compensations()).containsExactlyInAnyOrderElementsOf(succeededBeforeUndo);
+            assertThat(w.compensations()).doesNotContain(failing);
+            for (String undone : w.compensations()) {
+                StepSpec spec = plan.step(StepId.of(undone));
+                for (StepId dep : spec.dependsOn()) {
+                    if (w.compensations().contains(dep.value())) {
+                        assertThat(w.compensations().indexOf(dep.value()))
+                                .as(dep + " is undone after " + undone + ", which depends on it")
+                                .isGreaterThan(w.compensations().indexOf(undone));
+                    }
+                }
+            }
+        }
+
+        @Test
+        void compensationsUseWhatTheStepFound() throws IOException {
+            ScriptedWorker w = new ScriptedWorker(FailurePolicy.COMPENSATE);
+            w.failing.add("docker-daemon@node2");
+            w.start().runToQuiet();
+
+            Effect.Dispatch restore = w.sent.stream()
+                    .filter(d -> d.compensation() && d.step().value().equals("hostname@node1")).findFirst().orElseThrow();
+            assertThat(restore.commandType()).isEqualTo("agent.RestoreHostname");
+            assertThat(restore.payload().get("hostname").asString()).isEqualTo("localhost");
+            Effect.Dispatch close = w.sent.stream()
+                    .filter(d -> d.compensation() && d.step().value().equals("firewall@node1")).findFirst().orElseThrow();
+            assertThat(close.payload().get("ports")).hasSize(5);
+        }
+
+        @Test
+        void aSucceededSagaCanBeUndoneOnRequest() throws IOException {
+            ScriptedWorker w = new ScriptedWorker(FailurePolicy.PAUSE).start().runToQuiet();
+            w.take(w.engine.compensate(w.saga, w.now));
+            w.runToQuiet();
+
+            assertThat(w.saga.status()).isEqualTo(SagaStatus.COMPENSATED);
+            assertThat(w.compensations()).hasSize(plan().steps().size());
+        }
+    }
+
+    @Nested
+    class TimeoutsAndRetries {
+        StepSpec one(int attempts) {
+            return new StepSpec(StepId.of("only"), "agent.Noop", "h1", Json.object(), List.of(), Duration.ofSeconds(10),
+                    new StepSpec.RetryPolicy(attempts, Duration.ofSeconds(1), 2.0), null);
+        }
+
+        @Test
+        void timeoutRetriesWithBackoffThenFails() {
+            SagaEngine engine = new SagaEngine();
+            Saga saga = Saga.create(SagaId.random(), "l", Saga.Mode.APPLY, FailurePolicy.PAUSE, Plan.of(List.of(one(3))));
+            List<Effect> first = engine.start(saga, T0);
+            Effect.Dispatch d1 = (Effect.Dispatch) first.get(1);
+
+            // no answer: the deadline passes
+            List<Effect> afterTimeout = engine.tick(saga, T0.plusSeconds(10));
+            assertThat(afterTimeout).extracting(e -> e.getClass().getSimpleName()).containsExactly("Audit");
+            assertThat(saga.step(StepId.of("only")).state()).isEqualTo(StepState.PENDING);
+            assertThat(engine.tick(saga, T0.plusSeconds(10).plusMillis(999))).isEmpty();
+            List<Effect> retry = engine.tick(saga, T0.plusSeconds(11));
+            Effect.Dispatch d2 = (Effect.Dispatch) retry.get(0);
+            assertThat(d2.attempt()).isEqualTo(2);
+
+            // a late answer to attempt 1 is ignored
+            assertThat(engine.onEvent(saga, new Incoming(d1.step(), d1.messageId(),
+                    new StepEvent.Succeeded(true, "", Json.object(), List.of(), false, 1)), T0.plusSeconds(12))).isEmpty();
+
+            engine.tick(saga, T0.plusSeconds(21));           // attempt 2 times out; next waits 2s
+            Effect.Dispatch d3 = (Effect.Dispatch) engine.tick(saga, T0.plusSeconds(23)).get(0);
+            assertThat(d3.attempt()).isEqualTo(3);
+            engine.tick(saga, T0.plusSeconds(33));           // attempt 3 times out: the budget is spent
+
+            assertThat(saga.step(StepId.of("only")).state()).isEqualTo(StepState.FAILED);
+            assertThat(saga.step(StepId.of("only")).error()).contains("timeout");
+            assertThat(saga.status()).isEqualTo(SagaStatus.PAUSED);
+        }
+
+        @Test
+        void aFailureTheWorkerCallsFinalIsNotRetried() {
+            SagaEngine engine = new SagaEngine();
+            Saga saga = Saga.create(SagaId.random(), "l", Saga.Mode.APPLY, FailurePolicy.PAUSE, Plan.of(List.of(one(5))));
+            Effect.Dispatch d = (Effect.Dispatch) engine.start(saga, T0).get(1);
+            engine.onEvent(saga, new Incoming(d.step(), d.messageId(), new StepEvent.Failed("bad input", false, 1)), T0);
+
+            assertThat(saga.status()).isEqualTo(SagaStatus.PAUSED);
+            assertThat(saga.step(StepId.of("only")).attempt()).isEqualTo(1);
+        }
+
+        @Test
+        void aRejectedCommandFailsTheStepWithTheReason() {
+            SagaEngine engine = new SagaEngine();
+            Saga saga = Saga.create(SagaId.random(), "l", Saga.Mode.APPLY, FailurePolicy.PAUSE, Plan.of(List.of(one(5))));
+            Effect.Dispatch d = (Effect.Dispatch) engine.start(saga, T0).get(1);
+            engine.onEvent(saga, new Incoming(d.step(), d.messageId(),
+                    new StepEvent.CommandRejected(StepEvent.Rejection.BAD_SIGNATURE, "signature does not match")), T0);
+
+            assertThat(saga.step(StepId.of("only")).error()).contains("BAD_SIGNATURE");
+            assertThat(saga.status()).isEqualTo(SagaStatus.PAUSED);
+        }
+    }
+
+    @Test
+    void secretOutputsAreRedactedInTheAudit() {
+        SagaEngine engine = new SagaEngine();
+        StepSpec s = new StepSpec(StepId.of("init"), "agent.Noop", "h", Json.object(), List.of(), Duration.ofSeconds(5),
+                StepSpec.RetryPolicy.NONE, null);
+        Saga saga = Saga.create(SagaId.random(), "l", Saga.Mode.APPLY, FailurePolicy.PAUSE, Plan.of(List.of(s)));
+        Effect.Dispatch d = (Effect.Dispatch) engine.start(saga, T0).get(1);
+        List<Effect> done = engine.onEvent(saga, new Incoming(d.step(), d.messageId(), new StepEvent.Succeeded(true, "",
+                Json.object().put("joinToken", "SWMTKN-1-secret").put("nodeId", "abc"), List.of("joinToken"), false, 1)), T0);
+
+        assertThat(done.toString()).doesNotContain("SWMTKN-1-secret").contains(SagaEngine.REDACTED).contains("abc");
+        assertThat(saga.step(StepId.of("init")).outputs().get("joinToken").asString()).isEqualTo("SWMTKN-1-secret");
+    }
+
+    @Test
+    void planModeDispatchesChecksAndUndoesNothing() throws IOException {
+        SagaEngine engine = new SagaEngine();
+        Saga saga = Saga.create(SagaId.random(), "l", Saga.Mode.PLAN, FailurePolicy.PAUSE, plan());
+        List<Effect> first = engine.start(saga, T0);
+        assertThat(first).filteredOn(e -> e instanceof Effect.Dispatch).allMatch(e -> ((Effect.Dispatch) e).dryRun());
+        assertThatThrownBy(() -> engine.compensate(saga, T0)).hasMessageContaining("nothing to compensate");
+    }
+}

@@ -1,0 +1,95 @@
+package io.labforge.agent;
+
+import io.labforge.agent.exec.Executors;
+import io.labforge.agent.exec.HostRoot;
+import io.labforge.agent.runtime.AgentLoop;
+import io.labforge.agent.runtime.CommandProcessor;
+import io.labforge.agent.runtime.Journal;
+import io.labforge.common.id.HostId;
+import io.labforge.common.signing.CommandVerifier;
+import io.labforge.common.signing.Keys;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.time.Clock;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.context.annotation.Bean;
+
+/** The agent: a non-web Spring Boot application that executes its host's commands. */
+@SpringBootApplication
+@EnableConfigurationProperties(AgentProperties.class)
+public class AgentApplication {
+
+    public static void main(String[] args) {
+        SpringApplication app = new SpringApplication(AgentApplication.class);
+        app.setWebApplicationType(org.springframework.boot.WebApplicationType.NONE);
+        app.run(args);
+    }
+
+    @Bean(destroyMethod = "close")
+    Journal journal(AgentProperties props) {
+        return new Journal(props.stateDir().resolve("journal.jsonl"));
+    }
+
+    @Bean
+    CommandProcessor commandProcessor(AgentProperties props, Journal journal) {
+        if (props.hostId() == null) {
+            throw new IllegalStateException("labforge.agent.host-id is not set: the agent must know which host it is");
+        }
+        HostId host = HostId.of(props.hostId());
+        return new CommandProcessor(host.value(), new CommandVerifier(Keys.decodePublic(publicKey(props))),
+                Executors.all(), journal, new HostRoot(props.root()), Clock.systemUTC());
+    }
+
+    private static String publicKey(AgentProperties props) {
+        if (props.orchestratorPublicKey() != null && !props.orchestratorPublicKey().isBlank()) {
+            return props.orchestratorPublicKey();
+        }
+        if (props.orchestratorPublicKeyFile() != null) {
+            try {
+                return Files.readString(props.orchestratorPublicKeyFile());
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read labforge.agent.orchestrator-public-key-file", e);
+            }
+        }
+        throw new IllegalStateException("set labforge.agent.orchestrator-public-key or -file: the agent runs only signed commands");
+    }
+
+    @Bean
+    AgentLoop agentLoop(AgentProperties props, CommandProcessor processor) {
+        String version = AgentApplication.class.getPackage().getImplementationVersion();
+        return new AgentLoop(processor, props.bootstrapServers(), new HostRoot(props.root()), props.heartbeat(),
+                Clock.systemUTC(), version == null ? "dev" : version);
+    }
+
+    @Bean
+    SmartLifecycle agentLoopLifecycle(AgentLoop loop, AgentProperties props) {
+        return new SmartLifecycle() {
+            private Thread thread;
+
+            @Override
+            public void start() {
+                thread = new Thread(loop, "agent-" + props.hostId());
+                thread.start();
+            }
+
+            @Override
+            public void stop() {
+                loop.stop();
+                try {
+                    thread.join(10_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+
+            @Override
+            public boolean isRunning() {
+                return thread != null && thread.isAlive();
+            }
+        };
+    }
+}

@@ -1,0 +1,24 @@
+package io.labforge.agent.exec;
+
+import io.labforge.agent.executor.docker.DockerDaemonExecutor;
+import io.labforge.agent.executor.docker.RestoreDockerDaemonExecutor;
+import io.labforge.agent.executor.firewall.CloseFirewallPortsExecutor;
+import io.labforge.agent.executor.firewall.FirewallExecutor;
+import io.labforge.agent.executor.hostname.HostnameExecutor;
+import io.labforge.agent.executor.hostname.RestoreHostnameExecutor;
+import io.labforge.agent.executor.hosts.HostsFileExecutor;
+import io.labforge.agent.executor.hosts.RestoreHostsEntriesExecutor;
+import io.labforge.agent.executor.noop.NoopExecutor;
+import java.util.List;
+
+/** Every executor the agent has. */
+public final class Executors {
+    private Executors() {
+    }
+
+    public static List<Executor<?>> all() {
+        return List.of(new HostnameExecutor(), new RestoreHostnameExecutor(), new HostsFileExecutor(),
+                new RestoreHostsEntriesExecutor(), new DockerDaemonExecutor(), new RestoreDockerDaemonExecutor(),
+                new FirewallExecutor(), new CloseFirewallPortsExecutor(), new NoopExecutor());
+    }
+}

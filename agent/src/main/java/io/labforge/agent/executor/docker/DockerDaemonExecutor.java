@@ -1,0 +1,98 @@
+package io.labforge.agent.executor.docker;
+
+import io.labforge.agent.exec.ExecutorException;
+import io.labforge.agent.exec.Executor;
+import io.labforge.agent.exec.Files2;
+import io.labforge.agent.exec.Outcome;
+import io.labforge.agent.exec.Services;
+import io.labforge.agent.exec.StepContext;
+import io.labforge.common.agent.AgentCommand.ConfigureDockerDaemon;
+import io.labforge.common.messaging.Json;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * R4, R15, R19: the keys Labforge manages in {@code /etc/docker/daemon.json}; the other keys of the
+ * file are kept. The daemon is restarted only when the file changed, since a restart stops every
+ * container on the host.
+ */
+public final class DockerDaemonExecutor implements Executor<ConfigureDockerDaemon> {
+    static final String FILE = "/etc/docker/daemon.json";
+    /** What the agent agrees to write: a command cannot turn daemon.json into something else. */
+    static final Set<String> KEYS = Set.of("data-root", "metrics-addr", "experimental", "insecure-registries", "hosts",
+            "tls", "tlsverify", "tlscacert", "tlscert", "tlskey", "bip", "default-address-pools", "registry-mirrors",
+            "storage-driver", "log-driver", "log-opts", "live-restore", "exec-opts");
+
+    @Override
+    public Class<ConfigureDockerDaemon> commandType() {
+        return ConfigureDockerDaemon.class;
+    }
+
+    @Override
+    public Outcome check(ConfigureDockerDaemon c, StepContext ctx) {
+        return run(c, ctx, false);
+    }
+
+    @Override
+    public Outcome apply(ConfigureDockerDaemon c, StepContext ctx) {
+        return run(c, ctx, true);
+    }
+
+    private Outcome run(ConfigureDockerDaemon c, StepContext ctx, boolean apply) {
+        for (String k : c.settings().keySet()) {
+            if (!KEYS.contains(k)) {
+                throw ExecutorException.refused("daemon.json key '" + k + "' is not one Labforge manages");
+            }
+        }
+        Path file = ctx.root().path(FILE);
+        Optional<String> before = Files2.read(file);
+        ObjectNode current = parse(before);
+        ObjectNode next = current.deepCopy();
+        StringBuilder diff = new StringBuilder();
+        for (Map.Entry<String, JsonNode> e : c.settings().entrySet()) {
+            JsonNode old = current.get(e.getKey());
+            if (old == null || !Json.canonical(old).equals(Json.canonical(e.getValue()))) {
+                if (old != null) {
+                    diff.append("- \"").append(e.getKey()).append("\": ").append(Json.canonical(old)).append('\n');
+                }
+                diff.append("+ \"").append(e.getKey()).append("\": ").append(Json.canonical(e.getValue())).append('\n');
+                next.set(e.getKey(), e.getValue());
+            }
+        }
+        boolean changed = diff.length() > 0;
+        ObjectNode out = Json.object().put("previousContent", before.orElse("")).put("existed", before.isPresent());
+        boolean restarted = false;
+        if (changed && apply) {
+            Files2.write(file, render(next));
+            diff.append(Services.restart("docker", ctx)).append('\n');
+            restarted = true;
+        }
+        out.put("restarted", restarted);
+        return Outcome.of(changed, changed ? diff.toString().strip() : "daemon.json already has these settings", out);
+    }
+
+    static ObjectNode parse(Optional<String> content) {
+        if (content.isEmpty() || content.get().isBlank()) {
+            return Json.object();
+        }
+        try {
+            JsonNode n = Json.read(content.get());
+            if (n.isObject()) {
+                return (ObjectNode) n;
+            }
+        } catch (JacksonException e) {
+            // reported below
+        }
+        throw ExecutorException.refused(FILE + " is not a JSON object: fix or remove it, then resume");
+    }
+
+    static String render(ObjectNode node) {
+        return Json.MAPPER.writer().with(SerializationFeature.INDENT_OUTPUT).writeValueAsString(node) + "\n";
+    }
+}

@@ -1,0 +1,48 @@
+package io.labforge.agent.executor.docker;
+
+import io.labforge.agent.exec.Executor;
+import io.labforge.agent.exec.Files2;
+import io.labforge.agent.exec.Outcome;
+import io.labforge.agent.exec.Services;
+import io.labforge.agent.exec.StepContext;
+import io.labforge.common.agent.AgentCommand.RestoreDockerDaemon;
+import io.labforge.common.messaging.Json;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/** Undoes a daemon step: the file as it was (or no file), and a restart when that changed it. */
+public final class RestoreDockerDaemonExecutor implements Executor<RestoreDockerDaemon> {
+
+    @Override
+    public Class<RestoreDockerDaemon> commandType() {
+        return RestoreDockerDaemon.class;
+    }
+
+    @Override
+    public Outcome check(RestoreDockerDaemon c, StepContext ctx) {
+        return run(c, ctx, false);
+    }
+
+    @Override
+    public Outcome apply(RestoreDockerDaemon c, StepContext ctx) {
+        return run(c, ctx, true);
+    }
+
+    private Outcome run(RestoreDockerDaemon c, StepContext ctx, boolean apply) {
+        Path file = ctx.root().path(DockerDaemonExecutor.FILE);
+        Optional<String> now = Files2.read(file);
+        boolean changed = c.existed() ? !now.equals(Optional.of(c.previousContent())) : now.isPresent();
+        String diff = !changed ? "nothing to undo"
+                : c.existed() ? "daemon.json restored to its previous content" : "daemon.json removed (there was none)";
+        if (changed && apply) {
+            if (c.existed()) {
+                DockerDaemonExecutor.parse(Optional.of(c.previousContent()));
+                Files2.write(file, c.previousContent());
+            } else {
+                Files2.delete(file);
+            }
+            diff += "\n" + Services.restart("docker", ctx);
+        }
+        return Outcome.of(changed, diff, Json.object());
+    }
+}

@@ -1,0 +1,82 @@
+package io.labforge.agent.executor.firewall;
+
+import io.labforge.agent.exec.StepContext;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * firewalld through {@code firewall-cmd}. Every opening is made twice, permanent and runtime, and
+ * never with {@code --reload}: a reload flushes Docker's iptables rules (MACHINE.md), and runtime-only
+ * openings would vanish at the next one.
+ */
+final class Firewalld implements FirewallBackend {
+    private static final Duration T = Duration.ofSeconds(60);
+    private final StepContext ctx;
+
+    Firewalld(StepContext ctx) {
+        this.ctx = ctx;
+    }
+
+    static boolean running(StepContext ctx) {
+        if (!ctx.root().isReal() || !io.labforge.agent.exec.ProcessRunner.onPath("firewall-cmd")) {
+            return false;
+        }
+        return ctx.processes().run(List.of("firewall-cmd", "--state"), T, null).ok();
+    }
+
+    @Override
+    public String name() {
+        return "firewalld";
+    }
+
+    @Override
+    public Set<String> ports(String zone) {
+        return list(zone, "--list-ports");
+    }
+
+    @Override
+    public Set<String> services(String zone) {
+        return list(zone, "--list-services");
+    }
+
+    private Set<String> list(String zone, String what) {
+        String out = ctx.processes().require(List.of("firewall-cmd", "--permanent", "--zone", zone, what), T, null)
+                .output().strip();
+        return out.isEmpty() ? new LinkedHashSet<>() : new LinkedHashSet<>(Arrays.asList(out.split("\\s+")));
+    }
+
+    @Override
+    public void add(String zone, Collection<String> ports, Collection<String> services) {
+        change(zone, ports, services, "--add-port", "--add-service");
+    }
+
+    @Override
+    public void remove(String zone, Collection<String> ports, Collection<String> services) {
+        change(zone, ports, services, "--remove-port", "--remove-service");
+    }
+
+    private void change(String zone, Collection<String> ports, Collection<String> services, String portOp, String serviceOp) {
+        for (boolean permanent : new boolean[] {true, false}) {
+            List<String> argv = new ArrayList<>(List.of("firewall-cmd"));
+            if (permanent) {
+                argv.add("--permanent");
+            }
+            argv.addAll(List.of("--zone", zone));
+            ports.forEach(p -> argv.add(portOp + "=" + p));
+            services.forEach(s -> argv.add(serviceOp + "=" + s));
+            if (!ports.isEmpty() || !services.isEmpty()) {
+                ctx.processes().require(argv, T, ctx.progress());
+            }
+        }
+    }
+
+    @Override
+    public String rules(String zone) {
+        return ctx.processes().require(List.of("firewall-cmd", "--zone", zone, "--list-all"), T, null).output().strip();
+    }
+}

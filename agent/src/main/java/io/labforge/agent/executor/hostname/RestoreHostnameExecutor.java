@@ -1,0 +1,34 @@
+package io.labforge.agent.executor.hostname;
+
+import io.labforge.agent.exec.Executor;
+import io.labforge.agent.exec.Names;
+import io.labforge.agent.exec.Outcome;
+import io.labforge.agent.exec.StepContext;
+import io.labforge.common.agent.AgentCommand.RestoreHostname;
+import io.labforge.common.messaging.Json;
+
+/** Undoes a hostname step: the name the host had before. */
+public final class RestoreHostnameExecutor implements Executor<RestoreHostname> {
+
+    @Override
+    public Class<RestoreHostname> commandType() {
+        return RestoreHostname.class;
+    }
+
+    @Override
+    public Outcome check(RestoreHostname c, StepContext ctx) {
+        String before = HostnameExecutor.current(ctx);
+        boolean changed = !Names.hostLabel(c.hostname()).equals(before);
+        return Outcome.of(changed, changed ? "- hostname " + before + "\n+ hostname " + c.hostname() : "nothing to undo",
+                Json.object());
+    }
+
+    @Override
+    public Outcome apply(RestoreHostname c, StepContext ctx) {
+        Outcome o = check(c, ctx);
+        if (o.changed()) {
+            HostnameExecutor.set(c.hostname(), ctx);
+        }
+        return o;
+    }
+}

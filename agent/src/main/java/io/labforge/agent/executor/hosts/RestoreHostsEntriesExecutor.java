@@ -1,0 +1,45 @@
+package io.labforge.agent.executor.hosts;
+
+import io.labforge.agent.exec.Executor;
+import io.labforge.agent.exec.Names;
+import io.labforge.agent.exec.Outcome;
+import io.labforge.agent.exec.StepContext;
+import io.labforge.common.agent.AgentCommand.RestoreHostsEntries;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Undoes a hosts-file step: the block as it was, or no block when there was none. */
+public final class RestoreHostsEntriesExecutor implements Executor<RestoreHostsEntries> {
+
+    @Override
+    public Class<RestoreHostsEntries> commandType() {
+        return RestoreHostsEntries.class;
+    }
+
+    @Override
+    public Outcome check(RestoreHostsEntries c, StepContext ctx) {
+        return HostsFileExecutor.replaceBlock(ctx, lines(c), false);
+    }
+
+    @Override
+    public Outcome apply(RestoreHostsEntries c, StepContext ctx) {
+        return HostsFileExecutor.replaceBlock(ctx, lines(c), true);
+    }
+
+    private static List<String> lines(RestoreHostsEntries c) {
+        List<String> out = new ArrayList<>();
+        if (c.previousBlock() == null || c.previousBlock().isBlank()) {
+            return out;
+        }
+        for (String line : c.previousBlock().split("\n")) {
+            String[] parts = line.trim().split("\\s+");
+            // the previous block was written by Labforge; re-check it before writing it back
+            Names.address(parts[0]);
+            for (int i = 1; i < parts.length; i++) {
+                Names.dnsName(parts[i]);
+            }
+            out.add(line.trim());
+        }
+        return out;
+    }
+}

@@ -1,0 +1,38 @@
+package io.labforge.agent.executor.noop;
+
+import io.labforge.agent.exec.ExecutorException;
+import io.labforge.agent.exec.Executor;
+import io.labforge.agent.exec.Outcome;
+import io.labforge.agent.exec.StepContext;
+import io.labforge.common.agent.AgentCommand.Noop;
+import io.labforge.common.messaging.Json;
+
+/** Changes nothing: the benchmark's simulated hosts and the saga's tests use it. */
+public final class NoopExecutor implements Executor<Noop> {
+
+    @Override
+    public Class<Noop> commandType() {
+        return Noop.class;
+    }
+
+    @Override
+    public Outcome check(Noop c, StepContext ctx) {
+        return Outcome.unchanged("no-op");
+    }
+
+    @Override
+    public Outcome apply(Noop c, StepContext ctx) {
+        if (ctx.attempt() <= c.failAttempts()) {
+            throw new ExecutorException("no-op told to fail attempt " + ctx.attempt(), true);
+        }
+        if (c.sleepMillis() > 0) {
+            try {
+                Thread.sleep(c.sleepMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ExecutorException("interrupted", true, e);
+            }
+        }
+        return Outcome.of(false, "no-op", Json.object().put("attempt", ctx.attempt()));
+    }
+}

@@ -1,0 +1,150 @@
+package io.labforge.agent.runtime;
+
+import io.labforge.agent.exec.ExecutorException;
+import io.labforge.agent.exec.Executor;
+import io.labforge.agent.exec.HostRoot;
+import io.labforge.agent.exec.Outcome;
+import io.labforge.agent.exec.ProcessRunner;
+import io.labforge.agent.exec.StepContext;
+import io.labforge.common.messaging.Envelope;
+import io.labforge.common.messaging.Json;
+import io.labforge.common.messaging.MessageTypes;
+import io.labforge.common.signing.CommandVerifier;
+import io.labforge.common.step.StepEvent;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one host's commands: refuses what is not for this host, unsigned, tampered, expired or of an
+ * unknown type; answers a command it already ran from its journal; otherwise reports started,
+ * progress, then succeeded or failed. Kafka-free, so the agent and the benchmark's simulated hosts
+ * share it.
+ */
+public final class CommandProcessor {
+    private static final Logger LOG = LoggerFactory.getLogger(CommandProcessor.class);
+    static final int MAX_PROGRESS_EVENTS = 200;
+
+    private final String hostId;
+    private final CommandVerifier verifier;
+    private final Map<Class<?>, Executor<?>> executors = new HashMap<>();
+    private final Journal journal;
+    private final HostRoot root;
+    private final Clock clock;
+    private final Map<String, AtomicInteger> executions = new ConcurrentHashMap<>();
+
+    public CommandProcessor(String hostId, CommandVerifier verifier, List<Executor<?>> executors, Journal journal,
+            HostRoot root, Clock clock) {
+        this.hostId = hostId;
+        this.verifier = verifier;
+        executors.forEach(e -> this.executors.put(e.commandType(), e));
+        this.journal = journal;
+        this.root = root;
+        this.clock = clock;
+    }
+
+    public String hostId() {
+        return hostId;
+    }
+
+    /** How many times each step really ran here (replays from the journal are not runs). */
+    public int executions(String stepId) {
+        AtomicInteger n = executions.get(stepId);
+        return n == null ? 0 : n.get();
+    }
+
+    public void handle(Envelope cmd, Consumer<Envelope> emit) {
+        Optional<StepEvent.CommandRejected> refusal = refuse(cmd);
+        if (refusal.isPresent()) {
+            LOG.warn("refused command {} ({} for step {}): {}", cmd.messageId(), cmd.type(), cmd.stepId(),
+                    refusal.get().reason());
+            emit.accept(event(cmd, refusal.get()));
+            return;
+        }
+        String key = cmd.sagaId() + "|" + cmd.stepId() + "|" + cmd.type() + "|" + cmd.attempt() + "|" + cmd.dryRun();
+        Optional<Journal.Entry> done = journal.find(key);
+        if (done.isPresent()) {
+            Object recorded = Json.convert(done.get().payload(), MessageTypes.forName(done.get().eventType()).javaType());
+            if (recorded instanceof StepEvent.Succeeded s) {
+                recorded = new StepEvent.Succeeded(s.changed(), s.diff(), s.outputs(), s.secretOutputs(), true, 0);
+            }
+            LOG.info("command {} for step {} already ran: answering from the journal", cmd.messageId(), cmd.stepId());
+            emit.accept(event(cmd, recorded));
+            return;
+        }
+        emit.accept(event(cmd, new StepEvent.Started(hostId)));
+        long t0 = System.nanoTime();
+        AtomicInteger progressCount = new AtomicInteger();
+        Consumer<String> progress = line -> {
+            int n = progressCount.incrementAndGet();
+            if (n <= MAX_PROGRESS_EVENTS) {
+                emit.accept(event(cmd, new StepEvent.Progress(n, line)));
+            }
+        };
+        StepContext ctx = new StepContext(root, new ProcessRunner(), cmd.attempt(), progress);
+        Object result;
+        try {
+            Object command = cmd.payloadObject();
+            executions.computeIfAbsent(cmd.stepId(), k -> new AtomicInteger()).incrementAndGet();
+            Outcome o = run(executors.get(command.getClass()), command, ctx, cmd.dryRun());
+            result = new StepEvent.Succeeded(o.changed(), o.diff(), o.outputs(), o.secretOutputs(), false, millis(t0));
+        } catch (ExecutorException e) {
+            result = new StepEvent.Failed(e.getMessage(), e.retryable(), millis(t0));
+        } catch (IllegalArgumentException e) {
+            result = new StepEvent.Failed("the command's payload is not valid: " + e.getMessage(), false, millis(t0));
+        } catch (RuntimeException e) {
+            LOG.error("step {} failed unexpectedly", cmd.stepId(), e);
+            result = new StepEvent.Failed("unexpected error: " + e, true, millis(t0));
+        }
+        journal.record(key, MessageTypes.of(result.getClass()).name(), Json.tree(result));
+        emit.accept(event(cmd, result));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <C> Outcome run(Executor<C> executor, Object command, StepContext ctx, boolean dryRun) {
+        return dryRun ? executor.check((C) command, ctx) : executor.apply((C) command, ctx);
+    }
+
+    private Optional<StepEvent.CommandRejected> refuse(Envelope cmd) {
+        if (!hostId.equals(cmd.target())) {
+            return reject(StepEvent.Rejection.WRONG_TARGET, "this is host " + hostId + ", the command is for " + cmd.target());
+        }
+        if (cmd.signature() == null || cmd.signature().isBlank()) {
+            return reject(StepEvent.Rejection.UNSIGNED, "the command is not signed");
+        }
+        if (!verifier.verify(cmd)) {
+            return reject(StepEvent.Rejection.BAD_SIGNATURE,
+                    "the signature does not match the orchestrator's key: the command was altered or signed by another key");
+        }
+        Instant now = clock.instant();
+        if (cmd.deadline() != null && now.isAfter(cmd.deadline())) {
+            return reject(StepEvent.Rejection.EXPIRED, "the command expired at " + cmd.deadline() + " (now " + now + ")");
+        }
+        Optional<MessageTypes.Type> type = MessageTypes.find(cmd.type());
+        if (type.isEmpty() || !executors.containsKey(type.get().javaType())) {
+            return reject(StepEvent.Rejection.UNKNOWN_TYPE, "this agent has no executor for " + cmd.type());
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<StepEvent.CommandRejected> reject(StepEvent.Rejection r, String reason) {
+        return Optional.of(new StepEvent.CommandRejected(r, reason));
+    }
+
+    private Envelope event(Envelope cmd, Object payload) {
+        return Envelope.of(payload, cmd.labId(), cmd.sagaId(), cmd.stepId(), cmd.attempt(), hostId, cmd.messageId(),
+                clock.instant(), null, cmd.dryRun());
+    }
+
+    private static long millis(long t0) {
+        return (System.nanoTime() - t0) / 1_000_000;
+    }
+}

@@ -1,0 +1,222 @@
+package io.labforge.agent.executor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.labforge.agent.exec.ExecutorException;
+import io.labforge.agent.exec.HostRoot;
+import io.labforge.agent.exec.Outcome;
+import io.labforge.agent.exec.ProcessRunner;
+import io.labforge.agent.exec.StepContext;
+import io.labforge.agent.executor.docker.DockerDaemonExecutor;
+import io.labforge.agent.executor.docker.RestoreDockerDaemonExecutor;
+import io.labforge.agent.executor.firewall.CloseFirewallPortsExecutor;
+import io.labforge.agent.executor.firewall.FirewallExecutor;
+import io.labforge.agent.executor.hostname.HostnameExecutor;
+import io.labforge.agent.executor.hostname.RestoreHostnameExecutor;
+import io.labforge.agent.executor.hosts.HostsFileExecutor;
+import io.labforge.agent.executor.hosts.RestoreHostsEntriesExecutor;
+import io.labforge.common.agent.AgentCommand.CloseFirewallPorts;
+import io.labforge.common.agent.AgentCommand.ConfigureDockerDaemon;
+import io.labforge.common.agent.AgentCommand.EnsureHostsEntries;
+import io.labforge.common.agent.AgentCommand.HostsEntry;
+import io.labforge.common.agent.AgentCommand.OpenFirewallPorts;
+import io.labforge.common.agent.AgentCommand.RestoreDockerDaemon;
+import io.labforge.common.agent.AgentCommand.RestoreHostname;
+import io.labforge.common.agent.AgentCommand.RestoreHostsEntries;
+import io.labforge.common.agent.AgentCommand.SetHostname;
+import io.labforge.common.messaging.Json;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+/** The executors against a host root in a temporary directory: real files, nothing run on this machine. */
+class HostExecutorsTest {
+    @TempDir
+    Path dir;
+    StepContext ctx;
+    final List<String> progress = new ArrayList<>();
+
+    @BeforeEach
+    void root() throws IOException {
+        Files.createDirectories(dir.resolve("etc"));
+        Files.writeString(dir.resolve("etc/hostname"), "debian\n");
+        Files.writeString(dir.resolve("etc/hosts"), "127.0.0.1 localhost\n::1 localhost ip6-localhost\n");
+        ctx = new StepContext(new HostRoot(dir), new ProcessRunner(), 1, progress::add);
+    }
+
+    String file(String p) throws IOException {
+        return Files.readString(dir.resolve(p));
+    }
+
+    @Nested
+    class Hostname {
+        @Test
+        void setsOnceThenReportsNoChangeAndRestores() throws IOException {
+            HostnameExecutor ex = new HostnameExecutor();
+            SetHostname cmd = new SetHostname("node1", "lab.test");
+
+            assertThat(ex.check(cmd, ctx).changed()).isTrue();
+            assertThat(file("etc/hostname")).isEqualTo("debian\n");
+            Outcome first = ex.apply(cmd, ctx);
+            assertThat(first.diff()).contains("- hostname debian").contains("+ hostname node1");
+            assertThat(first.outputs().get("fqdn").asString()).isEqualTo("node1.lab.test");
+            assertThat(first.outputs().get("previousHostname").asString()).isEqualTo("debian");
+            assertThat(file("etc/hostname")).isEqualTo("node1\n");
+            assertThat(ex.apply(cmd, ctx).changed()).isFalse();
+
+            new RestoreHostnameExecutor().apply(new RestoreHostname("debian"), ctx);
+            assertThat(file("etc/hostname")).isEqualTo("debian\n");
+        }
+
+        @Test
+        void refusesANameThatIsNotAHostname() {
+            assertThatThrownBy(() -> new HostnameExecutor().apply(new SetHostname("bad name\n10.0.0.1 evil", null), ctx))
+                    .isInstanceOf(ExecutorException.class).hasMessageContaining("not a valid host name");
+        }
+    }
+
+    @Nested
+    class HostsFile {
+        final EnsureHostsEntries cmd = new EnsureHostsEntries(List.of(
+                new HostsEntry("10.77.0.11", List.of("node1.lab.test", "node1")),
+                new HostsEntry("10.77.0.12", List.of("node2.lab.test", "node2"))));
+
+        @Test
+        void addsAManagedBlockKeepsTheRestAndIsIdempotent() throws IOException {
+            HostsFileExecutor ex = new HostsFileExecutor();
+            Outcome first = ex.apply(cmd, ctx);
+
+            assertThat(first.changed()).isTrue();
+            assertThat(first.diff()).contains("+ 10.77.0.12 node2.lab.test node2");
+            assertThat(file("etc/hosts")).startsWith("127.0.0.1 localhost\n::1 localhost ip6-localhost\n# BEGIN labforge")
+                    .contains("10.77.0.11 node1.lab.test node1\n").endsWith("# END labforge\n");
+            String after = file("etc/hosts");
+            assertThat(ex.apply(cmd, ctx).changed()).isFalse();
+            assertThat(file("etc/hosts")).isEqualTo(after);
+        }
+
+        @Test
+        void compensationPutsTheFileBackAsItWas() throws IOException {
+            String before = file("etc/hosts");
+            Outcome o = new HostsFileExecutor().apply(cmd, ctx);
+            new RestoreHostsEntriesExecutor().apply(
+                    new RestoreHostsEntries(o.outputs().get("previousBlock").asString()), ctx);
+            assertThat(file("etc/hosts")).isEqualTo(before);
+        }
+
+        @Test
+        void refusesNamesThatWouldInjectLines() {
+            EnsureHostsEntries evil = new EnsureHostsEntries(List.of(new HostsEntry("10.0.0.1", List.of("a\n6.6.6.6 bank"))));
+            assertThatThrownBy(() -> new HostsFileExecutor().apply(evil, ctx)).isInstanceOf(ExecutorException.class);
+        }
+    }
+
+    @Nested
+    class DockerDaemon {
+        Map<String, JsonNode> settings() {
+            Map<String, JsonNode> s = new LinkedHashMap<>();
+            s.put("data-root", Json.tree("/data/docker"));
+            s.put("metrics-addr", Json.tree("0.0.0.0:9323"));
+            s.put("experimental", Json.tree(true));
+            return s;
+        }
+
+        @Test
+        void mergesKeepsOtherKeysAndRestartsOnlyOnChange() throws IOException {
+            Files.createDirectories(dir.resolve("etc/docker"));
+            Files.writeString(dir.resolve("etc/docker/daemon.json"), "{\"log-driver\": \"journald\"}\n");
+            DockerDaemonExecutor ex = new DockerDaemonExecutor();
+
+            Outcome first = ex.apply(new ConfigureDockerDaemon(settings()), ctx);
+            JsonNode written = Json.read(file("etc/docker/daemon.json"));
+            assertThat(written.get("log-driver").asString()).isEqualTo("journald");
+            assertThat(written.get("data-root").asString()).isEqualTo("/data/docker");
+            assertThat(written.get("experimental").asBoolean()).isTrue();
+            assertThat(first.diff()).contains("+ \"metrics-addr\": \"0.0.0.0:9323\"").contains("restart of docker skipped");
+            assertThat(first.outputs().get("restarted").asBoolean()).isTrue();
+
+            Outcome second = ex.apply(new ConfigureDockerDaemon(settings()), ctx);
+            assertThat(second.changed()).isFalse();
+            assertThat(second.outputs().get("restarted").asBoolean()).isFalse();
+
+            new RestoreDockerDaemonExecutor().apply(new RestoreDockerDaemon(first.outputs().get("previousContent").asString(),
+                    true), ctx);
+            assertThat(file("etc/docker/daemon.json")).isEqualTo("{\"log-driver\": \"journald\"}\n");
+        }
+
+        @Test
+        void refusesABrokenFileAndUnmanagedKeys() throws IOException {
+            Files.createDirectories(dir.resolve("etc/docker"));
+            Files.writeString(dir.resolve("etc/docker/daemon.json"), "{not json");
+            assertThatThrownBy(() -> new DockerDaemonExecutor().apply(new ConfigureDockerDaemon(settings()), ctx))
+                    .hasMessageContaining("not a JSON object");
+            assertThatThrownBy(() -> new DockerDaemonExecutor().check(
+                    new ConfigureDockerDaemon(Map.of("authorization-plugins", Json.tree("x"))), ctx))
+                    .hasMessageContaining("not one Labforge manages");
+        }
+    }
+
+    @Nested
+    class Firewall {
+        final OpenFirewallPorts swarm = new OpenFirewallPorts("public",
+                List.of("2377/tcp", "7946/tcp", "7946/udp", "4789/udp", "9323/tcp"), List.of("ssh"));
+
+        @Test
+        void nftablesWhereFirewalldDoesNotRun() throws IOException {
+            Outcome first = new FirewallExecutor().apply(swarm, ctx);
+
+            assertThat(first.outputs().get("backend").asString()).isEqualTo("nftables");
+            assertThat(first.outputs().get("addedPorts")).hasSize(5);
+            String ruleset = file("etc/nftables.d/labforge.nft");
+            assertThat(ruleset).contains("policy drop;").contains("tcp dport 2377 accept").contains("udp dport 4789 accept")
+                    .contains("tcp dport 22 accept");
+            assertThat(file("etc/nftables.conf")).contains("include \"/etc/nftables.d/labforge.nft\"");
+            assertThat(first.outputs().get("rules").asString()).isEqualTo(ruleset.strip());
+            assertThat(new FirewallExecutor().apply(swarm, ctx).changed()).isFalse();
+        }
+
+        @Test
+        void theRenderedRulesetIsValidForNft() throws IOException {
+            new FirewallExecutor().apply(swarm, ctx);
+            Assumptions.assumeTrue(ProcessRunner.onPath("nft"), "nft is not installed: ruleset syntax not checked by nft");
+            ProcessRunner.Result r = new ProcessRunner().run(
+                    List.of("nft", "-c", "-f", dir.resolve("etc/nftables.d/labforge.nft").toString()), Duration.ofSeconds(20), null);
+            Assumptions.assumeFalse(r.output().contains("Operation not permitted"), "nft -c needs CAP_NET_ADMIN here");
+            assertThat(r.ok()).as(r.output()).isTrue();
+        }
+
+        @Test
+        void compensationClosesOnlyWhatTheStepOpened() throws IOException {
+            FirewallExecutor ex = new FirewallExecutor();
+            ex.apply(new OpenFirewallPorts("public", List.of("9323/tcp"), List.of()), ctx); // open before the saga
+            Outcome step = ex.apply(swarm, ctx);
+            assertThat(step.outputs().get("addedPorts")).extracting(JsonNode::asString).doesNotContain("9323/tcp");
+
+            List<String> added = new ArrayList<>();
+            step.outputs().get("addedPorts").forEach(n -> added.add(n.asString()));
+            new CloseFirewallPortsExecutor().apply(new CloseFirewallPorts("public", added, List.of("ssh")), ctx);
+
+            String ruleset = file("etc/nftables.d/labforge.nft");
+            assertThat(ruleset).contains("tcp dport 9323 accept").doesNotContain("2377");
+        }
+
+        @Test
+        void refusesBadPortsBeforeChangingAnything() {
+            assertThatThrownBy(() -> new FirewallExecutor().apply(new OpenFirewallPorts("public", List.of("99999/tcp"),
+                    List.of()), ctx)).isInstanceOf(ExecutorException.class);
+            assertThat(dir.resolve("etc/nftables.d")).doesNotExist();
+        }
+    }
+}

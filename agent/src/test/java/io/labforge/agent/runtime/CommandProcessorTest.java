@@ -1,0 +1,113 @@
+package io.labforge.agent.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.labforge.agent.exec.Executors;
+import io.labforge.agent.exec.HostRoot;
+import io.labforge.common.agent.AgentCommand.Noop;
+import io.labforge.common.agent.AgentCommand.SetHostname;
+import io.labforge.common.messaging.Envelope;
+import io.labforge.common.messaging.Json;
+import io.labforge.common.signing.CommandSigner;
+import io.labforge.common.signing.CommandVerifier;
+import io.labforge.common.signing.Keys;
+import io.labforge.common.step.StepEvent;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.node.ObjectNode;
+
+class CommandProcessorTest {
+    static final Instant NOW = Instant.parse("2026-11-25T10:00:00Z");
+    final KeyPair keys = Keys.generate();
+    final CommandSigner signer = new CommandSigner(keys.getPrivate());
+    @TempDir
+    Path dir;
+    CommandProcessor processor;
+    final List<Envelope> events = new ArrayList<>();
+
+    @BeforeEach
+    void agent() throws IOException {
+        Files.createDirectories(dir.resolve("root/etc"));
+        processor = processor();
+    }
+
+    CommandProcessor processor() {
+        return new CommandProcessor("node1", new CommandVerifier(keys.getPublic()), Executors.all(),
+                new Journal(dir.resolve("state/journal.jsonl")), new HostRoot(dir.resolve("root")),
+                Clock.fixed(NOW, ZoneOffset.UTC));
+    }
+
+    Envelope command(Object payload, String target, Instant deadline) {
+        return Envelope.of(payload, "lab", "saga-1", "hostname@node1", 1, target, null, NOW, deadline, false);
+    }
+
+    List<Object> payloads() {
+        return events.stream().map(Envelope::payloadObject).toList();
+    }
+
+    @Test
+    void runsASignedCommandAndReportsStartedThenSucceeded() throws IOException {
+        processor.handle(signer.sign(command(new SetHostname("node1", null), "node1", NOW.plusSeconds(60))), events::add);
+
+        assertThat(payloads()).hasSize(2).first().isInstanceOf(StepEvent.Started.class);
+        assertThat(payloads().get(1)).isInstanceOfSatisfying(StepEvent.Succeeded.class, s -> assertThat(s.changed()).isTrue());
+        assertThat(events).allSatisfy(e -> {
+            assertThat(e.stepId()).isEqualTo("hostname@node1");
+            assertThat(e.sagaId()).isEqualTo("saga-1");
+        });
+        assertThat(Files.readString(dir.resolve("root/etc/hostname"))).isEqualTo("node1\n");
+    }
+
+    @Test
+    void aRedeliveredCommandIsAnsweredFromTheJournalEvenAfterARestart() {
+        Envelope cmd = signer.sign(command(new SetHostname("node1", null), "node1", NOW.plusSeconds(60)));
+        processor.handle(cmd, events::add);
+        events.clear();
+
+        processor().handle(cmd, events::add);
+
+        assertThat(payloads()).singleElement().isInstanceOfSatisfying(StepEvent.Succeeded.class, s -> {
+            assertThat(s.replayed()).isTrue();
+            assertThat(s.changed()).isTrue();
+        });
+    }
+
+    @Test
+    void refusesUnsignedTamperedExpiredMisaddressedAndUnknownCommands() {
+        Envelope good = command(new SetHostname("node1", null), "node1", NOW.plusSeconds(60));
+        ObjectNode evil = ((ObjectNode) signer.sign(good).payload()).deepCopy().put("hostname", "evil");
+
+        processor.handle(good, events::add);
+        processor.handle(signer.sign(good).withPayload(evil), events::add);
+        processor.handle(signer.sign(command(new SetHostname("node1", null), "node1", NOW.minusSeconds(1))), events::add);
+        processor.handle(signer.sign(command(new SetHostname("node1", null), "node2", NOW.plusSeconds(60))), events::add);
+        Envelope unknown = new Envelope(java.util.UUID.randomUUID(), "agent.FormatDisk", 1, "lab", "saga-1", "x", 1, "node1",
+                null, NOW, NOW.plusSeconds(60), false, Json.object(), null);
+        processor.handle(signer.sign(unknown), events::add);
+
+        assertThat(payloads()).extracting(p -> ((StepEvent.CommandRejected) p).rejection()).containsExactly(
+                StepEvent.Rejection.UNSIGNED, StepEvent.Rejection.BAD_SIGNATURE, StepEvent.Rejection.EXPIRED,
+                StepEvent.Rejection.WRONG_TARGET, StepEvent.Rejection.UNKNOWN_TYPE);
+        assertThat(dir.resolve("root/etc/hostname")).doesNotExist();
+        assertThat(processor.executions("hostname@node1")).isZero();
+    }
+
+    @Test
+    void aFailingAttemptSaysWhetherARetryCanHelp() {
+        processor.handle(signer.sign(command(new Noop(0, 1), "node1", NOW.plusSeconds(60))), events::add);
+        assertThat(payloads().get(1)).isInstanceOfSatisfying(StepEvent.Failed.class, f -> {
+            assertThat(f.retryable()).isTrue();
+            assertThat(f.reason()).contains("attempt 1");
+        });
+    }
+}

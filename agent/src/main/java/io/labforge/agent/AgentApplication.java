@@ -13,13 +13,16 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.Clock;
 import org.springframework.boot.SpringApplication;
-import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 
-/** The agent: a non-web Spring Boot application that executes its host's commands. */
-@SpringBootApplication
+/**
+ * The agent: a non-web Spring Boot application that executes its host's commands. No
+ * auto-configuration: it needs no database, no web server, nothing but its own beans.
+ */
+@SpringBootConfiguration
 @EnableConfigurationProperties(AgentProperties.class)
 public class AgentApplication {
 

@@ -1,0 +1,103 @@
+package io.labforge.common.worker;
+
+import io.labforge.common.messaging.Envelope;
+import io.labforge.common.messaging.Topics;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.Future;
+import java.util.function.Function;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * The loop of a service worker (gitlab-service, cluster-service): reads its command topic as a
+ * consumer group, turns each command into events, sends them on the step-event topic, and commits
+ * once they are acknowledged.
+ */
+public final class WorkerLoop implements Runnable {
+    private final String servers;
+    private final String topic;
+    private final String group;
+    private final Function<Envelope, List<Object>> handler;
+    private final String worker;
+    private volatile boolean running = true;
+    private volatile KafkaConsumer<String, byte[]> consumer;
+
+    public WorkerLoop(String servers, String topic, String worker, Function<Envelope, List<Object>> handler) {
+        this.servers = servers;
+        this.topic = topic;
+        this.group = "labforge-" + worker;
+        this.worker = worker;
+        this.handler = handler;
+    }
+
+    public void stop() {
+        running = false;
+        KafkaConsumer<String, byte[]> c = consumer;
+        if (c != null) {
+            c.wakeup();
+        }
+    }
+
+    @Override
+    public void run() {
+        Properties cp = new Properties();
+        cp.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
+        cp.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+        cp.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        cp.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        cp.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        cp.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        Properties pp = new Properties();
+        pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
+        pp.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        pp.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        pp.put(ProducerConfig.ACKS_CONFIG, "all");
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(cp); KafkaProducer<String, byte[]> p = new KafkaProducer<>(pp)) {
+            consumer = c;
+            c.subscribe(List.of(topic));
+            while (running) {
+                List<Future<RecordMetadata>> acks = new ArrayList<>();
+                var records = c.poll(Duration.ofMillis(500));
+                for (ConsumerRecord<String, byte[]> r : records) {
+                    Envelope cmd;
+                    try {
+                        cmd = Envelope.fromBytes(r.value());
+                    } catch (RuntimeException e) {
+                        continue;
+                    }
+                    for (Object event : handler.apply(cmd)) {
+                        Envelope ev = Envelope.of(event, cmd.labId(), cmd.sagaId(), cmd.stepId(), cmd.attempt(), worker,
+                                cmd.messageId(), Instant.now(), null, cmd.dryRun());
+                        acks.add(p.send(new ProducerRecord<>(Topics.STEP_EVENTS, cmd.sagaId(), ev.toBytes())));
+                    }
+                }
+                for (Future<RecordMetadata> f : acks) {
+                    f.get();
+                }
+                if (!records.isEmpty()) {
+                    c.commitSync();
+                }
+            }
+        } catch (WakeupException e) {
+            // stopping
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException(worker + ": Kafka refused an event", e);
+        }
+    }
+}

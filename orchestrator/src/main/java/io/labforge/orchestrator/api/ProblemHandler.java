@@ -1,0 +1,45 @@
+package io.labforge.orchestrator.api;
+
+import io.labforge.common.lab.LabValidationException;
+import io.labforge.orchestrator.runtime.SagaNotFound;
+import java.net.URI;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+
+/** Every error of the API as an RFC 9457 problem: a type, a title, the detail and, for a lab, every error. */
+@RestControllerAdvice
+public class ProblemHandler {
+
+    @ExceptionHandler(LabValidationException.class)
+    ProblemDetail invalidLab(LabValidationException e) {
+        ProblemDetail p = ProblemDetail.forStatusAndDetail(HttpStatus.UNPROCESSABLE_CONTENT,
+                e.errors().size() + " error(s) in the lab file; nothing was changed");
+        p.setType(URI.create("https://labforge.dev/problems/invalid-lab"));
+        p.setTitle("Invalid lab");
+        p.setProperty("errors", e.errors());
+        return p;
+    }
+
+    @ExceptionHandler(SagaNotFound.class)
+    ProblemDetail notFound(SagaNotFound e) {
+        ProblemDetail p = ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, e.getMessage());
+        p.setTitle("No such saga");
+        return p;
+    }
+
+    @ExceptionHandler(IllegalStateException.class)
+    ProblemDetail conflict(IllegalStateException e) {
+        ProblemDetail p = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, e.getMessage());
+        p.setTitle("Not possible in the saga's state");
+        return p;
+    }
+
+    @ExceptionHandler(IllegalArgumentException.class)
+    ProblemDetail badRequest(IllegalArgumentException e) {
+        ProblemDetail p = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, e.getMessage());
+        p.setTitle("Bad request");
+        return p;
+    }
+}

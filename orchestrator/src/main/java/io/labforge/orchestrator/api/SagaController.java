@@ -1,0 +1,145 @@
+package io.labforge.orchestrator.api;
+
+import io.labforge.common.id.SagaId;
+import io.labforge.common.messaging.Json;
+import io.labforge.orchestrator.audit.AuditEntry;
+import io.labforge.orchestrator.audit.AuditLog;
+import io.labforge.orchestrator.persistence.SagaRepository;
+import io.labforge.orchestrator.runtime.ProgressBus;
+import io.labforge.orchestrator.runtime.SagaCoordinator;
+import io.labforge.orchestrator.runtime.SagaNotFound;
+import io.labforge.orchestrator.saga.Saga;
+import io.labforge.orchestrator.saga.StepRun;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
+
+/** The REST API. Errors are RFC 9457 problem details ({@link ProblemHandler}). */
+@RestController
+@RequestMapping("/api")
+public class SagaController {
+    static final String ACTOR = "X-Labforge-Actor";
+
+    private final SagaCoordinator coordinator;
+    private final SagaRepository repo;
+    private final AuditLog audit;
+    private final ProgressBus bus;
+
+    public SagaController(SagaCoordinator coordinator, SagaRepository repo, AuditLog audit, ProgressBus bus) {
+        this.coordinator = coordinator;
+        this.repo = repo;
+        this.audit = audit;
+        this.bus = bus;
+    }
+
+    /** Submits a lab file: {@code mode=apply} (default) changes the hosts, {@code mode=plan} only checks them. */
+    @PostMapping(path = "/sagas", consumes = {"application/yaml", "text/yaml", "text/plain", "application/x-yaml"})
+    public ResponseEntity<SagaView> submit(@RequestBody String lab, @RequestParam(defaultValue = "apply") String mode,
+            @RequestHeader(name = ACTOR, defaultValue = "api") String actor) {
+        Saga.Mode m = switch (mode) {
+            case "apply" -> Saga.Mode.APPLY;
+            case "plan" -> Saga.Mode.PLAN;
+            default -> throw new IllegalArgumentException("mode must be apply or plan, not '" + mode + "'");
+        };
+        SagaId id = coordinator.submit(lab, m, actor);
+        return ResponseEntity.created(URI.create("/api/sagas/" + id)).body(view(id));
+    }
+
+    @GetMapping("/sagas")
+    public List<SagaRepository.SagaSummary> list(@RequestParam(defaultValue = "50") int limit) {
+        return repo.list(Math.min(limit, 500));
+    }
+
+    @GetMapping("/sagas/{id}")
+    public SagaView status(@PathVariable String id) {
+        return view(SagaId.parse(id));
+    }
+
+    @PostMapping("/sagas/{id}/resume")
+    public SagaView resume(@PathVariable String id, @RequestHeader(name = ACTOR, defaultValue = "api") String actor) {
+        coordinator.resume(SagaId.parse(id), actor);
+        return view(SagaId.parse(id));
+    }
+
+    @PostMapping("/sagas/{id}/compensate")
+    public SagaView compensate(@PathVariable String id, @RequestHeader(name = ACTOR, defaultValue = "api") String actor) {
+        coordinator.compensate(SagaId.parse(id), actor);
+        return view(SagaId.parse(id));
+    }
+
+    /** Live progress as server-sent events: one {@code update} per audit row or progress line. */
+    @GetMapping(path = "/sagas/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    public SseEmitter events(@PathVariable String id) {
+        SagaId sid = SagaId.parse(id);
+        view(sid);
+        SseEmitter emitter = new SseEmitter(0L);
+        Runnable cancel = bus.watch(sid, update -> {
+            try {
+                emitter.send(SseEmitter.event().name("update").data(Json.write(update), MediaType.APPLICATION_JSON));
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        emitter.onCompletion(cancel);
+        emitter.onTimeout(cancel);
+        emitter.onError(e -> cancel.run());
+        return emitter;
+    }
+
+    @GetMapping("/audit")
+    public List<AuditEntry> audit(@RequestParam(required = false) String sagaId, @RequestParam(defaultValue = "0") long after,
+            @RequestParam(defaultValue = "200") int limit) {
+        return audit.list(sagaId == null ? null : SagaId.parse(sagaId).value(), after, Math.min(limit, 5000));
+    }
+
+    /** The audit log as JSON lines, for archiving and replay. */
+    @GetMapping(path = "/audit/export", produces = "application/x-ndjson")
+    public StreamingResponseBody export(@RequestParam(required = false) String sagaId) {
+        UUID saga = sagaId == null ? null : SagaId.parse(sagaId).value();
+        return out -> {
+            Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
+            audit.export(saga, e -> {
+                try {
+                    w.write(Json.write(e));
+                    w.write('\n');
+                } catch (IOException ex) {
+                    throw new IllegalStateException(ex);
+                }
+            });
+            w.flush();
+        };
+    }
+
+    @GetMapping("/audit/verify")
+    public AuditLog.Verification verify() {
+        return audit.verify();
+    }
+
+    private SagaView view(SagaId id) {
+        Saga saga = coordinator.snapshot(id).orElseThrow(() -> new SagaNotFound(id.toString()));
+        Map<String, Map<String, Object>> presence = new HashMap<>();
+        for (Map<String, Object> row : repo.hosts(saga.steps().stream().map(StepRun::spec).map(s -> s.target())
+                .distinct().toList())) {
+            presence.put((String) row.get("lab_host"), row);
+        }
+        return SagaView.of(saga, presence);
+    }
+}

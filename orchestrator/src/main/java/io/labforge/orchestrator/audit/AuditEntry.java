@@ -1,0 +1,10 @@
+package io.labforge.orchestrator.audit;
+
+import java.time.Instant;
+import java.util.UUID;
+import tools.jackson.databind.JsonNode;
+
+/** One row of the audit log: who did what, on which host, when, with which result. */
+public record AuditEntry(long seq, Instant at, String actor, String action, String labId, UUID sagaId, String stepId,
+        String target, JsonNode detail, String prevHash, String hash) {
+}

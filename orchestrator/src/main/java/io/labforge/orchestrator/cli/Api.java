@@ -1,0 +1,90 @@
+package io.labforge.orchestrator.cli;
+
+import io.labforge.common.messaging.Json;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import tools.jackson.databind.JsonNode;
+
+/** The CLI's client of the REST API; a problem response becomes an error with its detail. */
+final class Api {
+    private final String base;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    Api(String base) {
+        this.base = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+    }
+
+    JsonNode get(String path) {
+        return json(send(HttpRequest.newBuilder(URI.create(base + path)).GET().build()));
+    }
+
+    String getText(String path) {
+        return send(HttpRequest.newBuilder(URI.create(base + path)).GET().build()).body();
+    }
+
+    JsonNode post(String path, String yaml) {
+        String actor = System.getProperty("user.name", "cli") + "@cli";
+        return json(send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/yaml")
+                .header("X-Labforge-Actor", actor)
+                .POST(yaml == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(yaml)).build()));
+    }
+
+    private HttpResponse<String> send(HttpRequest r) {
+        try {
+            HttpResponse<String> resp = http.send(r, HttpResponse.BodyHandlers.ofString());
+            if (resp.statusCode() >= 400) {
+                throw new ApiError(resp.statusCode(), resp.body());
+            }
+            return resp;
+        } catch (ConnectException e) {
+            throw new CliError("no orchestrator answers at " + base + ": start one (labforge demo, or labforge server) "
+                    + "or point --url / LABFORGE_URL at it");
+        } catch (IOException e) {
+            throw new CliError("talking to " + base + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliError("interrupted");
+        }
+    }
+
+    private static JsonNode json(HttpResponse<String> r) {
+        return r.body().isBlank() ? Json.object() : Json.read(r.body());
+    }
+
+    /** An error to show as is, without a stack trace. */
+    static class CliError extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        CliError(String message) {
+            super(message);
+        }
+    }
+
+    static final class ApiError extends CliError {
+        private static final long serialVersionUID = 1L;
+
+        ApiError(int status, String body) {
+            super(describe(status, body));
+        }
+
+        private static String describe(int status, String body) {
+            try {
+                JsonNode p = Json.read(body);
+                StringBuilder s = new StringBuilder(p.path("title").asString("HTTP " + status)).append(": ")
+                        .append(p.path("detail").asString(""));
+                for (JsonNode e : p.path("errors")) {
+                    s.append("\n  line ").append(e.path("line").asInt()).append(", ").append(e.path("path").asString())
+                            .append(": ").append(e.path("message").asString()).append("\n      fix: ")
+                            .append(e.path("fix").asString());
+                }
+                return s.toString();
+            } catch (RuntimeException e) {
+                return "HTTP " + status + ": " + body;
+            }
+        }
+    }
+}

@@ -1,0 +1,179 @@
+package io.labforge.orchestrator.cli;
+
+import io.labforge.common.lab.Lab;
+import io.labforge.common.lab.LabParser;
+import io.labforge.common.lab.LabValidationException;
+import io.labforge.common.messaging.Json;
+import io.labforge.orchestrator.OrchestratorApplication;
+import io.labforge.orchestrator.embedded.EmbeddedServices;
+import io.labforge.orchestrator.persistence.SagaRepository;
+import io.labforge.orchestrator.runtime.OrchestratorRuntime;
+import io.labforge.orchestrator.runtime.ProgressBus;
+import io.labforge.orchestrator.runtime.SagaCoordinator;
+import io.labforge.orchestrator.saga.Saga;
+import io.labforge.orchestrator.saga.SagaStatus;
+import io.labforge.common.id.SagaId;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The embedded default: a real PostgreSQL and a real Kafka broker in this JVM, the orchestrator,
+ * and one agent process per host of the lab. Without Docker the hosts are directories (each
+ * agent's root), so nothing on this machine is changed; the lab-hosts capability adds containers.
+ */
+@Command(name = "demo", description = "Starts embedded PostgreSQL and Kafka, the orchestrator and one agent per host, "
+        + "applies the lab with live progress, and leaves the REST API up.")
+final class DemoCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "LAB.yaml", defaultValue = "examples/local-lab.yaml")
+    Path labFile;
+    @Option(names = "--port", defaultValue = "8080", description = "REST API port (default 8080)")
+    int port;
+    @Option(names = "--dir", defaultValue = ".labforge/demo", description = "where the demo keeps its state")
+    Path dir;
+    @Option(names = "--agent-jar", description = "the agent's jar (default: agent/target/labforge-agent-exec.jar)")
+    Path agentJar;
+    @Option(names = "--exit", description = "stop everything once the saga ends (for scripts)")
+    boolean exit;
+
+    @Override
+    public Integer call() throws Exception {
+        String source = LabforgeCli.read(labFile);
+        Lab lab;
+        try {
+            lab = LabParser.parse(source, labFile.toString());
+        } catch (LabValidationException e) {
+            throw new Api.CliError(e.getMessage());
+        }
+        Path jar = agentJar != null ? agentJar : Path.of("agent", "target", "labforge-agent-exec.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new Api.CliError("no agent jar at " + jar + ": build it first (mvn -q -B package -DskipTests) or pass --agent-jar");
+        }
+        deleteTree(dir);
+        Files.createDirectories(dir.resolve("logs"));
+        long t0 = System.nanoTime();
+        LabforgeCli.OUT.println("starting embedded PostgreSQL and Kafka (KRaft) …");
+        EmbeddedServices infra = EmbeddedServices.start(dir.resolve("infra"), 0);
+        List<Process> agents = new ArrayList<>();
+        ConfigurableApplicationContext ctx = null;
+        try {
+            String db = infra.newDatabase("labforge");
+            ctx = new SpringApplicationBuilder(OrchestratorApplication.class).run(
+                    "--server.port=" + port, "--spring.datasource.url=" + db, "--spring.datasource.username=postgres",
+                    "--spring.datasource.password=postgres", "--labforge.bootstrap-servers=" + infra.kafkaBootstrapServers(),
+                    "--labforge.state-dir=" + dir.resolve("orchestrator").toAbsolutePath());
+            OrchestratorRuntime runtime = ctx.getBean(OrchestratorRuntime.class);
+            while (!runtime.isLeader()) {
+                Thread.sleep(100);
+            }
+            LabforgeCli.OUT.printf("orchestrator up: http://localhost:%d/api/sagas (%.1fs)%n", port, secs(t0));
+            for (Lab.Host h : lab.hosts()) {
+                agents.add(startAgent(jar, h.name(), infra.kafkaBootstrapServers()));
+            }
+            SagaRepository repo = ctx.getBean(SagaRepository.class);
+            List<String> names = lab.hostNames();
+            long deadline = System.currentTimeMillis() + 120_000;
+            while (repo.hosts(names).stream().filter(r -> r.get("announced_at") != null).count() < names.size()) {
+                if (System.currentTimeMillis() > deadline) {
+                    throw new Api.CliError("agents did not announce themselves within 120s: see " + dir.resolve("logs"));
+                }
+                Thread.sleep(200);
+            }
+            LabforgeCli.OUT.printf("%d agents announced (%.1fs); applying %s%n%n", names.size(), secs(t0), labFile);
+            SagaCoordinator coordinator = ctx.getBean(SagaCoordinator.class);
+            CountDownLatch done = new CountDownLatch(1);
+            long[] start = {System.nanoTime()};
+            ctx.getBean(ProgressBus.class).watchAll(u -> print(u, start[0], done));
+            SagaId id = coordinator.submit(source, Saga.Mode.APPLY, System.getProperty("user.name", "demo") + "@demo");
+            done.await();
+            SagaStatus status = coordinator.status(id);
+            LabforgeCli.OUT.printf("%nsaga %s: %s in %.1fs (%.1fs from a cold start)%n", id, status, secs(start[0]), secs(t0));
+            LabforgeCli.OUT.println("hosts' files are under " + dir.resolve("hosts") + "; agents' logs under " + dir.resolve("logs"));
+            if (exit) {
+                return status == SagaStatus.SUCCEEDED ? 0 : 1;
+            }
+            LabforgeCli.OUT.printf("REST API: http://localhost:%d/api/sagas/%s — try: ./labforge status %s ; ./labforge audit verify%n",
+                    port, id, id);
+            LabforgeCli.OUT.println("Ctrl-C stops the demo.");
+            Thread.currentThread().join();
+            return 0;
+        } finally {
+            agents.forEach(Process::destroy);
+            for (Process p : agents) {
+                p.waitFor();
+            }
+            if (ctx != null) {
+                ctx.close();
+            }
+            infra.close();
+        }
+    }
+
+    private Process startAgent(Path jar, String host, String kafka) throws IOException {
+        Path root = dir.resolve("hosts").resolve(host).toAbsolutePath();
+        Files.createDirectories(root.resolve("etc"));
+        Files.writeString(root.resolve("etc/hostname"), "debian\n");
+        Files.writeString(root.resolve("etc/hosts"), "127.0.0.1 localhost\n");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return new ProcessBuilder(java, "-Xmx128m", "-XX:TieredStopAtLevel=1", "-jar", jar.toAbsolutePath().toString(),
+                "--labforge.agent.host-id=" + host, "--labforge.agent.bootstrap-servers=" + kafka,
+                "--labforge.agent.orchestrator-public-key-file=" + dir.resolve("orchestrator/orchestrator.pub").toAbsolutePath(),
+                "--labforge.agent.root=" + root, "--labforge.agent.state-dir=" + dir.resolve("agents").resolve(host).toAbsolutePath())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("logs").resolve("agent-" + host + ".log").toFile())
+                .start();
+    }
+
+    private static void print(JsonNode u, long t0, CountDownLatch done) {
+        String event = u.path("event").asString("");
+        String step = u.path("step").asString("");
+        String target = u.path("target").asString("");
+        JsonNode d = u.path("detail");
+        String line = switch (event) {
+            case "step.dispatched" -> "→ " + step + " (attempt " + d.path("attempt").asInt() + ")";
+            case "step.succeeded" -> "✓ " + step + (d.path("changed").asBoolean() ? "  changed: "
+                    + d.path("diff").asString("").lines().findFirst().orElse("") + (d.path("diff").asString("").lines().count() > 1 ? " …" : "")
+                    : "  already so");
+            case "step.failed" -> "✗ " + step + "  " + d.path("reason").asString("");
+            case "step.retry-scheduled" -> "↻ " + step + "  retry: " + d.path("reason").asString("");
+            case "step.progress" -> "  " + step + " | " + u.path("line").asString("");
+            default -> event.startsWith("saga.") ? "saga " + event.substring(5) : null;
+        };
+        if (line != null) {
+            LabforgeCli.OUT.printf("%6.2fs %-8s %s%n", secs(t0), target, line);
+        }
+        String status = u.path("status").asString("");
+        if (status.equals("SUCCEEDED") || status.equals("PAUSED") || status.equals("FAILED") || status.equals("COMPENSATED")) {
+            done.countDown();
+        }
+    }
+
+    private static double secs(long t0) {
+        return (System.nanoTime() - t0) / 1e9;
+    }
+
+    static void deleteTree(Path p) throws IOException {
+        if (!Files.exists(p)) {
+            return;
+        }
+        try (var walk = Files.walk(p)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(f -> {
+                try {
+                    Files.delete(f);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        }
+    }
+}

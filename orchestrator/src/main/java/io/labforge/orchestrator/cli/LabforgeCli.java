@@ -1,0 +1,230 @@
+package io.labforge.orchestrator.cli;
+
+import io.labforge.common.lab.LabError;
+import io.labforge.common.lab.LabParser;
+import io.labforge.common.messaging.Json;
+import io.labforge.orchestrator.OrchestratorApplication;
+import io.labforge.orchestrator.planner.Planner;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.springframework.boot.SpringApplication;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import tools.jackson.databind.JsonNode;
+
+/** {@code labforge}: the command line. Talks to the orchestrator's REST API, or starts one. */
+@Command(name = "labforge", mixinStandardHelpOptions = true, version = "labforge 0.1.0",
+        description = "Provisions a lab of hosts from one YAML file, as a saga, with an audit log.",
+        subcommands = {LabforgeCli.Validate.class, LabforgeCli.Apply.class, LabforgeCli.PlanCmd.class,
+                LabforgeCli.Status.class, LabforgeCli.Resume.class, LabforgeCli.Compensate.class, LabforgeCli.Audit.class,
+                LabforgeCli.Server.class, DemoCommand.class})
+public class LabforgeCli {
+    static final PrintStream OUT = System.out;
+
+    public static void main(String[] args) {
+        CommandLine cli = new CommandLine(new LabforgeCli());
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (e instanceof Api.CliError) {
+                System.err.println("labforge: " + e.getMessage());
+                return 2;
+            }
+            throw e;
+        });
+        int code = cli.execute(args);
+        if (code != 0 || !isServer(args)) {
+            System.exit(code);
+        }
+    }
+
+    private static boolean isServer(String[] args) {
+        return args.length > 0 && (args[0].equals("server") || args[0].equals("demo"));
+    }
+
+    /** The orchestrator to talk to. */
+    static class Remote {
+        @Option(names = "--url", defaultValue = "${env:LABFORGE_URL:-http://localhost:8080}",
+                description = "the orchestrator's URL (default: $LABFORGE_URL or http://localhost:8080)")
+        String url;
+
+        Api api() {
+            return new Api(url);
+        }
+    }
+
+    static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new Api.CliError("cannot read " + file + ": " + e.getMessage());
+        }
+    }
+
+    @Command(name = "validate", description = "Checks a lab file and lists every error, with its line and a fix.")
+    static class Validate implements Callable<Integer> {
+        @Parameters(paramLabel = "LAB.yaml")
+        Path file;
+
+        @Override
+        public Integer call() {
+            LabParser.Result r = LabParser.read(read(file));
+            if (r.ok()) {
+                OUT.println(file + ": valid — " + r.lab().hosts().size() + " hosts, "
+                        + new Planner().plan(r.lab()).steps().size() + " steps");
+                return 0;
+            }
+            OUT.println(file + ": " + r.errors().size() + " error(s)");
+            for (LabError e : r.errors()) {
+                OUT.println("  " + e);
+            }
+            return 1;
+        }
+    }
+
+    @Command(name = "apply", description = "Applies a lab and shows per-host progress until it finishes or pauses.")
+    static class Apply implements Callable<Integer> {
+        @CommandLine.Mixin
+        Remote remote;
+        @Parameters(paramLabel = "LAB.yaml")
+        Path file;
+        @Option(names = "--no-wait", description = "print the saga id and return at once")
+        boolean noWait;
+
+        @Override
+        public Integer call() {
+            return submit(remote.api(), file, "apply", noWait);
+        }
+    }
+
+    @Command(name = "plan", description = "Checks the hosts against a lab and prints what apply would change, per host.")
+    static class PlanCmd implements Callable<Integer> {
+        @CommandLine.Mixin
+        Remote remote;
+        @Parameters(paramLabel = "LAB.yaml")
+        Path file;
+
+        @Override
+        public Integer call() {
+            return submit(remote.api(), file, "plan", false);
+        }
+    }
+
+    static int submit(Api api, Path file, String mode, boolean noWait) {
+        JsonNode saga = api.post("/api/sagas?mode=" + mode, read(file));
+        String id = saga.get("id").asString();
+        OUT.println(mode + " " + file + ": saga " + id + " (" + saga.get("steps").size() + " steps on "
+                + saga.get("hosts").size() + " hosts)");
+        if (noWait) {
+            return 0;
+        }
+        JsonNode last = new Progress(api, OUT).follow(id);
+        return last.get("status").asString().equals("SUCCEEDED") ? 0 : 1;
+    }
+
+    @Command(name = "status", description = "Shows a saga (steps, hosts), or lists the latest sagas.")
+    static class Status implements Callable<Integer> {
+        @CommandLine.Mixin
+        Remote remote;
+        @Parameters(paramLabel = "SAGA", arity = "0..1")
+        String saga;
+
+        @Override
+        public Integer call() {
+            if (saga == null) {
+                for (JsonNode s : remote.api().get("/api/sagas")) {
+                    OUT.printf("%s  %-12s %-6s %-13s %s%n", s.get("id").asString(), s.get("labId").asString(),
+                            s.get("mode").asString(), s.get("status").asString(), s.get("createdAt").asString());
+                }
+                return 0;
+            }
+            JsonNode s = remote.api().get("/api/sagas/" + saga);
+            for (JsonNode step : s.get("steps")) {
+                OUT.printf("%-10s %-28s %-20s %s%n", step.get("target").asString(), step.get("id").asString(),
+                        step.get("state").asString(), step.path("error").isString() ? step.get("error").asString() : "");
+            }
+            new Progress(remote.api(), OUT).summary(s);
+            return 0;
+        }
+    }
+
+    @Command(name = "resume", description = "Runs the failed steps of a paused saga again, then the rest.")
+    static class Resume implements Callable<Integer> {
+        @CommandLine.Mixin
+        Remote remote;
+        @Parameters(paramLabel = "SAGA")
+        String saga;
+
+        @Override
+        public Integer call() {
+            remote.api().post("/api/sagas/" + saga + "/resume", null);
+            return new Progress(remote.api(), OUT).follow(saga).get("status").asString().equals("SUCCEEDED") ? 0 : 1;
+        }
+    }
+
+    @Command(name = "compensate", description = "Undoes what a saga did, in reverse dependency order.")
+    static class Compensate implements Callable<Integer> {
+        @CommandLine.Mixin
+        Remote remote;
+        @Parameters(paramLabel = "SAGA")
+        String saga;
+
+        @Override
+        public Integer call() {
+            remote.api().post("/api/sagas/" + saga + "/compensate", null);
+            return new Progress(remote.api(), OUT).follow(saga).get("status").asString().equals("COMPENSATED") ? 0 : 1;
+        }
+    }
+
+    @Command(name = "audit", description = "The audit log: list, export (JSON lines) or verify the hash chain.")
+    static class Audit implements Callable<Integer> {
+        @CommandLine.Mixin
+        Remote remote;
+        @Parameters(paramLabel = "list|export|verify", defaultValue = "list")
+        String action;
+        @Option(names = "--saga", description = "only this saga's rows")
+        String saga;
+
+        @Override
+        public Integer call() {
+            String q = saga == null ? "" : "sagaId=" + saga;
+            switch (action) {
+                case "list" -> {
+                    for (JsonNode a : remote.api().get("/api/audit?limit=5000&" + q)) {
+                        OUT.printf("%6d %s %-14s %-24s %-26s %s%n", a.get("seq").asLong(), a.get("at").asString(),
+                                a.get("actor").asString(), a.get("action").asString(),
+                                a.path("stepId").isString() ? a.get("stepId").asString() : "", Json.write(a.get("detail")));
+                    }
+                    return 0;
+                }
+                case "export" -> {
+                    OUT.print(remote.api().getText("/api/audit/export?" + q));
+                    return 0;
+                }
+                case "verify" -> {
+                    JsonNode v = remote.api().get("/api/audit/verify");
+                    OUT.println(v.get("ok").asBoolean() ? "audit log intact: " + v.get("rows").asLong() + " rows, chain verified"
+                            : "audit log TAMPERED: " + v.get("problem").asString());
+                    return v.get("ok").asBoolean() ? 0 : 1;
+                }
+                default -> throw new Api.CliError("audit takes list, export or verify, not '" + action + "'");
+            }
+        }
+    }
+
+    @Command(name = "server", description = "Runs the orchestrator against the PostgreSQL and Kafka of its configuration "
+            + "(LABFORGE_DB_URL, LABFORGE_KAFKA).")
+    static class Server implements Callable<Integer> {
+        @Parameters(arity = "0..*", hidden = true)
+        String[] springArgs = new String[0];
+
+        @Override
+        public Integer call() {
+            SpringApplication.run(OrchestratorApplication.class, springArgs);
+            return 0;
+        }
+    }
+}

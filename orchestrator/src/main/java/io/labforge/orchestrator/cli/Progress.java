@@ -1,0 +1,75 @@
+package io.labforge.orchestrator.cli;
+
+import java.io.PrintStream;
+import java.util.HashMap;
+import java.util.Map;
+import tools.jackson.databind.JsonNode;
+
+/** Follows a saga by polling its status and prints each step's changes, per host. */
+final class Progress {
+    private final Api api;
+    private final PrintStream out;
+
+    Progress(Api api, PrintStream out) {
+        this.api = api;
+        this.out = out;
+    }
+
+    /** Prints until the saga is final or paused; returns its last status. */
+    JsonNode follow(String sagaId) {
+        Map<String, String> seen = new HashMap<>();
+        long t0 = System.currentTimeMillis();
+        while (true) {
+            JsonNode s = api.get("/api/sagas/" + sagaId);
+            for (JsonNode step : s.get("steps")) {
+                String key = step.get("id").asString();
+                String state = step.get("state").asString();
+                if (!state.equals(seen.put(key, state)) && !state.equals("PENDING")) {
+                    out.printf("%7.1fs  %-10s %-28s %-12s%s%n", (System.currentTimeMillis() - t0) / 1000.0,
+                            step.get("target").asString(), key, state, detail(step));
+                }
+            }
+            String status = s.get("status").asString();
+            if (!status.equals("RUNNING") && !status.equals("COMPENSATING")) {
+                summary(s);
+                return s;
+            }
+            try {
+                Thread.sleep(300);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return s;
+            }
+        }
+    }
+
+    private static String detail(JsonNode step) {
+        String state = step.get("state").asString();
+        if (state.equals("FAILED") || state.equals("COMPENSATION_FAILED")) {
+            return "  " + step.path("error").asString("");
+        }
+        if (state.equals("SUCCEEDED")) {
+            return step.path("changed").asBoolean() ? "  changed" : "  ok";
+        }
+        return "";
+    }
+
+    void summary(JsonNode s) {
+        out.println();
+        out.println("saga " + s.get("id").asString() + ": " + s.get("status").asString());
+        for (JsonNode h : s.get("hosts")) {
+            out.printf("  %-10s %d/%d steps done%s%n", h.get("name").asString(), h.get("succeeded").asInt(),
+                    h.get("steps").asInt(), h.get("failed").asInt() > 0 ? ", " + h.get("failed").asInt() + " failed" : "");
+        }
+        for (JsonNode step : s.get("steps")) {
+            if (step.path("changed").asBoolean() && step.path("diff").isString()) {
+                out.println("  " + step.get("id").asString() + ":");
+                step.get("diff").asString().lines().forEach(l -> out.println("      " + l));
+            }
+        }
+        if (s.get("status").asString().equals("PAUSED")) {
+            out.println("\nFix the host, then: labforge resume " + s.get("id").asString()
+                    + "   (or undo what was done: labforge compensate " + s.get("id").asString() + ")");
+        }
+    }
+}

@@ -1,0 +1,201 @@
+package io.labforge.orchestrator.persistence;
+
+import io.labforge.common.id.SagaId;
+import io.labforge.common.id.StepId;
+import io.labforge.common.lab.Lab.FailurePolicy;
+import io.labforge.common.messaging.Json;
+import io.labforge.orchestrator.planner.StepSpec;
+import io.labforge.orchestrator.saga.Saga;
+import io.labforge.orchestrator.saga.SagaStatus;
+import io.labforge.orchestrator.saga.StepRun;
+import io.labforge.orchestrator.saga.StepState;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.jdbc.core.JdbcTemplate;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.JsonNode;
+
+/** Sagas, steps, the outbox and the inbox in PostgreSQL. Callers hold the transaction. */
+public final class SagaRepository {
+    private final JdbcTemplate jdbc;
+
+    public SagaRepository(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** A row of the outbox: one signed envelope to send. */
+    public record OutboxRow(long id, String topic, String key, UUID messageId, byte[] envelope) {
+    }
+
+    /** A saga's headline, for lists. */
+    public record SagaSummary(UUID id, String labId, String mode, String status, String actor, Instant createdAt,
+            Instant updatedAt) {
+    }
+
+    public void insertLab(String id, String name, String source) {
+        jdbc.update("INSERT INTO lab (id, name, source) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING", id, name, source);
+    }
+
+    public Optional<String> labSource(String id) {
+        return jdbc.query("SELECT source FROM lab WHERE id = ?", (rs, i) -> rs.getString(1), id).stream().findFirst();
+    }
+
+    public void insertSaga(Saga saga, String actor) {
+        jdbc.update("INSERT INTO saga (id, lab_id, mode, policy, status, actor) VALUES (?, ?, ?, ?, ?, ?)",
+                saga.id().value(), saga.labId(), saga.mode().name(), saga.policy().name(), saga.status().name(), actor);
+        List<Object[]> rows = new ArrayList<>();
+        int ord = 0;
+        for (StepRun r : saga.steps()) {
+            rows.add(new Object[] {saga.id().value(), r.spec().id().value(), ord++, Json.write(r.spec()), r.state().name()});
+        }
+        jdbc.batchUpdate("INSERT INTO step (saga_id, id, ord, spec, state) VALUES (?, ?, ?, CAST(? AS jsonb), ?)", rows);
+        saga.takeDirty();
+        saga.takeStatusDirty();
+    }
+
+    /** Writes the steps and status the engine changed since the last save. */
+    public void saveChanges(Saga saga) {
+        List<Object[]> rows = new ArrayList<>();
+        for (StepId id : saga.takeDirty()) {
+            StepRun r = saga.step(id);
+            rows.add(new Object[] {r.state().name(), r.attempt(), r.attemptsInRound(), r.compensationAttempt(), r.messageId(),
+                    ts(r.notBefore()), ts(r.deadline()), ts(r.startedAt()), ts(r.finishedAt()),
+                    r.outputs() == null ? null : Json.write(r.outputs()), Json.write(r.secretOutputs()), r.changed(), r.diff(),
+                    r.error(), saga.id().value(), id.value()});
+        }
+        if (!rows.isEmpty()) {
+            jdbc.batchUpdate("UPDATE step SET state = ?, attempt = ?, attempts_in_round = ?, compensation_attempt = ?, "
+                    + "message_id = ?, not_before = ?, deadline = ?, started_at = ?, finished_at = ?, "
+                    + "outputs = CAST(? AS jsonb), secret_outputs = CAST(? AS jsonb), changed = ?, diff = ?, error = ? "
+                    + "WHERE saga_id = ? AND id = ?", rows);
+        }
+        if (saga.takeStatusDirty()) {
+            jdbc.update("UPDATE saga SET status = ?, policy = ?, updated_at = now() WHERE id = ?", saga.status().name(),
+                    saga.policy().name(), saga.id().value());
+        }
+    }
+
+    public Optional<Saga> load(SagaId id) {
+        List<Map<String, Object>> head = jdbc.queryForList("SELECT * FROM saga WHERE id = ?", id.value());
+        if (head.isEmpty()) {
+            return Optional.empty();
+        }
+        Map<String, Object> s = head.get(0);
+        List<StepRun> runs = jdbc.query("SELECT * FROM step WHERE saga_id = ? ORDER BY ord", (rs, i) -> step(rs), id.value());
+        return Optional.of(new Saga(id, (String) s.get("lab_id"), Saga.Mode.valueOf((String) s.get("mode")),
+                FailurePolicy.valueOf((String) s.get("policy")), SagaStatus.valueOf((String) s.get("status")), runs));
+    }
+
+    public List<SagaId> active() {
+        return jdbc.query("SELECT id FROM saga WHERE status IN ('RUNNING', 'PAUSED', 'COMPENSATING') ORDER BY created_at",
+                (rs, i) -> new SagaId((UUID) rs.getObject(1)));
+    }
+
+    public List<SagaSummary> list(int limit) {
+        return jdbc.query("SELECT * FROM saga ORDER BY created_at DESC LIMIT ?", (rs, i) -> new SagaSummary(
+                (UUID) rs.getObject("id"), rs.getString("lab_id"), rs.getString("mode"), rs.getString("status"),
+                rs.getString("actor"), rs.getTimestamp("created_at").toInstant(), rs.getTimestamp("updated_at").toInstant()),
+                limit);
+    }
+
+    public Optional<SagaSummary> summary(SagaId id) {
+        return jdbc.query("SELECT * FROM saga WHERE id = ?", (rs, i) -> new SagaSummary(
+                (UUID) rs.getObject("id"), rs.getString("lab_id"), rs.getString("mode"), rs.getString("status"),
+                rs.getString("actor"), rs.getTimestamp("created_at").toInstant(), rs.getTimestamp("updated_at").toInstant()),
+                id.value()).stream().findFirst();
+    }
+
+    private static StepRun step(ResultSet rs) throws SQLException {
+        StepSpec spec = Json.convert(Json.read(rs.getString("spec")), StepSpec.class);
+        String outputs = rs.getString("outputs");
+        String secrets = rs.getString("secret_outputs");
+        Boolean changed = (Boolean) rs.getObject("changed");
+        return StepRun.restore(spec, StepState.valueOf(rs.getString("state")), rs.getInt("attempt"),
+                rs.getInt("attempts_in_round"), rs.getInt("compensation_attempt"), (UUID) rs.getObject("message_id"),
+                instant(rs, "not_before"), instant(rs, "deadline"), instant(rs, "started_at"), instant(rs, "finished_at"),
+                outputs == null ? null : Json.read(outputs),
+                secrets == null ? List.of() : Json.MAPPER.readValue(secrets, new TypeReference<List<String>>() { }),
+                changed, rs.getString("diff"), rs.getString("error"));
+    }
+
+    public void enqueue(Collection<OutboxRow> rows) {
+        if (rows.isEmpty()) {
+            return;
+        }
+        List<Object[]> batch = new ArrayList<>();
+        for (OutboxRow r : rows) {
+            batch.add(new Object[] {r.topic(), r.key(), r.messageId(), r.envelope()});
+        }
+        jdbc.batchUpdate("INSERT INTO outbox (topic, msg_key, message_id, envelope) VALUES (?, ?, ?, ?)", batch);
+    }
+
+    public List<OutboxRow> pendingOutbox(int limit) {
+        return jdbc.query("SELECT * FROM outbox ORDER BY id LIMIT ?", (rs, i) -> new OutboxRow(rs.getLong("id"),
+                rs.getString("topic"), rs.getString("msg_key"), (UUID) rs.getObject("message_id"), rs.getBytes("envelope")),
+                limit);
+    }
+
+    public void deleteOutbox(long upToId, Collection<Long> ids) {
+        List<Object[]> batch = new ArrayList<>();
+        ids.forEach(id -> batch.add(new Object[] {id}));
+        jdbc.batchUpdate("DELETE FROM outbox WHERE id = ?", batch);
+    }
+
+    /** Records that an event was taken; false when it had been taken before (a duplicate delivery). */
+    public boolean firstDelivery(UUID messageId) {
+        return jdbc.update("INSERT INTO inbox (message_id) VALUES (?) ON CONFLICT DO NOTHING", messageId) == 1;
+    }
+
+    /** Records a batch of events as taken; per event, false when it had been taken before. */
+    public boolean[] firstDeliveries(List<UUID> messageIds) {
+        List<Object[]> batch = new ArrayList<>();
+        messageIds.forEach(id -> batch.add(new Object[] {id}));
+        int[] counts = jdbc.batchUpdate("INSERT INTO inbox (message_id) VALUES (?) ON CONFLICT DO NOTHING", batch);
+        boolean[] fresh = new boolean[counts.length];
+        for (int i = 0; i < counts.length; i++) {
+            fresh[i] = counts[i] == 1;
+        }
+        return fresh;
+    }
+
+    public void pruneInbox(Instant before) {
+        jdbc.update("DELETE FROM inbox WHERE received_at < ?", Timestamp.from(before));
+    }
+
+    public void recordPresence(String host, JsonNode facts, String version, Instant at, boolean announce) {
+        if (announce) {
+            jdbc.update("INSERT INTO host (lab_host, facts, agent_version, announced_at, last_seen) "
+                    + "VALUES (?, CAST(? AS jsonb), ?, ?, ?) ON CONFLICT (lab_host) DO UPDATE SET facts = EXCLUDED.facts, "
+                    + "agent_version = EXCLUDED.agent_version, announced_at = EXCLUDED.announced_at, last_seen = EXCLUDED.last_seen",
+                    host, Json.write(facts), version, Timestamp.from(at), Timestamp.from(at));
+        } else {
+            jdbc.update("INSERT INTO host (lab_host, last_seen) VALUES (?, ?) "
+                    + "ON CONFLICT (lab_host) DO UPDATE SET last_seen = EXCLUDED.last_seen", host, Timestamp.from(at));
+        }
+    }
+
+    public List<Map<String, Object>> hosts(Collection<String> names) {
+        if (names.isEmpty()) {
+            return List.of();
+        }
+        return jdbc.queryForList("SELECT lab_host, facts::text AS facts, agent_version, announced_at, last_seen FROM host "
+                + "WHERE lab_host = ANY (?)", (Object) names.toArray(new String[0]));
+    }
+
+    private static Timestamp ts(Instant i) {
+        return i == null ? null : Timestamp.from(i);
+    }
+
+    private static Instant instant(ResultSet rs, String col) throws SQLException {
+        Timestamp t = rs.getTimestamp(col);
+        return t == null ? null : t.toInstant();
+    }
+}

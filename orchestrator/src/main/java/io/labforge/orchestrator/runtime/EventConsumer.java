@@ -1,0 +1,99 @@
+package io.labforge.orchestrator.runtime;
+
+import io.labforge.common.agent.AgentPresence;
+import io.labforge.common.messaging.Envelope;
+import io.labforge.common.messaging.Json;
+import io.labforge.common.messaging.Topics;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads step events and agent presence and hands them to the coordinator. Offsets are committed
+ * only after the coordinator's transaction: a crash in between redelivers, and the inbox drops
+ * what was already taken.
+ */
+public final class EventConsumer implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(EventConsumer.class);
+
+    private final SagaCoordinator coordinator;
+    private final String servers;
+    private volatile boolean running = true;
+    private volatile KafkaConsumer<String, byte[]> consumer;
+
+    public EventConsumer(SagaCoordinator coordinator, String servers) {
+        this.coordinator = coordinator;
+        this.servers = servers;
+    }
+
+    public void stop() {
+        running = false;
+        KafkaConsumer<String, byte[]> c = consumer;
+        if (c != null) {
+            c.wakeup();
+        }
+    }
+
+    @Override
+    public void run() {
+        while (running) {
+            try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(KafkaSetup.consumer(servers, "labforge-orchestrator"))) {
+                consumer = c;
+                c.subscribe(List.of(Topics.STEP_EVENTS, Topics.AGENT_PRESENCE));
+                while (running) {
+                    ConsumerRecords<String, byte[]> records = c.poll(Duration.ofMillis(500));
+                    List<Envelope> steps = new ArrayList<>();
+                    for (ConsumerRecord<String, byte[]> r : records) {
+                        Envelope e;
+                        try {
+                            e = Envelope.fromBytes(r.value());
+                        } catch (RuntimeException ex) {
+                            LOG.warn("skipped an undecodable record on {}: {}", r.topic(), ex.getMessage());
+                            continue;
+                        }
+                        if (r.topic().equals(Topics.AGENT_PRESENCE)) {
+                            presence(e);
+                        } else {
+                            steps.add(e);
+                        }
+                    }
+                    coordinator.onEvents(steps);
+                    if (!records.isEmpty()) {
+                        c.commitSync();
+                    }
+                }
+            } catch (WakeupException e) {
+                return;
+            } catch (RuntimeException e) {
+                if (running) {
+                    LOG.warn("event consumer: {} — reconnecting from the last committed offsets", e.toString(), e);
+                    try {
+                        Thread.sleep(1000);
+                    } catch (InterruptedException ie) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
+            }
+        }
+    }
+
+    private void presence(Envelope e) {
+        try {
+            Object p = e.payloadObject();
+            if (p instanceof AgentPresence.Announced a) {
+                coordinator.onPresence(a.hostId(), Json.tree(a.facts()), a.agentVersion(), true);
+            } else if (p instanceof AgentPresence.Heartbeat h) {
+                coordinator.onPresence(h.hostId(), null, null, false);
+            }
+        } catch (RuntimeException ex) {
+            LOG.warn("ignored a presence record: {}", ex.getMessage());
+        }
+    }
+}

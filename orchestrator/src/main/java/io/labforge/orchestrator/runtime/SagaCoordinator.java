@@ -1,0 +1,345 @@
+package io.labforge.orchestrator.runtime;
+
+import io.labforge.common.id.LabId;
+import io.labforge.common.id.SagaId;
+import io.labforge.common.id.StepId;
+import io.labforge.common.lab.Lab;
+import io.labforge.common.lab.LabError;
+import io.labforge.common.lab.LabParser;
+import io.labforge.common.lab.LabValidationException;
+import io.labforge.common.messaging.Envelope;
+import io.labforge.common.messaging.Json;
+import io.labforge.common.messaging.MessageTypes;
+import io.labforge.common.messaging.Topics;
+import io.labforge.common.signing.CommandSigner;
+import io.labforge.common.step.StepEvent;
+import io.labforge.orchestrator.audit.AuditLog;
+import io.labforge.orchestrator.persistence.SagaRepository;
+import io.labforge.orchestrator.persistence.SagaRepository.OutboxRow;
+import io.labforge.orchestrator.planner.Plan;
+import io.labforge.orchestrator.planner.Planner;
+import io.labforge.orchestrator.saga.Effect;
+import io.labforge.orchestrator.saga.Saga;
+import io.labforge.orchestrator.saga.SagaEngine;
+import io.labforge.orchestrator.saga.SagaStatus;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The saga owner. Every change to a saga — a submission, a batch of worker events, a timer tick, a
+ * resume — runs on one thread, against the in-memory saga, and is persisted in one transaction with
+ * its outbox rows and audit rows. If that transaction fails, the in-memory copy is dropped and
+ * reloaded from PostgreSQL on next use.
+ */
+public final class SagaCoordinator implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SagaCoordinator.class);
+    public static final String SYSTEM = "orchestrator";
+
+    private final SagaRepository repo;
+    private final AuditLog audit;
+    private final TransactionTemplate tx;
+    private final CommandSigner signer;
+    private final SagaEngine engine;
+    private final Clock clock;
+    private final Runnable outboxWakeup;
+    private final ProgressBus bus;
+    private final Planner planner = new Planner();
+    private final ExecutorService loop = Executors.newSingleThreadExecutor(r -> new Thread(r, "saga-loop"));
+    private final Map<SagaId, Saga> live = new HashMap<>();
+
+    public SagaCoordinator(SagaRepository repo, AuditLog audit, TransactionTemplate tx, CommandSigner signer,
+            SagaEngine engine, Clock clock, Runnable outboxWakeup, ProgressBus bus) {
+        this.repo = repo;
+        this.audit = audit;
+        this.tx = tx;
+        this.signer = signer;
+        this.engine = engine;
+        this.clock = clock;
+        this.outboxWakeup = outboxWakeup;
+        this.bus = bus;
+    }
+
+    /** Loads the sagas that were running when the last orchestrator stopped. */
+    public int recover() {
+        return call(() -> {
+            int n = 0;
+            for (SagaId id : repo.active()) {
+                repo.load(id).ifPresent(s -> live.put(id, s));
+                n++;
+            }
+            if (n > 0) {
+                LOG.info("recovered {} active saga(s) from PostgreSQL", n);
+            }
+            return n;
+        });
+    }
+
+    /**
+     * Validates a lab file and starts applying (or planning) it. An invalid lab changes nothing: the
+     * rejection, with every error, is the only thing written (to the audit log).
+     */
+    public SagaId submit(String source, Saga.Mode mode, String actor) {
+        LabParser.Result parsed = LabParser.read(source);
+        if (!parsed.ok()) {
+            call(() -> tx.execute(t -> {
+                ObjectNode detail = Json.object().put("mode", mode.name());
+                detail.set("errors", Json.tree(parsed.errors().stream().map(LabError::toString).toList()));
+                audit.append(List.of(new AuditLog.Record(actor, "lab.rejected", null, null, null, null, detail)), clock.instant());
+                return null;
+            }));
+            throw new LabValidationException("the lab", parsed.errors());
+        }
+        Lab lab = parsed.lab();
+        return submitPlan(LabId.of(lab.name()), source, planner.plan(lab), lab.onFailure(), mode, actor);
+    }
+
+    /** Starts a saga for a plan made elsewhere (the benchmark's generated labs). */
+    public SagaId submitPlan(LabId lab, String source, Plan plan, Lab.FailurePolicy policy, Saga.Mode mode, String actor) {
+        SagaId id = SagaId.random();
+        return call(() -> {
+            Saga saga = Saga.create(id, lab.value(), mode, policy, plan);
+            List<Effect> effects = engine.start(saga, clock.instant());
+            try {
+                tx.execute(t -> {
+                    repo.insertLab(lab.value(), lab.value(), source);
+                    repo.insertSaga(saga, actor);
+                    persist(saga, effects, actor);
+                    return null;
+                });
+            } catch (RuntimeException e) {
+                throw e;
+            }
+            live.put(id, saga);
+            afterCommit(saga, effects);
+            return id;
+        });
+    }
+
+    public void resume(SagaId id, String actor) {
+        change(id, actor, s -> engine.resume(s, clock.instant()));
+    }
+
+    public void compensate(SagaId id, String actor) {
+        change(id, actor, s -> engine.compensate(s, clock.instant()));
+    }
+
+    private void change(SagaId id, String actor, java.util.function.Function<Saga, List<Effect>> action) {
+        call(() -> {
+            Saga saga = saga(id).orElseThrow(() -> new SagaNotFound(id.toString()));
+            List<Effect> effects = action.apply(saga);
+            commit(List.of(saga), Map.of(saga.id(), effects), actor);
+            return null;
+        });
+    }
+
+    /** Takes a batch of worker events (duplicates are dropped by the inbox) in one transaction. */
+    public void onEvents(List<Envelope> events) {
+        if (events.isEmpty()) {
+            return;
+        }
+        call(() -> {
+            Instant now = clock.instant();
+            Map<SagaId, List<Effect>> effects = new LinkedHashMap<>();
+            Map<SagaId, Saga> touched = new LinkedHashMap<>();
+            try {
+                tx.execute(t -> {
+                    boolean[] fresh = repo.firstDeliveries(events.stream().map(Envelope::messageId).toList());
+                    for (int i = 0; i < events.size(); i++) {
+                        Envelope e = events.get(i);
+                        if (!fresh[i] || e.sagaId() == null || e.stepId() == null) {
+                            continue;
+                        }
+                        Optional<StepEvent> event = decode(e);
+                        if (event.isEmpty()) {
+                            continue;
+                        }
+                        SagaId sid;
+                        try {
+                            sid = SagaId.parse(e.sagaId());
+                        } catch (IllegalArgumentException ex) {
+                            continue;
+                        }
+                        Optional<Saga> saga = saga(sid);
+                        if (saga.isEmpty()) {
+                            continue;
+                        }
+                        touched.put(sid, saga.get());
+                        effects.computeIfAbsent(sid, k -> new ArrayList<>()).addAll(engine.onEvent(saga.get(),
+                                new SagaEngine.Incoming(StepId.of(e.stepId()), e.causationId(), event.get()), now));
+                    }
+                    for (Saga s : touched.values()) {
+                        persist(s, effects.getOrDefault(s.id(), List.of()), SYSTEM);
+                    }
+                    return null;
+                });
+            } catch (RuntimeException ex) {
+                touched.keySet().forEach(live::remove);
+                throw ex;
+            }
+            touched.values().forEach(s -> afterCommit(s, effects.getOrDefault(s.id(), List.of())));
+            return null;
+        });
+    }
+
+    /** Times out overdue steps and sends due retries, for every live saga that needs it. */
+    public void tick() {
+        call(() -> {
+            Instant now = clock.instant();
+            for (Saga s : new ArrayList<>(live.values())) {
+                Instant wake = s.nextWakeUp();
+                if (wake != null && !now.isBefore(wake)) {
+                    commit(List.of(s), Map.of(s.id(), engine.tick(s, now)), SYSTEM);
+                }
+            }
+            return null;
+        });
+    }
+
+    /** Records an agent's announcement or heartbeat. */
+    public void onPresence(String host, JsonNode facts, String version, boolean announce) {
+        call(() -> tx.execute(t -> {
+            Instant now = clock.instant();
+            repo.recordPresence(host, facts, version, now, announce);
+            if (announce) {
+                ObjectNode detail = Json.object().put("agentVersion", version);
+                detail.set("facts", facts);
+                audit.append(List.of(new AuditLog.Record("agent:" + host, "host.announced", null, null, null, host, detail)), now);
+            }
+            return null;
+        }));
+    }
+
+    public Optional<Saga> snapshot(SagaId id) {
+        return call(() -> saga(id));
+    }
+
+    private Optional<Saga> saga(SagaId id) {
+        Saga s = live.get(id);
+        if (s != null) {
+            return Optional.of(s);
+        }
+        Optional<Saga> loaded = repo.load(id);
+        loaded.filter(x -> !x.status().isFinal()).ifPresent(x -> live.put(id, x));
+        return loaded;
+    }
+
+    private void commit(List<Saga> sagas, Map<SagaId, List<Effect>> effects, String actor) {
+        try {
+            tx.execute(t -> {
+                for (Saga s : sagas) {
+                    persist(s, effects.getOrDefault(s.id(), List.of()), actor);
+                }
+                return null;
+            });
+        } catch (RuntimeException e) {
+            sagas.forEach(s -> live.remove(s.id()));
+            throw e;
+        }
+        sagas.forEach(s -> afterCommit(s, effects.getOrDefault(s.id(), List.of())));
+    }
+
+    private void persist(Saga saga, List<Effect> effects, String actor) {
+        Instant now = clock.instant();
+        repo.saveChanges(saga);
+        List<OutboxRow> outbox = new ArrayList<>();
+        List<AuditLog.Record> rows = new ArrayList<>();
+        for (Effect e : effects) {
+            if (e instanceof Effect.Dispatch d) {
+                Envelope env = new Envelope(d.messageId(), d.commandType(), MessageTypes.forName(d.commandType()).version(),
+                        saga.labId(), saga.id().toString(), d.step().value(), d.attempt(), d.target(), null, now,
+                        d.deadline(), d.dryRun(), d.payload(), null);
+                outbox.add(new OutboxRow(0, Topics.commandTopicFor(d.commandType()), d.target(), d.messageId(),
+                        signer.sign(env).toBytes()));
+            } else if (e instanceof Effect.Audit a) {
+                rows.add(new AuditLog.Record(actor, a.action(), saga.labId(), saga.id().value(),
+                        a.step() == null ? null : a.step().value(), a.target(), a.detail()));
+            }
+        }
+        repo.enqueue(outbox);
+        audit.append(rows, now);
+    }
+
+    private void afterCommit(Saga saga, List<Effect> effects) {
+        if (effects.stream().anyMatch(e -> e instanceof Effect.Dispatch)) {
+            outboxWakeup.run();
+        }
+        for (Effect e : effects) {
+            ObjectNode update = Json.object().put("sagaId", saga.id().toString()).put("status", saga.status().name());
+            if (e instanceof Effect.Audit a) {
+                update.put("event", a.action()).put("step", a.step() == null ? null : a.step().value())
+                        .put("target", a.target());
+                update.set("detail", a.detail());
+            } else if (e instanceof Effect.Progress p) {
+                update.put("event", "step.progress").put("step", p.step().value()).put("target", p.target())
+                        .put("line", p.line());
+            } else {
+                continue;
+            }
+            bus.publish(saga.id(), update);
+        }
+        if (saga.status().isFinal()) {
+            live.remove(saga.id());
+        }
+    }
+
+    private static Optional<StepEvent> decode(Envelope e) {
+        try {
+            Object p = e.payloadObject();
+            return p instanceof StepEvent s ? Optional.of(s) : Optional.empty();
+        } catch (RuntimeException ex) {
+            LOG.warn("ignored an undecodable event {} of type {}: {}", e.messageId(), e.type(), ex.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    public SagaStatus status(SagaId id) {
+        return snapshot(id).map(Saga::status).orElseThrow(() -> new SagaNotFound(id.toString()));
+    }
+
+    private <T> T call(Callable<T> work) {
+        try {
+            return loop.submit(work).get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    /** For tests: the ids of the messages a saga is waiting for. */
+    public List<UUID> awaited(SagaId id) {
+        return snapshot(id).map(s -> s.steps().stream().map(r -> r.messageId()).filter(m -> m != null).toList())
+                .orElse(List.of());
+    }
+
+    @Override
+    public void close() {
+        loop.shutdown();
+        try {
+            loop.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,166 @@
+package io.labforge.orchestrator.it;
+
+import io.labforge.agent.AgentApplication;
+import io.labforge.agent.runtime.AgentLoop;
+import io.labforge.agent.runtime.CommandProcessor;
+import io.labforge.common.signing.Keys;
+import io.labforge.orchestrator.OrchestratorApplication;
+import io.labforge.orchestrator.embedded.EmbeddedServices;
+import io.labforge.orchestrator.runtime.OrchestratorRuntime;
+import io.labforge.orchestrator.runtime.SagaCoordinator;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * A whole Labforge for one test class: the shared embedded PostgreSQL and Kafka (real servers,
+ * started once per JVM), a database of its own, an orchestrator and agents, each agent a separate
+ * Spring application context with its own host root.
+ */
+final class Harness implements AutoCloseable {
+    private static EmbeddedServices infra;
+    private static final AtomicInteger DATABASES = new AtomicInteger();
+
+    final Path dir;
+    final String dbUrl;
+    final Path stateDir;
+    final String publicKey;
+    ConfigurableApplicationContext orchestrator;
+    final Map<String, ConfigurableApplicationContext> agents = new LinkedHashMap<>();
+    private final List<ConfigurableApplicationContext> stopped = new ArrayList<>();
+    final HttpClient http = HttpClient.newHttpClient();
+
+    static synchronized EmbeddedServices infra() {
+        if (infra == null) {
+            try {
+                infra = EmbeddedServices.start(Files.createTempDirectory("labforge-it-infra"), 0);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            Runtime.getRuntime().addShutdownHook(new Thread(infra::close));
+        }
+        return infra;
+    }
+
+    Harness(Path dir) {
+        this.dir = dir;
+        this.dbUrl = infra().newDatabase("it_" + ProcessHandle.current().pid() + "_" + DATABASES.incrementAndGet());
+        this.stateDir = dir.resolve("orchestrator-state");
+        this.publicKey = Keys.encodePublic(Keys.loadOrCreate(stateDir).getPublic());
+    }
+
+    ConfigurableApplicationContext startOrchestrator() {
+        orchestrator = new SpringApplicationBuilder(OrchestratorApplication.class).run(
+                "--server.port=0",
+                "--spring.datasource.url=" + dbUrl,
+                "--spring.datasource.username=postgres",
+                "--spring.datasource.password=postgres",
+                "--labforge.bootstrap-servers=" + infra().kafkaBootstrapServers(),
+                "--labforge.state-dir=" + stateDir,
+                "--labforge.tick=100ms");
+        OrchestratorRuntime runtime = orchestrator.getBean(OrchestratorRuntime.class);
+        Awaitility.await("orchestrator owns the sagas").atMost(Duration.ofSeconds(60)).until(runtime::isLeader);
+        return orchestrator;
+    }
+
+    void stopOrchestrator() {
+        orchestrator.close();
+        orchestrator = null;
+    }
+
+    /** Starts an agent whose host files live under {@code dir/hosts/<host>}. */
+    ConfigurableApplicationContext startAgent(String host) {
+        return startAgent(host, publicKey);
+    }
+
+    ConfigurableApplicationContext startAgent(String host, String trustedKey) {
+        Path root = hostRoot(host);
+        try {
+            Files.createDirectories(root.resolve("etc"));
+            if (!Files.exists(root.resolve("etc/hostname"))) {
+                Files.writeString(root.resolve("etc/hostname"), "debian\n");
+                Files.writeString(root.resolve("etc/hosts"), "127.0.0.1 localhost\n");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        ConfigurableApplicationContext ctx = new SpringApplicationBuilder(AgentApplication.class)
+                .web(WebApplicationType.NONE)
+                .run(
+                        "--labforge.agent.host-id=" + host,
+                        "--labforge.agent.bootstrap-servers=" + infra().kafkaBootstrapServers(),
+                        "--labforge.agent.orchestrator-public-key=" + trustedKey,
+                        "--labforge.agent.root=" + root,
+                        "--labforge.agent.state-dir=" + dir.resolve("agent-state").resolve(host),
+                        "--labforge.agent.heartbeat=2s");
+        AgentLoop loop = ctx.getBean(AgentLoop.class);
+        Awaitility.await("agent " + host + " reads its partition").atMost(Duration.ofSeconds(30)).until(loop::ready);
+        agents.put(host, ctx);
+        return ctx;
+    }
+
+    Path hostRoot(String host) {
+        return dir.resolve("hosts").resolve(host);
+    }
+
+    int executions(String host, String stepId) {
+        return agents.get(host).getBean(CommandProcessor.class).executions(stepId);
+    }
+
+    SagaCoordinator coordinator() {
+        return orchestrator.getBean(SagaCoordinator.class);
+    }
+
+    JdbcTemplate jdbc() {
+        return orchestrator.getBean(JdbcTemplate.class);
+    }
+
+    String baseUrl() {
+        return "http://localhost:" + orchestrator.getEnvironment().getProperty("local.server.port");
+    }
+
+    HttpResponse<String> get(String path) {
+        return send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).GET().build());
+    }
+
+    HttpResponse<String> post(String path, String body) {
+        return send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).header("Content-Type", "application/yaml")
+                .header("X-Labforge-Actor", "it-test").POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
+    private HttpResponse<String> send(HttpRequest r) {
+        try {
+            return http.send(r, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        agents.values().forEach(ConfigurableApplicationContext::close);
+        stopped.forEach(ConfigurableApplicationContext::close);
+        if (orchestrator != null) {
+            orchestrator.close();
+        }
+    }
+}

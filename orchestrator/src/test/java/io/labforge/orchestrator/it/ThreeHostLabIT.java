@@ -1,0 +1,97 @@
+package io.labforge.orchestrator.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.labforge.common.messaging.Json;
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+/** The local example lab, end to end: REST → PostgreSQL → Kafka → three agents → events → saga done. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(180)
+class ThreeHostLabIT {
+    Harness h;
+    String lab;
+
+    @BeforeAll
+    void start(@TempDir Path dir) throws IOException {
+        h = new Harness(dir);
+        h.startOrchestrator();
+        for (String host : new String[] {"node1", "node2", "node3"}) {
+            h.startAgent(host);
+        }
+        lab = Files.readString(Path.of("..", "examples", "local-lab.yaml"));
+    }
+
+    @AfterAll
+    void stop() {
+        h.close();
+    }
+
+    JsonNode awaitFinal(String sagaId) {
+        JsonNode[] last = new JsonNode[1];
+        await("saga " + sagaId + " finishes").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            last[0] = Json.read(h.get("/api/sagas/" + sagaId).body());
+            String s = last[0].get("status").asString();
+            return s.equals("SUCCEEDED") || s.equals("PAUSED") || s.equals("FAILED") || s.equals("COMPENSATED");
+        });
+        return last[0];
+    }
+
+    @Test
+    void threeHostLabCompletesAndTheHostsShowIt() throws IOException {
+        HttpResponse<String> created = h.post("/api/sagas", lab);
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        String sagaId = Json.read(created.body()).get("id").asString();
+
+        JsonNode done = awaitFinal(sagaId);
+
+        assertThat(done.get("status").asString()).as(done.toString()).isEqualTo("SUCCEEDED");
+        assertThat(done.get("steps")).hasSize(12).allSatisfy(s -> assertThat(s.get("state").asString()).isEqualTo("SUCCEEDED"));
+        for (String host : new String[] {"node1", "node2", "node3"}) {
+            Path root = h.hostRoot(host);
+            assertThat(Files.readString(root.resolve("etc/hostname"))).isEqualTo(host + "\n");
+            assertThat(Files.readString(root.resolve("etc/hosts")))
+                    .contains("10.77.0.11 node1.lab.test node1", "10.77.0.12 node2.lab.test node2",
+                            "10.77.0.13 node3.lab.test node3");
+            JsonNode daemon = Json.read(Files.readString(root.resolve("etc/docker/daemon.json")));
+            assertThat(daemon.get("metrics-addr").asString()).isEqualTo("0.0.0.0:9323");
+            assertThat(Files.readString(root.resolve("etc/nftables.d/labforge.nft"))).contains("tcp dport 2377 accept");
+        }
+        assertThat(Json.read(Files.readString(h.hostRoot("node3").resolve("etc/docker/daemon.json")))
+                .get("insecure-registries").get(0).asString()).isEqualTo("node1.lab.test:5000");
+        assertThat(done.get("hosts")).hasSize(3).allSatisfy(host -> assertThat(host.get("lastSeen").isNull()).isFalse());
+
+        JsonNode verify = Json.read(h.get("/api/audit/verify").body());
+        assertThat(verify.get("ok").asBoolean()).as(verify.toString()).isTrue();
+        JsonNode audit = Json.read(h.get("/api/audit?sagaId=" + sagaId + "&limit=1000").body());
+        assertThat(audit).filteredOn(a -> a.get("action").asString().equals("step.succeeded")).hasSize(12);
+        assertThat(audit).allSatisfy(a -> assertThat(a.get("actor").asString()).isIn("it-test", "orchestrator"));
+
+        // applying again changes nothing
+        String again = Json.read(h.post("/api/sagas", lab).body()).get("id").asString();
+        JsonNode second = awaitFinal(again);
+        assertThat(second.get("status").asString()).isEqualTo("SUCCEEDED");
+        assertThat(second.get("steps")).allSatisfy(s -> assertThat(s.get("changed").asBoolean()).as(s.toString()).isFalse());
+
+        // a plan after a manual change shows exactly that drift
+        Files.writeString(h.hostRoot("node2").resolve("etc/hostname"), "renamed\n");
+        String plan = Json.read(h.post("/api/sagas?mode=plan", lab).body()).get("id").asString();
+        JsonNode planned = awaitFinal(plan);
+        assertThat(planned.get("status").asString()).isEqualTo("SUCCEEDED");
+        assertThat(planned.get("steps")).filteredOn(s -> s.get("changed").asBoolean())
+                .extracting(s -> s.get("id").asString()).containsExactly("hostname@node2");
+        assertThat(Files.readString(h.hostRoot("node2").resolve("etc/hostname"))).isEqualTo("renamed\n");
+    }
+}

@@ -93,5 +93,19 @@ class ThreeHostLabIT {
         assertThat(planned.get("steps")).filteredOn(s -> s.get("changed").asBoolean())
                 .extracting(s -> s.get("id").asString()).containsExactly("hostname@node2");
         assertThat(Files.readString(h.hostRoot("node2").resolve("etc/hostname"))).isEqualTo("renamed\n");
+
+        // compensating the first saga puts every host back as it found it
+        assertThat(h.post("/api/sagas/" + sagaId + "/compensate", "").statusCode()).isEqualTo(200);
+        JsonNode undone = awaitFinal(sagaId);
+        assertThat(undone.get("status").asString()).as(undone.toString()).isEqualTo("COMPENSATED");
+        for (String host : new String[] {"node1", "node2", "node3"}) {
+            Path root = h.hostRoot(host);
+            assertThat(Files.readString(root.resolve("etc/hostname"))).isEqualTo("debian\n");
+            assertThat(Files.readString(root.resolve("etc/hosts"))).isEqualTo("127.0.0.1 localhost\n");
+            assertThat(root.resolve("etc/docker/daemon.json")).doesNotExist();
+            assertThat(Files.readString(root.resolve("etc/nftables.d/labforge.nft"))).doesNotContain("2377");
+        }
+        JsonNode undoAudit = Json.read(h.get("/api/audit?sagaId=" + sagaId + "&limit=1000").body());
+        assertThat(undoAudit).extracting(a -> a.get("action").asString()).contains("saga.compensating", "saga.compensated");
     }
 }

@@ -1,27 +1,24 @@
 package io.labforge.common.signing;
 
 import io.labforge.common.messaging.Envelope;
-import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
-import java.security.Signature;
 import java.util.Base64;
+import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
+import org.bouncycastle.crypto.signers.Ed25519Signer;
 
-/** Signs commands with the orchestrator's Ed25519 key (the JDK's own provider: no extra library needed). */
+/** Signs commands with the orchestrator's Ed25519 key. */
 public final class CommandSigner {
-    private final PrivateKey key;
+    private final Ed25519PrivateKeyParameters key;
 
     public CommandSigner(PrivateKey key) {
-        this.key = key;
+        this.key = Ed25519Keys.privateKey(key);
     }
 
     public Envelope sign(Envelope envelope) {
-        try {
-            Signature s = Signature.getInstance("Ed25519");
-            s.initSign(key);
-            s.update(envelope.signedBytes());
-            return envelope.withSignature(Base64.getEncoder().encodeToString(s.sign()));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("cannot sign a command", e);
-        }
+        Ed25519Signer s = new Ed25519Signer();
+        s.init(true, key);
+        byte[] bytes = envelope.signedBytes();
+        s.update(bytes, 0, bytes.length);
+        return envelope.withSignature(Base64.getEncoder().encodeToString(s.generateSignature()));
     }
 }

@@ -42,7 +42,7 @@ public class LabforgeCli {
     }
 
     private static boolean isServer(String[] args) {
-        return args.length > 0 && (args[0].equals("server") || args[0].equals("demo"));
+        return args.length > 0 && args[0].equals("server");
     }
 
     /** The orchestrator to talk to. */

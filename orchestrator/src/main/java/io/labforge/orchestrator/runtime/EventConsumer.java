@@ -65,7 +65,8 @@ public final class EventConsumer implements Runnable {
                     }
                     coordinator.onEvents(steps);
                     if (!records.isEmpty()) {
-                        c.commitSync();
+                        // async: a lost commit only redelivers what the inbox already holds
+                        c.commitAsync();
                     }
                 }
             } catch (WakeupException e) {

@@ -34,6 +34,8 @@ public final class Saga {
     SagaStatus status;
     final Map<StepId, StepRun> steps = new LinkedHashMap<>();
     final Map<StepId, List<StepId>> dependents = new HashMap<>();
+    final Map<String, List<StepRun>> byTarget = new HashMap<>();
+    private final java.util.EnumMap<StepState, Integer> counts = new java.util.EnumMap<>(StepState.class);
     final Set<StepId> dirty = new LinkedHashSet<>();
     boolean statusDirty;
 
@@ -43,9 +45,14 @@ public final class Saga {
         this.mode = mode;
         this.policy = policy;
         this.status = status;
+        for (StepState st : StepState.values()) {
+            counts.put(st, 0);
+        }
         for (StepRun r : runs) {
             steps.put(r.spec.id(), r);
             dependents.putIfAbsent(r.spec.id(), new ArrayList<>());
+            byTarget.computeIfAbsent(r.spec.target(), t -> new ArrayList<>()).add(r);
+            counts.merge(r.state, 1, Integer::sum);
         }
         for (StepRun r : runs) {
             for (StepId d : r.spec.dependsOn()) {
@@ -105,6 +112,30 @@ public final class Saga {
         boolean d = statusDirty;
         statusDirty = false;
         return d;
+    }
+
+    /** Changes a step's state, keeping the per-state counts the engine reads instead of scanning. */
+    void move(StepRun r, StepState to) {
+        if (r.state != to) {
+            counts.merge(r.state, -1, Integer::sum);
+            counts.merge(to, 1, Integer::sum);
+            r.state = to;
+        }
+        dirty.add(r.spec.id());
+    }
+
+    int count(StepState s) {
+        return counts.get(s);
+    }
+
+    int inFlightOn(String target) {
+        int n = 0;
+        for (StepRun r : byTarget.getOrDefault(target, List.of())) {
+            if (r.state.inFlight()) {
+                n++;
+            }
+        }
+        return n;
     }
 
     void touch(StepRun r) {

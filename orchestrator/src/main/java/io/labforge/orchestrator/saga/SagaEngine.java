@@ -66,7 +66,7 @@ public final class SagaEngine {
         StepEvent event = in.event();
         if (event instanceof StepEvent.Started s) {
             if (run.state == StepState.DISPATCHED) {
-                run.state = StepState.RUNNING;
+                saga.move(run, StepState.RUNNING);
                 run.startedAt = now;
                 saga.touch(run);
                 out.add(new Effect.Audit("step.started", run.spec.id(), target,
@@ -81,7 +81,12 @@ public final class SagaEngine {
         } else if (event instanceof StepEvent.CommandRejected r) {
             fail(saga, run, "the worker refused the command (" + r.rejection() + "): " + r.reason(), false, now, out);
         }
-        advance(saga, now, out);
+        // only the steps that wait for this one, and those of its host (a slot is free), can have become ready
+        List<StepRun> candidates = new ArrayList<>(saga.byTarget.get(run.spec.target()));
+        for (StepId d : saga.dependents.get(run.spec.id())) {
+            candidates.add(saga.steps.get(d));
+        }
+        advance(saga, now, out, candidates);
         return out;
     }
 
@@ -106,7 +111,7 @@ public final class SagaEngine {
         List<Effect> out = new ArrayList<>();
         for (StepRun run : saga.steps.values()) {
             if (run.state == StepState.FAILED) {
-                run.state = StepState.PENDING;
+                saga.move(run, StepState.PENDING);
                 run.attemptsInRound = 0;
                 run.notBefore = null;
                 saga.touch(run);
@@ -139,12 +144,12 @@ public final class SagaEngine {
         run.deadline = null;
         saga.touch(run);
         if (compensation) {
-            run.state = StepState.COMPENSATED;
+            saga.move(run, StepState.COMPENSATED);
             out.add(new Effect.Audit("step.compensated", run.spec.id(), run.spec.target(),
                     Json.object().put("changed", s.changed()).put("diff", s.diff())));
             return;
         }
-        run.state = StepState.SUCCEEDED;
+        saga.move(run, StepState.SUCCEEDED);
         run.finishedAt = now;
         run.outputs = s.outputs() == null ? Json.object() : s.outputs();
         run.secretOutputs = s.secretOutputs() == null ? List.of() : List.copyOf(s.secretOutputs());
@@ -170,7 +175,7 @@ public final class SagaEngine {
             Duration wait = retry.backoffBefore(used + 1);
             run.notBefore = now.plus(wait);
             if (!compensation) {
-                run.state = StepState.PENDING;
+                saga.move(run, StepState.PENDING);
             }
             out.add(new Effect.Audit(compensation ? "step.compensation-retry" : "step.retry-scheduled", run.spec.id(),
                     run.spec.target(), Json.object().put("reason", reason).put("after", used)
@@ -179,11 +184,11 @@ public final class SagaEngine {
         }
         run.notBefore = null;
         if (compensation) {
-            run.state = StepState.COMPENSATION_FAILED;
+            saga.move(run, StepState.COMPENSATION_FAILED);
             out.add(new Effect.Audit("step.compensation-failed", run.spec.id(), run.spec.target(),
                     Json.object().put("reason", reason)));
         } else {
-            run.state = StepState.FAILED;
+            saga.move(run, StepState.FAILED);
             run.finishedAt = now;
             out.add(new Effect.Audit("step.failed", run.spec.id(), run.spec.target(),
                     Json.object().put("reason", reason).put("attempt", run.attempt).put("retryable", retryable)));
@@ -191,8 +196,13 @@ public final class SagaEngine {
     }
 
     private void advance(Saga saga, Instant now, List<Effect> out) {
+        advance(saga, now, out, null);
+    }
+
+    /** {@code candidates}: the only steps that may have become ready (null: look at all of them). */
+    private void advance(Saga saga, Instant now, List<Effect> out, java.util.Collection<StepRun> candidates) {
         if (saga.status == SagaStatus.RUNNING) {
-            boolean failed = saga.steps.values().stream().anyMatch(r -> r.state == StepState.FAILED);
+            boolean failed = saga.count(StepState.FAILED) > 0;
             if (failed && saga.mode == Saga.Mode.APPLY) {
                 if (saga.policy == FailurePolicy.PAUSE) {
                     saga.status(SagaStatus.PAUSED);
@@ -204,7 +214,7 @@ public final class SagaEngine {
                 out.add(new Effect.Audit("saga.compensating", null, null,
                         Json.object().put("reason", "step failed: " + failedSteps(saga))));
             } else {
-                dispatchReady(saga, now, out);
+                dispatchReady(saga, now, out, candidates);
                 finishIfDone(saga, out);
                 return;
             }
@@ -214,15 +224,14 @@ public final class SagaEngine {
         }
     }
 
-    private void dispatchReady(Saga saga, Instant now, List<Effect> out) {
+    private void dispatchReady(Saga saga, Instant now, List<Effect> out, java.util.Collection<StepRun> candidates) {
         Map<String, Integer> inFlight = new HashMap<>();
-        for (StepRun r : saga.steps.values()) {
-            if (r.state.inFlight()) {
-                inFlight.merge(r.spec.target(), 1, Integer::sum);
+        for (StepRun r : candidates == null ? saga.steps.values() : candidates) {
+            if (r.state != StepState.PENDING) {
+                continue;
             }
-        }
-        for (StepRun r : saga.steps.values()) {
-            if (r.state != StepState.PENDING || r.notBefore != null && now.isBefore(r.notBefore)) {
+            inFlight.computeIfAbsent(r.spec.target(), t -> saga.inFlightOn(t));
+            if (r.notBefore != null && now.isBefore(r.notBefore)) {
                 continue;
             }
             if (inFlight.getOrDefault(r.spec.target(), 0) >= maxInFlightPerTarget || !depsSucceeded(saga, r)) {
@@ -239,7 +248,7 @@ public final class SagaEngine {
             }
             r.attempt++;
             r.attemptsInRound++;
-            r.state = StepState.DISPATCHED;
+            saga.move(r, StepState.DISPATCHED);
             r.messageId = UUID.randomUUID();
             r.notBefore = null;
             r.deadline = now.plus(r.spec.timeout());
@@ -262,6 +271,13 @@ public final class SagaEngine {
     }
 
     private void finishIfDone(Saga saga, List<Effect> out) {
+        if (saga.count(StepState.FAILED) == 0) {
+            if (saga.count(StepState.PENDING) + saga.count(StepState.DISPATCHED) + saga.count(StepState.RUNNING) == 0) {
+                saga.status(SagaStatus.SUCCEEDED);
+                out.add(new Effect.Audit("saga.succeeded", null, null, Json.object()));
+            }
+            return;
+        }
         boolean anyOpen = false;
         boolean anyFailed = false;
         for (StepRun r : saga.steps.values()) {
@@ -296,7 +312,7 @@ public final class SagaEngine {
      * steps still in flight, since they may yet succeed and then need undoing too.
      */
     private void compensateReady(Saga saga, Instant now, List<Effect> out) {
-        if (saga.steps.values().stream().anyMatch(r -> r.state.inFlight())) {
+        if (saga.count(StepState.DISPATCHED) + saga.count(StepState.RUNNING) > 0) {
             return;
         }
         boolean progressed = true;
@@ -318,7 +334,7 @@ public final class SagaEngine {
                 }
                 StepSpec.Compensation c = r.spec.compensation();
                 if (c == null || saga.mode == Saga.Mode.PLAN) {
-                    r.state = StepState.COMPENSATED;
+                    saga.move(r, StepState.COMPENSATED);
                     saga.touch(r);
                     out.add(new Effect.Audit("step.compensated", r.spec.id(), r.spec.target(),
                             Json.object().put("changed", false).put("diff", "nothing to undo")));
@@ -329,14 +345,14 @@ public final class SagaEngine {
                 try {
                     payload = resolve(saga, r, c.inputs());
                 } catch (Refs.UnresolvedRef e) {
-                    r.state = StepState.COMPENSATION_FAILED;
+                    saga.move(r, StepState.COMPENSATION_FAILED);
                     r.error = e.getMessage();
                     saga.touch(r);
                     out.add(new Effect.Audit("step.compensation-failed", r.spec.id(), r.spec.target(),
                             Json.object().put("reason", e.getMessage())));
                     continue;
                 }
-                r.state = StepState.COMPENSATING;
+                saga.move(r, StepState.COMPENSATING);
                 r.compensationAttempt++;
                 r.messageId = UUID.randomUUID();
                 r.notBefore = null;

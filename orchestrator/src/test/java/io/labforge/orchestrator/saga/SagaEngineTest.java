@@ -289,6 +289,24 @@ class SagaEngineTest {
     }
 
     @Test
+    void atMostTheBoundRunsOnOneHostAndAFreedSlotIsFilledAtOnce() {
+        SagaEngine engine = new SagaEngine(2);
+        List<StepSpec> specs = new java.util.ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            specs.add(new StepSpec(StepId.of("n" + i), "agent.Noop", "h", Json.object(), List.of(), Duration.ofSeconds(30),
+                    StepSpec.RetryPolicy.NONE, null));
+        }
+        Saga saga = Saga.create(SagaId.random(), "l", Saga.Mode.APPLY, FailurePolicy.PAUSE, Plan.of(specs));
+        List<Effect.Dispatch> first = engine.start(saga, T0).stream().filter(e -> e instanceof Effect.Dispatch)
+                .map(e -> (Effect.Dispatch) e).toList();
+        assertThat(first).hasSize(2);
+
+        List<Effect> next = engine.onEvent(saga, new Incoming(first.get(0).step(), first.get(0).messageId(),
+                new StepEvent.Succeeded(false, "", Json.object(), List.of(), false, 1)), T0);
+        assertThat(next).filteredOn(e -> e instanceof Effect.Dispatch).hasSize(1);
+    }
+
+    @Test
     void secretOutputsAreRedactedInTheAudit() {
         SagaEngine engine = new SagaEngine();
         StepSpec s = new StepSpec(StepId.of("init"), "agent.Noop", "h", Json.object(), List.of(), Duration.ofSeconds(5),

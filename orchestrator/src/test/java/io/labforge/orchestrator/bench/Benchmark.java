@@ -1,0 +1,159 @@
+package io.labforge.orchestrator.bench;
+
+import io.labforge.common.agent.AgentCommand.Noop;
+import io.labforge.common.id.LabId;
+import io.labforge.common.id.SagaId;
+import io.labforge.common.id.StepId;
+import io.labforge.common.lab.Lab.FailurePolicy;
+import io.labforge.common.messaging.Json;
+import io.labforge.orchestrator.OrchestratorApplication;
+import io.labforge.orchestrator.embedded.EmbeddedServices;
+import io.labforge.orchestrator.planner.Plan;
+import io.labforge.orchestrator.planner.StepSpec;
+import io.labforge.orchestrator.runtime.OrchestratorRuntime;
+import io.labforge.orchestrator.runtime.ProgressBus;
+import io.labforge.orchestrator.runtime.SagaCoordinator;
+import io.labforge.orchestrator.saga.Saga;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The benchmark ({@code ./labforge bench}; not a test): one lab of N simulated hosts × K chained no-op steps through the real
+ * stack (embedded PostgreSQL and Kafka, the orchestrator, the agent's command processor), printing
+ * steps per second, command→event latency and the orchestrator's CPU time.
+ */
+@Command(name = "labforge-bench", mixinStandardHelpOptions = true, description = "Measures Labforge's own overhead: N simulated hosts × K no-op steps.")
+public final class Benchmark implements java.util.concurrent.Callable<Integer> {
+    /** Threads that are the orchestrator's own work (Kafka's client threads are not counted). */
+    static final List<String> ORCHESTRATOR_THREADS = List.of("saga-loop", "outbox-relay", "event-consumer", "saga-timer");
+
+    @Option(names = "--hosts", split = ",", defaultValue = "10,100,1000", description = "host counts (default 10,100,1000)")
+    int[] hosts;
+    @Option(names = "--steps", defaultValue = "5", description = "steps per host (default 5)")
+    int steps;
+
+    public static void main(String[] args) {
+        System.exit(new picocli.CommandLine(new Benchmark()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Path dir = Files.createTempDirectory("labforge-bench");
+        System.out.println("starting embedded PostgreSQL and Kafka …");
+        try (EmbeddedServices infra = EmbeddedServices.start(dir.resolve("infra"), 0)) {
+            System.out.printf("%n%6s %6s %8s %10s %9s %9s %9s %14s %12s%n", "hosts", "steps", "total", "seconds", "steps/s",
+                    "p50 ms", "p99 ms", "orch CPU s", "CPU ms/step");
+            int run = 0;
+            for (int n : hosts) {
+                run++;
+                Result r = runOnce(infra, dir.resolve("run" + run), n, steps, "bench" + run);
+                System.out.printf("%6d %6d %8d %10.2f %9.0f %9.1f %9.1f %14.2f %12.3f%n", n, steps, r.total, r.seconds,
+                        r.total / r.seconds, r.p50, r.p99, r.cpuSeconds, r.cpuSeconds * 1000 / r.total);
+            }
+        }
+        return 0;
+    }
+
+    record Result(int total, double seconds, double p50, double p99, double cpuSeconds) {
+    }
+
+    static Result runOnce(EmbeddedServices infra, Path dir, int n, int k, String db) throws Exception {
+        Files.createDirectories(dir);
+        String url = infra.newDatabase(db);
+        try (ConfigurableApplicationContext ctx = new SpringApplicationBuilder(OrchestratorApplication.class).run(
+                "--server.port=0", "--spring.datasource.url=" + url, "--spring.datasource.username=postgres",
+                "--spring.datasource.password=postgres", "--labforge.bootstrap-servers=" + infra.kafkaBootstrapServers(),
+                "--labforge.state-dir=" + dir.resolve("orchestrator"), "--logging.level.root=WARN")) {
+            OrchestratorRuntime runtime = ctx.getBean(OrchestratorRuntime.class);
+            while (!runtime.isLeader()) {
+                Thread.sleep(50);
+            }
+            List<String> ids = new ArrayList<>();
+            List<StepSpec> specs = new ArrayList<>();
+            ObjectNode noop = (ObjectNode) Json.tree(new Noop(0, 0));
+            for (int h = 0; h < n; h++) {
+                String host = String.format("sim-%05d", h);
+                ids.add(host);
+                for (int s = 1; s <= k; s++) {
+                    specs.add(new StepSpec(StepId.of("s" + s + "@" + host), "agent.Noop", host, noop,
+                            s == 1 ? List.of() : List.of(StepId.of("s" + (s - 1) + "@" + host)), Duration.ofMinutes(5),
+                            StepSpec.RetryPolicy.DEFAULT, null));
+                }
+            }
+            Plan plan = Plan.of(specs);
+            KeyPair keys = ctx.getBean(KeyPair.class);
+            try (SimulatedFleet fleet = new SimulatedFleet(ids, keys.getPublic(), infra.kafkaBootstrapServers(), dir)) {
+                Map<String, Long> dispatched = new ConcurrentHashMap<>();
+                List<Long> latencies = java.util.Collections.synchronizedList(new ArrayList<>());
+                CountDownLatch done = new CountDownLatch(1);
+                ctx.getBean(ProgressBus.class).watchAll(u -> {
+                    String event = u.path("event").asString("");
+                    String step = u.path("step").asString("");
+                    long now = System.nanoTime();
+                    if (event.equals("step.dispatched")) {
+                        dispatched.put(step, now);
+                    } else if (event.equals("step.succeeded")) {
+                        Long t = dispatched.remove(step);
+                        if (t != null) {
+                            latencies.add(now - t);
+                        }
+                    }
+                    if (u.path("status").asString("").equals("SUCCEEDED")) {
+                        done.countDown();
+                    }
+                });
+                Thread.sleep(1000); // the fleet's consumer is at the end of the topic before the first command
+                ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+                long cpu0 = orchestratorCpu(mx);
+                long t0 = System.nanoTime();
+                SagaId id = ctx.getBean(SagaCoordinator.class).submitPlan(LabId.of(db), "generated", plan,
+                        FailurePolicy.PAUSE, Saga.Mode.APPLY, "bench");
+                if (!done.await(15, TimeUnit.MINUTES)) {
+                    throw new IllegalStateException("saga " + id + " did not finish in 15 minutes");
+                }
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                double cpu = (orchestratorCpu(mx) - cpu0) / 1e9;
+                long[] l = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+                return new Result(plan.steps().size(), seconds, pct(l, 0.50), pct(l, 0.99), cpu);
+            }
+        }
+    }
+
+    static long orchestratorCpu(ThreadMXBean mx) {
+        long total = 0;
+        for (ThreadInfo t : mx.getThreadInfo(mx.getAllThreadIds())) {
+            if (t != null && ORCHESTRATOR_THREADS.contains(t.getThreadName())) {
+                total += Math.max(0, mx.getThreadCpuTime(t.getThreadId()));
+            }
+        }
+        return total;
+    }
+
+    static double pct(long[] sorted, double p) {
+        if (sorted.length == 0) {
+            return Double.NaN;
+        }
+        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)] / 1e6;
+    }
+
+    static String join(int[] a) {
+        return Arrays.toString(a);
+    }
+}

@@ -94,7 +94,7 @@ public final class AgentLoop implements Runnable {
             Instant nextBeat = clock.instant().plus(heartbeat);
             while (running) {
                 ConsumerRecords<String, byte[]> records = c.poll(Duration.ofMillis(500));
-                List<Future<RecordMetadata>> sent = new ArrayList<>();
+                List<Future<RecordMetadata>> sent = java.util.Collections.synchronizedList(new ArrayList<>());
                 for (ConsumerRecord<String, byte[]> r : records) {
                     if (!host.equals(r.key())) {
                         continue; // another host whose id hashes to the same partition
@@ -109,7 +109,7 @@ public final class AgentLoop implements Runnable {
                     processor.handle(cmd, ev -> sent.add(send(producer, Topics.STEP_EVENTS, ev.sagaId(), ev)));
                 }
                 if (!records.isEmpty()) {
-                    for (Future<RecordMetadata> f : sent) {
+                    for (Future<RecordMetadata> f : new ArrayList<>(sent)) {
                         f.get();
                     }
                     c.commitSync(Map.of(partition, new OffsetAndMetadata(c.position(partition))));

@@ -40,15 +40,32 @@ public final class CommandProcessor {
     private final HostRoot root;
     private final Clock clock;
     private final Map<String, AtomicInteger> executions = new ConcurrentHashMap<>();
+    private final java.time.Duration startedAfter;
+    private static final java.util.concurrent.ScheduledExecutorService STARTED_TIMER =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "started-timer");
+                t.setDaemon(true);
+                return t;
+            });
 
+    /**
+     * {@code startedAfter}: a step that is still running after this long is reported as started;
+     * one that ends sooner is reported only by its end, which halves the events of quick steps.
+     */
     public CommandProcessor(String hostId, CommandVerifier verifier, List<Executor<?>> executors, Journal journal,
-            HostRoot root, Clock clock) {
+            HostRoot root, Clock clock, java.time.Duration startedAfter) {
+        this.startedAfter = startedAfter;
         this.hostId = hostId;
         this.verifier = verifier;
         executors.forEach(e -> this.executors.put(e.commandType(), e));
         this.journal = journal;
         this.root = root;
         this.clock = clock;
+    }
+
+    public CommandProcessor(String hostId, CommandVerifier verifier, List<Executor<?>> executors, Journal journal,
+            HostRoot root, Clock clock) {
+        this(hostId, verifier, executors, journal, root, clock, java.time.Duration.ofMillis(200));
     }
 
     public String hostId() {
@@ -80,12 +97,18 @@ public final class CommandProcessor {
             emit.accept(event(cmd, recorded));
             return;
         }
-        emit.accept(event(cmd, new StepEvent.Started(hostId)));
         long t0 = System.nanoTime();
+        Started started = new Started(cmd, emit);
+        java.util.concurrent.ScheduledFuture<?> timer = startedAfter.isZero() ? null
+                : STARTED_TIMER.schedule(started::announce, startedAfter.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        if (timer == null) {
+            started.announce();
+        }
         AtomicInteger progressCount = new AtomicInteger();
         Consumer<String> progress = line -> {
             int n = progressCount.incrementAndGet();
             if (n <= MAX_PROGRESS_EVENTS) {
+                started.announce();
                 emit.accept(event(cmd, new StepEvent.Progress(n, line)));
             }
         };
@@ -104,8 +127,36 @@ public final class CommandProcessor {
             LOG.error("step {} failed unexpectedly", cmd.stepId(), e);
             result = new StepEvent.Failed("unexpected error: " + e, true, millis(t0));
         }
+        if (timer != null) {
+            timer.cancel(false);
+        }
         journal.record(key, MessageTypes.of(result.getClass()).name(), Json.tree(result));
-        emit.accept(event(cmd, result));
+        started.end(event(cmd, result));
+    }
+
+    /** Says "started" at most once, and never after the step's end. */
+    private final class Started {
+        private final Envelope cmd;
+        private final Consumer<Envelope> emit;
+        private boolean said;
+        private boolean ended;
+
+        Started(Envelope cmd, Consumer<Envelope> emit) {
+            this.cmd = cmd;
+            this.emit = emit;
+        }
+
+        synchronized void announce() {
+            if (!said && !ended) {
+                said = true;
+                emit.accept(event(cmd, new StepEvent.Started(hostId)));
+            }
+        }
+
+        synchronized void end(Envelope result) {
+            ended = true;
+            emit.accept(result);
+        }
     }
 
     @SuppressWarnings("unchecked")

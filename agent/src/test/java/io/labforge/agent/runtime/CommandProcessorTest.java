@@ -44,7 +44,7 @@ class CommandProcessorTest {
     CommandProcessor processor() {
         return new CommandProcessor("node1", new CommandVerifier(keys.getPublic()), Executors.all(),
                 new Journal(dir.resolve("state/journal.jsonl")), new HostRoot(dir.resolve("root")),
-                Clock.fixed(NOW, ZoneOffset.UTC));
+                Clock.fixed(NOW, ZoneOffset.UTC), java.time.Duration.ZERO);
     }
 
     Envelope command(Object payload, String target, Instant deadline) {
@@ -100,6 +100,22 @@ class CommandProcessorTest {
                 StepEvent.Rejection.WRONG_TARGET, StepEvent.Rejection.UNKNOWN_TYPE);
         assertThat(dir.resolve("root/etc/hostname")).doesNotExist();
         assertThat(processor.executions("hostname@node1")).isZero();
+    }
+
+    @Test
+    void aQuickStepIsReportedByItsEndAloneASlowOneAlsoAsStarted() {
+        CommandProcessor delayed = new CommandProcessor("node1", new CommandVerifier(keys.getPublic()), Executors.all(),
+                new Journal(dir.resolve("state2/journal.jsonl")), new HostRoot(dir.resolve("root")),
+                Clock.fixed(NOW, ZoneOffset.UTC), java.time.Duration.ofMillis(300));
+        List<Envelope> quick = new java.util.concurrent.CopyOnWriteArrayList<>();
+        delayed.handle(signer.sign(command(new Noop(0, 0), "node1", NOW.plusSeconds(60))), quick::add);
+        assertThat(quick).extracting(Envelope::type).containsExactly("step.Succeeded");
+
+        List<Envelope> slow = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Envelope cmd = Envelope.of(new Noop(700, 0), "lab", "saga-1", "slow@node1", 1, "node1", null, NOW,
+                NOW.plusSeconds(60), false);
+        delayed.handle(signer.sign(cmd), slow::add);
+        assertThat(slow).extracting(Envelope::type).containsExactly("step.Started", "step.Succeeded");
     }
 
     @Test

@@ -64,7 +64,8 @@ public final class Json {
                 if (i > 0) {
                     out.append(',');
                 }
-                out.append(MAPPER.writeValueAsString(fields.get(i).getKey())).append(':');
+                quote(fields.get(i).getKey(), out);
+                out.append(':');
                 canonical(fields.get(i).getValue(), out);
             }
             out.append('}');
@@ -77,8 +78,33 @@ public final class Json {
                 canonical(node.get(i), out);
             }
             out.append(']');
+        } else if (node.isString()) {
+            quote(node.asString(), out);
         } else {
-            out.append(MAPPER.writeValueAsString(node));
+            out.append(node.toString()); // numbers, booleans: their JSON text
         }
+    }
+
+    /** A JSON string literal; hot in signing and audit hashing, so written by hand. */
+    private static void quote(String s, StringBuilder out) {
+        out.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        out.append('"');
     }
 }

@@ -57,6 +57,14 @@ class EnvelopeSigningTest {
     }
 
     @Test
+    void canonicalStringsAreValidJsonWithEscapes() {
+        String tricky = "a\"b\\c\nd\te\u0001é";
+        String canonical = Json.canonical(Json.object().put("k\"", tricky).put("n", 1.5).put("b", true));
+        assertThat(Json.read(canonical).get("k\"").asString()).isEqualTo(tricky);
+        assertThat(canonical).isEqualTo(Json.canonical(Json.read(canonical)));
+    }
+
+    @Test
     void everyPayloadHasAUniqueLogicalName() {
         assertThat(MessageTypes.forName("step.Succeeded").javaType()).isEqualTo(StepEvent.Succeeded.class);
         assertThat(MessageTypes.find("agent.Bogus")).isEmpty();

@@ -14,7 +14,17 @@ import tools.jackson.databind.JsonNode;
  * A DAG of steps in a topological order. Built through {@link #of}, which refuses cycles, unknown
  * dependencies and references to outputs of steps that are not ancestors.
  */
-public record Plan(List<StepSpec> steps) {
+public record Plan(List<StepSpec> steps, Map<StepId, StepSpec> byId) {
+
+    public Plan(List<StepSpec> steps) {
+        this(steps, index(steps));
+    }
+
+    private static Map<StepId, StepSpec> index(List<StepSpec> steps) {
+        Map<StepId, StepSpec> m = new HashMap<>();
+        steps.forEach(s -> m.put(s.id(), s));
+        return Map.copyOf(m);
+    }
 
     public static Plan of(List<StepSpec> unordered) {
         Map<StepId, StepSpec> byId = new LinkedHashMap<>();
@@ -37,8 +47,12 @@ public record Plan(List<StepSpec> steps) {
         }
         Plan plan = new Plan(List.copyOf(ordered));
         for (StepSpec s : ordered) {
+            Set<String> refs = Refs.referencedSteps(s.inputs());
+            if (refs.isEmpty()) {
+                continue;
+            }
             Set<StepId> ancestors = plan.ancestors(s.id());
-            for (String ref : Refs.referencedSteps(s.inputs())) {
+            for (String ref : refs) {
                 if (!ancestors.contains(StepId.of(ref))) {
                     throw new IllegalArgumentException(s.id() + " uses an output of " + ref + " without depending on it");
                 }
@@ -64,8 +78,11 @@ public record Plan(List<StepSpec> steps) {
     }
 
     public StepSpec step(StepId id) {
-        return steps.stream().filter(s -> s.id().equals(id)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("no step " + id));
+        StepSpec s = byId.get(id);
+        if (s == null) {
+            throw new IllegalArgumentException("no step " + id);
+        }
+        return s;
     }
 
     public Set<StepId> ancestors(StepId id) {

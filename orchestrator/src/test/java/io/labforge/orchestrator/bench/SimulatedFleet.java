@@ -38,6 +38,8 @@ final class SimulatedFleet implements Runnable, AutoCloseable {
     private volatile boolean running = true;
     private volatile KafkaConsumer<String, byte[]> consumer;
     private final Thread thread;
+    /** Per command: from the orchestrator writing it (issuedAt) to the host's answer (the event's issuedAt), in ns. */
+    final List<Long> commandToEvent = java.util.Collections.synchronizedList(new ArrayList<>());
     private final java.util.concurrent.ExecutorService[] workers = new java.util.concurrent.ExecutorService[4];
 
     SimulatedFleet(List<String> hostIds, PublicKey key, String servers, Path stateDir) {
@@ -72,9 +74,15 @@ final class SimulatedFleet implements Runnable, AutoCloseable {
                 for (ConsumerRecord<String, byte[]> r : records) {
                     CommandProcessor host = hosts.get(r.key());
                     if (host != null) {
-                        work.add(workers[Math.floorMod(r.key().hashCode(), workers.length)].submit(() -> host.handle(
-                                Envelope.fromBytes(r.value()),
-                                ev -> acks.add(p.send(new ProducerRecord<>(Topics.STEP_EVENTS, ev.sagaId(), ev.toBytes()))))));
+                        work.add(workers[Math.floorMod(r.key().hashCode(), workers.length)].submit(() -> {
+                            Envelope cmd = Envelope.fromBytes(r.value());
+                            host.handle(cmd, ev -> {
+                                if (ev.type().equals("step.Succeeded")) {
+                                    commandToEvent.add(java.time.Duration.between(cmd.issuedAt(), ev.issuedAt()).toNanos());
+                                }
+                                acks.add(p.send(new ProducerRecord<>(Topics.STEP_EVENTS, ev.sagaId(), ev.toBytes())));
+                            });
+                        }));
                     }
                 }
                 for (Future<?> w : work) {

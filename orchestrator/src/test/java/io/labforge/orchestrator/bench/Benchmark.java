@@ -71,6 +71,8 @@ public final class Benchmark implements java.util.concurrent.Callable<Integer> {
                 System.out.printf("%6d %6d %8d %8.2f %8.0f %8.1f %8.1f %8.1f %10.2f %10.3f %10.2f%n", n, steps, r.total,
                         r.seconds, r.total / r.seconds, r.c50, r.c99, r.cmax, r.cpuSeconds, r.cpuSeconds * 1000 / r.total,
                         r.jvmCpuSeconds);
+                System.out.printf("%6s %6s %8s %8s %8s %8.1f %8.1f %8.1f   (published command → answer)%n", "", "", "", "", "",
+                        r.k50, r.k99, r.kmax);
                 System.out.printf("%6s %6s %8s %8s %8s %8.1f %8.1f %8.1f   (round trip)%n", "", "", "", "", "", r.p50, r.p99, r.max);
             }
         }
@@ -78,6 +80,7 @@ public final class Benchmark implements java.util.concurrent.Callable<Integer> {
     }
 
     record Result(int total, double seconds, double p50, double p99, double max, double c50, double c99, double cmax,
+            double k50, double k99, double kmax,
             double cpuSeconds, double jvmCpuSeconds) {
     }
 
@@ -142,8 +145,9 @@ public final class Benchmark implements java.util.concurrent.Callable<Integer> {
                 double jvm = (os.getProcessCpuTime() - jvm0) / 1e9;
                 long[] l = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
                 long[] c = fleet.commandToEvent.stream().mapToLong(Long::longValue).sorted().toArray();
+                long[] pub = fleet.publishedToEvent.stream().mapToLong(Long::longValue).sorted().toArray();
                 return new Result(plan.steps().size(), seconds, pct(l, 0.50), pct(l, 0.99), pct(l, 1.0), pct(c, 0.50),
-                        pct(c, 0.99), pct(c, 1.0), cpu, jvm);
+                        pct(c, 0.99), pct(c, 1.0), pct(pub, 0.50), pct(pub, 0.99), pct(pub, 1.0), cpu, jvm);
             }
         }
     }

@@ -40,6 +40,8 @@ final class SimulatedFleet implements Runnable, AutoCloseable {
     private final Thread thread;
     /** Per command: from the orchestrator writing it (issuedAt) to the host's answer (the event's issuedAt), in ns. */
     final List<Long> commandToEvent = java.util.Collections.synchronizedList(new ArrayList<>());
+    /** Per command: from the relay publishing it on Kafka (the record's timestamp) to the host's answer, in ns. */
+    final List<Long> publishedToEvent = java.util.Collections.synchronizedList(new ArrayList<>());
     private final java.util.concurrent.ExecutorService[] workers = new java.util.concurrent.ExecutorService[4];
 
     SimulatedFleet(List<String> hostIds, PublicKey key, String servers, Path stateDir) {
@@ -79,6 +81,7 @@ final class SimulatedFleet implements Runnable, AutoCloseable {
                             host.handle(cmd, ev -> {
                                 if (ev.type().equals("step.Succeeded")) {
                                     commandToEvent.add(java.time.Duration.between(cmd.issuedAt(), ev.issuedAt()).toNanos());
+                                    publishedToEvent.add((ev.issuedAt().toEpochMilli() - r.timestamp()) * 1_000_000);
                                 }
                                 acks.add(p.send(new ProducerRecord<>(Topics.STEP_EVENTS, ev.sagaId(), ev.toBytes())));
                             });

@@ -7,7 +7,6 @@ import io.labforge.agent.exec.Outcome;
 import io.labforge.agent.exec.StepContext;
 import io.labforge.common.agent.AgentCommand.SetHostname;
 import io.labforge.common.messaging.Json;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -53,16 +52,16 @@ public final class HostnameExecutor implements Executor<SetHostname> {
         return ctx.processes().require(List.of("hostname"), Duration.ofSeconds(10), null).output().strip();
     }
 
-    /** Writes the name and, on a real host, tells the kernel (through systemd when it runs). */
+    /**
+     * Writes the name (read at boot) and, on a real host, tells the running kernel. Not through
+     * {@code hostnamectl}: it replaces {@code /etc/hostname} by a rename, which fails where the file is
+     * a bind mount (containers); writing in place and {@code hostname(1)} work on VMs and containers.
+     */
     static void set(String name, StepContext ctx) {
         Names.hostLabel(name);
         Files2.write(ctx.root().path("/etc/hostname"), name + "\n");
         if (ctx.root().isReal()) {
-            if (Files.isDirectory(Path.of("/run/systemd/system"))) {
-                ctx.processes().require(List.of("hostnamectl", "set-hostname", name), Duration.ofSeconds(30), ctx.progress());
-            } else {
-                ctx.processes().require(List.of("hostname", name), Duration.ofSeconds(10), ctx.progress());
-            }
+            ctx.processes().require(List.of("hostname", name), Duration.ofSeconds(10), ctx.progress());
         }
     }
 }

@@ -18,14 +18,24 @@ import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 public final class EmbeddedServices implements AutoCloseable {
     private final EmbeddedPostgres postgres;
     private final EmbeddedKafkaKraftBroker kafka;
+    private final String advertised;
 
-    private EmbeddedServices(EmbeddedPostgres postgres, EmbeddedKafkaKraftBroker kafka) {
+    private EmbeddedServices(EmbeddedPostgres postgres, EmbeddedKafkaKraftBroker kafka, String advertised) {
         this.postgres = postgres;
         this.kafka = kafka;
+        this.advertised = advertised;
     }
 
-    /** Starts both; {@code kafkaPort} 0 picks a free port. */
+    /** Starts both; {@code kafkaPort} 0 picks a free port. Kafka listens on localhost only. */
     public static EmbeddedServices start(Path dataDir, int kafkaPort) {
+        return start(dataDir, kafkaPort, null);
+    }
+
+    /**
+     * Starts both. With {@code advertisedHost}, Kafka listens on every address and tells clients to
+     * use that one: lab hosts (containers on a bridge, VMs) reach it there.
+     */
+    public static EmbeddedServices start(Path dataDir, int kafkaPort, String advertisedHost) {
         EmbeddedPostgres pg;
         try {
             Files.createDirectories(dataDir);
@@ -39,17 +49,34 @@ public final class EmbeddedServices implements AutoCloseable {
             throw new UncheckedIOException("cannot start the embedded PostgreSQL", e);
         }
         EmbeddedKafkaKraftBroker broker = new EmbeddedKafkaKraftBroker(1, 1);
-        if (kafkaPort > 0) {
+        Map<String, String> props = new java.util.HashMap<>(Map.of("auto.create.topics.enable", "false", "log.dirs",
+                dataDir.resolve("kafka").toAbsolutePath().toString()));
+        if (advertisedHost != null) {
+            // The test kit names its listeners EXTERNAL and CONTROLLER and binds them to ports of its own
+            // choosing; these override its localhost binding, and port 0 in the advertised listener is
+            // replaced by Kafka with the port it bound.
+            props.put("listeners", "EXTERNAL://0.0.0.0:0,CONTROLLER://localhost:0");
+            props.put("advertised.listeners", "EXTERNAL://" + advertisedHost + ":0");
+        } else if (kafkaPort > 0) {
             broker.kafkaPorts(kafkaPort);
         }
-        broker.brokerProperties(Map.of("auto.create.topics.enable", "false", "log.dirs",
-                dataDir.resolve("kafka").toAbsolutePath().toString()));
+        broker.brokerProperties(props);
         broker.afterPropertiesSet();
-        return new EmbeddedServices(pg, broker);
+        String brokers = broker.getBrokersAsString();
+        return new EmbeddedServices(pg, broker,
+                advertisedHost == null ? null : advertisedHost + brokers.substring(brokers.lastIndexOf(':')));
+    }
+
+    static int freePort() {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public String kafkaBootstrapServers() {
-        return kafka.getBrokersAsString();
+        return advertised != null ? advertised : kafka.getBrokersAsString();
     }
 
     /** Creates a fresh database and returns its JDBC URL (user and password: postgres). */

@@ -38,6 +38,7 @@ final class Harness implements AutoCloseable {
     private static final AtomicInteger DATABASES = new AtomicInteger();
 
     final Path dir;
+    final EmbeddedServices services;
     final String dbUrl;
     final Path stateDir;
     final String publicKey;
@@ -59,8 +60,14 @@ final class Harness implements AutoCloseable {
     }
 
     Harness(Path dir) {
+        this(dir, infra());
+    }
+
+    /** With servers of its own, e.g. a Kafka that lab hosts on a bridge network can reach. */
+    Harness(Path dir, EmbeddedServices services) {
         this.dir = dir;
-        this.dbUrl = infra().newDatabase("it_" + ProcessHandle.current().pid() + "_" + DATABASES.incrementAndGet());
+        this.services = services;
+        this.dbUrl = services.newDatabase("it_" + ProcessHandle.current().pid() + "_" + DATABASES.incrementAndGet());
         this.stateDir = dir.resolve("orchestrator-state");
         this.publicKey = Keys.encodePublic(Keys.loadOrCreate(stateDir).getPublic());
     }
@@ -71,7 +78,7 @@ final class Harness implements AutoCloseable {
                 "--spring.datasource.url=" + dbUrl,
                 "--spring.datasource.username=postgres",
                 "--spring.datasource.password=postgres",
-                "--labforge.bootstrap-servers=" + infra().kafkaBootstrapServers(),
+                "--labforge.bootstrap-servers=" + services.kafkaBootstrapServers(),
                 "--labforge.state-dir=" + stateDir,
                 "--labforge.tick=100ms");
         OrchestratorRuntime runtime = orchestrator.getBean(OrchestratorRuntime.class);
@@ -104,7 +111,7 @@ final class Harness implements AutoCloseable {
                 .web(WebApplicationType.NONE)
                 .run(
                         "--labforge.agent.host-id=" + host,
-                        "--labforge.agent.bootstrap-servers=" + infra().kafkaBootstrapServers(),
+                        "--labforge.agent.bootstrap-servers=" + services.kafkaBootstrapServers(),
                         "--labforge.agent.orchestrator-public-key=" + trustedKey,
                         "--labforge.agent.root=" + root,
                         "--labforge.agent.state-dir=" + dir.resolve("agent-state").resolve(host),

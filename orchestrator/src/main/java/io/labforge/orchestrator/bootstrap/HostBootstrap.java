@@ -1,0 +1,258 @@
+package io.labforge.orchestrator.bootstrap;
+
+import java.io.ByteArrayInputStream;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import net.schmizz.sshj.SSHClient;
+import net.schmizz.sshj.connection.channel.direct.Session;
+import net.schmizz.sshj.sftp.SFTPClient;
+import net.schmizz.sshj.transport.TransportException;
+import net.schmizz.sshj.xfer.InMemorySourceFile;
+import net.schmizz.sshj.xfer.FileSystemFile;
+
+/**
+ * {@code labforge hosts bootstrap}: installs the agent on each host over SSH (sshj), once. Checks
+ * the OS (systemd) and Java, copies the agent when it differs, writes its configuration and a
+ * systemd unit, and (re)starts it only when something changed. Hosts are done in parallel; one
+ * that fails does not stop the others. Every remote command is a fixed string: nothing of the lab
+ * file reaches a remote shell (files are written over SFTP).
+ */
+public final class HostBootstrap {
+    static final String JAR = "/opt/labforge/labforge-agent.jar";
+    static final String CONFIG = "/etc/labforge/agent.properties";
+    static final String UNIT = "/etc/systemd/system/labforge-agent.service";
+    private static final Pattern JAVA_VERSION = Pattern.compile("version \"(\\d+)");
+
+    /** How to log in: a private key file, or a password given once (never stored). */
+    public record Login(String user, Path privateKey, char[] password) {
+    }
+
+    /** What bootstrap did on one host. */
+    public record Outcome(String host, String address, boolean ok, boolean changed, String detail) {
+    }
+
+    private final Path agentJar;
+    private final File knownHosts;
+    private final Login login;
+    private final String kafka;
+    private final String publicKey;
+
+    public HostBootstrap(Path agentJar, Path knownHosts, Login login, String kafka, String publicKey) {
+        this.agentJar = agentJar;
+        this.knownHosts = knownHosts.toFile();
+        this.login = login;
+        this.kafka = kafka;
+        this.publicKey = publicKey.strip();
+    }
+
+    /** Bootstraps every host at once; returns one outcome per host, in the order given. */
+    public List<Outcome> all(List<String[]> hostsAndAddresses) {
+        TofuKnownHosts verifier;
+        try {
+            Files.createDirectories(knownHosts.toPath().getParent());
+            verifier = new TofuKnownHosts(knownHosts);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read " + knownHosts, e);
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(16, Math.max(1, hostsAndAddresses.size())));
+        try {
+            List<Future<Outcome>> futures = new ArrayList<>();
+            for (String[] h : hostsAndAddresses) {
+                futures.add(pool.submit(() -> one(h[0], h[1], verifier)));
+            }
+            List<Outcome> out = new ArrayList<>();
+            for (int i = 0; i < futures.size(); i++) {
+                try {
+                    out.add(futures.get(i).get(10, TimeUnit.MINUTES));
+                } catch (Exception e) {
+                    out.add(new Outcome(hostsAndAddresses.get(i)[0], hostsAndAddresses.get(i)[1], false, false, e.toString()));
+                }
+            }
+            return out;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    public static void forgetHostKey(Path knownHosts, String address) {
+        try {
+            TofuKnownHosts.forget(knownHosts.toFile(), address);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot update " + knownHosts, e);
+        }
+    }
+
+    Outcome one(String host, String address, TofuKnownHosts verifier) {
+        try {
+            try (SSHClient ssh = new SSHClient()) {
+                ssh.addHostKeyVerifier(verifier);
+                ssh.setConnectTimeout(15_000);
+                try {
+                    ssh.connect(address, 22);
+                } catch (TransportException e) {
+                    if (verifier.changedReason(address) != null) {
+                        return new Outcome(host, address, false, false, "refused: the host key changed since it was first "
+                                + "trusted (" + verifier.changedReason(address) + "). If the host was rebuilt, remove its line from "
+                                + knownHosts + " and run bootstrap again");
+                    }
+                    throw e;
+                }
+                if (login.privateKey() != null) {
+                    ssh.authPublickey(login.user(), ssh.loadKeys(login.privateKey().toString()));
+                } else {
+                    ssh.authPassword(login.user(), login.password().clone());
+                }
+                return install(ssh, host, address);
+            }
+        } catch (IOException | RuntimeException e) {
+            return new Outcome(host, address, false, false, e.getMessage() == null ? e.toString() : e.getMessage());
+        }
+    }
+
+    private Outcome install(SSHClient ssh, String host, String address) throws IOException {
+        if (run(ssh, "test -d /run/systemd/system").exit != 0) {
+            return new Outcome(host, address, false, false, "the host does not run systemd: the agent is installed as a systemd unit");
+        }
+        String os = run(ssh, "cat /etc/os-release").out.lines().filter(l -> l.startsWith("PRETTY_NAME="))
+                .map(l -> l.substring(12).replace("\"", "")).findFirst().orElse("unknown OS");
+        Remote java = run(ssh, "java -version");
+        Matcher m = JAVA_VERSION.matcher(java.out);
+        if (java.exit != 0 || !m.find() || Integer.parseInt(m.group(1)) < 17) {
+            return new Outcome(host, address, false, false, os + ": Java 17 or newer is needed (found: "
+                    + (java.exit != 0 ? "none" : java.out.lines().findFirst().orElse("?")) + "); e.g. apt-get install openjdk-17-jre-headless");
+        }
+        List<String> changes = new ArrayList<>();
+        try (SFTPClient sftp = ssh.newSFTPClient()) {
+            sftp.mkdirs("/opt/labforge");
+            sftp.mkdirs("/etc/labforge");
+            String remoteSum = run(ssh, "sha256sum " + JAR).out.split("\\s+")[0];
+            if (!remoteSum.equals(sha256(agentJar))) {
+                sftp.put(new FileSystemFile(agentJar.toFile()), JAR);
+                changes.add("agent copied");
+            }
+            if (writeIfDifferent(ssh, sftp, CONFIG, config(host), 0600)) {
+                changes.add("configuration written");
+            }
+            if (writeIfDifferent(ssh, sftp, UNIT, UNIT_TEXT, 0644)) {
+                changes.add("systemd unit written");
+            }
+        }
+        if (!changes.isEmpty()) {
+            require(ssh, "systemctl daemon-reload");
+            require(ssh, "systemctl enable labforge-agent.service");
+            require(ssh, "systemctl restart labforge-agent.service");
+        } else if (run(ssh, "systemctl is-active labforge-agent.service").exit != 0) {
+            require(ssh, "systemctl start labforge-agent.service");
+            changes.add("agent started");
+        }
+        return new Outcome(host, address, true, !changes.isEmpty(),
+                os + "; " + (changes.isEmpty() ? "already installed and running" : String.join(", ", changes)));
+    }
+
+    String config(String host) {
+        return "# written by labforge hosts bootstrap\n"
+                + "labforge.agent.host-id=" + host + "\n"
+                + "labforge.agent.bootstrap-servers=" + kafka + "\n"
+                + "labforge.agent.orchestrator-public-key=" + publicKey + "\n"
+                + "labforge.agent.state-dir=/var/lib/labforge-agent\n";
+    }
+
+    static final String UNIT_TEXT = """
+            # written by labforge hosts bootstrap
+            [Unit]
+            Description=Labforge agent
+            Wants=network-online.target
+            After=network-online.target
+
+            [Service]
+            ExecStart=/usr/bin/java -Xmx160m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -jar /opt/labforge/labforge-agent.jar --spring.config.additional-location=file:/etc/labforge/agent.properties
+            Restart=always
+            RestartSec=3
+
+            [Install]
+            WantedBy=multi-user.target
+            """;
+
+    private static boolean writeIfDifferent(SSHClient ssh, SFTPClient sftp, String path, String content, int mode)
+            throws IOException {
+        Remote current = run(ssh, "cat " + path);
+        if (current.exit == 0 && current.out.equals(content)) {
+            return false;
+        }
+        byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
+        sftp.put(new InMemorySourceFile() {
+            @Override
+            public String getName() {
+                return Path.of(path).getFileName().toString();
+            }
+
+            @Override
+            public long getLength() {
+                return bytes.length;
+            }
+
+            @Override
+            public InputStream getInputStream() {
+                return new ByteArrayInputStream(bytes);
+            }
+
+            @Override
+            public int getPermissions() {
+                return mode;
+            }
+        }, path);
+        sftp.chmod(path, mode);
+        return true;
+    }
+
+    private record Remote(int exit, String out) {
+    }
+
+    /** Runs one of this class's fixed commands (no lab text is ever part of one). */
+    private static Remote run(SSHClient ssh, String fixedCommand) throws IOException {
+        try (Session s = ssh.startSession()) {
+            Session.Command c = s.exec(fixedCommand);
+            byte[] out = c.getInputStream().readAllBytes();
+            byte[] err = c.getErrorStream().readAllBytes();
+            c.join(120, TimeUnit.SECONDS);
+            Integer exit = c.getExitStatus();
+            return new Remote(exit == null ? -1 : exit, new String(out, StandardCharsets.UTF_8) + new String(err, StandardCharsets.UTF_8));
+        }
+    }
+
+    private static void require(SSHClient ssh, String fixedCommand) throws IOException {
+        Remote r = run(ssh, fixedCommand);
+        if (r.exit != 0) {
+            throw new IOException(fixedCommand + " failed (" + r.exit + "): " + r.out.strip());
+        }
+    }
+
+    static String sha256(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            MessageDigest d = MessageDigest.getInstance("SHA-256");
+            byte[] buf = new byte[1 << 16];
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                d.update(buf, 0, n);
+            }
+            return HexFormat.of().formatHex(d.digest());
+        } catch (IOException | NoSuchAlgorithmException e) {
+            throw new IllegalStateException("cannot read " + file, e);
+        }
+    }
+}

@@ -1,0 +1,122 @@
+package io.labforge.orchestrator.cli;
+
+import io.labforge.common.lab.Lab;
+import io.labforge.common.lab.LabParser;
+import io.labforge.common.lab.LabValidationException;
+import io.labforge.orchestrator.bootstrap.HostBootstrap;
+import io.labforge.orchestrator.labhosts.LocalLab;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code labforge lab up|down} and {@code labforge hosts bootstrap}. */
+final class LabCommands {
+    private LabCommands() {
+    }
+
+    static Path home() {
+        return Path.of(System.getProperty("user.home"), ".labforge");
+    }
+
+    static Lab lab(Path file) {
+        try {
+            return LabParser.parse(LabforgeCli.read(file), file.toString());
+        } catch (LabValidationException e) {
+            throw new Api.CliError(e.getMessage());
+        }
+    }
+
+    @Command(name = "lab", description = "Local lab hosts as containers on this machine's Docker daemon.",
+            subcommands = {Up.class, Down.class})
+    static final class LabCmd {
+    }
+
+    @Command(name = "up", description = "Starts one container per host of the lab, ready for SSH.")
+    static final class Up implements Callable<Integer> {
+        @Parameters(paramLabel = "LAB.yaml")
+        Path file;
+
+        @Override
+        public Integer call() {
+            LocalLab local = new LocalLab(lab(file), home());
+            LocalLab.dockerUnavailable().ifPresent(r -> {
+                throw new Api.CliError(r);
+            });
+            long t0 = System.nanoTime();
+            List<LocalLab.Host> hosts = local.up(Duration.ofMinutes(3));
+            for (LocalLab.Host h : hosts) {
+                LabforgeCli.OUT.printf("%-10s %-15s ssh -i %s root@%s%n", h.name(), h.address(), local.privateKey(), h.address());
+            }
+            LabforgeCli.OUT.printf("%d hosts up in %.1fs on network %s; Kafka for their agents: %s:<port>%n", hosts.size(),
+                    (System.nanoTime() - t0) / 1e9, local.network(), local.gateway());
+            return 0;
+        }
+    }
+
+    @Command(name = "down", description = "Removes the lab's containers, their volumes and network.")
+    static final class Down implements Callable<Integer> {
+        @Parameters(paramLabel = "LAB.yaml")
+        Path file;
+
+        @Override
+        public Integer call() {
+            Lab lab = lab(file);
+            new LocalLab(lab, home()).down();
+            lab.hosts().forEach(h -> HostBootstrap.forgetHostKey(home().resolve("known_hosts"), h.address()));
+            LabforgeCli.OUT.println("lab " + lab.name() + " is down");
+            return 0;
+        }
+    }
+
+    @Command(name = "hosts", description = "The lab's hosts.", subcommands = {Bootstrap.class})
+    static final class HostsCmd {
+    }
+
+    @Command(name = "bootstrap", description = "Installs and starts the agent on every host of the lab, over SSH.")
+    static final class Bootstrap implements Callable<Integer> {
+        @Parameters(paramLabel = "LAB.yaml")
+        Path file;
+        @Option(names = "--kafka", required = true, description = "Kafka as the hosts reach it, e.g. 10.77.0.1:9092")
+        String kafka;
+        @Option(names = "--key", description = "SSH private key (default: the local lab's key)")
+        Path key;
+        @Option(names = "--password-env", description = "name of an environment variable holding the SSH password")
+        String passwordEnv;
+        @Option(names = "--user", defaultValue = "root")
+        String user;
+        @Option(names = "--public-key", description = "the orchestrator's public key file (default ~/.labforge/orchestrator.pub)")
+        Path publicKey;
+        @Option(names = "--agent-jar", description = "default: agent/target/labforge-agent-exec.jar")
+        Path agentJar;
+
+        @Override
+        public Integer call() throws Exception {
+            Lab lab = lab(file);
+            HostBootstrap.Login login;
+            if (passwordEnv != null) {
+                String pw = System.getenv(passwordEnv);
+                if (pw == null) {
+                    throw new Api.CliError("environment variable " + passwordEnv + " is not set");
+                }
+                login = new HostBootstrap.Login(user, null, pw.toCharArray());
+            } else {
+                login = new HostBootstrap.Login(user, key != null ? key : new LocalLab(lab, home()).privateKey(), null);
+            }
+            Path pub = publicKey != null ? publicKey : home().resolve("orchestrator.pub");
+            Path jar = agentJar != null ? agentJar : Path.of("agent", "target", "labforge-agent-exec.jar");
+            HostBootstrap b = new HostBootstrap(jar, home().resolve("known_hosts"), login, kafka, Files.readString(pub));
+            int failed = 0;
+            for (HostBootstrap.Outcome o : b.all(lab.hosts().stream().map(h -> new String[] {h.name(), h.address()}).toList())) {
+                LabforgeCli.OUT.printf("%-10s %-15s %s %s%n", o.host(), o.address(), o.ok() ? (o.changed() ? "installed" : "ok") : "FAILED",
+                        o.detail());
+                failed += o.ok() ? 0 : 1;
+            }
+            return failed == 0 ? 0 : 1;
+        }
+    }
+}

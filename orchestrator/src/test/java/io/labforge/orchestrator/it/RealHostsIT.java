@@ -1,0 +1,200 @@
+package io.labforge.orchestrator.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.labforge.common.lab.Lab;
+import io.labforge.common.lab.LabParser;
+import io.labforge.common.messaging.Json;
+import io.labforge.orchestrator.bootstrap.HostBootstrap;
+import io.labforge.orchestrator.embedded.EmbeddedServices;
+import io.labforge.orchestrator.labhosts.Cmd;
+import io.labforge.orchestrator.labhosts.LocalLab;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The agent on real Linux hosts: three lab-host containers (systemd, sshd, Docker, firewalld) on a
+ * bridge network, agents installed over SSH, the local example lab applied, and the hosts
+ * themselves asked whether it holds. Skipped, with the reason, where no Docker daemon or lab-host
+ * image is available.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(900)
+class RealHostsIT {
+    Lab lab;
+    String labSource;
+    LocalLab local;
+    EmbeddedServices services;
+    Harness h;
+    Path home;
+
+    @BeforeAll
+    void start(@TempDir Path dir) throws IOException {
+        Optional<String> missing = LocalLab.dockerUnavailable();
+        if (missing.isPresent()) {
+            System.out.println("SKIPPED RealHostsIT: " + missing.get());
+        }
+        Assumptions.assumeTrue(missing.isEmpty(), () -> "lab hosts need Docker: " + missing.get());
+        labSource = Files.readString(Path.of("..", "examples", "local-lab.yaml"));
+        lab = LabParser.parse(labSource, "local-lab.yaml");
+        home = dir.resolve("home");
+        local = new LocalLab(lab, home);
+        local.down();
+        local.up(Duration.ofMinutes(3));
+        services = EmbeddedServices.start(dir.resolve("infra"), 0, local.gateway());
+        h = new Harness(dir, services);
+        h.startOrchestrator();
+    }
+
+    @AfterAll
+    void stop() {
+        if (h != null) {
+            h.close();
+        }
+        if (services != null) {
+            services.close();
+        }
+        if (local != null) {
+            local.down();
+        }
+    }
+
+    HostBootstrap bootstrap() {
+        return new HostBootstrap(Path.of("..", "agent", "target", "labforge-agent-exec.jar"), home.resolve("known_hosts"),
+                new HostBootstrap.Login("root", local.privateKey(), null), services.kafkaBootstrapServers(), h.publicKey);
+    }
+
+    List<String[]> hosts() {
+        return lab.hosts().stream().map(x -> new String[] {x.name(), x.address()}).toList();
+    }
+
+    String on(String host, String... argv) {
+        Cmd.Result r = local.exec(host, argv);
+        assertThat(r.ok()).as(String.join(" ", argv) + " on " + host + ": " + r.out()).isTrue();
+        return r.out();
+    }
+
+    JsonNode awaitFinal(String sagaId, Duration timeout) {
+        JsonNode[] last = new JsonNode[1];
+        await("saga " + sagaId).atMost(timeout).pollInterval(Duration.ofMillis(500)).until(() -> {
+            last[0] = Json.read(h.get("/api/sagas/" + sagaId).body());
+            return !last[0].get("status").asString().equals("RUNNING");
+        });
+        return last[0];
+    }
+
+    @Test
+    @Order(1)
+    void agentsAreInstalledOverSshOnceAndAnnounceThemselves() {
+        List<HostBootstrap.Outcome> first = bootstrap().all(hosts());
+        assertThat(first).allSatisfy(o -> {
+            assertThat(o.ok()).as(o.host() + ": " + o.detail()).isTrue();
+            assertThat(o.changed()).isTrue();
+            assertThat(o.detail()).contains("Debian GNU/Linux 12");
+        });
+        await("agents announce themselves").atMost(Duration.ofSeconds(120)).until(() -> h.jdbc().queryForObject(
+                "SELECT count(*) FROM host WHERE announced_at IS NOT NULL", Integer.class) == 3);
+
+        List<HostBootstrap.Outcome> second = bootstrap().all(hosts());
+        assertThat(second).allSatisfy(o -> {
+            assertThat(o.ok()).isTrue();
+            assertThat(o.changed()).as(o.detail()).isFalse();
+        });
+    }
+
+    @Test
+    @Order(2)
+    void aChangedHostKeyIsRefused() throws IOException {
+        Path known = home.resolve("known_hosts");
+        String original = Files.readString(known);
+        // pretend node1 was first seen with node2's key
+        String node2Key = original.lines().filter(l -> l.startsWith("10.77.0.12 ")).findFirst().orElseThrow().substring(11);
+        Files.writeString(known, original.lines().map(l -> l.startsWith("10.77.0.11 ") ? "10.77.0.11 " + node2Key : l)
+                .reduce("", (a, b) -> a + b + "\n"));
+
+        HostBootstrap.Outcome o = bootstrap().all(List.<String[]>of(new String[] {"node1", "10.77.0.11"})).get(0);
+
+        assertThat(o.ok()).isFalse();
+        assertThat(o.detail()).contains("host key changed").contains("known_hosts");
+        Files.writeString(known, original);
+    }
+
+    @Test
+    @Order(3)
+    void theLabIsAppliedForRealAndTheHostsShowIt() {
+        String saga = Json.read(h.post("/api/sagas", labSource).body()).get("id").asString();
+        JsonNode done = awaitFinal(saga, Duration.ofMinutes(5));
+        assertThat(done.get("status").asString()).as(done.toString()).isEqualTo("SUCCEEDED");
+
+        // R1: names and /etc/hosts; hosts reach each other by name
+        assertThat(on("node1", "hostname")).isEqualTo("node1");
+        assertThat(on("node1", "getent", "hosts", "node2.lab.test")).startsWith("10.77.0.12");
+        on("node3", "ping", "-c", "1", "-W", "3", "node1");
+        // R15, R19: the daemon runs with the lab's settings
+        JsonNode daemon = Json.read(on("node3", "cat", "/etc/docker/daemon.json"));
+        assertThat(daemon.get("metrics-addr").asString()).isEqualTo("0.0.0.0:9323");
+        assertThat(on("node3", "docker", "info", "--format", "{{json .RegistryConfig.IndexConfigs}}")).contains("node1.lab.test:5000");
+        // R2, R16: firewalld stays on, with the Swarm ports open; the rules are in the step's result
+        assertThat(on("node2", "firewall-cmd", "--state")).isEqualTo("running");
+        assertThat(on("node2", "firewall-cmd", "--zone", "public", "--list-ports")).contains("2377/tcp", "7946/udp", "9323/tcp");
+        JsonNode fw = stepOutputs(done, "firewall@node2");
+        assertThat(fw.get("backend").asString()).isEqualTo("firewalld");
+        assertThat(fw.get("rules").asString()).contains("ports:").contains("2377/tcp");
+        // an opened port answers from another host (dockerd's metrics, R15); one not opened is refused
+        assertThat(on("node2", "curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "5",
+                "http://node1.lab.test:9323/metrics")).isEqualTo("200");
+        local.exec("node1", "sh", "-c", "nohup nc -lk -p 8081 >/dev/null 2>&1 &");
+        assertThat(local.exec("node2", "nc", "-z", "-w", "3", "node1.lab.test", "8081").ok()).as("8081 is not opened").isFalse();
+    }
+
+    @Test
+    @Order(4)
+    void reapplyingChangesNothing() {
+        String saga = Json.read(h.post("/api/sagas", labSource).body()).get("id").asString();
+        JsonNode done = awaitFinal(saga, Duration.ofMinutes(3));
+        assertThat(done.get("status").asString()).isEqualTo("SUCCEEDED");
+        assertThat(done.get("steps")).allSatisfy(s -> assertThat(s.get("changed").asBoolean()).as(s.toString()).isFalse());
+    }
+
+    @Test
+    @Order(5)
+    void aHostStoppedMidSagaComesBackAndTheSagaFinishes() {
+        on("node3", "sh", "-c", "echo '{\"log-level\": \"warn\"}' > /etc/docker/daemon.json");
+        Cmd.require(List.of("docker", "stop", local.container(lab.host("node3").orElseThrow())), 120);
+        String saga = Json.read(h.post("/api/sagas", labSource).body()).get("id").asString();
+        await().pollDelay(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(6)).until(() -> true);
+        Cmd.require(List.of("docker", "start", local.container(lab.host("node3").orElseThrow())), 120);
+
+        JsonNode done = awaitFinal(saga, Duration.ofMinutes(5));
+        assertThat(done.get("status").asString()).as(done.toString()).isEqualTo("SUCCEEDED");
+        JsonNode daemon = Json.read(on("node3", "cat", "/etc/docker/daemon.json"));
+        assertThat(daemon.get("metrics-addr").asString()).isEqualTo("0.0.0.0:9323");
+        assertThat(daemon.get("log-level").asString()).isEqualTo("warn");
+    }
+
+    static JsonNode stepOutputs(JsonNode saga, String step) {
+        for (JsonNode s : saga.get("steps")) {
+            if (s.get("id").asString().equals(step)) {
+                return s.get("outputs");
+            }
+        }
+        throw new AssertionError("no step " + step);
+    }
+}

@@ -5,7 +5,9 @@ import io.labforge.common.lab.LabParser;
 import io.labforge.common.lab.LabValidationException;
 import io.labforge.common.messaging.Json;
 import io.labforge.orchestrator.OrchestratorApplication;
+import io.labforge.orchestrator.bootstrap.HostBootstrap;
 import io.labforge.orchestrator.embedded.EmbeddedServices;
+import io.labforge.orchestrator.labhosts.LocalLab;
 import io.labforge.orchestrator.persistence.SagaRepository;
 import io.labforge.orchestrator.runtime.OrchestratorRuntime;
 import io.labforge.orchestrator.runtime.ProgressBus;
@@ -46,6 +48,10 @@ final class DemoCommand implements Callable<Integer> {
     Path agentJar;
     @Option(names = "--exit", description = "stop everything once the saga ends (for scripts)")
     boolean exit;
+    @Option(names = "--hosts", defaultValue = "auto", description = "containers (lab hosts on the local Docker daemon), "
+            + "dirs (each host a directory: nothing on this machine changes) or auto (containers when Docker and the "
+            + "lab-host image are there)")
+    String hostsMode;
 
     @Override
     public Integer call() throws Exception {
@@ -63,9 +69,35 @@ final class DemoCommand implements Callable<Integer> {
         deleteTree(dir);
         Files.createDirectories(dir.resolve("logs"));
         long t0 = System.nanoTime();
+        boolean containers = switch (hostsMode) {
+            case "containers" -> {
+                LocalLab.dockerUnavailable().ifPresent(r -> {
+                    throw new Api.CliError(r);
+                });
+                yield true;
+            }
+            case "dirs" -> false;
+            case "auto" -> {
+                var why = LocalLab.dockerUnavailable();
+                why.ifPresent(r -> LabforgeCli.OUT.println("hosts are directories (" + r + ")"));
+                yield why.isEmpty();
+            }
+            default -> throw new Api.CliError("--hosts takes containers, dirs or auto");
+        };
+        LocalLab local = containers ? new LocalLab(lab, LabCommands.home()) : null;
+        if (containers) {
+            LabforgeCli.OUT.println("starting " + lab.hosts().size() + " lab hosts (containers: systemd, sshd, Docker, firewalld) …");
+            local.down();
+            lab.hosts().forEach(h -> HostBootstrap.forgetHostKey(LabCommands.home().resolve("known_hosts"), h.address()));
+            local.up(java.time.Duration.ofMinutes(3));
+            LabforgeCli.OUT.printf("lab hosts up (%.1fs)%n", secs(t0));
+        }
         LabforgeCli.OUT.println("starting embedded PostgreSQL and Kafka (KRaft) …");
-        EmbeddedServices infra = EmbeddedServices.start(dir.resolve("infra"), 0);
+        EmbeddedServices infra = EmbeddedServices.start(dir.resolve("infra"), 0, containers ? local.gateway() : null);
         List<Process> agents = new ArrayList<>();
+        ConfigurableApplicationContext[] ctxRef = new ConfigurableApplicationContext[1];
+        Thread cleanup = new Thread(() -> stopAll(agents, ctxRef[0], infra, exit ? local : null));
+        Runtime.getRuntime().addShutdownHook(cleanup);
         ConfigurableApplicationContext ctx = null;
         try {
             String db = infra.newDatabase("labforge");
@@ -73,13 +105,26 @@ final class DemoCommand implements Callable<Integer> {
                     "--server.port=" + port, "--spring.datasource.url=" + db, "--spring.datasource.username=postgres",
                     "--spring.datasource.password=postgres", "--labforge.bootstrap-servers=" + infra.kafkaBootstrapServers(),
                     "--labforge.state-dir=" + dir.resolve("orchestrator").toAbsolutePath());
+            ctxRef[0] = ctx;
             OrchestratorRuntime runtime = ctx.getBean(OrchestratorRuntime.class);
             while (!runtime.isLeader()) {
                 Thread.sleep(100);
             }
             LabforgeCli.OUT.printf("orchestrator up: http://localhost:%d/api/sagas (%.1fs)%n", port, secs(t0));
-            for (Lab.Host h : lab.hosts()) {
-                agents.add(startAgent(jar, h.name(), infra.kafkaBootstrapServers()));
+            if (containers) {
+                HostBootstrap b = new HostBootstrap(jar, LabCommands.home().resolve("known_hosts"),
+                        new HostBootstrap.Login("root", local.privateKey(), null), infra.kafkaBootstrapServers(),
+                        Files.readString(dir.resolve("orchestrator/orchestrator.pub")));
+                for (HostBootstrap.Outcome o : b.all(lab.hosts().stream().map(h -> new String[] {h.name(), h.address()}).toList())) {
+                    LabforgeCli.OUT.printf("  %-8s %-14s %s%n", o.host(), o.ok() ? "agent installed" : "FAILED", o.detail());
+                    if (!o.ok()) {
+                        throw new Api.CliError("bootstrap failed on " + o.host() + ": " + o.detail());
+                    }
+                }
+            } else {
+                for (Lab.Host h : lab.hosts()) {
+                    agents.add(startAgent(jar, h.name(), infra.kafkaBootstrapServers()));
+                }
             }
             SagaRepository repo = ctx.getBean(SagaRepository.class);
             List<String> names = lab.hostNames();
@@ -99,24 +144,45 @@ final class DemoCommand implements Callable<Integer> {
             done.await();
             SagaStatus status = coordinator.status(id);
             LabforgeCli.OUT.printf("%nsaga %s: %s in %.1fs (%.1fs from a cold start)%n", id, status, secs(start[0]), secs(t0));
-            LabforgeCli.OUT.println("hosts' files are under " + dir.resolve("hosts") + "; agents' logs under " + dir.resolve("logs"));
+            if (containers) {
+                LabforgeCli.OUT.println("on the hosts: docker exec -it " + local.container(lab.hosts().get(0)) + " bash   "
+                        + "(or ssh -i " + local.privateKey() + " root@" + lab.hosts().get(0).address() + ")");
+            } else {
+                LabforgeCli.OUT.println("hosts' files are under " + dir.resolve("hosts") + "; agents' logs under " + dir.resolve("logs"));
+            }
             if (exit) {
                 return status == SagaStatus.SUCCEEDED ? 0 : 1;
             }
             LabforgeCli.OUT.printf("REST API: http://localhost:%d/api/sagas/%s — try: ./labforge status %s ; ./labforge audit verify%n",
                     port, id, id);
-            LabforgeCli.OUT.println("Ctrl-C stops the demo.");
+            LabforgeCli.OUT.println("Ctrl-C stops the demo" + (containers ? " (the lab hosts stay: ./labforge lab down " + labFile + ")" : "") + ".");
             Thread.currentThread().join();
             return 0;
         } finally {
-            agents.forEach(Process::destroy);
-            for (Process p : agents) {
+            Runtime.getRuntime().removeShutdownHook(cleanup);
+            stopAll(agents, ctx, infra, exit ? local : null);
+        }
+    }
+
+    private static void stopAll(List<Process> agents, ConfigurableApplicationContext ctx, EmbeddedServices infra, LocalLab local) {
+        agents.forEach(Process::destroy);
+        for (Process p : agents) {
+            try {
                 p.waitFor();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
-            if (ctx != null) {
-                ctx.close();
-            }
+        }
+        if (ctx != null && ctx.isActive()) {
+            ctx.close();
+        }
+        try {
             infra.close();
+        } catch (RuntimeException e) {
+            // already stopped
+        }
+        if (local != null) {
+            local.down();
         }
     }
 

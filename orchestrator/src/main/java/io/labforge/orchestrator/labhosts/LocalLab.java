@@ -101,7 +101,7 @@ public final class LocalLab {
             if (state.ok()) {
                 Cmd.require(List.of("docker", "start", name), 60);
             } else {
-                List<String> argv = new ArrayList<>(List.of("docker", "run", "-d", "--name", name, "--hostname", "debian",
+                List<String> argv = new ArrayList<>(List.of("docker", "run", "-d", "--name", name, "--hostname", h.name(),
                         "--network", network(), "--ip", h.address(),
                         "--cap-add", "ALL", "--cap-drop", "SYS_RESOURCE",
                         "--security-opt", "seccomp=unconfined", "--security-opt", "apparmor=unconfined",

@@ -104,6 +104,20 @@ public class SagaController {
         return emitter;
     }
 
+    /** What the agents said about themselves: facts, agent version, when last heard of. */
+    @GetMapping("/hosts")
+    public List<Map<String, Object>> hosts(@RequestParam List<String> name) {
+        return repo.hosts(name).stream().map(row -> {
+            Map<String, Object> m = new java.util.LinkedHashMap<>();
+            m.put("name", row.get("lab_host"));
+            m.put("agentVersion", row.get("agent_version"));
+            m.put("announcedAt", row.get("announced_at") == null ? null : ((java.sql.Timestamp) row.get("announced_at")).toInstant());
+            m.put("lastSeen", row.get("last_seen") == null ? null : ((java.sql.Timestamp) row.get("last_seen")).toInstant());
+            m.put("facts", row.get("facts") == null ? null : Json.read((String) row.get("facts")));
+            return m;
+        }).toList();
+    }
+
     @GetMapping("/audit")
     public List<AuditEntry> audit(@RequestParam(required = false) String sagaId, @RequestParam(defaultValue = "0") long after,
             @RequestParam(defaultValue = "200") int limit) {

@@ -93,6 +93,11 @@ final class LabCommands {
         Path publicKey;
         @Option(names = "--agent-jar", description = "default: agent/target/labforge-agent-exec.jar")
         Path agentJar;
+        @Option(names = "--url", defaultValue = "${env:LABFORGE_URL:-http://localhost:8080}",
+                description = "the orchestrator, to wait until each agent announces itself")
+        String url;
+        @Option(names = "--no-wait", description = "do not wait for the agents to announce themselves")
+        boolean noWait;
 
         @Override
         public Integer call() throws Exception {
@@ -111,12 +116,43 @@ final class LabCommands {
             Path jar = agentJar != null ? agentJar : Path.of("agent", "target", "labforge-agent-exec.jar");
             HostBootstrap b = new HostBootstrap(jar, home().resolve("known_hosts"), login, kafka, Files.readString(pub));
             int failed = 0;
+            java.time.Instant started = java.time.Instant.now();
+            java.util.List<String> installed = new java.util.ArrayList<>();
             for (HostBootstrap.Outcome o : b.all(lab.hosts().stream().map(h -> new String[] {h.name(), h.address()}).toList())) {
                 LabforgeCli.OUT.printf("%-10s %-15s %s %s%n", o.host(), o.address(), o.ok() ? (o.changed() ? "installed" : "ok") : "FAILED",
                         o.detail());
                 failed += o.ok() ? 0 : 1;
+                if (o.ok()) {
+                    installed.add(o.host());
+                }
+            }
+            if (!noWait && !installed.isEmpty()) {
+                failed += awaitAnnouncements(new Api(url), installed, started);
             }
             return failed == 0 ? 0 : 1;
+        }
+
+        /** Waits (up to two minutes) until each agent has announced itself since {@code since}. */
+        static int awaitAnnouncements(Api api, java.util.List<String> hosts, java.time.Instant since) throws InterruptedException {
+            String query = String.join("&", hosts.stream().map(h -> "name=" + h).toList());
+            long deadline = System.currentTimeMillis() + 120_000;
+            java.util.Set<String> seen = new java.util.HashSet<>();
+            while (System.currentTimeMillis() < deadline) {
+                for (var row : api.get("/api/hosts?" + query)) {
+                    var at = row.path("lastSeen");
+                    if (at.isString() && !java.time.Instant.parse(at.asString()).isBefore(since.minusSeconds(1))
+                            && seen.add(row.get("name").asString())) {
+                        LabforgeCli.OUT.println(row.get("name").asString() + ": agent announced itself");
+                    }
+                }
+                if (seen.size() == hosts.size()) {
+                    return 0;
+                }
+                Thread.sleep(500);
+            }
+            hosts.stream().filter(h -> !seen.contains(h)).forEach(h -> LabforgeCli.OUT.println(h
+                    + ": the agent did not announce itself within 120s: journalctl -u labforge-agent on the host"));
+            return hosts.size() - seen.size();
         }
     }
 }

@@ -103,7 +103,14 @@ class RealHostsIT {
     @Test
     @Order(1)
     void agentsAreInstalledOverSshOnceAndAnnounceThemselves() {
-        List<HostBootstrap.Outcome> first = bootstrap().all(hosts());
+        List<String[]> withAGhost = new java.util.ArrayList<>(hosts());
+        withAGhost.add(1, new String[] {"ghost", "10.77.0.99"});
+        List<HostBootstrap.Outcome> all = bootstrap().all(withAGhost);
+
+        // a host that cannot be reached does not stop the others, and says why
+        assertThat(all.get(1).ok()).isFalse();
+        assertThat(all.get(1).detail()).isNotBlank();
+        List<HostBootstrap.Outcome> first = List.of(all.get(0), all.get(2), all.get(3));
         assertThat(first).allSatisfy(o -> {
             assertThat(o.ok()).as(o.host() + ": " + o.detail()).isTrue();
             assertThat(o.changed()).isTrue();
@@ -147,6 +154,9 @@ class RealHostsIT {
         assertThat(on("node1", "hostname")).isEqualTo("node1");
         assertThat(on("node1", "getent", "hosts", "node2.lab.test")).startsWith("10.77.0.12");
         on("node3", "ping", "-c", "1", "-W", "3", "node1");
+        // R4: the daemon's data lives where the lab says, and is in use
+        assertThat(on("node1", "docker", "info", "--format", "{{.DockerRootDir}}")).isEqualTo("/data/docker");
+        assertThat(on("node1", "ls", "/data/docker")).contains("overlay2", "image", "containers");
         // R15, R19: the daemon runs with the lab's settings
         JsonNode daemon = Json.read(on("node3", "cat", "/etc/docker/daemon.json"));
         assertThat(daemon.get("metrics-addr").asString()).isEqualTo("0.0.0.0:9323");
@@ -175,6 +185,38 @@ class RealHostsIT {
 
     @Test
     @Order(5)
+    void planOnProvisionedHostsReportsExactlyTheManualDrift() {
+        on("node2", "sh", "-c", "echo '{\"experimental\": true}' > /etc/docker/daemon.json");
+        on("node3", "firewall-cmd", "--permanent", "--zone", "public", "--remove-port", "2377/tcp");
+        on("node3", "firewall-cmd", "--zone", "public", "--remove-port", "2377/tcp");
+
+        String plan = Json.read(h.post("/api/sagas?mode=plan", labSource).body()).get("id").asString();
+        JsonNode planned = awaitFinal(plan, Duration.ofMinutes(3));
+
+        assertThat(planned.get("status").asString()).isEqualTo("SUCCEEDED");
+        assertThat(planned.get("steps")).filteredOn(s -> s.get("changed").asBoolean()).extracting(s -> s.get("id").asString())
+                .containsExactlyInAnyOrder("docker-daemon@node2", "firewall@node3");
+        assertThat(stepDiff(planned, "firewall@node3")).contains("2377/tcp").doesNotContain("7946");
+        assertThat(stepDiff(planned, "docker-daemon@node2")).contains("metrics-addr");
+        // a plan changes nothing
+        assertThat(on("node3", "firewall-cmd", "--zone", "public", "--list-ports")).doesNotContain("2377/tcp");
+
+        String fix = Json.read(h.post("/api/sagas", labSource).body()).get("id").asString();
+        assertThat(awaitFinal(fix, Duration.ofMinutes(3)).get("status").asString()).isEqualTo("SUCCEEDED");
+        assertThat(on("node3", "firewall-cmd", "--zone", "public", "--list-ports")).contains("2377/tcp");
+    }
+
+    static String stepDiff(JsonNode saga, String step) {
+        for (JsonNode s : saga.get("steps")) {
+            if (s.get("id").asString().equals(step)) {
+                return s.get("diff").asString();
+            }
+        }
+        throw new AssertionError("no step " + step);
+    }
+
+    @Test
+    @Order(6)
     void aHostStoppedMidSagaComesBackAndTheSagaFinishes() {
         on("node3", "sh", "-c", "echo '{\"log-level\": \"warn\"}' > /etc/docker/daemon.json");
         Cmd.require(List.of("docker", "stop", local.container(lab.host("node3").orElseThrow())), 120);

@@ -1,6 +1,7 @@
 package io.labforge.agent.exec;
 
 import io.labforge.agent.executor.docker.DockerDaemonExecutor;
+import io.labforge.agent.executor.docker.DockerInstallExecutor;
 import io.labforge.agent.executor.docker.RestoreDockerDaemonExecutor;
 import io.labforge.agent.executor.firewall.CloseFirewallPortsExecutor;
 import io.labforge.agent.executor.firewall.FirewallExecutor;
@@ -9,6 +10,8 @@ import io.labforge.agent.executor.hostname.RestoreHostnameExecutor;
 import io.labforge.agent.executor.hosts.HostsFileExecutor;
 import io.labforge.agent.executor.hosts.RestoreHostsEntriesExecutor;
 import io.labforge.agent.executor.noop.NoopExecutor;
+import io.labforge.agent.executor.registry.RegistryTrustExecutor;
+import io.labforge.agent.executor.registry.RestoreRegistryTrustExecutor;
 import java.util.List;
 
 /** Every executor the agent has. */
@@ -19,6 +22,7 @@ public final class Executors {
     public static List<Executor<?>> all() {
         return List.of(new HostnameExecutor(), new RestoreHostnameExecutor(), new HostsFileExecutor(),
                 new RestoreHostsEntriesExecutor(), new DockerDaemonExecutor(), new RestoreDockerDaemonExecutor(),
-                new FirewallExecutor(), new CloseFirewallPortsExecutor(), new NoopExecutor());
+                new FirewallExecutor(), new CloseFirewallPortsExecutor(), new DockerInstallExecutor(),
+                new RegistryTrustExecutor(), new RestoreRegistryTrustExecutor(), new NoopExecutor());
     }
 }

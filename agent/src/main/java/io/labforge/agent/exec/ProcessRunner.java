@@ -38,8 +38,14 @@ public final class ProcessRunner {
     }
 
     public Result run(List<String> argv, Duration timeout, Consumer<String> progress) {
+        return run(argv, java.util.Map.of(), timeout, progress);
+    }
+
+    /** With extra environment variables (e.g. {@code DEBIAN_FRONTEND}); never a shell. */
+    public Result run(List<String> argv, java.util.Map<String, String> env, Duration timeout, Consumer<String> progress) {
         ProcessBuilder pb = new ProcessBuilder(new ArrayList<>(argv)).redirectErrorStream(true);
         pb.environment().put("LC_ALL", "C");
+        pb.environment().putAll(env);
         Process p;
         try {
             p = pb.start();
@@ -88,7 +94,11 @@ public final class ProcessRunner {
 
     /** Runs and fails the step when the exit code is not 0, with the output's tail as the reason. */
     public Result require(List<String> argv, Duration timeout, Consumer<String> progress) {
-        Result r = run(argv, timeout, progress);
+        return require(argv, java.util.Map.of(), timeout, progress);
+    }
+
+    public Result require(List<String> argv, java.util.Map<String, String> env, Duration timeout, Consumer<String> progress) {
+        Result r = run(argv, env, timeout, progress);
         if (!r.ok()) {
             String tail = r.output().length() > 800 ? r.output().substring(r.output().length() - 800) : r.output();
             throw new ExecutorException(String.join(" ", argv) + " exited with " + r.exitCode() + ": " + tail.strip(), true);

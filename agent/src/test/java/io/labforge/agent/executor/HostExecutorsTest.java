@@ -169,6 +169,73 @@ class HostExecutorsTest {
     }
 
     @Nested
+    class DockerInstall {
+        @Test
+        void nothingToDoWhereDockerIsInstalled() throws IOException {
+            Files.createDirectories(dir.resolve("usr/bin"));
+            Files.createFile(dir.resolve("usr/bin/dockerd"));
+            Outcome o = new io.labforge.agent.executor.docker.DockerInstallExecutor().apply(
+                    new io.labforge.common.agent.AgentCommand.EnsureDockerInstalled(), ctx);
+            assertThat(o.changed()).isFalse();
+        }
+
+        @Test
+        void aHostWithoutDockerWouldGetIt() {
+            Outcome o = new io.labforge.agent.executor.docker.DockerInstallExecutor().check(
+                    new io.labforge.common.agent.AgentCommand.EnsureDockerInstalled(), ctx);
+            assertThat(o.changed()).isTrue();
+            assertThat(o.diff()).contains("docker.io");
+        }
+    }
+
+    @Nested
+    class RegistryTrust {
+        static final String CA = """
+                -----BEGIN CERTIFICATE-----
+                MIIBmTCCAT+gAwIBAgIUeFnffhst1t4+gOV37FtiEG75KUswCgYIKoZIzj0EAwIw
+                IjEgMB4GA1UEAwwXTGFiZm9yZ2UgZXhhbXBsZSBsYWIgQ0EwHhcNMjYxMTI1MTcw
+                MDI2WhcNMzYxMTIyMTcwMDI2WjAiMSAwHgYDVQQDDBdMYWJmb3JnZSBleGFtcGxl
+                IGxhYiBDQTBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IABFjcguzVPyV5J7SV7aJm
+                CVvCZzzY3CZC3Kfx0w52B41ng8eljcBmcckjznzOG0T2/8wFi8Bg9ilRdImOmDKo
+                mwOjUzBRMB0GA1UdDgQWBBQ06iDe2kZ8CkIRAS3Ub7I/LP0Q+zAfBgNVHSMEGDAW
+                gBQ06iDe2kZ8CkIRAS3Ub7I/LP0Q+zAPBgNVHRMBAf8EBTADAQH/MAoGCCqGSM49
+                BAMCA0gAMEUCIFIhb/8wIeEDN38sV7cFMKNHSXWLgIo1ZoJbHIY+PfHfAiEAljfJ
+                JKOCOP8xg1pd15c/nHpnOtFBBgIqdjkulSgTTD0=
+                -----END CERTIFICATE-----
+                """;
+        final io.labforge.common.agent.AgentCommand.TrustRegistries trust = new io.labforge.common.agent.AgentCommand.TrustRegistries(
+                List.of(new io.labforge.common.agent.AgentCommand.RegistryCa("node1.lab.test:5000", CA)));
+
+        @Test
+        void placesTheCaWhereDockerLooksIsIdempotentAndUndoes() throws IOException {
+            var ex = new io.labforge.agent.executor.registry.RegistryTrustExecutor();
+            Outcome first = ex.apply(trust, ctx);
+
+            assertThat(first.changed()).isTrue();
+            assertThat(file("etc/docker/certs.d/node1.lab.test:5000/ca.crt")).isEqualTo(CA.strip() + "\n");
+            assertThat(ex.apply(trust, ctx).changed()).isFalse();
+
+            var previous = Json.MAPPER.convertValue(first.outputs().get("previous"),
+                    new tools.jackson.core.type.TypeReference<List<io.labforge.common.agent.AgentCommand.RegistryCa>>() { });
+            new io.labforge.agent.executor.registry.RestoreRegistryTrustExecutor().apply(
+                    new io.labforge.common.agent.AgentCommand.RestoreRegistryTrust(previous), ctx);
+            assertThat(dir.resolve("etc/docker/certs.d/node1.lab.test:5000")).doesNotExist();
+        }
+
+        @Test
+        void refusesAPathOutsideCertsDAndSomethingThatIsNotACertificate() {
+            var ex = new io.labforge.agent.executor.registry.RegistryTrustExecutor();
+            assertThatThrownBy(() -> ex.apply(new io.labforge.common.agent.AgentCommand.TrustRegistries(List.of(
+                    new io.labforge.common.agent.AgentCommand.RegistryCa("../../etc/cron.d", CA))), ctx))
+                    .isInstanceOf(ExecutorException.class);
+            assertThatThrownBy(() -> ex.apply(new io.labforge.common.agent.AgentCommand.TrustRegistries(List.of(
+                    new io.labforge.common.agent.AgentCommand.RegistryCa("r:5000", "-----BEGIN CERTIFICATE-----\nnope\n"))), ctx))
+                    .hasMessageContaining("not a PEM X.509 certificate");
+            assertThat(dir.resolve("etc/docker/certs.d")).doesNotExist();
+        }
+    }
+
+    @Nested
     class Firewall {
         final OpenFirewallPorts swarm = new OpenFirewallPorts("public",
                 List.of("2377/tcp", "7946/tcp", "7946/udp", "4789/udp", "9323/tcp"), List.of("ssh"));

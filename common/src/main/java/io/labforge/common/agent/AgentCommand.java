@@ -52,6 +52,32 @@ public sealed interface AgentCommand {
     }
 
     /**
+     * R4. Docker from the distribution's packages ({@code docker.io}), unless a Docker daemon is
+     * already installed. Outputs: {@code installed} (true when this step installed it).
+     */
+    @Message(name = "agent.EnsureDockerInstalled")
+    record EnsureDockerInstalled() implements AgentCommand {
+    }
+
+    /**
+     * R6, R19. Trust these registries' CA: {@code /etc/docker/certs.d/<registry>/ca.crt}, which the
+     * Docker daemon reads at each pull and push, without a restart. Outputs: {@code previous}, per
+     * registry the certificate that was there (empty when none).
+     */
+    @Message(name = "agent.TrustRegistries")
+    record TrustRegistries(List<RegistryCa> registries) implements AgentCommand {
+    }
+
+    /** A registry ({@code host:port}) and the CA certificate (PEM) its TLS certificate is signed by. */
+    record RegistryCa(String registry, String caPem) {
+    }
+
+    /** Undoes {@link TrustRegistries}: puts back what was there, or removes what the step added. */
+    @Message(name = "agent.RestoreRegistryTrust")
+    record RestoreRegistryTrust(List<RegistryCa> previous) implements AgentCommand {
+    }
+
+    /**
      * R2, R16. Opens ports ({@code 2377/tcp}, {@code 30000-32767/tcp}) and services ({@code https})
      * through firewalld when it runs, nftables otherwise. Outputs: {@code backend}, {@code added}
      * (only what this step opened), {@code rules} (the applied configuration, for the lab report).

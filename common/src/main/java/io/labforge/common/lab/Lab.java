@@ -32,11 +32,15 @@ public record Lab(
     }
 
     /** Settings shared by the hosts that name this role. */
-    public record Role(String name, FirewallSpec firewall, DockerSpec docker) {
+    public record Role(String name, FirewallSpec firewall, DockerSpec docker, List<RegistryTrust> registryTrust) {
     }
 
     public record Host(String name, String address, List<String> roles, FirewallSpec firewall, DockerSpec docker,
-            List<DiskSpec> disks) {
+            List<DiskSpec> disks, List<RegistryTrust> registryTrust) {
+    }
+
+    /** R6, R19: a registry ({@code host:port}) whose TLS certificate the host's Docker must trust, and its CA (PEM). */
+    public record RegistryTrust(String registry, String caPem) {
     }
 
     public record FirewallSpec(String zone, List<PortRange> ports, List<String> services) {
@@ -137,6 +141,16 @@ public record Lab(
             d = d.merge(roles.get(r).docker());
         }
         return d.merge(host.docker());
+    }
+
+    /** The registries a host trusts: its roles' then its own, one CA per registry, the host's winning. */
+    public List<RegistryTrust> registryTrustOf(Host host) {
+        Map<String, RegistryTrust> m = new LinkedHashMap<>();
+        for (String r : host.roles()) {
+            roles.get(r).registryTrust().forEach(t -> m.put(t.registry(), t));
+        }
+        host.registryTrust().forEach(t -> m.put(t.registry(), t));
+        return List.copyOf(m.values());
     }
 
     public List<String> hostNames() {

@@ -46,8 +46,9 @@ public final class LabParser {
 
     private static final Set<String> TOP = Set.of("apiVersion", "kind", "name", "domain", "onFailure", "roles", "hosts",
             "gitlab", "swarm", "kubernetes");
-    private static final Set<String> HOST = Set.of("name", "address", "roles", "firewall", "docker", "disks");
-    private static final Set<String> ROLE = Set.of("firewall", "docker");
+    private static final Set<String> HOST = Set.of("name", "address", "roles", "firewall", "docker", "disks", "registryTrust");
+    private static final Set<String> ROLE = Set.of("firewall", "docker", "registryTrust");
+    private static final Set<String> TRUST = Set.of("registry", "ca");
     private static final Set<String> FIREWALL = Set.of("zone", "ports", "services");
     private static final Set<String> DOCKER = Set.of("data-root", "metrics-addr", "experimental", "insecure-registries");
     private static final Set<String> DISK = Set.of("device", "size", "volumeGroup", "volumes");
@@ -161,7 +162,7 @@ public final class LabParser {
                 }
                 Map<String, Node> r = w.mapping(e.getValue(), path, ROLE, Set.of());
                 roles.put(e.getKey(), new Role(e.getKey(), firewall(r.get("firewall"), path + ".firewall"),
-                        docker(r.get("docker"), path + ".docker")));
+                        docker(r.get("docker"), path + ".docker"), trust(r.get("registryTrust"), path + ".registryTrust")));
             }
             return roles;
         }
@@ -212,7 +213,8 @@ public final class LabParser {
                 FirewallSpec fw = firewall(h.get("firewall"), path + ".firewall");
                 DockerSpec docker = docker(h.get("docker"), path + ".docker");
                 List<DiskSpec> disks = disks(h.get("disks"), path + ".disks");
-                hosts.add(new Host(name, address, List.copyOf(hostRoles), fw, docker, disks));
+                List<Lab.RegistryTrust> trust = trust(h.get("registryTrust"), path + ".registryTrust");
+                hosts.add(new Host(name, address, List.copyOf(hostRoles), fw, docker, disks, trust));
             }
             return hosts;
         }
@@ -272,6 +274,28 @@ public final class LabParser {
                 }
             }
             return new DockerSpec(dataRoot, metrics, experimental, insecure == null ? null : List.copyOf(insecure));
+        }
+
+        private List<Lab.RegistryTrust> trust(Node node, String path) {
+            List<Lab.RegistryTrust> out = new ArrayList<>();
+            List<Node> items = w.sequence(node, path);
+            for (int i = 0; i < items.size(); i++) {
+                String p = path + "[" + i + "]";
+                Map<String, Node> t = w.mapping(items.get(i), p, TRUST, Set.of("registry", "ca"));
+                String registry = w.string(t.get("registry"), p + ".registry");
+                if (registry != null && !isHostPort(registry) && !DNS_NAME.matcher(registry).matches()) {
+                    w.error(p + ".registry", "'" + registry + "' is not a registry host[:port]", "write e.g. gitlab.tp2.lab:5050");
+                }
+                String ca = w.string(t.get("ca"), p + ".ca");
+                if (ca != null && !isCertificate(ca)) {
+                    w.error(p + ".ca", "not a PEM X.509 certificate",
+                            "paste the CA certificate, from -----BEGIN CERTIFICATE----- to -----END CERTIFICATE-----, as a block (ca: |)");
+                }
+                if (registry != null && ca != null) {
+                    out.add(new Lab.RegistryTrust(registry, ca));
+                }
+            }
+            return List.copyOf(out);
         }
 
         private List<DiskSpec> disks(Node node, String path) {
@@ -460,6 +484,19 @@ public final class LabParser {
             }
         }
         return false;
+    }
+
+    static boolean isCertificate(String pem) {
+        if (!pem.contains("-----BEGIN CERTIFICATE-----")) {
+            return false;
+        }
+        try {
+            java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(
+                    new java.io.ByteArrayInputStream(pem.getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+            return true;
+        } catch (java.security.cert.CertificateException e) {
+            return false;
+        }
     }
 
     static boolean isHostPort(String s) {

@@ -140,6 +140,20 @@ class LabParserTest {
         }
 
         @Test
+        void registryTrustNeedsARegistryAndACertificate() {
+            List<LabError> errors = errorsOf(HEAD + """
+                    hosts:
+                      - name: a
+                        address: 10.0.0.1
+                        registryTrust:
+                          - {registry: "bad/path", ca: "not a certificate"}
+                    """);
+            assertThat(errors).extracting(LabError::path).containsExactlyInAnyOrder("hosts[0].registryTrust[0].registry",
+                    "hosts[0].registryTrust[0].ca");
+            assertThat(errors).allSatisfy(e -> assertThat(e.line()).isEqualTo(8));
+        }
+
+        @Test
         void yamlSyntaxErrorHasALine() {
             List<LabError> errors = errorsOf(HEAD + "hosts:\n  - name: a\n   address: [\n");
             assertThat(errors).singleElement().satisfies(e -> assertThat(e.line()).isGreaterThan(3));

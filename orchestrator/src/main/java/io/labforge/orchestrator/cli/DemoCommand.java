@@ -189,6 +189,9 @@ final class DemoCommand implements Callable<Integer> {
     private Process startAgent(Path jar, String host, String kafka) throws IOException {
         Path root = dir.resolve("hosts").resolve(host).toAbsolutePath();
         Files.createDirectories(root.resolve("etc"));
+        // a host root stands for a Debian host with Docker installed
+        Files.createDirectories(root.resolve("usr/bin"));
+        Files.writeString(root.resolve("usr/bin/dockerd"), "");
         Files.writeString(root.resolve("etc/hostname"), "debian\n");
         Files.writeString(root.resolve("etc/hosts"), "127.0.0.1 localhost\n");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();

@@ -16,8 +16,9 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Turns a lab into its plan. Per host a chain — hostname, then firewall, then the Docker daemon (the
- * firewall first: starting or reloading firewalld flushes Docker's iptables rules, see MACHINE.md) —
+ * Turns a lab into its plan. Per host a chain — hostname, firewall, Docker installed, registries
+ * trusted, then the daemon's settings (the firewall first: starting or reloading firewalld flushes
+ * Docker's iptables rules, see MACHINE.md) —
  * and one cross-host edge set: each host's {@code /etc/hosts} waits for every host's hostname step
  * and lists the names those steps report (R1).
  */
@@ -75,6 +76,23 @@ public final class Planner {
                 last = id;
             }
             Lab.DockerSpec docker = lab.dockerOf(h);
+            List<Lab.RegistryTrust> trust = lab.registryTrustOf(h);
+            if (!docker.isEmpty() || !trust.isEmpty()) {
+                StepId id = StepId.of("docker-install@" + h.name());
+                steps.add(new StepSpec(id, type(AgentCommand.EnsureDockerInstalled.class), h.name(), Json.object(),
+                        List.of(last), Duration.ofMinutes(20), RetryPolicy.DEFAULT, null));
+                last = id;
+            }
+            if (!trust.isEmpty()) {
+                StepId id = StepId.of("registry-trust@" + h.name());
+                ObjectNode t = Json.object();
+                t.set("registries", Json.tree(trust.stream()
+                        .map(r -> new AgentCommand.RegistryCa(r.registry(), r.caPem())).toList()));
+                steps.add(new StepSpec(id, type(AgentCommand.TrustRegistries.class), h.name(), t, List.of(last), SHORT,
+                        RetryPolicy.DEFAULT, new Compensation(type(AgentCommand.RestoreRegistryTrust.class),
+                                (ObjectNode) Json.object().set("previous", Refs.self("previous")))));
+                last = id;
+            }
             if (!docker.isEmpty()) {
                 StepId id = StepId.of("docker-daemon@" + h.name());
                 ObjectNode d = Json.object();

@@ -100,6 +100,11 @@ final class Harness implements AutoCloseable {
         Path root = hostRoot(host);
         try {
             Files.createDirectories(root.resolve("etc"));
+            // a host root stands for a Debian host with Docker installed
+            Files.createDirectories(root.resolve("usr/bin"));
+            if (!Files.exists(root.resolve("usr/bin/dockerd"))) {
+                Files.createFile(root.resolve("usr/bin/dockerd"));
+            }
             if (!Files.exists(root.resolve("etc/hostname"))) {
                 Files.writeString(root.resolve("etc/hostname"), "debian\n");
                 Files.writeString(root.resolve("etc/hosts"), "127.0.0.1 localhost\n");

@@ -161,6 +161,9 @@ class RealHostsIT {
         JsonNode daemon = Json.read(on("node3", "cat", "/etc/docker/daemon.json"));
         assertThat(daemon.get("metrics-addr").asString()).isEqualTo("0.0.0.0:9323");
         assertThat(on("node3", "docker", "info", "--format", "{{json .RegistryConfig.IndexConfigs}}")).contains("node1.lab.test:5000");
+        // R19: every swarm node trusts the registry's CA, where Docker looks for it
+        assertThat(on("node2", "openssl", "x509", "-noout", "-subject", "-in", "/etc/docker/certs.d/node1.lab.test:5000/ca.crt"))
+                .contains("Labforge example lab CA");
         // R2, R16: firewalld stays on, with the Swarm ports open; the rules are in the step's result
         assertThat(on("node2", "firewall-cmd", "--state")).isEqualTo("running");
         assertThat(on("node2", "firewall-cmd", "--zone", "public", "--list-ports")).contains("2377/tcp", "7946/udp", "9323/tcp");

@@ -58,7 +58,7 @@ class ThreeHostLabIT {
         JsonNode done = awaitFinal(sagaId);
 
         assertThat(done.get("status").asString()).as(done.toString()).isEqualTo("SUCCEEDED");
-        assertThat(done.get("steps")).hasSize(12).allSatisfy(s -> assertThat(s.get("state").asString()).isEqualTo("SUCCEEDED"));
+        assertThat(done.get("steps")).hasSize(18).allSatisfy(s -> assertThat(s.get("state").asString()).isEqualTo("SUCCEEDED"));
         for (String host : new String[] {"node1", "node2", "node3"}) {
             Path root = h.hostRoot(host);
             assertThat(Files.readString(root.resolve("etc/hostname"))).isEqualTo(host + "\n");
@@ -68,6 +68,8 @@ class ThreeHostLabIT {
             JsonNode daemon = Json.read(Files.readString(root.resolve("etc/docker/daemon.json")));
             assertThat(daemon.get("metrics-addr").asString()).isEqualTo("0.0.0.0:9323");
             assertThat(Files.readString(root.resolve("etc/nftables.d/labforge.nft"))).contains("tcp dport 2377 accept");
+            assertThat(Files.readString(root.resolve("etc/docker/certs.d/node1.lab.test:5000/ca.crt")))
+                    .startsWith("-----BEGIN CERTIFICATE-----");
         }
         assertThat(Json.read(Files.readString(h.hostRoot("node3").resolve("etc/docker/daemon.json")))
                 .get("insecure-registries").get(0).asString()).isEqualTo("node1.lab.test:5000");
@@ -76,7 +78,7 @@ class ThreeHostLabIT {
         JsonNode verify = Json.read(h.get("/api/audit/verify").body());
         assertThat(verify.get("ok").asBoolean()).as(verify.toString()).isTrue();
         JsonNode audit = Json.read(h.get("/api/audit?sagaId=" + sagaId + "&limit=1000").body());
-        assertThat(audit).filteredOn(a -> a.get("action").asString().equals("step.succeeded")).hasSize(12);
+        assertThat(audit).filteredOn(a -> a.get("action").asString().equals("step.succeeded")).hasSize(18);
         assertThat(audit).allSatisfy(a -> assertThat(a.get("actor").asString()).isIn("it-test", "orchestrator"));
 
         // applying again changes nothing
@@ -103,6 +105,7 @@ class ThreeHostLabIT {
             assertThat(Files.readString(root.resolve("etc/hostname"))).isEqualTo("debian\n");
             assertThat(Files.readString(root.resolve("etc/hosts"))).isEqualTo("127.0.0.1 localhost\n");
             assertThat(root.resolve("etc/docker/daemon.json")).doesNotExist();
+            assertThat(root.resolve("etc/docker/certs.d/node1.lab.test:5000")).doesNotExist();
             assertThat(Files.readString(root.resolve("etc/nftables.d/labforge.nft"))).doesNotContain("2377");
         }
         JsonNode undoAudit = Json.read(h.get("/api/audit?sagaId=" + sagaId + "&limit=1000").body());

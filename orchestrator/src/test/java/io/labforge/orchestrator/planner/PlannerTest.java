@@ -30,9 +30,11 @@ class PlannerTest {
                 "firewall@node1", "docker-daemon@node1", "docker-daemon@node3");
         assertThat(plan.step(StepId.of("hosts-file@node2")).dependsOn()).extracting(StepId::value)
                 .containsExactlyInAnyOrder("hostname@node1", "hostname@node2", "hostname@node3");
-        assertThat(plan.step(StepId.of("docker-daemon@node1")).dependsOn()).containsExactly(StepId.of("firewall@node1"));
-        assertThat(plan.ancestors(StepId.of("docker-daemon@node1")))
-                .containsExactlyInAnyOrder(StepId.of("firewall@node1"), StepId.of("hostname@node1"));
+        assertThat(plan.step(StepId.of("docker-daemon@node1")).dependsOn()).containsExactly(StepId.of("registry-trust@node1"));
+        assertThat(plan.ancestors(StepId.of("docker-daemon@node1"))).containsExactlyInAnyOrder(StepId.of("registry-trust@node1"),
+                StepId.of("docker-install@node1"), StepId.of("firewall@node1"), StepId.of("hostname@node1"));
+        assertThat(plan.inputsOf(StepId.of("registry-trust@node2")).get("registries").get(0).get("registry").asString())
+                .isEqualTo("node1.lab.test:5000");
     }
 
     @Test

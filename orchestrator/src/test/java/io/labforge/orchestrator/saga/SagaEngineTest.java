@@ -112,6 +112,7 @@ class SagaEngineTest {
                 o.set("addedServices", d.payload().get("services"));
             }
             case "agent.ConfigureDockerDaemon" -> o.put("previousContent", "{}").put("existed", true);
+            case "agent.TrustRegistries" -> o.set("previous", Json.MAPPER.createArrayNode());
             default -> {
             }
         }
@@ -184,8 +185,9 @@ class SagaEngineTest {
             w.failing.add(failing);
             w.start().runToQuiet();
 
+            // steps with nothing to undo (Docker installed) are marked undone without a command
             List<String> succeededBeforeUndo = w.audit.stream().filter(a -> a.action().equals("step.succeeded"))
-                    .map(a -> a.step().value()).toList();
+                    .map(a -> a.step().value()).filter(id -> plan.step(StepId.of(id)).compensation() != null).toList();
             assertThat(w.saga.status()).isEqualTo(SagaStatus.COMPENSATED);
             assertThat(w.compensations()).containsExactlyInAnyOrderElementsOf(succeededBeforeUndo);
             assertThat(w.compensations()).doesNotContain(failing);
@@ -223,7 +225,8 @@ class SagaEngineTest {
             w.runToQuiet();
 
             assertThat(w.saga.status()).isEqualTo(SagaStatus.COMPENSATED);
-            assertThat(w.compensations()).hasSize(plan().steps().size());
+            assertThat(w.compensations()).hasSize((int) plan().steps().stream().filter(s -> s.compensation() != null).count());
+            assertThat(w.saga.steps()).allSatisfy(r -> assertThat(r.state()).isEqualTo(StepState.COMPENSATED));
         }
     }
 

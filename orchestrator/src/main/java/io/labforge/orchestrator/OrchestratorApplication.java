@@ -54,7 +54,8 @@ public class OrchestratorApplication {
     SagaCoordinator sagaCoordinator(SagaRepository repo, AuditLog audit, PlatformTransactionManager txm, KeyPair keys,
             OutboxRelay relay, ProgressBus bus, OrchestratorProperties props) {
         return new SagaCoordinator(repo, audit, new TransactionTemplate(txm), new CommandSigner(keys.getPrivate()),
-                new SagaEngine(props.maxInFlightPerHost()), Clock.systemUTC(), relay::wakeUp, bus);
+                new SagaEngine(props.maxInFlightPerHost()), Clock.systemUTC(), relay::wakeUp, bus,
+                new io.labforge.orchestrator.local.LocalSteps(props.stateDir()));
     }
 
     @Bean

@@ -12,6 +12,9 @@ import io.labforge.agent.executor.hosts.RestoreHostsEntriesExecutor;
 import io.labforge.agent.executor.noop.NoopExecutor;
 import io.labforge.agent.executor.registry.RegistryTrustExecutor;
 import io.labforge.agent.executor.registry.RestoreRegistryTrustExecutor;
+import io.labforge.agent.executor.tls.RemoveTlsKeyExecutor;
+import io.labforge.agent.executor.tls.TlsFilesExecutor;
+import io.labforge.agent.executor.tls.TlsKeyExecutor;
 import java.util.List;
 
 /** Every executor the agent has. */
@@ -23,6 +26,7 @@ public final class Executors {
         return List.of(new HostnameExecutor(), new RestoreHostnameExecutor(), new HostsFileExecutor(),
                 new RestoreHostsEntriesExecutor(), new DockerDaemonExecutor(), new RestoreDockerDaemonExecutor(),
                 new FirewallExecutor(), new CloseFirewallPortsExecutor(), new DockerInstallExecutor(),
-                new RegistryTrustExecutor(), new RestoreRegistryTrustExecutor(), new NoopExecutor());
+                new RegistryTrustExecutor(), new RestoreRegistryTrustExecutor(), new TlsKeyExecutor(), new RemoveTlsKeyExecutor(),
+                new TlsFilesExecutor(), new NoopExecutor());
     }
 }

@@ -86,7 +86,9 @@ public final class CommandProcessor {
             emit.accept(event(cmd, refusal.get()));
             return;
         }
-        String key = cmd.sagaId() + "|" + cmd.stepId() + "|" + cmd.type() + "|" + cmd.attempt() + "|" + cmd.dryRun();
+        // One entry per command message: a redelivery (or a replay) carries the same id; a retry, a
+        // compensation or a plan gets a new one from the orchestrator, even for the same step and type.
+        String key = cmd.messageId().toString();
         Optional<Journal.Entry> done = journal.find(key);
         if (done.isPresent()) {
             Object recorded = Json.convert(done.get().payload(), MessageTypes.forName(done.get().eventType()).javaType());

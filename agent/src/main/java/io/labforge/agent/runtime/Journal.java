@@ -16,8 +16,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The agent's memory of what it executed: per command key (saga, step, command type, attempt,
- * mode) the final event it sent. A redelivered or replayed command gets that event back instead of
+ * The agent's memory of what it executed: per command (its message id) the final event it sent. A redelivered or replayed command gets that event back instead of
  * running again. Kept as JSON lines, synced to disk before the event is sent, compacted at start.
  */
 public final class Journal implements AutoCloseable {

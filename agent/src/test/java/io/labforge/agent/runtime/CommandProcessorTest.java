@@ -83,6 +83,18 @@ class CommandProcessorTest {
     }
 
     @Test
+    void aNewCommandForTheSameStepTypeAndAttemptRunsItIsNotARedelivery() {
+        // a compensation may use its step's own command type (its attempt counter starts at 1 too)
+        Envelope forward = signer.sign(command(new Noop(0, 0), "node1", NOW.plusSeconds(60)));
+        Envelope undo = signer.sign(command(new Noop(0, 0), "node1", NOW.plusSeconds(60)));
+        processor.handle(forward, events::add);
+        processor.handle(undo, events::add);
+        processor.handle(forward, events::add);
+
+        assertThat(processor.executions("hostname@node1")).isEqualTo(2);
+    }
+
+    @Test
     void refusesUnsignedTamperedExpiredMisaddressedAndUnknownCommands() {
         Envelope good = command(new SetHostname("node1", null), "node1", NOW.plusSeconds(60));
         ObjectNode evil = ((ObjectNode) signer.sign(good).payload()).deepCopy().put("hostname", "evil");

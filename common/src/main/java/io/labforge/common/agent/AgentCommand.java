@@ -78,6 +78,27 @@ public sealed interface AgentCommand {
     }
 
     /**
+     * A TLS key made on the host, in {@code dir}/key.pem (mode 600; kept when it exists), so the
+     * private key never travels. Outputs: {@code csr} (PEM, for the lab's CA), {@code created}.
+     */
+    @Message(name = "agent.CreateTlsKey")
+    record CreateTlsKey(String dir, String commonName) implements AgentCommand {
+    }
+
+    /** Undoes {@link CreateTlsKey}: removes the key, only when that step created it. */
+    @Message(name = "agent.RemoveTlsKey")
+    record RemoveTlsKey(String dir, boolean created) implements AgentCommand {
+    }
+
+    /**
+     * Public TLS files in {@code dir} ({@code ca.pem}, {@code cert.pem}); an empty content removes
+     * the file. Outputs: {@code previous}, the same map with what was there (its own undo).
+     */
+    @Message(name = "agent.InstallTlsFiles")
+    record InstallTlsFiles(String dir, Map<String, String> files) implements AgentCommand {
+    }
+
+    /**
      * R2, R16. Opens ports ({@code 2377/tcp}, {@code 30000-32767/tcp}) and services ({@code https})
      * through firewalld when it runs, nftables otherwise. Outputs: {@code backend}, {@code added}
      * (only what this step opened), {@code rules} (the applied configuration, for the lab report).

@@ -51,7 +51,7 @@ public record Lab(
         }
 
         /** This spec with {@code over}'s zone (when set) and both sets of openings. */
-        FirewallSpec merge(FirewallSpec over) {
+        public FirewallSpec merge(FirewallSpec over) {
             Set<PortRange> p = new LinkedHashSet<>(ports);
             p.addAll(over.ports);
             Set<String> s = new LinkedHashSet<>(services);
@@ -65,8 +65,8 @@ public record Lab(
      * {@code metrics-addr} and {@code experimental}, R19 {@code insecure-registries}).
      */
     public record DockerSpec(String dataRoot, String metricsAddr, Boolean experimental,
-            List<String> insecureRegistries) {
-        public static final DockerSpec EMPTY = new DockerSpec(null, null, null, null);
+            List<String> insecureRegistries, Integer tlsPort) {
+        public static final DockerSpec EMPTY = new DockerSpec(null, null, null, null, null);
 
         public boolean isEmpty() {
             return this.equals(EMPTY);
@@ -77,10 +77,14 @@ public record Lab(
                     over.dataRoot != null ? over.dataRoot : dataRoot,
                     over.metricsAddr != null ? over.metricsAddr : metricsAddr,
                     over.experimental != null ? over.experimental : experimental,
-                    over.insecureRegistries != null ? over.insecureRegistries : insecureRegistries);
+                    over.insecureRegistries != null ? over.insecureRegistries : insecureRegistries,
+                    over.tlsPort != null ? over.tlsPort : tlsPort);
         }
 
-        /** The {@code daemon.json} keys this spec sets, in a stable order. */
+        /**
+         * The {@code daemon.json} keys this spec sets, in a stable order. {@code tls-port} is not one:
+         * it makes Labforge add the Engine API socket with mutual TLS from the lab's CA.
+         */
         public Map<String, Object> daemonJson() {
             Map<String, Object> m = new LinkedHashMap<>();
             if (dataRoot != null) {

@@ -50,7 +50,8 @@ public final class LabParser {
     private static final Set<String> ROLE = Set.of("firewall", "docker", "registryTrust");
     private static final Set<String> TRUST = Set.of("registry", "ca");
     private static final Set<String> FIREWALL = Set.of("zone", "ports", "services");
-    private static final Set<String> DOCKER = Set.of("data-root", "metrics-addr", "experimental", "insecure-registries");
+    private static final Set<String> DOCKER = Set.of("data-root", "metrics-addr", "experimental", "insecure-registries",
+            "tls-port");
     private static final Set<String> DISK = Set.of("device", "size", "volumeGroup", "volumes");
     private static final Set<String> VOLUME = Set.of("name", "size", "filesystem", "mount");
     private static final Set<String> GITLAB = Set.of("host", "externalUrl", "registryPort");
@@ -273,7 +274,8 @@ public final class LabParser {
                     }
                 }
             }
-            return new DockerSpec(dataRoot, metrics, experimental, insecure == null ? null : List.copyOf(insecure));
+            Integer tlsPort = w.integer(d.get("tls-port"), path + ".tls-port", 1, 65535, "port");
+            return new DockerSpec(dataRoot, metrics, experimental, insecure == null ? null : List.copyOf(insecure), tlsPort);
         }
 
         private List<Lab.RegistryTrust> trust(Node node, String path) {

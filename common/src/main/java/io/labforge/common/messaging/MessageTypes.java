@@ -2,6 +2,7 @@ package io.labforge.common.messaging;
 
 import io.labforge.common.agent.AgentCommand;
 import io.labforge.common.agent.AgentPresence;
+import io.labforge.common.orchestrator.OrchestratorCommand;
 import io.labforge.common.step.StepEvent;
 import java.util.HashMap;
 import java.util.Map;
@@ -16,7 +17,8 @@ public final class MessageTypes {
     private static final Map<Class<?>, Type> BY_CLASS = new HashMap<>();
 
     static {
-        for (Class<?> sealed : new Class<?>[] {AgentCommand.class, AgentPresence.class, StepEvent.class}) {
+        for (Class<?> sealed : new Class<?>[] {AgentCommand.class, AgentPresence.class, StepEvent.class,
+                OrchestratorCommand.class}) {
             for (Class<?> c : sealed.getPermittedSubclasses()) {
                 register(c);
             }

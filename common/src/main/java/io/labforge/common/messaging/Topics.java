@@ -25,7 +25,10 @@ public final class Topics {
         return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions;
     }
 
-    /** The command topic of the worker that executes messages whose type starts with this prefix. */
+    /**
+     * The command topic of the worker that executes messages whose type starts with this prefix;
+     * null for the orchestrator's own steps.
+     */
     public static String commandTopicFor(String messageType) {
         if (messageType.startsWith("agent.")) {
             return AGENT_COMMANDS;
@@ -35,6 +38,9 @@ public final class Topics {
         }
         if (messageType.startsWith("cluster.")) {
             return CLUSTER_COMMANDS;
+        }
+        if (messageType.startsWith("orchestrator.")) {
+            return null; // run by the orchestrator itself: never on Kafka
         }
         throw new IllegalArgumentException("no worker executes message type '" + messageType + "'");
     }

@@ -59,6 +59,12 @@ public final class Planner {
 
             StepId last = hostname;
             Lab.FirewallSpec fw = lab.firewallOf(h);
+            Lab.DockerSpec docker = lab.dockerOf(h);
+            if (docker.tlsPort() != null) {
+                // the Engine API port is opened with the rest (R16 style: derived, not repeated in the lab file)
+                fw = fw.merge(new Lab.FirewallSpec(null, List.of(new PortRange(docker.tlsPort(), docker.tlsPort(), "tcp")),
+                        List.of()));
+            }
             if (!fw.isEmpty()) {
                 StepId id = StepId.of("firewall@" + h.name());
                 ObjectNode f = Json.object();
@@ -75,7 +81,6 @@ public final class Planner {
                         RetryPolicy.DEFAULT, new Compensation(type(AgentCommand.CloseFirewallPorts.class), undo)));
                 last = id;
             }
-            Lab.DockerSpec docker = lab.dockerOf(h);
             List<Lab.RegistryTrust> trust = lab.registryTrustOf(h);
             if (!docker.isEmpty() || !trust.isEmpty()) {
                 StepId id = StepId.of("docker-install@" + h.name());
@@ -93,10 +98,14 @@ public final class Planner {
                                 (ObjectNode) Json.object().set("previous", Refs.self("previous")))));
                 last = id;
             }
+            ObjectNode settings = (ObjectNode) Json.tree(docker.daemonJson());
+            if (docker.tlsPort() != null) {
+                last = dockerTls(lab, h, docker.tlsPort(), last, steps, settings);
+            }
             if (!docker.isEmpty()) {
                 StepId id = StepId.of("docker-daemon@" + h.name());
                 ObjectNode d = Json.object();
-                d.set("settings", Json.tree(docker.daemonJson()));
+                d.set("settings", settings);
                 ObjectNode undo = Json.object();
                 undo.set("previousContent", Refs.self("previousContent"));
                 undo.set("existed", Refs.self("existed"));
@@ -106,6 +115,43 @@ public final class Planner {
             }
         }
         return Plan.of(steps);
+    }
+
+    static final String TLS_DIR = "/etc/docker/labforge-tls";
+
+    /**
+     * The Engine API over mutual TLS (for cluster-service): the host makes its key and a request, the
+     * orchestrator signs it with the lab's CA for the host's names, the host installs certificate and
+     * CA, and daemon.json gets the TCP socket. The private key never leaves the host.
+     */
+    private StepId dockerTls(Lab lab, Host h, int port, StepId after, List<StepSpec> steps, ObjectNode settings) {
+        StepId key = StepId.of("tls-key@" + h.name());
+        StepId cert = StepId.of("tls-cert@" + h.name());
+        StepId files = StepId.of("tls-files@" + h.name());
+        ObjectNode undoKey = Json.object().put("dir", TLS_DIR);
+        undoKey.set("created", Refs.self("created"));
+        steps.add(new StepSpec(key, type(AgentCommand.CreateTlsKey.class), h.name(),
+                Json.object().put("dir", TLS_DIR).put("commonName", lab.fqdn(h)), List.of(after), SHORT, RetryPolicy.DEFAULT,
+                new Compensation(type(AgentCommand.RemoveTlsKey.class), undoKey)));
+        ObjectNode sign = Json.object();
+        sign.set("csr", Refs.ref(key.value(), "csr"));
+        sign.put("commonName", lab.fqdn(h)).put("usage", "SERVER");
+        sign.putArray("dnsNames").add(lab.fqdn(h)).add(h.name());
+        sign.putArray("ipAddresses").add(h.address());
+        steps.add(new StepSpec(cert, type(io.labforge.common.orchestrator.OrchestratorCommand.SignCertificate.class),
+                io.labforge.common.orchestrator.OrchestratorCommand.TARGET, sign, List.of(key), SHORT, RetryPolicy.DEFAULT, null));
+        ObjectNode install = Json.object().put("dir", TLS_DIR);
+        ObjectNode fileMap = install.putObject("files");
+        fileMap.set("ca.pem", Refs.ref(cert.value(), "ca"));
+        fileMap.set("cert.pem", Refs.ref(cert.value(), "certificate"));
+        ObjectNode undoFiles = Json.object().put("dir", TLS_DIR);
+        undoFiles.set("files", Refs.self("previous"));
+        steps.add(new StepSpec(files, type(AgentCommand.InstallTlsFiles.class), h.name(), install, List.of(cert), SHORT,
+                RetryPolicy.DEFAULT, new Compensation(type(AgentCommand.InstallTlsFiles.class), undoFiles)));
+        settings.set("hosts", Json.tree(List.of("unix:///var/run/docker.sock", "tcp://0.0.0.0:" + port)));
+        settings.put("tls", true).put("tlsverify", true).put("tlscacert", TLS_DIR + "/ca.pem")
+                .put("tlscert", TLS_DIR + "/cert.pem").put("tlskey", TLS_DIR + "/key.pem");
+        return files;
     }
 
     static StepId hostnameStep(Host h) {

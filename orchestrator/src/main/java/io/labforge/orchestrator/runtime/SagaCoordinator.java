@@ -63,9 +63,15 @@ public final class SagaCoordinator implements AutoCloseable {
     private final Planner planner = new Planner();
     private final ExecutorService loop = Executors.newSingleThreadExecutor(r -> new Thread(r, "saga-loop"));
     private final Map<SagaId, Saga> live = new HashMap<>();
+    private final io.labforge.orchestrator.local.LocalSteps localSteps;
+    /** The orchestrator's own steps dispatched in the transaction being built; run once it commits. */
+    private final List<Envelope> localDispatches = new ArrayList<>();
+    private final ExecutorService localWorker = Executors.newSingleThreadExecutor(r -> new Thread(r, "local-steps"));
 
     public SagaCoordinator(SagaRepository repo, AuditLog audit, TransactionTemplate tx, CommandSigner signer,
-            SagaEngine engine, Clock clock, Runnable outboxWakeup, ProgressBus bus) {
+            SagaEngine engine, Clock clock, Runnable outboxWakeup, ProgressBus bus,
+            io.labforge.orchestrator.local.LocalSteps localSteps) {
+        this.localSteps = localSteps;
         this.repo = repo;
         this.audit = audit;
         this.tx = tx;
@@ -124,6 +130,7 @@ public final class SagaCoordinator implements AutoCloseable {
                     return null;
                 });
             } catch (RuntimeException e) {
+                localDispatches.clear();
                 throw e;
             }
             live.put(id, saga);
@@ -190,6 +197,7 @@ public final class SagaCoordinator implements AutoCloseable {
                     return null;
                 });
             } catch (RuntimeException ex) {
+                localDispatches.clear();
                 touched.keySet().forEach(live::remove);
                 throw ex;
             }
@@ -249,6 +257,7 @@ public final class SagaCoordinator implements AutoCloseable {
                 return null;
             });
         } catch (RuntimeException e) {
+            localDispatches.clear();
             sagas.forEach(s -> live.remove(s.id()));
             throw e;
         }
@@ -265,8 +274,12 @@ public final class SagaCoordinator implements AutoCloseable {
                 Envelope env = new Envelope(d.messageId(), d.commandType(), MessageTypes.forName(d.commandType()).version(),
                         saga.labId(), saga.id().toString(), d.step().value(), d.attempt(), d.target(), null, now,
                         d.deadline(), d.dryRun(), d.payload(), null);
-                outbox.add(new OutboxRow(0, Topics.commandTopicFor(d.commandType()), d.target(), d.messageId(),
-                        signer.sign(env).toBytes()));
+                String topic = Topics.commandTopicFor(d.commandType());
+                if (topic == null) {
+                    localDispatches.add(env);
+                } else {
+                    outbox.add(new OutboxRow(0, topic, d.target(), d.messageId(), signer.sign(env).toBytes()));
+                }
             } else if (e instanceof Effect.Audit a) {
                 rows.add(new AuditLog.Record(actor, a.action(), saga.labId(), saga.id().value(),
                         a.step() == null ? null : a.step().value(), a.target(), a.detail()));
@@ -280,6 +293,7 @@ public final class SagaCoordinator implements AutoCloseable {
         if (effects.stream().anyMatch(e -> e instanceof Effect.Dispatch)) {
             outboxWakeup.run();
         }
+        runLocalSteps();
         for (Effect e : effects) {
             ObjectNode update = Json.object().put("sagaId", saga.id().toString()).put("status", saga.status().name());
             if (e instanceof Effect.Audit a) {
@@ -296,6 +310,28 @@ public final class SagaCoordinator implements AutoCloseable {
         }
         if (saga.status().isFinal()) {
             live.remove(saga.id());
+        }
+    }
+
+    /**
+     * Runs the orchestrator's own steps off the saga loop and feeds their answers back like a
+     * worker's events. A crash before the answer is recorded leaves the step dispatched: it times
+     * out and runs again (signing twice is harmless).
+     */
+    private void runLocalSteps() {
+        List<Envelope> work = new ArrayList<>(localDispatches);
+        localDispatches.clear();
+        for (Envelope cmd : work) {
+            localWorker.submit(() -> {
+                StepEvent answer = localSteps.run(cmd);
+                Envelope ev = Envelope.of(answer, cmd.labId(), cmd.sagaId(), cmd.stepId(), cmd.attempt(), cmd.target(),
+                        cmd.messageId(), clock.instant(), null, cmd.dryRun());
+                try {
+                    onEvents(List.of(ev));
+                } catch (RuntimeException e) {
+                    LOG.warn("could not record the answer of local step {}: {}", cmd.stepId(), e.toString());
+                }
+            });
         }
     }
 
@@ -335,6 +371,7 @@ public final class SagaCoordinator implements AutoCloseable {
 
     @Override
     public void close() {
+        localWorker.shutdownNow();
         loop.shutdown();
         try {
             loop.awaitTermination(10, TimeUnit.SECONDS);

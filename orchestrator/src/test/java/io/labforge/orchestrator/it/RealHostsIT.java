@@ -164,6 +164,9 @@ class RealHostsIT {
         // R19: every swarm node trusts the registry's CA, where Docker looks for it
         assertThat(on("node2", "openssl", "x509", "-noout", "-subject", "-in", "/etc/docker/certs.d/node1.lab.test:5000/ca.crt"))
                 .contains("Labforge example lab CA");
+        // the Engine API answers over mutual TLS, from another address, only to a client the lab's CA signed
+        assertThat(engineApi(true)).contains("\"ApiVersion\"");
+        assertThat(engineApi(false)).doesNotContain("ApiVersion");
         // R2, R16: firewalld stays on, with the Swarm ports open; the rules are in the step's result
         assertThat(on("node2", "firewall-cmd", "--state")).isEqualTo("running");
         assertThat(on("node2", "firewall-cmd", "--zone", "public", "--list-ports")).contains("2377/tcp", "7946/udp", "9323/tcp");
@@ -232,6 +235,30 @@ class RealHostsIT {
         JsonNode daemon = Json.read(on("node3", "cat", "/etc/docker/daemon.json"));
         assertThat(daemon.get("metrics-addr").asString()).isEqualTo("0.0.0.0:9323");
         assertThat(daemon.get("log-level").asString()).isEqualTo("warn");
+    }
+
+    /** GET https://node1:2376/version from this machine, with or without a client certificate of the lab's CA. */
+    String engineApi(boolean withClientCert) {
+        try {
+            io.labforge.orchestrator.local.LabCa ca = io.labforge.orchestrator.local.LabCa.forLab(h.stateDir, lab.name());
+            java.security.KeyPair key = io.labforge.common.tls.Pki.newKey();
+            var cert = io.labforge.common.tls.Pki.sign(io.labforge.common.tls.Pki.csr(key, "labforge-test"), ca.certificate(),
+                    ca.key().getPrivate(), "labforge-test", List.of(), List.of(), io.labforge.common.tls.Pki.Usage.CLIENT,
+                    Duration.ofDays(1));
+            Path d = Files.createTempDirectory(home, "client");
+            Files.writeString(d.resolve("ca.pem"), io.labforge.common.tls.Pki.pem(ca.certificate()));
+            Files.writeString(d.resolve("cert.pem"), io.labforge.common.tls.Pki.pem(cert));
+            Files.writeString(d.resolve("key.pem"), io.labforge.common.tls.Pki.pem(key.getPrivate()));
+            List<String> argv = new java.util.ArrayList<>(List.of("curl", "-s", "--max-time", "10", "--cacert",
+                    d.resolve("ca.pem").toString()));
+            if (withClientCert) {
+                argv.addAll(List.of("--cert", d.resolve("cert.pem").toString(), "--key", d.resolve("key.pem").toString()));
+            }
+            argv.add("https://10.77.0.11:2376/version");
+            return Cmd.run(argv, 30).out();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     static JsonNode stepOutputs(JsonNode saga, String step) {

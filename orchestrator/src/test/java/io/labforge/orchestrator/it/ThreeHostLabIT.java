@@ -50,7 +50,7 @@ class ThreeHostLabIT {
     }
 
     @Test
-    void threeHostLabCompletesAndTheHostsShowIt() throws IOException {
+    void threeHostLabCompletesAndTheHostsShowIt() throws Exception {
         HttpResponse<String> created = h.post("/api/sagas", lab);
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
         String sagaId = Json.read(created.body()).get("id").asString();
@@ -58,7 +58,7 @@ class ThreeHostLabIT {
         JsonNode done = awaitFinal(sagaId);
 
         assertThat(done.get("status").asString()).as(done.toString()).isEqualTo("SUCCEEDED");
-        assertThat(done.get("steps")).hasSize(18).allSatisfy(s -> assertThat(s.get("state").asString()).isEqualTo("SUCCEEDED"));
+        assertThat(done.get("steps")).hasSize(27).allSatisfy(s -> assertThat(s.get("state").asString()).isEqualTo("SUCCEEDED"));
         for (String host : new String[] {"node1", "node2", "node3"}) {
             Path root = h.hostRoot(host);
             assertThat(Files.readString(root.resolve("etc/hostname"))).isEqualTo(host + "\n");
@@ -70,15 +70,26 @@ class ThreeHostLabIT {
             assertThat(Files.readString(root.resolve("etc/nftables.d/labforge.nft"))).contains("tcp dport 2377 accept");
             assertThat(Files.readString(root.resolve("etc/docker/certs.d/node1.lab.test:5000/ca.crt")))
                     .startsWith("-----BEGIN CERTIFICATE-----");
+            // the Engine API's TLS: the key made on the host, the certificate signed by the lab's CA for its names
+            assertThat(root.resolve("etc/docker/labforge-tls/key.pem")).exists();
+            java.security.cert.X509Certificate cert = io.labforge.common.tls.Pki.certificate(
+                    Files.readString(root.resolve("etc/docker/labforge-tls/cert.pem")));
+            assertThat(cert.getSubjectAlternativeNames().toString()).contains(host + ".lab.test");
+            assertThat(Files.readString(root.resolve("etc/systemd/system/docker.service.d/labforge-hosts.conf")))
+                    .contains("ExecStart=\n");
         }
         assertThat(Json.read(Files.readString(h.hostRoot("node3").resolve("etc/docker/daemon.json")))
                 .get("insecure-registries").get(0).asString()).isEqualTo("node1.lab.test:5000");
-        assertThat(done.get("hosts")).hasSize(3).allSatisfy(host -> assertThat(host.get("lastSeen").isNull()).isFalse());
+        // the three hosts, whose agents were heard from, and the orchestrator, which signed their certificates
+        assertThat(done.get("hosts")).extracting(x -> x.get("name").asString())
+                .containsExactlyInAnyOrder("node1", "node2", "node3", "orchestrator");
+        assertThat(done.get("hosts")).filteredOn(x -> !x.get("name").asString().equals("orchestrator"))
+                .allSatisfy(host -> assertThat(host.get("lastSeen").isNull()).isFalse());
 
         JsonNode verify = Json.read(h.get("/api/audit/verify").body());
         assertThat(verify.get("ok").asBoolean()).as(verify.toString()).isTrue();
         JsonNode audit = Json.read(h.get("/api/audit?sagaId=" + sagaId + "&limit=1000").body());
-        assertThat(audit).filteredOn(a -> a.get("action").asString().equals("step.succeeded")).hasSize(18);
+        assertThat(audit).filteredOn(a -> a.get("action").asString().equals("step.succeeded")).hasSize(27);
         assertThat(audit).allSatisfy(a -> assertThat(a.get("actor").asString()).isIn("it-test", "orchestrator"));
 
         // applying again changes nothing
@@ -106,6 +117,9 @@ class ThreeHostLabIT {
             assertThat(Files.readString(root.resolve("etc/hosts"))).isEqualTo("127.0.0.1 localhost\n");
             assertThat(root.resolve("etc/docker/daemon.json")).doesNotExist();
             assertThat(root.resolve("etc/docker/certs.d/node1.lab.test:5000")).doesNotExist();
+            assertThat(root.resolve("etc/docker/labforge-tls/key.pem")).doesNotExist();
+            assertThat(root.resolve("etc/docker/labforge-tls/cert.pem")).doesNotExist();
+            assertThat(root.resolve("etc/systemd/system/docker.service.d/labforge-hosts.conf")).doesNotExist();
             assertThat(Files.readString(root.resolve("etc/nftables.d/labforge.nft"))).doesNotContain("2377");
         }
         JsonNode undoAudit = Json.read(h.get("/api/audit?sagaId=" + sagaId + "&limit=1000").body());

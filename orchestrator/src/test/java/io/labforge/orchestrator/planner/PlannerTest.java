@@ -30,9 +30,15 @@ class PlannerTest {
                 "firewall@node1", "docker-daemon@node1", "docker-daemon@node3");
         assertThat(plan.step(StepId.of("hosts-file@node2")).dependsOn()).extracting(StepId::value)
                 .containsExactlyInAnyOrder("hostname@node1", "hostname@node2", "hostname@node3");
-        assertThat(plan.step(StepId.of("docker-daemon@node1")).dependsOn()).containsExactly(StepId.of("registry-trust@node1"));
-        assertThat(plan.ancestors(StepId.of("docker-daemon@node1"))).containsExactlyInAnyOrder(StepId.of("registry-trust@node1"),
+        assertThat(plan.step(StepId.of("docker-daemon@node1")).dependsOn()).containsExactly(StepId.of("tls-files@node1"));
+        assertThat(plan.ancestors(StepId.of("docker-daemon@node1"))).containsExactlyInAnyOrder(StepId.of("tls-files@node1"),
+                StepId.of("tls-cert@node1"), StepId.of("tls-key@node1"), StepId.of("registry-trust@node1"),
                 StepId.of("docker-install@node1"), StepId.of("firewall@node1"), StepId.of("hostname@node1"));
+        // the certificate is signed by the orchestrator itself, for the names the lab gives the host
+        StepSpec sign = plan.step(StepId.of("tls-cert@node1"));
+        assertThat(sign.target()).isEqualTo("orchestrator");
+        assertThat(sign.inputs().get("ipAddresses").get(0).asString()).isEqualTo("10.77.0.11");
+        assertThat(plan.inputsOf(StepId.of("firewall@node1")).get("ports").toString()).contains("2376/tcp");
         assertThat(plan.inputsOf(StepId.of("registry-trust@node2")).get("registries").get(0).get("registry").asString())
                 .isEqualTo("node1.lab.test:5000");
     }
@@ -64,8 +70,8 @@ class PlannerTest {
         Plan plan = new Planner().plan(lab("local-lab.yaml"));
 
         assertThat(Json.canonical(plan.inputsOf(StepId.of("docker-daemon@node3"))))
-                .isEqualTo("{\"settings\":{\"experimental\":true,\"insecure-registries\":[\"node1.lab.test:5000\"],"
-                        + "\"metrics-addr\":\"0.0.0.0:9323\"}}");
+                .contains("\"insecure-registries\":[\"node1.lab.test:5000\"]", "\"metrics-addr\":\"0.0.0.0:9323\"",
+                        "\"hosts\":[\"unix:///var/run/docker.sock\",\"tcp://0.0.0.0:2376\"]", "\"tlsverify\":true");
         assertThat(plan.inputsOf(StepId.of("firewall@node1")).get("services").get(0).asString()).isEqualTo("ssh");
     }
 

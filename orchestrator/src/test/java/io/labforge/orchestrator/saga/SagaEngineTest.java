@@ -113,6 +113,9 @@ class SagaEngineTest {
             }
             case "agent.ConfigureDockerDaemon" -> o.put("previousContent", "{}").put("existed", true);
             case "agent.TrustRegistries" -> o.set("previous", Json.MAPPER.createArrayNode());
+            case "agent.CreateTlsKey" -> o.put("csr", "csr").put("created", true);
+            case "orchestrator.SignCertificate" -> o.put("certificate", "cert").put("ca", "ca");
+            case "agent.InstallTlsFiles" -> o.set("previous", Json.object());
             default -> {
             }
         }
@@ -215,7 +218,7 @@ class SagaEngineTest {
             assertThat(restore.payload().get("hostname").asString()).isEqualTo("localhost");
             Effect.Dispatch close = w.sent.stream()
                     .filter(d -> d.compensation() && d.step().value().equals("firewall@node1")).findFirst().orElseThrow();
-            assertThat(close.payload().get("ports")).hasSize(5);
+            assertThat(close.payload().get("ports")).hasSize(6);
         }
 
         @Test

@@ -70,11 +70,37 @@ public final class DockerDaemonExecutor implements Executor<ConfigureDockerDaemo
         boolean restarted = false;
         if (changed && apply) {
             Files2.write(file, render(next));
+            dropIn(ctx, next.has("hosts"));
             diff.append(Services.restart("docker", ctx)).append('\n');
             restarted = true;
         }
         out.put("restarted", restarted);
         return Outcome.of(changed, changed ? diff.toString().strip() : "daemon.json already has these settings", out);
+    }
+
+    static final String DROP_IN = "/etc/systemd/system/docker.service.d/labforge-hosts.conf";
+
+    /**
+     * Debian's docker.service starts dockerd with {@code -H fd://}; with {@code hosts} in daemon.json
+     * too, dockerd refuses to start ("specified both as a flag and in the configuration file"). This
+     * drop-in removes the flag while daemon.json has {@code hosts}, and goes away with it.
+     */
+    static void dropIn(StepContext ctx, boolean hosts) {
+        Path file = ctx.root().path(DROP_IN);
+        boolean present = java.nio.file.Files.exists(file);
+        if (hosts == present) {
+            return;
+        }
+        if (hosts) {
+            Files2.write(file, "# written by Labforge: daemon.json lists the sockets (hosts)\n[Service]\nExecStart=\n"
+                    + "ExecStart=/usr/sbin/dockerd --containerd=/run/containerd/containerd.sock $DOCKER_OPTS\n");
+        } else {
+            Files2.delete(file);
+        }
+        if (ctx.root().isReal() && java.nio.file.Files.isDirectory(Path.of("/run/systemd/system"))) {
+            ctx.processes().require(java.util.List.of("systemctl", "daemon-reload"), java.time.Duration.ofSeconds(60),
+                    ctx.progress());
+        }
     }
 
     static ObjectNode parse(Optional<String> content) {

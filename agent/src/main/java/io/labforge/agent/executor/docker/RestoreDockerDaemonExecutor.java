@@ -36,10 +36,12 @@ public final class RestoreDockerDaemonExecutor implements Executor<RestoreDocker
                 : c.existed() ? "daemon.json restored to its previous content" : "daemon.json removed (there was none)";
         if (changed && apply) {
             if (c.existed()) {
-                DockerDaemonExecutor.parse(Optional.of(c.previousContent()));
+                boolean hosts = DockerDaemonExecutor.parse(Optional.of(c.previousContent())).has("hosts");
                 Files2.write(file, c.previousContent());
+                DockerDaemonExecutor.dropIn(ctx, hosts);
             } else {
                 Files2.delete(file);
+                DockerDaemonExecutor.dropIn(ctx, false);
             }
             diff += "\n" + Services.restart("docker", ctx);
         }

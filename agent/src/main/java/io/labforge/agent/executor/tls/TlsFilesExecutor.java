@@ -1,0 +1,102 @@
+package io.labforge.agent.executor.tls;
+
+import io.labforge.agent.exec.ExecutorException;
+import io.labforge.agent.exec.Executor;
+import io.labforge.agent.exec.Files2;
+import io.labforge.agent.exec.Outcome;
+import io.labforge.agent.exec.StepContext;
+import io.labforge.common.agent.AgentCommand.InstallTlsFiles;
+import io.labforge.common.messaging.Json;
+import io.labforge.common.tls.Pki;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The public TLS files (CA, certificate) next to the host's key; its own undo with the previous
+ * contents. A certificate is kept when the one in place says the same (key, names, issuer) and is
+ * valid for 30 more days: the lab's CA signs a new one at every run, and re-applying must not
+ * rewrite it and restart Docker.
+ */
+public final class TlsFilesExecutor implements Executor<InstallTlsFiles> {
+
+    @Override
+    public Class<InstallTlsFiles> commandType() {
+        return InstallTlsFiles.class;
+    }
+
+    @Override
+    public Outcome check(InstallTlsFiles c, StepContext ctx) {
+        return run(c, ctx, false);
+    }
+
+    @Override
+    public Outcome apply(InstallTlsFiles c, StepContext ctx) {
+        return run(c, ctx, true);
+    }
+
+    static boolean equivalent(String installedPem, X509Certificate wanted) {
+        try {
+            X509Certificate now = Pki.certificate(installedPem);
+            return now.getPublicKey().equals(wanted.getPublicKey())
+                    && now.getSubjectX500Principal().equals(wanted.getSubjectX500Principal())
+                    && now.getIssuerX500Principal().equals(wanted.getIssuerX500Principal())
+                    && names(now).equals(names(wanted))
+                    && now.getNotAfter().toInstant().isAfter(java.time.Instant.now().plus(java.time.Duration.ofDays(30)));
+        } catch (IllegalArgumentException | java.security.cert.CertificateParsingException e) {
+            return false;
+        }
+    }
+
+    /** As a list: the JDK returns an unmodifiable collection, which has no equals of its own. */
+    private static java.util.List<?> names(X509Certificate c) throws java.security.cert.CertificateParsingException {
+        return c.getSubjectAlternativeNames() == null ? java.util.List.of()
+                : new java.util.ArrayList<>(c.getSubjectAlternativeNames());
+    }
+
+    private Outcome run(InstallTlsFiles c, StepContext ctx, boolean apply) {
+        String dir = TlsPaths.dir(c.dir());
+        ObjectNode previous = Json.object();
+        StringBuilder diff = new StringBuilder();
+        for (Map.Entry<String, String> f : new TreeMap<>(c.files()).entrySet()) {
+            Path path = ctx.root().path(dir + "/" + TlsPaths.file(f.getKey()));
+            String wanted = f.getValue() == null ? "" : f.getValue();
+            Optional<String> now = Files2.read(path);
+            if (!apply && wanted.startsWith("<")) {
+                // a plan where the certificate can only be made at apply (the host has no key yet)
+                diff.append(now.isPresent() ? "~ " : "+ ").append(dir).append('/').append(f.getKey()).append(" (made at apply)\n");
+                previous.put(f.getKey(), now.orElse(""));
+                continue;
+            }
+            X509Certificate wantedCert = null;
+            if (!wanted.isEmpty()) {
+                try {
+                    wantedCert = Pki.certificate(wanted);
+                } catch (IllegalArgumentException e) {
+                    throw ExecutorException.refused(f.getKey() + " is not a PEM certificate");
+                }
+            }
+            if (now.orElse("").equals(wanted) || wantedCert != null && now.isPresent() && equivalent(now.get(), wantedCert)) {
+                continue;
+            }
+            previous.put(f.getKey(), now.orElse(""));
+            diff.append(wanted.isEmpty() ? "- " : now.isPresent() ? "~ " : "+ ").append(dir).append('/').append(f.getKey())
+                    .append('\n');
+            if (apply) {
+                if (wanted.isEmpty()) {
+                    Files2.delete(path);
+                } else {
+                    Files2.write(path, wanted);
+                }
+            }
+        }
+        ObjectNode out = Json.object();
+        out.set("previous", previous);
+        // the undo of an unchanged step is nothing
+        boolean changed = previous.size() > 0;
+        return Outcome.of(changed, changed ? diff.toString().strip() : "TLS files in place", out);
+    }
+}

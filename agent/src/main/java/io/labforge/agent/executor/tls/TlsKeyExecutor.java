@@ -1,0 +1,75 @@
+package io.labforge.agent.executor.tls;
+
+import io.labforge.agent.exec.ExecutorException;
+import io.labforge.agent.exec.Executor;
+import io.labforge.agent.exec.Files2;
+import io.labforge.agent.exec.Names;
+import io.labforge.agent.exec.Outcome;
+import io.labforge.agent.exec.StepContext;
+import io.labforge.common.agent.AgentCommand.CreateTlsKey;
+import io.labforge.common.messaging.Json;
+import io.labforge.common.tls.Pki;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyPair;
+import java.util.Optional;
+
+/**
+ * Makes (or keeps) the host's TLS key and answers with a certificate request: the private key is
+ * created here and never leaves the host.
+ */
+public final class TlsKeyExecutor implements Executor<CreateTlsKey> {
+
+    @Override
+    public Class<CreateTlsKey> commandType() {
+        return CreateTlsKey.class;
+    }
+
+    @Override
+    public Outcome check(CreateTlsKey c, StepContext ctx) {
+        Path key = ctx.root().path(TlsPaths.dir(c.dir()) + "/key.pem");
+        Names.dnsName(c.commonName());
+        Optional<String> existing = Files2.read(key);
+        if (existing.isPresent()) {
+            // the request of the key in place, so a plan can compare the certificate it would get
+            try {
+                return Outcome.of(false, "TLS key present", Json.object()
+                        .put("csr", Pki.csr(Pki.keyPair(existing.get()), c.commonName())).put("created", false));
+            } catch (IllegalArgumentException e) {
+                throw ExecutorException.refused(c.dir() + "/key.pem is not a PEM key pair: remove it, then resume");
+            }
+        }
+        return Outcome.of(true, "+ " + c.dir() + "/key.pem (EC P-256, made on the host)", Json.object().put("created", false));
+    }
+
+    @Override
+    public Outcome apply(CreateTlsKey c, StepContext ctx) {
+        Path key = ctx.root().path(TlsPaths.dir(c.dir()) + "/key.pem");
+        Names.dnsName(c.commonName());
+        Optional<String> existing = Files2.read(key);
+        KeyPair pair;
+        boolean created = existing.isEmpty();
+        if (created) {
+            pair = Pki.newKey();
+            try {
+                Files.createDirectories(key.getParent());
+                Path tmp = Files.createTempFile(key.getParent(), ".key", ".tmp",
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                Files.writeString(tmp, Pki.pem(pair.getPrivate()));
+                Files.move(tmp, key, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException e) {
+                throw new ExecutorException("cannot write " + key + ": " + e.getMessage(), true, e);
+            }
+        } else {
+            try {
+                pair = Pki.keyPair(existing.get());
+            } catch (IllegalArgumentException e) {
+                throw ExecutorException.refused(c.dir() + "/key.pem is not a PEM key pair: remove it, then resume");
+            }
+        }
+        return Outcome.of(created, created ? "+ " + c.dir() + "/key.pem (EC P-256, made on the host)" : "TLS key present",
+                Json.object().put("csr", Pki.csr(pair, c.commonName())).put("created", created));
+    }
+}

@@ -1,0 +1,187 @@
+package io.labforge.common.tls;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.math.BigInteger;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.openssl.PEMKeyPair;
+import org.bouncycastle.openssl.PEMParser;
+import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.operator.ContentSigner;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.pkcs.PKCS10CertificationRequest;
+import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
+
+/**
+ * The lab's PKI, with BouncyCastle: EC P-256 keys, a CA, certificate requests made on the host
+ * (the private key never leaves it), and certificates signed by the CA with the names a TLS client
+ * checks (DNS names and IP addresses).
+ */
+public final class Pki {
+    private static final SecureRandom RANDOM = new SecureRandom();
+    /** Not registered globally: only these conversions use it (the JDK's EC provider lacks OID aliases). */
+    private static final java.security.Provider BC = new org.bouncycastle.jce.provider.BouncyCastleProvider();
+
+    private Pki() {
+    }
+
+    public enum Usage {
+        SERVER, CLIENT
+    }
+
+    public static KeyPair newKey() {
+        try {
+            // BouncyCastle's EC keys carry their public point in the PEM, so a key file alone gives the pair back
+            KeyPairGenerator g = KeyPairGenerator.getInstance("EC", BC);
+            g.initialize(new ECGenParameterSpec("secp256r1"), RANDOM);
+            return g.generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A self-signed CA certificate. */
+    public static X509Certificate newCa(KeyPair key, String commonName, Duration validity) {
+        X500Name name = new X500Name("CN=" + commonName);
+        Instant now = Instant.now();
+        try {
+            X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(name, serial(), Date.from(now.minusSeconds(300)),
+                    Date.from(now.plus(validity)), name, key.getPublic());
+            b.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
+            b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+            return convert(b.build(signer(key.getPrivate())));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A certificate request for {@code key}, naming the host (the subject alternative names go in the certificate). */
+    public static String csr(KeyPair key, String commonName) {
+        PKCS10CertificationRequest req = new JcaPKCS10CertificationRequestBuilder(new X500Name("CN=" + commonName),
+                key.getPublic()).build(signer(key.getPrivate()));
+        return pem(req);
+    }
+
+    /**
+     * Signs a request with the CA. The names are the orchestrator's (from the lab), not the request's:
+     * a host cannot ask for a name it was not given.
+     */
+    public static X509Certificate sign(String csrPem, X509Certificate caCert, PrivateKey caKey, String commonName,
+            List<String> dnsNames, List<String> ipAddresses, Usage usage, Duration validity) {
+        try {
+            PKCS10CertificationRequest req = (PKCS10CertificationRequest) read(csrPem);
+            if (!req.isSignatureValid(new org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder()
+                    .setProvider(BC).build(req.getSubjectPublicKeyInfo()))) {
+                throw new IllegalArgumentException("the certificate request's signature is not valid");
+            }
+            Instant now = Instant.now();
+            X509v3CertificateBuilder b = new X509v3CertificateBuilder(
+                    new X509CertificateHolder(caCert.getEncoded()).getSubject(), serial(), Date.from(now.minusSeconds(300)),
+                    Date.from(now.plus(validity)), new X500Name("CN=" + commonName), req.getSubjectPublicKeyInfo());
+            b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+            b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyAgreement));
+            b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(
+                    usage == Usage.SERVER ? KeyPurposeId.id_kp_serverAuth : KeyPurposeId.id_kp_clientAuth));
+            List<GeneralName> names = new ArrayList<>();
+            dnsNames.forEach(n -> names.add(new GeneralName(GeneralName.dNSName, n)));
+            for (String ip : ipAddresses) {
+                names.add(new GeneralName(GeneralName.iPAddress, ip));
+            }
+            if (!names.isEmpty()) {
+                b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names.toArray(new GeneralName[0])));
+            }
+            return convert(b.build(signer(caKey)));
+        } catch (IOException | GeneralSecurityException | OperatorCreationException | org.bouncycastle.pkcs.PKCSException e) {
+            throw new IllegalArgumentException("cannot sign the certificate request: " + e.getMessage(), e);
+        }
+    }
+
+    public static String pem(Object o) {
+        StringWriter w = new StringWriter();
+        try (JcaPEMWriter p = new JcaPEMWriter(w)) {
+            p.writeObject(o);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return w.toString();
+    }
+
+    public static Object read(String pem) {
+        try (PEMParser p = new PEMParser(new StringReader(pem))) {
+            Object o = p.readObject();
+            if (o == null) {
+                throw new IllegalArgumentException("no PEM object found");
+            }
+            return o;
+        } catch (IOException e) {
+            throw new IllegalArgumentException("not valid PEM: " + e.getMessage(), e);
+        }
+    }
+
+    public static X509Certificate certificate(String pem) {
+        Object o = read(pem);
+        if (o instanceof X509CertificateHolder h) {
+            return convert(h);
+        }
+        throw new IllegalArgumentException("not a PEM certificate");
+    }
+
+    public static KeyPair keyPair(String pem) {
+        Object o = read(pem);
+        if (o instanceof PEMKeyPair k) {
+            try {
+                return new JcaPEMKeyConverter().setProvider(BC).getKeyPair(k);
+            } catch (IOException e) {
+                throw new IllegalArgumentException(e);
+            }
+        }
+        throw new IllegalArgumentException("not a PEM key pair");
+    }
+
+    private static BigInteger serial() {
+        return new BigInteger(127, RANDOM).add(BigInteger.ONE);
+    }
+
+    private static ContentSigner signer(PrivateKey key) {
+        try {
+            return new JcaContentSignerBuilder("SHA256withECDSA").setProvider(BC).build(key);
+        } catch (OperatorCreationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static X509Certificate convert(X509CertificateHolder h) {
+        try {
+            return new JcaX509CertificateConverter().getCertificate(h);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

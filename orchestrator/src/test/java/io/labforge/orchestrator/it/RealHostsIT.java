@@ -269,4 +269,26 @@ class RealHostsIT {
         }
         throw new AssertionError("no step " + step);
     }
+
+    @Test
+    @Order(7)
+    void whereFirewalldDoesNotRunTheFirewallIsNftablesInTheRealKernel() {
+        on("node3", "systemctl", "disable", "--now", "firewalld");
+        // ask for a port not opened before, so the firewall step has work to do
+        String moreOpen = labSource.replace("ports: [2377/tcp, 7946/tcp, 7946/udp, 4789/udp, 9323/tcp]",
+                "ports: [2377/tcp, 7946/tcp, 7946/udp, 4789/udp, 9323/tcp, 8082/tcp]");
+        String saga = Json.read(h.post("/api/sagas", moreOpen).body()).get("id").asString();
+        JsonNode done = awaitFinal(saga, Duration.ofMinutes(3));
+        assertThat(done.get("status").asString()).as(done.toString()).isEqualTo("SUCCEEDED");
+
+        JsonNode fw = stepOutputs(done, "firewall@node3");
+        assertThat(fw.get("backend").asString()).isEqualTo("nftables");
+        assertThat(on("node3", "nft", "list", "table", "inet", "labforge")).contains("policy drop", "tcp dport 8082 accept");
+        local.exec("node3", "sh", "-c", "nohup nc -lk -p 8082 >/dev/null 2>&1 &");
+        local.exec("node3", "sh", "-c", "nohup nc -lk -p 8083 >/dev/null 2>&1 &");
+        await().atMost(Duration.ofSeconds(10)).until(() -> local.exec("node2", "nc", "-z", "-w", "2", "node3.lab.test", "8082").ok());
+        assertThat(local.exec("node2", "nc", "-z", "-w", "2", "node3.lab.test", "8083").ok()).as("8083 is not opened").isFalse();
+        // ssh is never cut off
+        assertThat(local.exec("node2", "nc", "-z", "-w", "2", "node3.lab.test", "22").ok()).isTrue();
+    }
 }

@@ -79,6 +79,14 @@ class LabSubmissionIT {
 
     @Test
     @Order(3)
+    void theWebUiIsServedAndUsesTheApi() {
+        HttpResponse<String> page = h.get("/");
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("<title>Labforge</title>", "/api/sagas", "EventSource");
+    }
+
+    @Test
+    @Order(4)
     void auditVerifyDetectsAChangedRowAndADeletedOne() {
         h.post("/api/sagas", "kind: Lab");
         h.post("/api/sagas", "kind: Lab");

@@ -31,8 +31,8 @@ public class OrchestratorApplication {
     }
 
     @Bean
-    SagaRepository sagaRepository(JdbcTemplate jdbc) {
-        return new SagaRepository(jdbc);
+    SagaRepository sagaRepository(JdbcTemplate jdbc, OrchestratorProperties props) {
+        return new SagaRepository(jdbc, io.labforge.orchestrator.persistence.SecretBox.loadOrCreate(props.stateDir()));
     }
 
     @Bean

@@ -26,9 +26,11 @@ import tools.jackson.databind.JsonNode;
 /** Sagas, steps, the outbox and the inbox in PostgreSQL. Callers hold the transaction. */
 public final class SagaRepository {
     private final JdbcTemplate jdbc;
+    private final SecretBox secrets;
 
-    public SagaRepository(JdbcTemplate jdbc) {
+    public SagaRepository(JdbcTemplate jdbc, SecretBox secrets) {
         this.jdbc = jdbc;
+        this.secrets = secrets;
     }
 
     /** A row of the outbox: one signed envelope to send. */
@@ -68,7 +70,8 @@ public final class SagaRepository {
             StepRun r = saga.step(id);
             rows.add(new Object[] {r.state().name(), r.attempt(), r.attemptsInRound(), r.compensationAttempt(), r.messageId(),
                     ts(r.notBefore()), ts(r.deadline()), ts(r.startedAt()), ts(r.finishedAt()),
-                    r.outputs() == null ? null : Json.write(r.outputs()), Json.write(r.secretOutputs()), r.changed(), r.diff(),
+                    r.outputs() == null ? null : Json.write(secrets.seal(r.outputs(), r.secretOutputs())),
+                    Json.write(r.secretOutputs()), r.changed(), r.diff(),
                     r.error(), saga.id().value(), id.value()});
         }
         if (!rows.isEmpty()) {
@@ -89,7 +92,8 @@ public final class SagaRepository {
             return Optional.empty();
         }
         Map<String, Object> s = head.get(0);
-        List<StepRun> runs = jdbc.query("SELECT * FROM step WHERE saga_id = ? ORDER BY ord", (rs, i) -> step(rs), id.value());
+        List<StepRun> runs = jdbc.query("SELECT * FROM step WHERE saga_id = ? ORDER BY ord", (rs, i) -> step(rs, secrets),
+                id.value());
         return Optional.of(new Saga(id, (String) s.get("lab_id"), Saga.Mode.valueOf((String) s.get("mode")),
                 FailurePolicy.valueOf((String) s.get("policy")), SagaStatus.valueOf((String) s.get("status")), runs));
     }
@@ -113,16 +117,16 @@ public final class SagaRepository {
                 id.value()).stream().findFirst();
     }
 
-    private static StepRun step(ResultSet rs) throws SQLException {
+    private static StepRun step(ResultSet rs, SecretBox secrets) throws SQLException {
         StepSpec spec = Json.convert(Json.read(rs.getString("spec")), StepSpec.class);
         String outputs = rs.getString("outputs");
-        String secrets = rs.getString("secret_outputs");
+        String secretNames = rs.getString("secret_outputs");
         Boolean changed = (Boolean) rs.getObject("changed");
         return StepRun.restore(spec, StepState.valueOf(rs.getString("state")), rs.getInt("attempt"),
                 rs.getInt("attempts_in_round"), rs.getInt("compensation_attempt"), (UUID) rs.getObject("message_id"),
                 instant(rs, "not_before"), instant(rs, "deadline"), instant(rs, "started_at"), instant(rs, "finished_at"),
-                outputs == null ? null : Json.read(outputs),
-                secrets == null ? List.of() : Json.MAPPER.readValue(secrets, new TypeReference<List<String>>() { }),
+                outputs == null ? null : secrets.open(Json.read(outputs)),
+                secretNames == null ? List.of() : Json.MAPPER.readValue(secretNames, new TypeReference<List<String>>() { }),
                 changed, rs.getString("diff"), rs.getString("error"));
     }
 

@@ -68,6 +68,13 @@ public final class OrchestratorRuntime implements SmartLifecycle {
                         LOG.warn("timer tick failed: {}", e.toString());
                     }
                 }, tick.toMillis(), tick.toMillis(), TimeUnit.MILLISECONDS);
+                timer.scheduleWithFixedDelay(() -> {
+                    try {
+                        coordinator.pruneInbox();
+                    } catch (RuntimeException e) {
+                        LOG.warn("inbox pruning failed: {}", e.toString());
+                    }
+                }, 1, 60, TimeUnit.MINUTES);
                 leader = true;
                 LOG.info("orchestrator is the saga owner; Kafka at {}", servers);
             } catch (Exception e) {

@@ -206,6 +206,14 @@ public final class SagaCoordinator implements AutoCloseable {
         });
     }
 
+    /** Forgets processed event ids older than a week (a redelivery after that long is not expected). */
+    public void pruneInbox() {
+        call(() -> {
+            repo.pruneInbox(clock.instant().minus(java.time.Duration.ofDays(7)));
+            return null;
+        });
+    }
+
     /** Times out overdue steps and sends due retries, for every live saga that needs it. */
     public void tick() {
         call(() -> {

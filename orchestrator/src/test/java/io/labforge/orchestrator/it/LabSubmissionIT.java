@@ -79,6 +79,37 @@ class LabSubmissionIT {
 
     @Test
     @Order(3)
+    void secretOutputsAreStoredEncryptedAndNeverShown() {
+        // given a step whose worker answers with a secret (as a swarm init answers with its join token)
+        io.labforge.orchestrator.planner.StepSpec init = new io.labforge.orchestrator.planner.StepSpec(
+                io.labforge.common.id.StepId.of("init@m1"), "agent.Noop", "m1",
+                (tools.jackson.databind.node.ObjectNode) Json.tree(new io.labforge.common.agent.AgentCommand.Noop(0, 0)),
+                List.of(), java.time.Duration.ofMinutes(1), io.labforge.orchestrator.planner.StepSpec.RetryPolicy.NONE, null);
+        io.labforge.common.id.SagaId id = h.coordinator().submitPlan(io.labforge.common.id.LabId.of("secret"), "generated",
+                io.labforge.orchestrator.planner.Plan.of(List.of(init)), io.labforge.common.lab.Lab.FailurePolicy.PAUSE,
+                io.labforge.orchestrator.saga.Saga.Mode.APPLY, "it-test");
+        java.util.UUID command = h.coordinator().awaited(id).get(0);
+        String token = "SWMTKN-1-very-secret-token";
+
+        // when the answer arrives
+        h.coordinator().onEvents(List.of(io.labforge.common.messaging.Envelope.of(
+                new io.labforge.common.step.StepEvent.Succeeded(true, "swarm initialised",
+                        Json.object().put("joinToken", token).put("nodeId", "n-1"), List.of("joinToken"), false, 1),
+                "secret", id.toString(), "init@m1", 1, "m1", command, java.time.Instant.now(), null, false)));
+
+        // then the database holds it sealed, the API and the audit log redacted, and a reload opens it
+        String stored = h.jdbc().queryForObject("SELECT outputs::text FROM step WHERE saga_id = ?", String.class, id.value());
+        assertThat(stored).doesNotContain(token).contains("$enc").contains("n-1");
+        assertThat(h.get("/api/sagas/" + id).body()).doesNotContain(token).contains("***redacted***");
+        assertThat(h.get("/api/audit/export").body()).doesNotContain(token);
+        io.labforge.orchestrator.persistence.SagaRepository repo =
+                h.orchestrator.getBean(io.labforge.orchestrator.persistence.SagaRepository.class);
+        assertThat(repo.load(id).orElseThrow().step(io.labforge.common.id.StepId.of("init@m1")).outputs().get("joinToken")
+                .asString()).isEqualTo(token);
+    }
+
+    @Test
+    @Order(4)
     void theWebUiIsServedAndUsesTheApi() {
         HttpResponse<String> page = h.get("/");
         assertThat(page.statusCode()).isEqualTo(200);
@@ -86,7 +117,7 @@ class LabSubmissionIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void auditVerifyDetectsAChangedRowAndADeletedOne() {
         h.post("/api/sagas", "kind: Lab");
         h.post("/api/sagas", "kind: Lab");

@@ -1,20 +1,13 @@
 package io.labforge.gitlab;
 
 import io.labforge.common.messaging.Topics;
-import io.labforge.common.step.StepEvent;
 import io.labforge.common.worker.WorkerLoop;
-import java.util.List;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.SpringBootConfiguration;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 
-/**
- * The gitlab-service worker. Its executors for GitLab, its registry and runners (issue 6) are not built yet: until they are, it
- * answers every command with a rejection that says so, so a saga that needs it pauses with a clear
- * reason instead of waiting for a timeout.
- */
+/** The gitlab-service worker. Its executors are not built yet (issue 6: GitLab, its registry and runners). */
 @SpringBootConfiguration
 public class GitlabServiceApplication {
 
@@ -24,32 +17,8 @@ public class GitlabServiceApplication {
         app.run(args);
     }
 
-    @Bean
+    @Bean(initMethod = "start", destroyMethod = "stop")
     WorkerLoop workerLoop(@Value("${labforge.bootstrap-servers:localhost:9092}") String servers) {
-        return new WorkerLoop(servers, Topics.GITLAB_COMMANDS, "gitlab-service", cmd -> List.of(new StepEvent.CommandRejected(
-                StepEvent.Rejection.UNKNOWN_TYPE, "gitlab-service has no executor for " + cmd.type() + " yet")));
-    }
-
-    @Bean
-    SmartLifecycle workerLifecycle(WorkerLoop loop) {
-        return new SmartLifecycle() {
-            private Thread thread;
-
-            @Override
-            public void start() {
-                thread = new Thread(loop, "gitlab-service");
-                thread.start();
-            }
-
-            @Override
-            public void stop() {
-                loop.stop();
-            }
-
-            @Override
-            public boolean isRunning() {
-                return thread != null && thread.isAlive();
-            }
-        };
+        return WorkerLoop.rejectingAll(servers, Topics.GITLAB_COMMANDS, "gitlab-service", "issue 6: GitLab, its registry and runners");
     }
 }

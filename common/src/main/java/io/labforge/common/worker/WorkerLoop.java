@@ -3,6 +3,7 @@ package io.labforge.common.worker;
 import io.labforge.common.messaging.Envelope;
 import io.labforge.common.messaging.KafkaClients;
 import io.labforge.common.messaging.Topics;
+import io.labforge.common.step.StepEvent;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,6 +31,7 @@ public final class WorkerLoop implements Runnable {
     private final String worker;
     private volatile boolean running = true;
     private volatile KafkaConsumer<String, byte[]> consumer;
+    private Thread thread;
 
     public WorkerLoop(String servers, String topic, String worker, Function<Envelope, List<Object>> handler) {
         this.servers = servers;
@@ -39,11 +41,34 @@ public final class WorkerLoop implements Runnable {
         this.handler = handler;
     }
 
+    /**
+     * A worker whose executors are not built yet: it answers every command with a rejection that
+     * says so, so a saga that needs it pauses with a clear reason instead of waiting for a timeout.
+     */
+    public static WorkerLoop rejectingAll(String servers, String topic, String worker, String notYet) {
+        return new WorkerLoop(servers, topic, worker, cmd -> List.of(new StepEvent.CommandRejected(
+                StepEvent.Rejection.UNKNOWN_TYPE, worker + " has no executor for " + cmd.type() + " yet (" + notYet + ")")));
+    }
+
+    /** Runs the loop on a thread of its own. */
+    public synchronized void start() {
+        thread = new Thread(this, worker);
+        thread.start();
+    }
+
     public void stop() {
         running = false;
         KafkaConsumer<String, byte[]> c = consumer;
         if (c != null) {
             c.wakeup();
+        }
+        Thread t = thread;
+        if (t != null) {
+            try {
+                t.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

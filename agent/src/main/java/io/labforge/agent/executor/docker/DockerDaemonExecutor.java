@@ -1,7 +1,7 @@
 package io.labforge.agent.executor.docker;
 
 import io.labforge.agent.exec.ExecutorException;
-import io.labforge.agent.exec.Executor;
+import io.labforge.agent.exec.DiffingExecutor;
 import io.labforge.agent.exec.Files2;
 import io.labforge.agent.exec.Outcome;
 import io.labforge.agent.exec.Services;
@@ -22,7 +22,7 @@ import tools.jackson.databind.node.ObjectNode;
  * file are kept. The daemon is restarted only when the file changed, since a restart stops every
  * container on the host.
  */
-public final class DockerDaemonExecutor implements Executor<ConfigureDockerDaemon> {
+public final class DockerDaemonExecutor extends DiffingExecutor<ConfigureDockerDaemon> {
     static final String FILE = "/etc/docker/daemon.json";
     /** What the agent agrees to write: a command cannot turn daemon.json into something else. */
     static final Set<String> KEYS = Set.of("data-root", "metrics-addr", "experimental", "insecure-registries", "hosts",
@@ -34,17 +34,10 @@ public final class DockerDaemonExecutor implements Executor<ConfigureDockerDaemo
         return ConfigureDockerDaemon.class;
     }
 
-    @Override
-    public Outcome check(ConfigureDockerDaemon c, StepContext ctx) {
-        return run(c, ctx, false);
-    }
+
 
     @Override
-    public Outcome apply(ConfigureDockerDaemon c, StepContext ctx) {
-        return run(c, ctx, true);
-    }
-
-    private Outcome run(ConfigureDockerDaemon c, StepContext ctx, boolean apply) {
+    protected Outcome run(ConfigureDockerDaemon c, StepContext ctx, boolean apply) {
         for (String k : c.settings().keySet()) {
             if (!KEYS.contains(k)) {
                 throw ExecutorException.refused("daemon.json key '" + k + "' is not one Labforge manages");

@@ -1,6 +1,6 @@
 package io.labforge.agent.executor.docker;
 
-import io.labforge.agent.exec.Executor;
+import io.labforge.agent.exec.DiffingExecutor;
 import io.labforge.agent.exec.Files2;
 import io.labforge.agent.exec.Outcome;
 import io.labforge.agent.exec.Services;
@@ -11,24 +11,17 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /** Undoes a daemon step: the file as it was (or no file), and a restart when that changed it. */
-public final class RestoreDockerDaemonExecutor implements Executor<RestoreDockerDaemon> {
+public final class RestoreDockerDaemonExecutor extends DiffingExecutor<RestoreDockerDaemon> {
 
     @Override
     public Class<RestoreDockerDaemon> commandType() {
         return RestoreDockerDaemon.class;
     }
 
-    @Override
-    public Outcome check(RestoreDockerDaemon c, StepContext ctx) {
-        return run(c, ctx, false);
-    }
+
 
     @Override
-    public Outcome apply(RestoreDockerDaemon c, StepContext ctx) {
-        return run(c, ctx, true);
-    }
-
-    private Outcome run(RestoreDockerDaemon c, StepContext ctx, boolean apply) {
+    protected Outcome run(RestoreDockerDaemon c, StepContext ctx, boolean apply) {
         Path file = ctx.root().path(DockerDaemonExecutor.FILE);
         Optional<String> now = Files2.read(file);
         boolean changed = c.existed() ? !now.equals(Optional.of(c.previousContent())) : now.isPresent();

@@ -1,6 +1,6 @@
 package io.labforge.agent.executor.firewall;
 
-import io.labforge.agent.exec.Executor;
+import io.labforge.agent.exec.DiffingExecutor;
 import io.labforge.agent.exec.Outcome;
 import io.labforge.agent.exec.StepContext;
 import io.labforge.common.agent.AgentCommand.CloseFirewallPorts;
@@ -9,24 +9,17 @@ import java.util.List;
 import java.util.Set;
 
 /** Undoes a firewall step: closes what it opened, and only that. */
-public final class CloseFirewallPortsExecutor implements Executor<CloseFirewallPorts> {
+public final class CloseFirewallPortsExecutor extends DiffingExecutor<CloseFirewallPorts> {
 
     @Override
     public Class<CloseFirewallPorts> commandType() {
         return CloseFirewallPorts.class;
     }
 
-    @Override
-    public Outcome check(CloseFirewallPorts c, StepContext ctx) {
-        return run(c, ctx, false);
-    }
+
 
     @Override
-    public Outcome apply(CloseFirewallPorts c, StepContext ctx) {
-        return run(c, ctx, true);
-    }
-
-    private Outcome run(CloseFirewallPorts c, StepContext ctx, boolean apply) {
+    protected Outcome run(CloseFirewallPorts c, StepContext ctx, boolean apply) {
         FirewallExecutor.validate(c.zone(), c.ports(), c.services());
         FirewallBackend fw = FirewallExecutor.backend(ctx);
         Set<String> openPorts = fw.ports(c.zone());

@@ -1,7 +1,7 @@
 package io.labforge.agent.executor.firewall;
 
 import io.labforge.agent.exec.ExecutorException;
-import io.labforge.agent.exec.Executor;
+import io.labforge.agent.exec.DiffingExecutor;
 import io.labforge.agent.exec.Outcome;
 import io.labforge.agent.exec.StepContext;
 import io.labforge.common.agent.AgentCommand.OpenFirewallPorts;
@@ -18,7 +18,7 @@ import tools.jackson.databind.node.ObjectNode;
  * what it opened itself ({@code addedPorts}, {@code addedServices}), so its compensation never closes
  * what was open before Labforge came.
  */
-public final class FirewallExecutor implements Executor<OpenFirewallPorts> {
+public final class FirewallExecutor extends DiffingExecutor<OpenFirewallPorts> {
     static final Pattern ZONE = Pattern.compile("[A-Za-z0-9_-]{1,17}");
     static final Pattern SERVICE = Pattern.compile("[a-z0-9][a-z0-9_.+-]{0,63}");
 
@@ -27,15 +27,7 @@ public final class FirewallExecutor implements Executor<OpenFirewallPorts> {
         return OpenFirewallPorts.class;
     }
 
-    @Override
-    public Outcome check(OpenFirewallPorts c, StepContext ctx) {
-        return run(c.zone(), c.ports(), c.services(), ctx, false);
-    }
 
-    @Override
-    public Outcome apply(OpenFirewallPorts c, StepContext ctx) {
-        return run(c.zone(), c.ports(), c.services(), ctx, true);
-    }
 
     static FirewallBackend backend(StepContext ctx) {
         return Firewalld.running(ctx) ? new Firewalld(ctx) : new Nftables(ctx);
@@ -59,7 +51,11 @@ public final class FirewallExecutor implements Executor<OpenFirewallPorts> {
         }
     }
 
-    private Outcome run(String zone, List<String> ports, List<String> services, StepContext ctx, boolean apply) {
+    @Override
+    protected Outcome run(OpenFirewallPorts c, StepContext ctx, boolean apply) {
+        String zone = c.zone();
+        List<String> ports = c.ports();
+        List<String> services = c.services();
         validate(zone, ports, services);
         FirewallBackend fw = backend(ctx);
         Set<String> openPorts = fw.ports(zone);

@@ -1,6 +1,6 @@
 package io.labforge.agent.executor.hosts;
 
-import io.labforge.agent.exec.Executor;
+import io.labforge.agent.exec.DiffingExecutor;
 import io.labforge.agent.exec.Files2;
 import io.labforge.agent.exec.Names;
 import io.labforge.agent.exec.Outcome;
@@ -13,24 +13,17 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** R1: every host of the lab by name in {@code /etc/hosts}, in a block Labforge owns. */
-public final class HostsFileExecutor implements Executor<EnsureHostsEntries> {
+public final class HostsFileExecutor extends DiffingExecutor<EnsureHostsEntries> {
 
     @Override
     public Class<EnsureHostsEntries> commandType() {
         return EnsureHostsEntries.class;
     }
 
-    @Override
-    public Outcome check(EnsureHostsEntries c, StepContext ctx) {
-        return run(c, ctx, false);
-    }
+
 
     @Override
-    public Outcome apply(EnsureHostsEntries c, StepContext ctx) {
-        return run(c, ctx, true);
-    }
-
-    private Outcome run(EnsureHostsEntries c, StepContext ctx, boolean apply) {
+    protected Outcome run(EnsureHostsEntries c, StepContext ctx, boolean apply) {
         List<String> wanted = new ArrayList<>();
         for (HostsEntry e : c.entries()) {
             List<String> names = new ArrayList<>();

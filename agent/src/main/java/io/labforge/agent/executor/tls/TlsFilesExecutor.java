@@ -1,7 +1,7 @@
 package io.labforge.agent.executor.tls;
 
 import io.labforge.agent.exec.ExecutorException;
-import io.labforge.agent.exec.Executor;
+import io.labforge.agent.exec.DiffingExecutor;
 import io.labforge.agent.exec.Files2;
 import io.labforge.agent.exec.Outcome;
 import io.labforge.agent.exec.StepContext;
@@ -21,22 +21,14 @@ import tools.jackson.databind.node.ObjectNode;
  * valid for 30 more days: the lab's CA signs a new one at every run, and re-applying must not
  * rewrite it and restart Docker.
  */
-public final class TlsFilesExecutor implements Executor<InstallTlsFiles> {
+public final class TlsFilesExecutor extends DiffingExecutor<InstallTlsFiles> {
 
     @Override
     public Class<InstallTlsFiles> commandType() {
         return InstallTlsFiles.class;
     }
 
-    @Override
-    public Outcome check(InstallTlsFiles c, StepContext ctx) {
-        return run(c, ctx, false);
-    }
 
-    @Override
-    public Outcome apply(InstallTlsFiles c, StepContext ctx) {
-        return run(c, ctx, true);
-    }
 
     static boolean equivalent(String installedPem, X509Certificate wanted) {
         try {
@@ -57,7 +49,8 @@ public final class TlsFilesExecutor implements Executor<InstallTlsFiles> {
                 : new java.util.ArrayList<>(c.getSubjectAlternativeNames());
     }
 
-    private Outcome run(InstallTlsFiles c, StepContext ctx, boolean apply) {
+    @Override
+    protected Outcome run(InstallTlsFiles c, StepContext ctx, boolean apply) {
         String dir = TlsPaths.dir(c.dir());
         ObjectNode previous = Json.object();
         StringBuilder diff = new StringBuilder();

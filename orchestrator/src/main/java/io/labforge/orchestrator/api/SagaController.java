@@ -42,6 +42,7 @@ public class SagaController {
     private final SagaRepository repo;
     private final AuditLog audit;
     private final ProgressBus bus;
+    private final java.util.Set<SseEmitter> streams = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public SagaController(SagaCoordinator coordinator, SagaRepository repo, AuditLog audit, ProgressBus bus) {
         this.coordinator = coordinator;
@@ -90,17 +91,34 @@ public class SagaController {
     public SseEmitter events(@PathVariable String id) {
         SagaId sid = SagaId.parse(id);
         view(sid);
-        SseEmitter emitter = new SseEmitter(0L);
-        Runnable cancel = bus.watch(sid, update -> {
+        SseEmitter emitter = new SseEmitter(java.time.Duration.ofHours(12).toMillis());
+        // the bus calls watchers on the saga loop: a slow client must not hold it, so sends go through
+        // a thread of this emitter's own (which keeps their order)
+        java.util.concurrent.ExecutorService sender = java.util.concurrent.Executors.newSingleThreadExecutor();
+        Runnable[] cancel = new Runnable[1];
+        cancel[0] = bus.watch(sid, update -> sender.execute(() -> {
             try {
                 emitter.send(SseEmitter.event().name("update").data(Json.write(update), MediaType.APPLICATION_JSON));
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
+            } catch (IOException | IllegalStateException e) {
+                cancel[0].run();
             }
-        });
-        emitter.onCompletion(cancel);
-        emitter.onTimeout(cancel);
-        emitter.onError(e -> cancel.run());
+        }));
+        streams.add(emitter);
+        try {
+            // sent at once, so the response starts now and a client knows it is subscribed
+            emitter.send(SseEmitter.event().name("subscribed").data(Json.write(Json.object().put("sagaId", id)),
+                    MediaType.APPLICATION_JSON));
+        } catch (IOException e) {
+            emitter.completeWithError(e);
+        }
+        Runnable stop = () -> {
+            streams.remove(emitter);
+            cancel[0].run();
+            sender.shutdown();
+        };
+        emitter.onCompletion(stop);
+        emitter.onTimeout(stop);
+        emitter.onError(e -> stop.run());
         return emitter;
     }
 
@@ -116,6 +134,15 @@ public class SagaController {
             m.put("facts", row.get("facts") == null ? null : Json.read((String) row.get("facts")));
             return m;
         }).toList();
+    }
+
+    /**
+     * Ends the live streams as the orchestrator starts to stop (before the web server's graceful
+     * shutdown, which would otherwise wait 30 s for these never-ending requests).
+     */
+    @org.springframework.context.event.EventListener(org.springframework.context.event.ContextClosedEvent.class)
+    void endStreams() {
+        streams.forEach(SseEmitter::complete);
     }
 
     @GetMapping("/audit")

@@ -107,8 +107,18 @@ class ThreeHostLabIT {
                 .extracting(s -> s.get("id").asString()).containsExactly("hostname@node2");
         assertThat(Files.readString(h.hostRoot("node2").resolve("etc/hostname"))).isEqualTo("renamed\n");
 
-        // compensating the first saga puts every host back as it found it
+        // compensating the first saga puts every host back as it found it; a live watcher sees it happen
+        java.util.List<String> live = new java.util.concurrent.CopyOnWriteArrayList<>();
+        var stream = h.http.sendAsync(java.net.http.HttpRequest.newBuilder(java.net.URI.create(h.baseUrl()
+                + "/api/sagas/" + sagaId + "/events")).build(), java.net.http.HttpResponse.BodyHandlers.ofLines())
+                .thenAccept(r -> r.body().forEach(live::add));
+        await("the live stream is open").atMost(Duration.ofSeconds(10)).pollDelay(Duration.ofMillis(500)).until(() -> true);
         assertThat(h.post("/api/sagas/" + sagaId + "/compensate", "").statusCode()).isEqualTo(200);
+        await("live progress over server-sent events").atMost(Duration.ofSeconds(60))
+                .until(() -> live.stream().anyMatch(l -> l.contains("\"saga.compensated\"")));
+        assertThat(live).anyMatch(l -> l.startsWith("event:update"));
+        assertThat(live).anyMatch(l -> l.contains("\"step.compensated\"") && l.contains("hostname@node1"));
+        stream.cancel(true);
         JsonNode undone = awaitFinal(sagaId);
         assertThat(undone.get("status").asString()).as(undone.toString()).isEqualTo("COMPENSATED");
         for (String host : new String[] {"node1", "node2", "node3"}) {

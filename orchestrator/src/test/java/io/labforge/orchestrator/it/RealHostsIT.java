@@ -192,6 +192,11 @@ class RealHostsIT {
     @Test
     @Order(5)
     void planOnProvisionedHostsReportsExactlyTheManualDrift() {
+        String clean = Json.read(h.post("/api/sagas?mode=plan", labSource).body()).get("id").asString();
+        JsonNode nothing = awaitFinal(clean, Duration.ofMinutes(3));
+        assertThat(nothing.get("status").asString()).isEqualTo("SUCCEEDED");
+        assertThat(nothing.get("steps")).allSatisfy(st -> assertThat(st.get("changed").asBoolean()).as(st.toString()).isFalse());
+
         on("node2", "sh", "-c", "echo '{\"experimental\": true}' > /etc/docker/daemon.json");
         on("node3", "firewall-cmd", "--permanent", "--zone", "public", "--remove-port", "2377/tcp");
         on("node3", "firewall-cmd", "--zone", "public", "--remove-port", "2377/tcp");

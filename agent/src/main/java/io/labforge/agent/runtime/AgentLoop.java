@@ -48,6 +48,7 @@ public final class AgentLoop implements Runnable {
     private volatile boolean running = true;
     private volatile KafkaConsumer<String, byte[]> consumer;
     private volatile boolean ready;
+    private volatile TopicPartition assigned;
 
     public AgentLoop(CommandProcessor processor, String bootstrapServers, HostRoot root, Duration heartbeat, Clock clock,
             String agentVersion) {
@@ -57,6 +58,11 @@ public final class AgentLoop implements Runnable {
         this.heartbeat = heartbeat;
         this.clock = clock;
         this.agentVersion = agentVersion;
+    }
+
+    /** The one partition of the command topic this agent reads (null until it does). */
+    public TopicPartition assignedPartition() {
+        return assigned;
     }
 
     /** True once the agent reads its partition. */
@@ -81,6 +87,7 @@ public final class AgentLoop implements Runnable {
             consumer = c;
             TopicPartition partition = partition(c, host);
             c.assign(List.of(partition));
+            assigned = partition;
             c.position(partition);
             ready = true;
             LOG.info("agent {} reads partition {}", host, partition);

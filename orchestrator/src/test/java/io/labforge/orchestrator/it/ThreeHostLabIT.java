@@ -50,6 +50,17 @@ class ThreeHostLabIT {
     }
 
     @Test
+    void eachAgentReadsOnlyThePartitionItsHostIdHashesTo() {
+        for (String host : new String[] {"node1", "node2", "node3"}) {
+            org.apache.kafka.common.TopicPartition p = h.agents.get(host)
+                    .getBean(io.labforge.agent.runtime.AgentLoop.class).assignedPartition();
+            assertThat(p.topic()).isEqualTo(io.labforge.common.messaging.Topics.AGENT_COMMANDS);
+            assertThat(p.partition()).isEqualTo(io.labforge.common.messaging.Topics.partitionFor(host,
+                    io.labforge.orchestrator.runtime.KafkaSetup.AGENT_COMMAND_PARTITIONS));
+        }
+    }
+
+    @Test
     void threeHostLabCompletesAndTheHostsShowIt() throws Exception {
         HttpResponse<String> created = h.post("/api/sagas", lab);
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);

@@ -296,4 +296,26 @@ class RealHostsIT {
         // ssh is never cut off
         assertThat(local.exec("node2", "nc", "-z", "-w", "2", "node3.lab.test", "22").ok()).isTrue();
     }
+
+    @Test
+    @Order(8)
+    void aPasswordGivenOnceWorksAsWellAsAKey() {
+        // a host that takes passwords (for this test only: the lab-host image refuses them)
+        on("node2", "sh", "-c", "echo 'root:lab-Pa55word' | chpasswd && "
+                + "sed -i 's/^PasswordAuthentication no/PasswordAuthentication yes/; s/^PermitRootLogin .*/PermitRootLogin yes/' "
+                + "/etc/ssh/sshd_config && systemctl restart ssh");
+        HostBootstrap withPassword = new HostBootstrap(Path.of("..", "agent", "target", "labforge-agent-exec.jar"),
+                home.resolve("known_hosts"), new HostBootstrap.Login("root", null, "lab-Pa55word".toCharArray()),
+                services.kafkaBootstrapServers(), h.publicKey);
+
+        HostBootstrap.Outcome o = withPassword.all(List.<String[]>of(new String[] {"node2", "10.77.0.12"})).get(0);
+
+        assertThat(o.ok()).as(o.detail()).isTrue();
+        assertThat(o.changed()).isFalse();
+        HostBootstrap.Outcome wrong = new HostBootstrap(Path.of("..", "agent", "target", "labforge-agent-exec.jar"),
+                home.resolve("known_hosts"), new HostBootstrap.Login("root", null, "wrong".toCharArray()),
+                services.kafkaBootstrapServers(), h.publicKey).all(List.<String[]>of(new String[] {"node2", "10.77.0.12"})).get(0);
+        assertThat(wrong.ok()).isFalse();
+        assertThat(wrong.detail()).containsIgnoringCase("auth");
+    }
 }

@@ -318,4 +318,20 @@ class RealHostsIT {
         assertThat(wrong.ok()).isFalse();
         assertThat(wrong.detail()).containsIgnoringCase("auth");
     }
+
+    @Test
+    @Order(9)
+    void dockerIsInstalledFromTheDistributionWhereItIsMissing() {
+        // node1: node3's firewalld was stopped above, which flushed Docker's embedded-DNS rules there
+        on("node1", "sh", "-c", "DEBIAN_FRONTEND=noninteractive apt-get remove -y -q docker.io >/dev/null");
+        assertThat(local.exec("node1", "test", "-x", "/usr/sbin/dockerd").ok()).isFalse();
+
+        String saga = Json.read(h.post("/api/sagas", labSource).body()).get("id").asString();
+        JsonNode done = awaitFinal(saga, Duration.ofMinutes(10));
+
+        assertThat(done.get("status").asString()).as(done.toString()).isEqualTo("SUCCEEDED");
+        assertThat(stepOutputs(done, "docker-install@node1").get("installed").asBoolean()).isTrue();
+        assertThat(on("node1", "docker", "info", "--format", "{{.ServerVersion}}")).isNotBlank();
+        assertThat(on("node1", "systemctl", "is-active", "docker")).isEqualTo("active");
+    }
 }

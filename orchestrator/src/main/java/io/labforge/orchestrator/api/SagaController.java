@@ -145,6 +145,16 @@ public class SagaController {
         streams.forEach(SseEmitter::complete);
     }
 
+    /** The lab report (Markdown), written from the saga's audit log. */
+    @GetMapping(path = "/sagas/{id}/report", produces = "text/markdown")
+    public String report(@PathVariable String id) {
+        SagaId sid = SagaId.parse(id);
+        view(sid);
+        List<AuditEntry> rows = new java.util.ArrayList<>();
+        audit.export(sid.value(), rows::add);
+        return io.labforge.orchestrator.report.LabReport.markdown(sid.value(), rows);
+    }
+
     @GetMapping("/audit")
     public List<AuditEntry> audit(@RequestParam(required = false) String sagaId, @RequestParam(defaultValue = "0") long after,
             @RequestParam(defaultValue = "200") int limit) {

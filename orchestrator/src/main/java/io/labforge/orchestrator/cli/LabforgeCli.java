@@ -21,7 +21,7 @@ import tools.jackson.databind.JsonNode;
 @Command(name = "labforge", mixinStandardHelpOptions = true, version = "labforge 0.1.0",
         description = "Provisions a lab of hosts from one YAML file, as a saga, with an audit log.",
         subcommands = {LabforgeCli.Validate.class, LabforgeCli.Apply.class, LabforgeCli.PlanCmd.class,
-                LabforgeCli.Status.class, LabforgeCli.Resume.class, LabforgeCli.Compensate.class, LabforgeCli.Audit.class,
+                LabforgeCli.Status.class, LabforgeCli.Report.class, LabforgeCli.Resume.class, LabforgeCli.Compensate.class, LabforgeCli.Audit.class,
                 LabforgeCli.Server.class, DemoCommand.class,
                 LabCommands.LabCmd.class, LabCommands.HostsCmd.class})
 public class LabforgeCli {
@@ -213,6 +213,20 @@ public class LabforgeCli {
                 }
                 default -> throw new Api.CliError("audit takes list, export or verify, not '" + action + "'");
             }
+        }
+    }
+
+    @Command(name = "report", description = "The lab report of a saga (Markdown), from its audit log.")
+    static class Report implements Callable<Integer> {
+        @CommandLine.Mixin
+        Remote remote;
+        @Parameters(paramLabel = "SAGA")
+        String saga;
+
+        @Override
+        public Integer call() {
+            OUT.print(remote.api().getText("/api/sagas/" + saga + "/report"));
+            return 0;
         }
     }
 

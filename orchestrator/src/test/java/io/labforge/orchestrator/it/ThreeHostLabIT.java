@@ -103,6 +103,12 @@ class ThreeHostLabIT {
         assertThat(audit).filteredOn(a -> a.get("action").asString().equals("step.succeeded")).hasSize(27);
         assertThat(audit).allSatisfy(a -> assertThat(a.get("actor").asString()).isIn("it-test", "orchestrator"));
 
+        // the lab report, from the audit log: per host what was done, the firewall and the daemon's settings
+        String report = h.get("/api/sagas/" + sagaId + "/report").body();
+        assertThat(report).contains("# Lab report: local", "Outcome: **succeeded**", "## node1", "## node3",
+                "| firewall@node2 | changed |", "tcp dport 2377 accept", "\"metrics-addr\" : \"0.0.0.0:9323\"",
+                "10.77.0.13 node3.lab.test node3");
+
         // applying again changes nothing
         String again = Json.read(h.post("/api/sagas", lab).body()).get("id").asString();
         JsonNode second = awaitFinal(again);

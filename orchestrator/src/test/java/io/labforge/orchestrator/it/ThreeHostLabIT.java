@@ -129,7 +129,8 @@ class ThreeHostLabIT {
         var stream = h.http.sendAsync(java.net.http.HttpRequest.newBuilder(java.net.URI.create(h.baseUrl()
                 + "/api/sagas/" + sagaId + "/events")).build(), java.net.http.HttpResponse.BodyHandlers.ofLines())
                 .thenAccept(r -> r.body().forEach(live::add));
-        await("the live stream is open").atMost(Duration.ofSeconds(10)).pollDelay(Duration.ofMillis(500)).until(() -> true);
+        await("the live stream is open").atMost(Duration.ofSeconds(10))
+                .until(() -> live.stream().anyMatch(l -> l.startsWith("event:subscribed")));
         assertThat(h.post("/api/sagas/" + sagaId + "/compensate", "").statusCode()).isEqualTo(200);
         await("live progress over server-sent events").atMost(Duration.ofSeconds(60))
                 .until(() -> live.stream().anyMatch(l -> l.contains("\"saga.compensated\"")));

@@ -141,13 +141,14 @@ public final class SagaRepository {
         jdbc.batchUpdate("INSERT INTO outbox (topic, msg_key, message_id, envelope) VALUES (?, ?, ?, ?)", batch);
     }
 
-    public List<OutboxRow> pendingOutbox(int limit) {
-        return jdbc.query("SELECT * FROM outbox ORDER BY id LIMIT ?", (rs, i) -> new OutboxRow(rs.getLong("id"),
+    /** Unsent rows after {@code afterId}, in order. */
+    public List<OutboxRow> pendingOutbox(long afterId, int limit) {
+        return jdbc.query("SELECT * FROM outbox WHERE id > ? ORDER BY id LIMIT ?", (rs, i) -> new OutboxRow(rs.getLong("id"),
                 rs.getString("topic"), rs.getString("msg_key"), (UUID) rs.getObject("message_id"), rs.getBytes("envelope")),
-                limit);
+                afterId, limit);
     }
 
-    public void deleteOutbox(long upToId, Collection<Long> ids) {
+    public void deleteOutbox(Collection<Long> ids) {
         List<Object[]> batch = new ArrayList<>();
         ids.forEach(id -> batch.add(new Object[] {id}));
         jdbc.batchUpdate("DELETE FROM outbox WHERE id = ?", batch);

@@ -4,12 +4,10 @@ import io.labforge.orchestrator.persistence.SagaRepository;
 import io.labforge.orchestrator.persistence.SagaRepository.OutboxRow;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,24 +44,40 @@ public final class OutboxRelay implements Runnable {
 
     @Override
     public void run() {
+        // Pipelined: a batch is sent without waiting for the previous one's acks; acknowledged rows are
+        // deleted as acks come back. After a failed send everything still in the table is sent again
+        // (duplicates are harmless: the agent's journal and the inbox drop them).
+        java.util.concurrent.ConcurrentLinkedQueue<Long> acked = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        java.util.concurrent.atomic.AtomicBoolean failed = new java.util.concurrent.atomic.AtomicBoolean();
+        long lastSent = 0;
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(KafkaSetup.producer(servers))) {
             while (running) {
                 try {
-                    List<OutboxRow> rows = repo.pendingOutbox(BATCH);
-                    if (!rows.isEmpty()) {
-                        List<Future<RecordMetadata>> acks = new ArrayList<>(rows.size());
-                        for (OutboxRow r : rows) {
-                            acks.add(producer.send(new ProducerRecord<>(r.topic(), r.key(), r.envelope())));
-                        }
-                        List<Long> sent = new ArrayList<>(rows.size());
-                        for (int i = 0; i < rows.size(); i++) {
-                            acks.get(i).get(30, TimeUnit.SECONDS);
-                            sent.add(rows.get(i).id());
-                        }
-                        repo.deleteOutbox(0, sent);
+                    if (failed.getAndSet(false)) {
+                        producer.flush();
+                        lastSent = 0;
+                    }
+                    List<OutboxRow> rows = repo.pendingOutbox(lastSent, BATCH);
+                    for (OutboxRow r : rows) {
+                        producer.send(new ProducerRecord<>(r.topic(), r.key(), r.envelope()), (meta, error) -> {
+                            if (error == null) {
+                                acked.add(r.id());
+                            } else {
+                                LOG.warn("outbox relay: {} not sent ({}); sending again", r.messageId(), error.toString());
+                                failed.set(true);
+                            }
+                        });
+                        lastSent = r.id();
+                    }
+                    List<Long> done = new ArrayList<>();
+                    for (Long id = acked.poll(); id != null; id = acked.poll()) {
+                        done.add(id);
+                    }
+                    if (!done.isEmpty()) {
+                        repo.deleteOutbox(done);
                     }
                     if (rows.size() < BATCH) {
-                        wake.tryAcquire(200, TimeUnit.MILLISECONDS);
+                        wake.tryAcquire(done.isEmpty() ? 200 : 20, TimeUnit.MILLISECONDS);
                         wake.drainPermits();
                     }
                 } catch (InterruptedException e) {
@@ -72,6 +86,7 @@ public final class OutboxRelay implements Runnable {
                 } catch (Exception e) {
                     if (running) {
                         LOG.warn("outbox relay: {} — retrying in 1s", e.toString());
+                        failed.set(true);
                         try {
                             Thread.sleep(1000);
                         } catch (InterruptedException ie) {
@@ -79,6 +94,15 @@ public final class OutboxRelay implements Runnable {
                             return;
                         }
                     }
+                }
+            }
+            producer.flush();
+            List<Long> done = new ArrayList<>(acked);
+            if (!done.isEmpty()) {
+                try {
+                    repo.deleteOutbox(done);
+                } catch (RuntimeException e) {
+                    LOG.warn("outbox relay: acknowledged rows not deleted at stop ({}); they will be sent again", e.toString());
                 }
             }
         }

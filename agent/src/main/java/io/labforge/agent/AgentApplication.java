@@ -15,7 +15,6 @@ import java.time.Clock;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 
 /**
@@ -61,38 +60,10 @@ public class AgentApplication {
         throw new IllegalStateException("set labforge.agent.orchestrator-public-key or -file: the agent runs only signed commands");
     }
 
-    @Bean
+    @Bean(initMethod = "start", destroyMethod = "stop")
     AgentLoop agentLoop(AgentProperties props, CommandProcessor processor) {
         String version = AgentApplication.class.getPackage().getImplementationVersion();
         return new AgentLoop(processor, props.bootstrapServers(), new HostRoot(props.root()), props.heartbeat(),
                 Clock.systemUTC(), version == null ? "dev" : version);
-    }
-
-    @Bean
-    SmartLifecycle agentLoopLifecycle(AgentLoop loop, AgentProperties props) {
-        return new SmartLifecycle() {
-            private Thread thread;
-
-            @Override
-            public void start() {
-                thread = new Thread(loop, "agent-" + props.hostId());
-                thread.start();
-            }
-
-            @Override
-            public void stop() {
-                loop.stop();
-                try {
-                    thread.join(10_000);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-
-            @Override
-            public boolean isRunning() {
-                return thread != null && thread.isAlive();
-            }
-        };
     }
 }

@@ -49,6 +49,7 @@ public final class AgentLoop implements Runnable {
     private volatile KafkaConsumer<String, byte[]> consumer;
     private volatile boolean ready;
     private volatile TopicPartition assigned;
+    private Thread thread;
 
     public AgentLoop(CommandProcessor processor, String bootstrapServers, HostRoot root, Duration heartbeat, Clock clock,
             String agentVersion) {
@@ -70,11 +71,26 @@ public final class AgentLoop implements Runnable {
         return ready;
     }
 
+    /** Runs the loop on a thread of its own. */
+    public synchronized void start() {
+        thread = new Thread(this, "agent-" + processor.hostId());
+        thread.start();
+    }
+
+    /** Stops the loop and waits (10 s at most) for the command in hand to finish. */
     public void stop() {
         running = false;
         KafkaConsumer<String, byte[]> c = consumer;
         if (c != null) {
             c.wakeup();
+        }
+        Thread t = thread;
+        if (t != null) {
+            try {
+                t.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

@@ -126,6 +126,12 @@ public class LabforgeCli {
         return last.get("status").asString().equals("SUCCEEDED") ? 0 : 1;
     }
 
+    /** Asks the orchestrator to act on a saga, then follows it; exit code 0 when it ends as hoped. */
+    static int actAndFollow(Api api, String saga, String action, String hoped) {
+        api.post("/api/sagas/" + saga + "/" + action, null);
+        return new Progress(api, OUT).follow(saga).get("status").asString().equals(hoped) ? 0 : 1;
+    }
+
     @Command(name = "status", description = "Shows a saga (steps, hosts), or lists the latest sagas.")
     static class Status implements Callable<Integer> {
         @CommandLine.Mixin
@@ -161,8 +167,7 @@ public class LabforgeCli {
 
         @Override
         public Integer call() {
-            remote.api().post("/api/sagas/" + saga + "/resume", null);
-            return new Progress(remote.api(), OUT).follow(saga).get("status").asString().equals("SUCCEEDED") ? 0 : 1;
+            return actAndFollow(remote.api(), saga, "resume", "SUCCEEDED");
         }
     }
 
@@ -175,8 +180,7 @@ public class LabforgeCli {
 
         @Override
         public Integer call() {
-            remote.api().post("/api/sagas/" + saga + "/compensate", null);
-            return new Progress(remote.api(), OUT).follow(saga).get("status").asString().equals("COMPENSATED") ? 0 : 1;
+            return actAndFollow(remote.api(), saga, "compensate", "COMPENSATED");
         }
     }
 

@@ -67,14 +67,6 @@ public final class EmbeddedServices implements AutoCloseable {
                 advertisedHost == null ? null : advertisedHost + brokers.substring(brokers.lastIndexOf(':')));
     }
 
-    static int freePort() {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     public String kafkaBootstrapServers() {
         return advertised != null ? advertised : kafka.getBrokersAsString();
     }

@@ -22,7 +22,6 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -170,7 +169,4 @@ public final class Benchmark implements java.util.concurrent.Callable<Integer> {
         return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)] / 1e6;
     }
 
-    static String join(int[] a) {
-        return Arrays.toString(a);
-    }
 }

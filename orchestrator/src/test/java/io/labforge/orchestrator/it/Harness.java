@@ -44,7 +44,6 @@ final class Harness implements AutoCloseable {
     final String publicKey;
     ConfigurableApplicationContext orchestrator;
     final Map<String, ConfigurableApplicationContext> agents = new LinkedHashMap<>();
-    private final List<ConfigurableApplicationContext> stopped = new ArrayList<>();
     final HttpClient http = HttpClient.newHttpClient();
 
     static synchronized EmbeddedServices infra() {
@@ -170,7 +169,6 @@ final class Harness implements AutoCloseable {
     @Override
     public void close() {
         agents.values().forEach(ConfigurableApplicationContext::close);
-        stopped.forEach(ConfigurableApplicationContext::close);
         if (orchestrator != null) {
             orchestrator.close();
         }

@@ -1,6 +1,6 @@
 package io.labforge.agent.executor.hosts;
 
-import io.labforge.agent.exec.Executor;
+import io.labforge.agent.exec.DiffingExecutor;
 import io.labforge.agent.exec.Names;
 import io.labforge.agent.exec.Outcome;
 import io.labforge.agent.exec.StepContext;
@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Undoes a hosts-file step: the block as it was, or no block when there was none. */
-public final class RestoreHostsEntriesExecutor implements Executor<RestoreHostsEntries> {
+public final class RestoreHostsEntriesExecutor extends DiffingExecutor<RestoreHostsEntries> {
 
     @Override
     public Class<RestoreHostsEntries> commandType() {
@@ -17,13 +17,8 @@ public final class RestoreHostsEntriesExecutor implements Executor<RestoreHostsE
     }
 
     @Override
-    public Outcome check(RestoreHostsEntries c, StepContext ctx) {
-        return HostsFileExecutor.replaceBlock(ctx, lines(c), false);
-    }
-
-    @Override
-    public Outcome apply(RestoreHostsEntries c, StepContext ctx) {
-        return HostsFileExecutor.replaceBlock(ctx, lines(c), true);
+    protected Outcome run(RestoreHostsEntries c, StepContext ctx, boolean apply) {
+        return HostsFileExecutor.replaceBlock(ctx, lines(c), apply);
     }
 
     private static List<String> lines(RestoreHostsEntries c) {

@@ -1,12 +1,12 @@
 package io.labforge.agent.executor.registry;
 
-import io.labforge.agent.exec.Executor;
+import io.labforge.agent.exec.DiffingExecutor;
 import io.labforge.agent.exec.Outcome;
 import io.labforge.agent.exec.StepContext;
 import io.labforge.common.agent.AgentCommand.TrustRegistries;
 
 /** R6, R19: the host's Docker trusts these registries' CAs. */
-public final class RegistryTrustExecutor implements Executor<TrustRegistries> {
+public final class RegistryTrustExecutor extends DiffingExecutor<TrustRegistries> {
 
     @Override
     public Class<TrustRegistries> commandType() {
@@ -14,12 +14,7 @@ public final class RegistryTrustExecutor implements Executor<TrustRegistries> {
     }
 
     @Override
-    public Outcome check(TrustRegistries c, StepContext ctx) {
-        return RegistryTrust.put(c.registries(), ctx, false, true);
-    }
-
-    @Override
-    public Outcome apply(TrustRegistries c, StepContext ctx) {
-        return RegistryTrust.put(c.registries(), ctx, true, true);
+    protected Outcome run(TrustRegistries c, StepContext ctx, boolean apply) {
+        return RegistryTrust.put(c.registries(), ctx, apply, true);
     }
 }

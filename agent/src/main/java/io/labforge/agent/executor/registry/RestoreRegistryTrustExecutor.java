@@ -1,12 +1,12 @@
 package io.labforge.agent.executor.registry;
 
-import io.labforge.agent.exec.Executor;
+import io.labforge.agent.exec.DiffingExecutor;
 import io.labforge.agent.exec.Outcome;
 import io.labforge.agent.exec.StepContext;
 import io.labforge.common.agent.AgentCommand.RestoreRegistryTrust;
 
 /** Undoes a registry-trust step: each CA file as it was, or gone when there was none. */
-public final class RestoreRegistryTrustExecutor implements Executor<RestoreRegistryTrust> {
+public final class RestoreRegistryTrustExecutor extends DiffingExecutor<RestoreRegistryTrust> {
 
     @Override
     public Class<RestoreRegistryTrust> commandType() {
@@ -14,12 +14,7 @@ public final class RestoreRegistryTrustExecutor implements Executor<RestoreRegis
     }
 
     @Override
-    public Outcome check(RestoreRegistryTrust c, StepContext ctx) {
-        return RegistryTrust.put(c.previous(), ctx, false, false);
-    }
-
-    @Override
-    public Outcome apply(RestoreRegistryTrust c, StepContext ctx) {
-        return RegistryTrust.put(c.previous(), ctx, true, false);
+    protected Outcome run(RestoreRegistryTrust c, StepContext ctx, boolean apply) {
+        return RegistryTrust.put(c.previous(), ctx, apply, false);
     }
 }

@@ -149,9 +149,14 @@ public final class SagaRepository {
     }
 
     public void deleteOutbox(Collection<Long> ids) {
-        List<Object[]> batch = new ArrayList<>();
-        ids.forEach(id -> batch.add(new Object[] {id}));
-        jdbc.batchUpdate("DELETE FROM outbox WHERE id = ?", batch);
+        if (ids.isEmpty()) {
+            return;
+        }
+        jdbc.update(con -> {
+            var ps = con.prepareStatement("DELETE FROM outbox WHERE id = ANY(?)");
+            ps.setArray(1, con.createArrayOf("bigint", ids.toArray()));
+            return ps;
+        });
     }
 
     /** Records that an event was taken; false when it had been taken before (a duplicate delivery). */
@@ -161,12 +166,19 @@ public final class SagaRepository {
 
     /** Records a batch of events as taken; per event, false when it had been taken before. */
     public boolean[] firstDeliveries(List<UUID> messageIds) {
-        List<Object[]> batch = new ArrayList<>();
-        messageIds.forEach(id -> batch.add(new Object[] {id}));
-        int[] counts = jdbc.batchUpdate("INSERT INTO inbox (message_id) VALUES (?) ON CONFLICT DO NOTHING", batch);
-        boolean[] fresh = new boolean[counts.length];
-        for (int i = 0; i < counts.length; i++) {
-            fresh[i] = counts[i] == 1;
+        boolean[] fresh = new boolean[messageIds.size()];
+        if (messageIds.isEmpty()) {
+            return fresh;
+        }
+        // one statement for the batch: the ids it inserted are the ones never taken before
+        java.util.Set<UUID> inserted = new java.util.HashSet<>(jdbc.query(con -> {
+            var ps = con.prepareStatement(
+                    "INSERT INTO inbox (message_id) SELECT unnest(?) ON CONFLICT DO NOTHING RETURNING message_id");
+            ps.setArray(1, con.createArrayOf("uuid", messageIds.toArray()));
+            return ps;
+        }, (rs, i) -> (UUID) rs.getObject(1)));
+        for (int i = 0; i < fresh.length; i++) {
+            fresh[i] = inserted.remove(messageIds.get(i)); // a second copy in the same batch is a duplicate too
         }
         return fresh;
     }

@@ -138,6 +138,10 @@ final class Harness implements AutoCloseable {
         return orchestrator.getBean(SagaCoordinator.class);
     }
 
+    <T> T bean(Class<T> type) {
+        return orchestrator.getBean(type);
+    }
+
     JdbcTemplate jdbc() {
         return orchestrator.getBean(JdbcTemplate.class);
     }

@@ -13,6 +13,7 @@ import io.labforge.common.messaging.Json;
 import io.labforge.common.messaging.Topics;
 import io.labforge.common.signing.Keys;
 import io.labforge.common.step.StepEvent;
+import io.labforge.orchestrator.persistence.SagaRepository;
 import io.labforge.orchestrator.planner.Plan;
 import io.labforge.orchestrator.planner.StepSpec;
 import io.labforge.orchestrator.runtime.KafkaSetup;
@@ -157,6 +158,17 @@ class SagaResilienceIT {
         String error = h.jdbc().queryForObject("SELECT error FROM step WHERE saga_id = ?", String.class, id.value());
         assertThat(error).contains("BAD_SIGNATURE");
         assertThat(h.executions("rogue", "noop@rogue")).isZero();
+    }
+
+    @Test
+    @Order(5)
+    void theInboxTakesEachEventOnceEvenWithinOneBatch() {
+        SagaRepository repo = h.bean(SagaRepository.class);
+        UUID a = UUID.randomUUID();
+        UUID b = UUID.randomUUID();
+        // one poll can hold the same event twice (a producer retry); only its first copy is news
+        assertThat(repo.firstDeliveries(List.of(a, b, a))).containsExactly(true, true, false);
+        assertThat(repo.firstDeliveries(List.of(b, UUID.randomUUID()))).containsExactly(false, true);
     }
 
     Envelope command(String stepId) {

@@ -27,6 +27,7 @@ public final class Executors {
                 new RestoreHostsEntriesExecutor(), new DockerDaemonExecutor(), new RestoreDockerDaemonExecutor(),
                 new FirewallExecutor(), new CloseFirewallPortsExecutor(), new DockerInstallExecutor(),
                 new RegistryTrustExecutor(), new RestoreRegistryTrustExecutor(), new TlsKeyExecutor(), new RemoveTlsKeyExecutor(),
-                new TlsFilesExecutor(), new NoopExecutor());
+                new TlsFilesExecutor(), new io.labforge.agent.executor.disk.DiskExecutor(),
+                new io.labforge.agent.executor.disk.RemoveDiskExecutor(), new NoopExecutor());
     }
 }

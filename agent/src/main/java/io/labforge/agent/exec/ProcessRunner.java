@@ -106,6 +106,47 @@ public final class ProcessRunner {
         return r;
     }
 
+    /**
+     * Runs a command whose standard output is data (JSON reports of lsblk, lvs, findmnt): returns that
+     * output alone, and fails the step with the command's error output when the exit code is not 0.
+     */
+    public String query(List<String> argv, Duration timeout) {
+        ProcessBuilder pb = new ProcessBuilder(new ArrayList<>(argv));
+        pb.environment().put("LC_ALL", "C");
+        Process p;
+        try {
+            p = pb.start();
+        } catch (IOException e) {
+            throw new ExecutorException("cannot start " + argv.get(0) + ": " + e.getMessage(), false, e);
+        }
+        java.util.concurrent.CompletableFuture<String> err = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return new String(p.getErrorStream().readNBytes(MAX_CAPTURE), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                return "";
+            }
+        });
+        String out;
+        try {
+            out = new String(p.getInputStream().readNBytes(MAX_CAPTURE), StandardCharsets.UTF_8);
+            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                p.destroyForcibly();
+                throw new ExecutorException(String.join(" ", argv) + " did not finish within " + timeout.toSeconds() + "s", true);
+            }
+        } catch (IOException e) {
+            throw new ExecutorException("cannot read the output of " + argv.get(0) + ": " + e.getMessage(), true, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            p.destroyForcibly();
+            throw new ExecutorException("interrupted while running " + argv.get(0), true, e);
+        }
+        if (p.exitValue() != 0) {
+            throw new ExecutorException(String.join(" ", argv) + " exited with " + p.exitValue() + ": "
+                    + mask(err.join().strip()), true);
+        }
+        return mask(out);
+    }
+
     private String mask(String line) {
         String m = line;
         for (String s : secrets) {

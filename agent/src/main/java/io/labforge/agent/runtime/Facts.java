@@ -2,17 +2,16 @@ package io.labforge.agent.runtime;
 
 import io.labforge.agent.exec.Files2;
 import io.labforge.agent.exec.HostRoot;
+import io.labforge.agent.exec.ProcessRunner;
+import io.labforge.agent.executor.disk.BlockDevice;
 import io.labforge.common.agent.AgentPresence;
-import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.NetworkInterface;
 import java.net.SocketException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.stream.Stream;
 
 /** What an agent tells about its host when it starts. */
 final class Facts {
@@ -44,33 +43,33 @@ final class Facts {
         return out;
     }
 
-    /** Block devices from sysfs; a disk is free when it has no partitions and no holders (LVM, RAID). */
+    /** Whole disks from {@code lsblk --json} (the same parse the disk executor uses); none where lsblk is missing. */
     private static List<AgentPresence.Disk> disks() {
-        List<AgentPresence.Disk> out = new ArrayList<>();
-        Path sys = Path.of("/sys/block");
-        if (!Files.isDirectory(sys)) {
-            return out;
+        if (!ProcessRunner.onPath("lsblk")) {
+            return List.of();
         }
-        try (Stream<Path> devices = Files.list(sys)) {
-            for (Path d : devices.sorted().toList()) {
-                String name = d.getFileName().toString();
-                if (name.startsWith("loop") || name.startsWith("ram") || name.startsWith("dm-")) {
+        try {
+            List<AgentPresence.Disk> out = new ArrayList<>();
+            for (BlockDevice d : BlockDevice.parse(new ProcessRunner().query(BlockDevice.lsblk(), Duration.ofSeconds(20)))) {
+                if (!d.isDisk() || d.size() == 0) {
                     continue;
                 }
-                long sectors = Files2.read(d.resolve("size")).map(String::strip).map(Long::parseLong).orElse(0L);
-                String model = Files2.read(d.resolve("device/model")).map(String::strip).orElse("");
-                String serial = Files2.read(d.resolve("serial")).map(String::strip).orElse("");
-                boolean partitioned;
-                boolean held;
-                try (Stream<Path> children = Files.list(d); Stream<Path> holders = Files.list(d.resolve("holders"))) {
-                    partitioned = children.anyMatch(c -> c.getFileName().toString().startsWith(name));
-                    held = holders.findAny().isPresent();
-                }
-                out.add(new AgentPresence.Disk(name, sectors * 512, model, serial, !partitioned && !held));
+                out.add(new AgentPresence.Disk(d.name(), d.path(), d.size(), d.model(), d.serial(), usage(d) == null,
+                        d.partitions(), usage(d)));
             }
-        } catch (IOException | RuntimeException e) {
-            // facts are best effort
+            return out;
+        } catch (RuntimeException e) {
+            return List.of(); // facts are best effort
         }
-        return out;
+    }
+
+    static String usage(BlockDevice d) {
+        if (d.pttype() != null || !d.partitions().isEmpty()) {
+            return (d.pttype() != null ? d.pttype() : "partitions") + ": " + String.join(", ", d.partitions());
+        }
+        if (d.fstype() != null) {
+            return d.fstype() + d.anyMountpoint().map(m -> " on " + m).orElse("");
+        }
+        return d.children().isEmpty() && d.mountpoint() == null ? null : "in use: " + d.anyMountpoint().orElse("holders");
     }
 }

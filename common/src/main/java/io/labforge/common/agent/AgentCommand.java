@@ -113,6 +113,28 @@ public sealed interface AgentCommand {
     }
 
     /**
+     * R3. A whole disk as an LVM physical volume in {@code volumeGroup}, with logical volumes, their
+     * filesystems, mount points and {@code /etc/fstab} entries (by UUID). The disk is found by
+     * {@code device}, else {@code serial}, else {@code diskSize} (the one unused disk of that size).
+     * Everything is checked before anything changes. Outputs: {@code device} and what this step created
+     * ({@code pvCreated}, {@code vgCreated}, {@code lvsCreated}, {@code fstabAdded}, {@code mounted}).
+     */
+    @Message(name = "agent.EnsureDisk")
+    record EnsureDisk(String device, String serial, Long diskSize, String volumeGroup, List<Volume> volumes)
+            implements AgentCommand {
+    }
+
+    /** A logical volume of {@link EnsureDisk}: size {@code 15G}, {@code 512M} or {@code 100%FREE}. */
+    record Volume(String name, String size, String filesystem, String mount, boolean allowShrink) {
+    }
+
+    /** Undoes {@link EnsureDisk}: only what it created, in reverse (unmount, fstab, lvremove, vgremove, pvremove). */
+    @Message(name = "agent.RemoveDisk")
+    record RemoveDisk(String device, String volumeGroup, boolean pvCreated, boolean vgCreated, List<String> lvsCreated,
+            List<String> fstabAdded, List<String> mounted) implements AgentCommand {
+    }
+
+    /**
      * Does nothing on the host: used by the benchmark's simulated hosts and by tests of the saga.
      * Fails while {@code attempt <= failAttempts}, then succeeds.
      */

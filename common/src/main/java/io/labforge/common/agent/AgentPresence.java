@@ -18,7 +18,12 @@ public sealed interface AgentPresence {
     record Facts(String hostname, String os, String kernel, List<String> addresses, List<Disk> disks) {
     }
 
-    /** A block device; {@code free} when it has no partitions, filesystem or holders. */
-    record Disk(String name, long sizeBytes, String model, String serial, boolean free) {
+    /**
+     * A whole disk, so a lab can name it by path, size or serial. {@code free} when it holds no
+     * partition table, partitions, filesystem or LVM signature; {@code usage} says what it holds
+     * otherwise (e.g. {@code LVM2_member}, {@code ext4 on /}, {@code gpt: vda1, vda2}).
+     */
+    record Disk(String name, String path, long sizeBytes, String model, String serial, boolean free, List<String> partitions,
+            String usage) {
     }
 }

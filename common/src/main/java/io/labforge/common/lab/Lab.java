@@ -35,8 +35,22 @@ public record Lab(
     public record Role(String name, FirewallSpec firewall, DockerSpec docker, List<RegistryTrust> registryTrust) {
     }
 
+    /**
+     * A host of the lab. {@code kind} says what {@code labforge lab up} starts for it: a container
+     * ({@code container}, the default) or a qemu VM ({@code vm}, needed for disks: LVM does not run in
+     * a container). Hosts that already exist ignore it.
+     */
     public record Host(String name, String address, List<String> roles, FirewallSpec firewall, DockerSpec docker,
-            List<DiskSpec> disks, List<RegistryTrust> registryTrust) {
+            List<DiskSpec> disks, List<RegistryTrust> registryTrust, Kind kind) {
+        public Host(String name, String address, List<String> roles, FirewallSpec firewall, DockerSpec docker,
+                List<DiskSpec> disks, List<RegistryTrust> registryTrust) {
+            this(name, address, roles, firewall, docker, disks, registryTrust, Kind.CONTAINER);
+        }
+    }
+
+    /** What a local lab host is started as. */
+    public enum Kind {
+        CONTAINER, VM
     }
 
     /** R6, R19: a registry ({@code host:port}) whose TLS certificate the host's Docker must trust, and its CA (PEM). */
@@ -104,10 +118,16 @@ public record Lab(
     }
 
     /** R3: a whole disk turned into one LVM volume group. Executed by the disks capability. */
-    public record DiskSpec(String device, Size size, String volumeGroup, List<VolumeSpec> volumes) {
+    /**
+     * R3: a whole disk made into an LVM volume group. The disk is named by its path, by its serial, or
+     * by its size alone (the one unused disk of that size); {@code size} is also the size {@code lab up}
+     * gives a VM's disk.
+     */
+    public record DiskSpec(String device, String serial, Size size, String volumeGroup, List<VolumeSpec> volumes) {
     }
 
-    public record VolumeSpec(String name, Size size, String filesystem, String mount) {
+    /** A logical volume; {@code allowShrink} lets a smaller size shrink an existing volume (refused otherwise). */
+    public record VolumeSpec(String name, Size size, String filesystem, String mount, boolean allowShrink) {
     }
 
     public record GitlabSpec(String host, String externalUrl, Integer registryPort) {

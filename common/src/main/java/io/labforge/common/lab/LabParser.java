@@ -42,18 +42,19 @@ public final class LabParser {
     private static final Pattern ZONE = Pattern.compile("[A-Za-z0-9_-]{1,17}");
     private static final Pattern SERVICE = Pattern.compile("[a-z0-9][a-z0-9_.+-]{0,63}");
     private static final Pattern ABSOLUTE_PATH = Pattern.compile("/[A-Za-z0-9._/@+-]*");
+    private static final Pattern SERIAL = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
     private static final Pattern VG_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.+-]{0,126}");
 
     private static final Set<String> TOP = Set.of("apiVersion", "kind", "name", "domain", "onFailure", "roles", "hosts",
             "gitlab", "swarm", "kubernetes");
-    private static final Set<String> HOST = Set.of("name", "address", "roles", "firewall", "docker", "disks", "registryTrust");
+    private static final Set<String> HOST = Set.of("name", "address", "roles", "firewall", "docker", "disks", "registryTrust", "kind");
     private static final Set<String> ROLE = Set.of("firewall", "docker", "registryTrust");
     private static final Set<String> TRUST = Set.of("registry", "ca");
     private static final Set<String> FIREWALL = Set.of("zone", "ports", "services");
     private static final Set<String> DOCKER = Set.of("data-root", "metrics-addr", "experimental", "insecure-registries",
             "tls-port");
-    private static final Set<String> DISK = Set.of("device", "size", "volumeGroup", "volumes");
-    private static final Set<String> VOLUME = Set.of("name", "size", "filesystem", "mount");
+    private static final Set<String> DISK = Set.of("device", "serial", "size", "volumeGroup", "volumes");
+    private static final Set<String> VOLUME = Set.of("name", "size", "filesystem", "mount", "allowShrink");
     private static final Set<String> GITLAB = Set.of("host", "externalUrl", "registryPort");
     private static final Set<String> SWARM = Set.of("managers", "workers", "dataPathPort");
     private static final Set<String> KUBERNETES = Set.of("controlPlane", "workers", "podNetworkCidr");
@@ -215,7 +216,20 @@ public final class LabParser {
                 DockerSpec docker = docker(h.get("docker"), path + ".docker");
                 List<DiskSpec> disks = disks(h.get("disks"), path + ".disks");
                 List<Lab.RegistryTrust> trust = trust(h.get("registryTrust"), path + ".registryTrust");
-                hosts.add(new Host(name, address, List.copyOf(hostRoles), fw, docker, disks, trust));
+                Lab.Kind kind = Lab.Kind.CONTAINER;
+                String k = w.string(h.get("kind"), path + ".kind");
+                if (k != null) {
+                    switch (k) {
+                        case "container" -> kind = Lab.Kind.CONTAINER;
+                        case "vm" -> kind = Lab.Kind.VM;
+                        default -> w.error(path + ".kind", "kind '" + k + "' is not known", "write container or vm");
+                    }
+                }
+                if (!disks.isEmpty() && kind == Lab.Kind.CONTAINER && h.get("kind") != null) {
+                    w.error(path + ".disks", "a container cannot hold LVM disks (no device-mapper in containers)",
+                            "write kind: vm for this host, or remove its disks");
+                }
+                hosts.add(new Host(name, address, List.copyOf(hostRoles), fw, docker, disks, trust, kind));
             }
             return hosts;
         }
@@ -307,8 +321,15 @@ public final class LabParser {
             List<Node> items = w.sequence(node, path);
             for (int i = 0; i < items.size(); i++) {
                 String dp = path + "[" + i + "]";
-                Map<String, Node> d = w.mapping(items.get(i), dp, DISK, Set.of("device", "volumeGroup"));
+                Map<String, Node> d = w.mapping(items.get(i), dp, DISK, Set.of("volumeGroup"));
                 String device = w.string(d.get("device"), dp + ".device");
+                String serial = w.string(d.get("serial"), dp + ".serial");
+                if (serial != null && !SERIAL.matcher(serial).matches()) {
+                    w.error(dp + ".serial", "'" + serial + "' is not a disk serial", "write the serial lsblk shows (letters, digits, '-', '_', '.')");
+                }
+                if (device == null && serial == null && d.get("size") == null) {
+                    w.error(dp, "the disk is not named", "give its device (e.g. /dev/vdb), its serial, or its size");
+                }
                 if (device != null) {
                     if (!device.startsWith("/dev/") || !ABSOLUTE_PATH.matcher(device).matches()) {
                         w.error(dp + ".device", "'" + device + "' is not a device path", "write e.g. /dev/vdb or /dev/disk/by-id/...");
@@ -354,9 +375,10 @@ public final class LabParser {
                             w.error(vp + ".filesystem", "a mounted volume needs a filesystem", "add filesystem: ext4");
                         }
                     }
-                    volumes.add(new VolumeSpec(name, size, fs == null ? null : fs, mount));
+                    boolean shrink = Boolean.TRUE.equals(w.bool(vol.get("allowShrink"), vp + ".allowShrink"));
+                    volumes.add(new VolumeSpec(name, size, fs == null ? null : fs, mount, shrink));
                 }
-                disks.add(new DiskSpec(device, diskSize, vg, List.copyOf(volumes)));
+                disks.add(new DiskSpec(device, serial, diskSize, vg, List.copyOf(volumes)));
             }
             return disks;
         }

@@ -318,6 +318,7 @@ public final class LabParser {
             List<DiskSpec> disks = new ArrayList<>();
             Map<String, String> devices = new HashMap<>();
             Map<String, String> mounts = new HashMap<>();
+            Map<String, String> groups = new HashMap<>();
             List<Node> items = w.sequence(node, path);
             for (int i = 0; i < items.size(); i++) {
                 String dp = path + "[" + i + "]";
@@ -341,6 +342,9 @@ public final class LabParser {
                 String vg = w.string(d.get("volumeGroup"), dp + ".volumeGroup");
                 if (vg != null && !VG_NAME.matcher(vg).matches()) {
                     w.error(dp + ".volumeGroup", "'" + vg + "' is not a volume group name", "use letters, digits, '_', '.', '+' or '-'");
+                } else if (vg != null && groups.putIfAbsent(vg, dp) != null) {
+                    w.error(dp + ".volumeGroup", "volume group " + vg + " is already made from " + groups.get(vg),
+                            "give each disk its own volume group");
                 }
                 List<VolumeSpec> volumes = new ArrayList<>();
                 List<Node> vs = w.sequence(d.get("volumes"), dp + ".volumes");

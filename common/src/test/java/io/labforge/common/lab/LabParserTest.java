@@ -114,6 +114,47 @@ class LabParserTest {
         }
 
         @Test
+        void disksNamedBySerialOrSizeOnVmHosts() {
+            Lab lab = LabParser.parse(HEAD + """
+                    hosts:
+                      - name: a
+                        kind: vm
+                        address: 10.0.0.1
+                        disks:
+                          - {serial: lf-data0, volumeGroup: data, volumes: [{name: d, size: 15G, filesystem: xfs, mount: /d, allowShrink: true}]}
+                          - {size: 10G, volumeGroup: logs, volumes: [{name: l, size: 100%FREE}]}
+                    """, "t.yaml");
+            Lab.Host a = lab.hosts().get(0);
+            assertThat(a.kind()).isEqualTo(Lab.Kind.VM);
+            assertThat(a.disks().get(0).serial()).isEqualTo("lf-data0");
+            assertThat(a.disks().get(0).volumes().get(0).allowShrink()).isTrue();
+            assertThat(a.disks().get(1).size()).isEqualTo(Size.parse("10G"));
+            assertThat(a.disks().get(1).volumes().get(0).size().isPercent()).isTrue();
+        }
+
+        @Test
+        void unnamedDisksSharedGroupsAndDisksOnContainersAreErrors() {
+            List<LabError> errors = errorsOf(HEAD + """
+                    hosts:
+                      - name: a
+                        kind: container
+                        address: 10.0.0.1
+                        disks:
+                          - {volumeGroup: data, volumes: []}
+                          - {device: /dev/vdc, volumeGroup: data, volumes: []}
+                      - name: b
+                        kind: vmm
+                        address: 10.0.0.2
+                    """);
+            assertThat(errors).extracting(LabError::path).containsExactlyInAnyOrder("hosts[0].disks[0]",
+                    "hosts[0].disks[1].volumeGroup", "hosts[0].disks", "hosts[1].kind");
+            assertThat(errors).filteredOn(e -> e.path().equals("hosts[0].disks")).singleElement()
+                    .satisfies(e -> assertThat(e.fix()).contains("kind: vm"));
+            assertThat(errors).filteredOn(e -> e.path().equals("hosts[0].disks[0]")).singleElement()
+                    .satisfies(e -> assertThat(e.fix()).contains("device", "serial", "size"));
+        }
+
+        @Test
         void swarmAndCalicoOnOneHostNeedAnotherDataPathPort() {
             String lab = HEAD + """
                     hosts:

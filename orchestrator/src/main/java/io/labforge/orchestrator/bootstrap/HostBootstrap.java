@@ -60,8 +60,20 @@ public final class HostBootstrap {
         this.publicKey = publicKey.strip();
     }
 
-    /** Bootstraps every host at once; returns one outcome per host, in the order given. */
+    /** A host to install: its name in the lab and where its SSH server answers. */
+    public record Target(String host, String sshHost, int port) {
+        String display() {
+            return port == 22 ? sshHost : sshHost + ":" + port;
+        }
+    }
+
+    /** Bootstraps every host at once (SSH on port 22 of each address); one outcome per host, in order. */
     public List<Outcome> all(List<String[]> hostsAndAddresses) {
+        return allTargets(hostsAndAddresses.stream().map(h -> new Target(h[0], h[1], 22)).toList());
+    }
+
+    /** Bootstraps every host at once; returns one outcome per host, in the order given. */
+    public List<Outcome> allTargets(List<Target> targets) {
         TofuKnownHosts verifier;
         try {
             Files.createDirectories(knownHosts.toPath().getParent());
@@ -69,18 +81,18 @@ public final class HostBootstrap {
         } catch (IOException e) {
             throw new IllegalStateException("cannot read " + knownHosts, e);
         }
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(16, Math.max(1, hostsAndAddresses.size())));
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(16, Math.max(1, targets.size())));
         try {
             List<Future<Outcome>> futures = new ArrayList<>();
-            for (String[] h : hostsAndAddresses) {
-                futures.add(pool.submit(() -> one(h[0], h[1], verifier)));
+            for (Target t : targets) {
+                futures.add(pool.submit(() -> one(t, verifier)));
             }
             List<Outcome> out = new ArrayList<>();
             for (int i = 0; i < futures.size(); i++) {
                 try {
-                    out.add(futures.get(i).get(10, TimeUnit.MINUTES));
+                    out.add(futures.get(i).get(15, TimeUnit.MINUTES));
                 } catch (Exception e) {
-                    out.add(new Outcome(hostsAndAddresses.get(i)[0], hostsAndAddresses.get(i)[1], false, false, e.toString()));
+                    out.add(new Outcome(targets.get(i).host(), targets.get(i).display(), false, false, e.toString()));
                 }
             }
             return out;
@@ -97,17 +109,21 @@ public final class HostBootstrap {
         }
     }
 
-    Outcome one(String host, String address, TofuKnownHosts verifier) {
+    Outcome one(Target t, TofuKnownHosts verifier) {
+        String host = t.host();
+        String address = t.display();
+        String knownAs = t.port() == 22 ? t.sshHost() : "[" + t.sshHost() + "]:" + t.port();
         try {
             try (SSHClient ssh = new SSHClient()) {
                 ssh.addHostKeyVerifier(verifier);
                 ssh.setConnectTimeout(15_000);
+                ssh.setTimeout(300_000); // a VM under TCG answers slowly
                 try {
-                    ssh.connect(address, 22);
+                    ssh.connect(t.sshHost(), t.port());
                 } catch (TransportException e) {
-                    if (verifier.changedReason(address) != null) {
+                    if (verifier.changedReason(knownAs) != null) {
                         return new Outcome(host, address, false, false, "refused: the host key changed since it was first "
-                                + "trusted (" + verifier.changedReason(address) + "). If the host was rebuilt, remove its line from "
+                                + "trusted (" + verifier.changedReason(knownAs) + "). If the host was rebuilt, remove its line from "
                                 + knownHosts + " and run bootstrap again");
                     }
                     throw e;

@@ -14,10 +14,10 @@ import net.schmizz.sshj.transport.verification.OpenSSHKnownHosts;
  * a known host that shows another key is refused, and the refusal says how to proceed. One instance
  * serves all the hosts of a bootstrap at once, so its checks and writes are serialised.
  */
-final class TofuKnownHosts extends OpenSSHKnownHosts {
+public final class TofuKnownHosts extends OpenSSHKnownHosts {
     private final Map<String, String> changed = new ConcurrentHashMap<>();
 
-    TofuKnownHosts(File file) throws IOException {
+    public TofuKnownHosts(File file) throws IOException {
         super(file);
     }
 

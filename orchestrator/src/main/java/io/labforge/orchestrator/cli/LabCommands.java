@@ -31,29 +31,63 @@ final class LabCommands {
         }
     }
 
-    @Command(name = "lab", description = "Local lab hosts as containers on this machine's Docker daemon.",
-            subcommands = {Up.class, Down.class})
+    @Command(name = "lab", description = "Local lab hosts: containers on this machine's Docker daemon, or qemu VMs (kind: vm).",
+            subcommands = {Up.class, Down.class, Reboot.class})
     static final class LabCmd {
     }
 
-    @Command(name = "up", description = "Starts one container per host of the lab, ready for SSH.")
+    @Command(name = "up", description = "Starts each host of the lab (a container, or a VM for kind: vm), ready for SSH.")
     static final class Up implements Callable<Integer> {
         @Parameters(paramLabel = "LAB.yaml")
         Path file;
 
         @Override
         public Integer call() {
-            LocalLab local = new LocalLab(lab(file), home());
-            LocalLab.dockerUnavailable().ifPresent(r -> {
+            Lab lab = lab(file);
+            LocalLab local = new LocalLab(lab, home());
+            local.unavailable().ifPresent(r -> {
                 throw new Api.CliError(r);
             });
-            long t0 = System.nanoTime();
-            List<LocalLab.Host> hosts = local.up(Duration.ofMinutes(3));
-            for (LocalLab.Host h : hosts) {
-                LabforgeCli.OUT.printf("%-10s %-15s ssh -i %s root@%s%n", h.name(), h.address(), local.privateKey(), h.address());
+            boolean vms = lab.hosts().stream().anyMatch(h -> h.kind() == Lab.Kind.VM);
+            if (vms) {
+                LabforgeCli.OUT.println("starting VMs: under TCG a VM takes about a minute to boot, several at once share the cores");
             }
-            LabforgeCli.OUT.printf("%d hosts up in %.1fs on network %s; Kafka for their agents: %s:<port>%n", hosts.size(),
-                    (System.nanoTime() - t0) / 1e9, local.network(), local.gateway());
+            long t0 = System.nanoTime();
+            List<LocalLab.Host> hosts = local.up(Duration.ofMinutes(vms ? 15 : 3));
+            for (LocalLab.Host h : hosts) {
+                LabforgeCli.OUT.printf("%-10s %-15s ssh -i %s%s root@%s%n", h.name(), h.address(), local.privateKey(),
+                        h.sshPort() == 22 ? "" : " -p " + h.sshPort(), h.sshHost());
+            }
+            LabforgeCli.OUT.printf("%d hosts up in %.1fs%n", hosts.size(), (System.nanoTime() - t0) / 1e9);
+            if (hosts.stream().anyMatch(h -> h.container() != null)) {
+                LabforgeCli.OUT.printf("containers on network %s; Kafka for their agents: %s:<port>%n", local.network(), local.gateway());
+            }
+            if (vms) {
+                LabforgeCli.OUT.println("VMs reach this machine through qemu's user network: give their agents Kafka at one of this"
+                        + " machine's addresses (not 127.0.0.1)");
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "reboot", description = "Restarts one host (a VM is powered off cleanly and started again, its disks kept); "
+            + "its agent comes back by itself.")
+    static final class Reboot implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "LAB.yaml")
+        Path file;
+        @Parameters(index = "1", paramLabel = "HOST")
+        String host;
+
+        @Override
+        public Integer call() {
+            LocalLab local = new LocalLab(lab(file), home());
+            long t0 = System.nanoTime();
+            try {
+                local.reboot(host, Duration.ofMinutes(10));
+            } catch (IllegalArgumentException e) {
+                throw new Api.CliError(e.getMessage());
+            }
+            LabforgeCli.OUT.printf("%s rebooted; SSH answers again after %.1fs%n", host, (System.nanoTime() - t0) / 1e9);
             return 0;
         }
     }
@@ -81,7 +115,7 @@ final class LabCommands {
     static final class Bootstrap implements Callable<Integer> {
         @Parameters(paramLabel = "LAB.yaml")
         Path file;
-        @Option(names = "--kafka", required = true, description = "Kafka as the hosts reach it, e.g. 10.77.0.1:9092")
+        @Option(names = "--kafka", required = true, description = "Kafka as the hosts reach it, e.g. 10.77.0.1:9092 (VMs: an address of this machine other than 127.0.0.1)")
         String kafka;
         @Option(names = "--key", description = "SSH private key (default: the local lab's key)")
         Path key;
@@ -118,7 +152,10 @@ final class LabCommands {
             int failed = 0;
             java.time.Instant started = java.time.Instant.now();
             java.util.List<String> installed = new java.util.ArrayList<>();
-            for (HostBootstrap.Outcome o : b.all(lab.hosts().stream().map(h -> new String[] {h.name(), h.address()}).toList())) {
+            // VMs of a local lab answer SSH on a forwarded port of 127.0.0.1; every other host on its address
+            List<HostBootstrap.Target> targets = new LocalLab(lab, home()).hosts().stream()
+                    .map(h -> new HostBootstrap.Target(h.name(), h.sshHost(), h.sshPort())).toList();
+            for (HostBootstrap.Outcome o : b.allTargets(targets)) {
                 LabforgeCli.OUT.printf("%-10s %-15s %s %s%n", o.host(), o.address(), o.ok() ? (o.changed() ? "installed" : "ok") : "FAILED",
                         o.detail());
                 failed += o.ok() ? 0 : 1;

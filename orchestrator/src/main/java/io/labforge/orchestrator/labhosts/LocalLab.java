@@ -21,15 +21,24 @@ import java.util.Optional;
 public final class LocalLab {
     public static final String IMAGE = "labforge/lab-host:latest";
 
-    /** A running host: its name, address and container. */
-    public record Host(String name, String address, String container) {
+    /**
+     * A running host: its name, its address in the lab, its container (null for a VM) and where SSH
+     * answers from this machine (a container: its address, port 22; a VM: 127.0.0.1 and a forwarded port).
+     */
+    public record Host(String name, String address, String container, String sshHost, int sshPort) {
+        /** What {@code ssh} needs: {@code address} or {@code [127.0.0.1]:port}, as known_hosts writes it. */
+        public String sshTarget() {
+            return sshPort == 22 ? sshHost : sshHost + ":" + sshPort;
+        }
     }
 
     private final Lab lab;
+    private final Path home;
     private final Path stateDir;
 
     public LocalLab(Lab lab, Path labforgeHome) {
         this.lab = lab;
+        this.home = labforgeHome;
         this.stateDir = labforgeHome.resolve("labs").resolve(lab.name());
     }
 
@@ -84,18 +93,17 @@ public final class LocalLab {
 
     /** Creates the network and starts every host; waits until each answers on SSH. Idempotent. */
     public List<Host> up(Duration timeout) {
-        String subnet = subnet();
         ensureKey();
-        if (!Cmd.run(List.of("docker", "network", "inspect", network()), 30).ok()) {
-            Cmd.require(List.of("docker", "network", "create", "--subnet", subnet, "--gateway", gateway(), network()), 60);
+        if (!containerHosts().isEmpty() && !Cmd.run(List.of("docker", "network", "inspect", network()), 30).ok()) {
+            Cmd.require(List.of("docker", "network", "create", "--subnet", subnet(), "--gateway", gateway(), network()), 60);
         }
-        String publicKey = read(privateKey().resolveSibling("id_ed25519.pub")).strip();
+        String publicKey = publicKey();
         List<Host> hosts = new ArrayList<>();
-        for (Lab.Host h : lab.hosts()) {
+        for (Lab.Host h : containerHosts()) {
             String name = container(h);
             Cmd.Result state = Cmd.run(List.of("docker", "inspect", "--format", "{{.State.Running}}", name), 30);
             if (state.ok() && state.out().equals("true")) {
-                hosts.add(new Host(h.name(), h.address(), name));
+                hosts.add(new Host(h.name(), h.address(), name, h.address(), 22));
                 continue;
             }
             if (state.ok()) {
@@ -113,24 +121,119 @@ public final class LocalLab {
                         "-e", "container=docker", "-e", "LABFORGE_AUTHORIZED_KEY=" + publicKey, IMAGE));
                 Cmd.require(argv, 120);
             }
-            hosts.add(new Host(h.name(), h.address(), name));
+            hosts.add(new Host(h.name(), h.address(), name, h.address(), 22));
         }
+        hosts.addAll(startVms());
         long deadline = System.nanoTime() + timeout.toNanos();
         for (Host h : hosts) {
-            while (!sshAnswers(h.address())) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException(h.name() + " (" + h.address() + ") does not answer on SSH after "
-                            + timeout.toSeconds() + "s: docker logs " + h.container());
-                }
-                sleep(300);
-            }
+            awaitSsh(h, deadline, timeout);
         }
         return hosts;
     }
 
-    /** Removes the hosts, their Docker volumes and the network. */
-    public void down() {
+    private void awaitSsh(Host h, long deadline, Duration timeout) {
+        while (!sshAnswers(h.sshHost(), h.sshPort())) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(h.name() + " (" + h.sshTarget() + ") does not answer on SSH after "
+                        + timeout.toSeconds() + "s: " + (h.container() != null ? "docker logs " + h.container()
+                                : "see " + vm(lab.hosts().stream().filter(x -> x.name().equals(h.name())).findFirst().orElseThrow()).consoleLog()));
+            }
+            sleep(500);
+        }
+    }
+
+    private List<Lab.Host> containerHosts() {
+        return lab.hosts().stream().filter(h -> h.kind() == Lab.Kind.CONTAINER).toList();
+    }
+
+    private List<Lab.Host> vmHosts() {
+        return lab.hosts().stream().filter(h -> h.kind() == Lab.Kind.VM).toList();
+    }
+
+    /** Why this lab's hosts cannot be started here, if they cannot. */
+    public Optional<String> unavailable() {
+        if (!containerHosts().isEmpty()) {
+            Optional<String> d = dockerUnavailable();
+            if (d.isPresent()) {
+                return d;
+            }
+        }
+        return vmHosts().isEmpty() ? Optional.empty() : QemuVm.unavailable();
+    }
+
+    public QemuVm vm(Lab.Host h) {
+        return new QemuVm(h, stateDir, VmImage.locate().orElse(stateDir));
+    }
+
+    private List<Host> startVms() {
+        if (vmHosts().isEmpty()) {
+            return List.of();
+        }
+        Path image = VmImage.buildOrLocate();
+        String accel = VmImage.accel(image, home.resolve("vm-accel"));
+        List<Host> out = new ArrayList<>();
+        for (Lab.Host h : vmHosts()) {
+            QemuVm vm = new QemuVm(h, stateDir, image);
+            vm.start(publicKey(), accel);
+            out.add(new Host(h.name(), h.address(), null, "127.0.0.1", vm.sshPort()));
+        }
+        return out;
+    }
+
+    /** The hosts as they are reached from here (without starting anything). */
+    public List<Host> hosts() {
+        List<Host> out = new ArrayList<>();
         for (Lab.Host h : lab.hosts()) {
+            out.add(h.kind() == Lab.Kind.VM ? new Host(h.name(), h.address(), null, "127.0.0.1", vm(h).sshPort())
+                    : new Host(h.name(), h.address(), container(h), h.address(), 22));
+        }
+        return out;
+    }
+
+    /**
+     * Restarts one host: a VM is powered off cleanly and started again (its disks kept), a container
+     * restarted. Returns when SSH answers again; the agent comes back by itself (a systemd unit).
+     */
+    public void reboot(String host, Duration timeout) {
+        Lab.Host h = lab.hosts().stream().filter(x -> x.name().equals(host)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("the lab has no host " + host));
+        long deadline = System.nanoTime() + timeout.toNanos();
+        if (h.kind() == Lab.Kind.VM) {
+            closeShell(host);
+            Path image = VmImage.buildOrLocate();
+            vm(h).reboot(publicKey(), VmImage.accel(image, home.resolve("vm-accel")), Duration.ofMinutes(3));
+        } else {
+            Cmd.require(List.of("docker", "restart", container(h)), 180);
+        }
+        awaitSsh(hosts().stream().filter(x -> x.name().equals(host)).findFirst().orElseThrow(), deadline, timeout);
+    }
+
+    private final java.util.Map<String, VmShell> shells = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private void closeShell(String host) {
+        VmShell s = shells.remove(host);
+        if (s != null) {
+            s.close();
+        }
+    }
+
+    private String publicKey() {
+        return read(privateKey().resolveSibling("id_ed25519.pub")).strip();
+    }
+
+    /** Removes the hosts, their Docker volumes and the network; VMs are stopped and their disks deleted. */
+    public void down() {
+        for (Lab.Host h : vmHosts()) {
+            closeShell(h.name());
+            QemuVm vm = vm(h);
+            // a VM made again gets new host keys: forget the old ones with it
+            io.labforge.orchestrator.bootstrap.HostBootstrap.forgetHostKey(home.resolve("known_hosts"), "[127.0.0.1]:" + vm.sshPort());
+            vm.delete();
+        }
+        if (containerHosts().isEmpty()) {
+            return;
+        }
+        for (Lab.Host h : containerHosts()) {
             Cmd.run(List.of("docker", "rm", "-f", "-v", container(h)), 120);
             Cmd.run(List.of("docker", "volume", "rm", "-f", container(h) + "-docker", container(h) + "-data"), 60);
         }
@@ -139,6 +242,13 @@ public final class LocalLab {
 
     /** Runs a command on a host as root, from an argv list, through {@code docker exec}. */
     public Cmd.Result exec(String host, String... argv) {
+        Lab.Host h = lab.hosts().stream().filter(x -> x.name().equals(host)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("the lab has no host " + host));
+        if (h.kind() == Lab.Kind.VM) {
+            VmShell shell = shells.computeIfAbsent(host, k -> new VmShell("127.0.0.1", vm(h).sshPort(), privateKey(),
+                    home.resolve("known_hosts")));
+            return shell.exec(List.of(argv), 600);
+        }
         List<String> all = new ArrayList<>(List.of("docker", "exec", "labforge-" + lab.name() + "-" + host));
         all.addAll(List.of(argv));
         return Cmd.run(all, 120);
@@ -157,9 +267,10 @@ public final class LocalLab {
                 privateKey().toString()), 30);
     }
 
-    static boolean sshAnswers(String address) {
+    static boolean sshAnswers(String address, int port) {
         try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress(address, 22), 1000);
+            s.connect(new InetSocketAddress(address, port), 1000);
+            s.setSoTimeout(5000);
             return s.getInputStream().read() == 'S'; // "SSH-2.0-…"
         } catch (IOException e) {
             return false;

@@ -16,7 +16,7 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Turns a lab into its plan. Per host a chain — hostname, firewall, Docker installed, registries
+ * Turns a lab into its plan. Per host a chain — hostname, disks, firewall, Docker installed, registries
  * trusted, then the daemon's settings (the firewall first: starting or reloading firewalld flushes
  * Docker's iptables rules, see MACHINE.md) —
  * and one cross-host edge set: each host's {@code /etc/hosts} waits for every host's hostname step
@@ -58,6 +58,10 @@ public final class Planner {
                             Json.object().set("previousBlock", Refs.self("previousBlock")))));
 
             StepId last = hostname;
+            for (Lab.DiskSpec disk : h.disks()) {
+                // before Docker: R4's data-root lives on the volume R3 mounts
+                last = disk(h, disk, last, steps);
+            }
             Lab.FirewallSpec fw = lab.firewallOf(h);
             Lab.DockerSpec docker = lab.dockerOf(h);
             if (docker.tlsPort() != null) {
@@ -115,6 +119,30 @@ public final class Planner {
             }
         }
         return Plan.of(steps);
+    }
+
+    /** R3: one step per disk; its compensation removes only what the step reports it created. */
+    private static StepId disk(Host h, Lab.DiskSpec disk, StepId after, List<StepSpec> steps) {
+        StepId id = StepId.of("disk-" + disk.volumeGroup() + "@" + h.name());
+        ObjectNode in = Json.object();
+        in.put("device", disk.device()).put("serial", disk.serial()).put("volumeGroup", disk.volumeGroup());
+        if (disk.size() != null) {
+            in.put("diskSize", disk.size().bytes());
+        } else {
+            in.putNull("diskSize");
+        }
+        ArrayNode volumes = in.putArray("volumes");
+        for (Lab.VolumeSpec v : disk.volumes()) {
+            volumes.addObject().put("name", v.name()).put("size", v.size().toString()).put("filesystem", v.filesystem())
+                    .put("mount", v.mount()).put("allowShrink", v.allowShrink());
+        }
+        ObjectNode undo = Json.object();
+        for (String out : List.of("device", "volumeGroup", "pvCreated", "vgCreated", "lvsCreated", "fstabAdded", "mounted")) {
+            undo.set(out, Refs.self(out));
+        }
+        steps.add(new StepSpec(id, type(AgentCommand.EnsureDisk.class), h.name(), in, List.of(after), Duration.ofMinutes(15),
+                RetryPolicy.DEFAULT, new Compensation(type(AgentCommand.RemoveDisk.class), undo)));
+        return id;
     }
 
     static final String TLS_DIR = "/etc/docker/labforge-tls";

@@ -44,6 +44,20 @@ class PlannerTest {
     }
 
     @Test
+    void aDiskComesBeforeDockerAndIsUndoneFromWhatItReportsCreated() throws IOException {
+        Plan plan = new Planner().plan(lab("vm-lab.yaml"));
+        StepSpec disk = plan.step(StepId.of("disk-data@vm1"));
+        assertThat(disk.commandType()).isEqualTo("agent.EnsureDisk");
+        assertThat(disk.dependsOn()).containsExactly(StepId.of("hostname@vm1"));
+        assertThat(plan.ancestors(StepId.of("docker-daemon@vm1"))).contains(StepId.of("disk-data@vm1"));
+        assertThat(disk.inputs().get("device").asString()).isEqualTo("/dev/vdb");
+        assertThat(disk.inputs().get("diskSize").asLong()).isEqualTo(30L << 30);
+        assertThat(disk.inputs().get("volumes").get(0).get("size").asString()).isEqualTo("15G");
+        assertThat(disk.compensation().commandType()).isEqualTo("agent.RemoveDisk");
+        assertThat(disk.compensation().inputs().get("lvsCreated").toString()).contains("lvsCreated");
+    }
+
+    @Test
     void stepsComeInDependencyOrder() throws IOException {
         Plan plan = new Planner().plan(lab("reference-lab.yaml"));
         List<StepId> order = plan.steps().stream().map(StepSpec::id).toList();

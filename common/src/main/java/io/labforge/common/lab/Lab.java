@@ -37,8 +37,8 @@ public record Lab(
 
     /**
      * A host of the lab. {@code kind} says what {@code labforge lab up} starts for it: a container
-     * ({@code container}, the default) or a qemu VM ({@code vm}, needed for disks: LVM does not run in
-     * a container). Hosts that already exist ignore it.
+     * ({@code container}, the default) or a qemu VM ({@code vm}, the default for a host with disks: LVM
+     * does not run in a container). Hosts that already exist ignore it.
      */
     public record Host(String name, String address, List<String> roles, FirewallSpec firewall, DockerSpec docker,
             List<DiskSpec> disks, List<RegistryTrust> registryTrust, Kind kind) {

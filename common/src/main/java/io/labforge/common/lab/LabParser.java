@@ -216,7 +216,8 @@ public final class LabParser {
                 DockerSpec docker = docker(h.get("docker"), path + ".docker");
                 List<DiskSpec> disks = disks(h.get("disks"), path + ".disks");
                 List<Lab.RegistryTrust> trust = trust(h.get("registryTrust"), path + ".registryTrust");
-                Lab.Kind kind = Lab.Kind.CONTAINER;
+                // a host with disks is a VM unless the lab says otherwise (and then it is an error below)
+                Lab.Kind kind = disks.isEmpty() ? Lab.Kind.CONTAINER : Lab.Kind.VM;
                 String k = w.string(h.get("kind"), path + ".kind");
                 if (k != null) {
                     switch (k) {

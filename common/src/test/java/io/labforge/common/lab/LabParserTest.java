@@ -114,7 +114,7 @@ class LabParserTest {
         }
 
         @Test
-        void disksNamedBySerialOrSizeOnVmHosts() {
+        void disksNamedBySerialOrSizeOnVmHosts() throws IOException {
             Lab lab = LabParser.parse(HEAD + """
                     hosts:
                       - name: a
@@ -130,6 +130,9 @@ class LabParserTest {
             assertThat(a.disks().get(0).volumes().get(0).allowShrink()).isTrue();
             assertThat(a.disks().get(1).size()).isEqualTo(Size.parse("10G"));
             assertThat(a.disks().get(1).volumes().get(0).size().isPercent()).isTrue();
+            Lab ref = LabParser.parse(example("reference-lab.yaml"), "reference-lab.yaml");
+            assertThat(ref.hosts()).filteredOn(x -> !x.disks().isEmpty()).allSatisfy(x -> assertThat(x.kind()).isEqualTo(Lab.Kind.VM));
+            assertThat(ref.hosts()).filteredOn(x -> x.disks().isEmpty()).allSatisfy(x -> assertThat(x.kind()).isEqualTo(Lab.Kind.CONTAINER));
         }
 
         @Test

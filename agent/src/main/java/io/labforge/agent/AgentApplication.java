@@ -6,6 +6,7 @@ import io.labforge.agent.runtime.AgentLoop;
 import io.labforge.agent.runtime.CommandProcessor;
 import io.labforge.agent.runtime.Journal;
 import io.labforge.common.id.HostId;
+import io.labforge.common.sealing.Sealing;
 import io.labforge.common.signing.CommandVerifier;
 import io.labforge.common.signing.Keys;
 import java.io.IOException;
@@ -42,8 +43,25 @@ public class AgentApplication {
             throw new IllegalStateException("labforge.agent.host-id is not set: the agent must know which host it is");
         }
         HostId host = HostId.of(props.hostId());
+        // the agent's own sealing key: secrets sent to this host are sealed to it; made once, kept in the state dir
+        CommandProcessor.Secrets secrets = new CommandProcessor.Secrets(Sealing.loadOrCreate(props.stateDir().resolve("sealing.key")),
+                sealingKey(props));
         return new CommandProcessor(host.value(), new CommandVerifier(Keys.decodePublic(publicKey(props))),
-                Executors.all(), journal, new HostRoot(props.root()), Clock.systemUTC());
+                Executors.all(), journal, new HostRoot(props.root()), Clock.systemUTC(), java.time.Duration.ofMillis(200), secrets);
+    }
+
+    private static String sealingKey(AgentProperties props) {
+        if (props.orchestratorSealingKey() != null && !props.orchestratorSealingKey().isBlank()) {
+            return props.orchestratorSealingKey().strip();
+        }
+        if (props.orchestratorSealingKeyFile() != null) {
+            try {
+                return Files.readString(props.orchestratorSealingKeyFile()).strip();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read labforge.agent.orchestrator-sealing-key-file", e);
+            }
+        }
+        return null;
     }
 
     private static String publicKey(AgentProperties props) {

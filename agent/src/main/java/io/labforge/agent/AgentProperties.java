@@ -11,6 +11,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param bootstrapServers Kafka
  * @param orchestratorPublicKey the orchestrator's Ed25519 public key (Base64 X.509); or
  * @param orchestratorPublicKeyFile a file holding it
+ * @param orchestratorSealingKey the orchestrator's HPKE public key: secret outputs are sealed to it (without it the
+ *        agent fails a step that produces a secret rather than send it in clear); or
+ * @param orchestratorSealingKeyFile a file holding it
  * @param root {@code /} in production; another directory in tests on a machine the agent must not change
  * @param stateDir where the journal lives
  * @param heartbeat how often the agent says it is alive
@@ -21,6 +24,8 @@ public record AgentProperties(
         String bootstrapServers,
         String orchestratorPublicKey,
         Path orchestratorPublicKeyFile,
+        String orchestratorSealingKey,
+        Path orchestratorSealingKeyFile,
         Path root,
         Path stateDir,
         Duration heartbeat) {

@@ -30,6 +30,21 @@ public class OrchestratorApplication {
         return Keys.loadOrCreate(props.stateDir());
     }
 
+    /**
+     * The orchestrator's HPKE key: agents seal the secret outputs they report to it. Its public half is
+     * written beside it ({@code sealing.pub}) for {@code labforge hosts bootstrap}.
+     */
+    @Bean
+    io.labforge.common.sealing.Sealing.KeyPair sealingKey(OrchestratorProperties props) {
+        io.labforge.common.sealing.Sealing.KeyPair k = io.labforge.common.sealing.Sealing.loadOrCreate(props.stateDir().resolve("sealing.key"));
+        try {
+            java.nio.file.Files.writeString(props.stateDir().resolve("sealing.pub"), k.publicKey() + "\n");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot write " + props.stateDir().resolve("sealing.pub"), e);
+        }
+        return k;
+    }
+
     @Bean
     SagaRepository sagaRepository(JdbcTemplate jdbc, OrchestratorProperties props) {
         return new SagaRepository(jdbc, io.labforge.orchestrator.persistence.SecretBox.loadOrCreate(props.stateDir()));
@@ -52,10 +67,10 @@ public class OrchestratorApplication {
 
     @Bean
     SagaCoordinator sagaCoordinator(SagaRepository repo, AuditLog audit, PlatformTransactionManager txm, KeyPair keys,
-            OutboxRelay relay, ProgressBus bus, OrchestratorProperties props) {
+            OutboxRelay relay, ProgressBus bus, OrchestratorProperties props, io.labforge.common.sealing.Sealing.KeyPair sealing) {
         return new SagaCoordinator(repo, audit, new TransactionTemplate(txm), new CommandSigner(keys.getPrivate()),
                 new SagaEngine(props.maxInFlightPerHost()), Clock.systemUTC(), relay::wakeUp, bus,
-                new io.labforge.orchestrator.local.LocalSteps(props.stateDir()));
+                new io.labforge.orchestrator.local.LocalSteps(props.stateDir()), sealing);
     }
 
     @Bean

@@ -28,6 +28,8 @@ public final class Executors {
                 new FirewallExecutor(), new CloseFirewallPortsExecutor(), new DockerInstallExecutor(),
                 new RegistryTrustExecutor(), new RestoreRegistryTrustExecutor(), new TlsKeyExecutor(), new RemoveTlsKeyExecutor(),
                 new TlsFilesExecutor(), new io.labforge.agent.executor.disk.DiskExecutor(),
-                new io.labforge.agent.executor.disk.RemoveDiskExecutor(), new NoopExecutor());
+                new io.labforge.agent.executor.disk.RemoveDiskExecutor(), new io.labforge.agent.executor.swarm.SwarmInitExecutor(),
+                new io.labforge.agent.executor.swarm.SwarmJoinExecutor(), new io.labforge.agent.executor.swarm.SwarmLeaveExecutor(),
+                new NoopExecutor());
     }
 }

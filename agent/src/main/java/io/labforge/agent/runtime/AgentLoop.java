@@ -108,7 +108,7 @@ public final class AgentLoop implements Runnable {
             ready = true;
             LOG.info("agent {} reads partition {}", host, partition);
             send(producer, Topics.AGENT_PRESENCE, host,
-                    Envelope.of(new AgentPresence.Announced(host, agentVersion, Facts.gather(root)), null, null, null, 0,
+                    Envelope.of(new AgentPresence.Announced(host, agentVersion, Facts.gather(root, processor.sealingPublicKey())), null, null, null, 0,
                             host, null, clock.instant(), null, false)).get();
             Instant nextBeat = clock.instant().plus(heartbeat);
             while (running) {

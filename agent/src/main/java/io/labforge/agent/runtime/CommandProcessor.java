@@ -4,6 +4,8 @@ import io.labforge.agent.exec.ExecutorException;
 import io.labforge.agent.exec.Executor;
 import io.labforge.agent.exec.HostRoot;
 import io.labforge.agent.exec.Outcome;
+import io.labforge.common.sealing.Sealing;
+import tools.jackson.databind.JsonNode;
 import io.labforge.agent.exec.ProcessRunner;
 import io.labforge.agent.exec.StepContext;
 import io.labforge.common.messaging.Envelope;
@@ -52,8 +54,18 @@ public final class CommandProcessor {
      * {@code startedAfter}: a step that is still running after this long is reported as started;
      * one that ends sooner is reported only by its end, which halves the events of quick steps.
      */
+    /**
+     * The agent's own sealing key (secret inputs are sealed to it) and the orchestrator's public one
+     * (secret outputs are sealed to it; null: a step that produces a secret fails instead).
+     */
+    public record Secrets(Sealing.KeyPair own, String orchestratorKey) {
+    }
+
+    private final Secrets secrets;
+
     public CommandProcessor(String hostId, CommandVerifier verifier, List<Executor<?>> executors, Journal journal,
-            HostRoot root, Clock clock, java.time.Duration startedAfter) {
+            HostRoot root, Clock clock, java.time.Duration startedAfter, Secrets secrets) {
+        this.secrets = secrets;
         this.startedAfter = startedAfter;
         this.hostId = hostId;
         this.verifier = verifier;
@@ -64,8 +76,76 @@ public final class CommandProcessor {
     }
 
     public CommandProcessor(String hostId, CommandVerifier verifier, List<Executor<?>> executors, Journal journal,
+            HostRoot root, Clock clock, java.time.Duration startedAfter) {
+        this(hostId, verifier, executors, journal, root, clock, startedAfter, null);
+    }
+
+    public CommandProcessor(String hostId, CommandVerifier verifier, List<Executor<?>> executors, Journal journal,
             HostRoot root, Clock clock) {
         this(hostId, verifier, executors, journal, root, clock, java.time.Duration.ofMillis(200));
+    }
+
+    /** The public half of this agent's sealing key, for its announcement (null when it has none). */
+    public String sealingPublicKey() {
+        return secrets == null ? null : secrets.own().publicKey();
+    }
+
+    /** A command's payload with its sealed values opened (they were sealed to this host, for this message). */
+    private JsonNode openSecrets(Envelope cmd) {
+        JsonNode payload = cmd.payload();
+        if (Unsealable.find(payload) != null) {
+            throw new ExecutorException(Unsealable.find(payload), true);
+        }
+        if (!Sealing.hasSealed(payload)) {
+            return payload;
+        }
+        if (secrets == null) {
+            throw ExecutorException.refused("the command holds sealed secrets and this agent has no sealing key");
+        }
+        try {
+            return Sealing.openAll(payload, secrets.own(), cmd.messageId() + "|" + hostId);
+        } catch (Sealing.SealingException e) {
+            throw ExecutorException.refused(e.getMessage());
+        }
+    }
+
+    /** The step's outputs with its secret ones sealed to the orchestrator: a secret never travels in clear. */
+    private JsonNode sealOutputs(Envelope cmd, Outcome o) {
+        if (o.secretOutputs().isEmpty()) {
+            return o.outputs();
+        }
+        if (secrets == null || secrets.orchestratorKey() == null) {
+            throw ExecutorException.refused("the step produced secret outputs " + o.secretOutputs() + " and this agent has no "
+                    + "orchestrator sealing key (labforge.agent.orchestrator-sealing-key): it will not send them in clear");
+        }
+        tools.jackson.databind.node.ObjectNode marked = o.outputs().deepCopy();
+        for (String name : o.secretOutputs()) {
+            if (marked.has(name)) {
+                marked.set(name, Json.object().set(Sealing.SECRET, marked.get(name)));
+            }
+        }
+        return Sealing.sealMarked(marked, secrets.orchestratorKey(), cmd.messageId() + "|orchestrator");
+    }
+
+    /** Where the orchestrator could not seal a secret for this host: the reason, in the payload. */
+    static final class Unsealable {
+        static final String KEY = "$unsealable";
+
+        static String find(JsonNode n) {
+            if (n == null) {
+                return null;
+            }
+            if (n.isObject() && n.size() == 1 && n.has(KEY)) {
+                return n.get(KEY).asString();
+            }
+            for (JsonNode c : n) {
+                String r = find(c);
+                if (r != null) {
+                    return r;
+                }
+            }
+            return null;
+        }
     }
 
     public String hostId() {
@@ -117,10 +197,10 @@ public final class CommandProcessor {
         StepContext ctx = new StepContext(root, new ProcessRunner(), cmd.attempt(), progress);
         Object result;
         try {
-            Object command = cmd.payloadObject();
+            Object command = cmd.withPayload(openSecrets(cmd)).payloadObject();
             executions.computeIfAbsent(cmd.stepId(), k -> new AtomicInteger()).incrementAndGet();
             Outcome o = run(executors.get(command.getClass()), command, ctx, cmd.dryRun());
-            result = new StepEvent.Succeeded(o.changed(), o.diff(), o.outputs(), o.secretOutputs(), false, millis(t0));
+            result = new StepEvent.Succeeded(o.changed(), o.diff(), sealOutputs(cmd, o), o.secretOutputs(), false, millis(t0));
         } catch (ExecutorException e) {
             result = new StepEvent.Failed(e.getMessage(), e.retryable(), millis(t0));
         } catch (IllegalArgumentException e) {

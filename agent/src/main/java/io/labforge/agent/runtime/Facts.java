@@ -18,13 +18,13 @@ final class Facts {
     private Facts() {
     }
 
-    static AgentPresence.Facts gather(HostRoot root) {
+    static AgentPresence.Facts gather(HostRoot root, String sealingKey) {
         String hostname = Files2.read(root.path("/etc/hostname")).map(String::strip).orElse("");
         String os = Files2.read(root.path("/etc/os-release")).flatMap(s -> s.lines()
                 .filter(l -> l.startsWith("PRETTY_NAME=")).findFirst()).map(l -> l.substring(12).replace("\"", ""))
                 .orElse(System.getProperty("os.name"));
         return new AgentPresence.Facts(hostname, os, System.getProperty("os.version"), addresses(),
-                root.isReal() ? disks() : List.of());
+                root.isReal() ? disks() : List.of(), sealingKey);
     }
 
     private static List<String> addresses() {

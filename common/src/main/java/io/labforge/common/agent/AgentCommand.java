@@ -135,6 +135,25 @@ public sealed interface AgentCommand {
     }
 
     /**
+     * R17: makes this host the first manager of a new swarm (or finds it is one already). Outputs:
+     * {@code nodeId}, {@code managerAddress} ({@code addr:2377}), {@code created}, and the secret
+     * {@code workerToken} and {@code managerToken}.
+     */
+    @Message(name = "agent.SwarmInit")
+    record SwarmInit(String advertiseAddress, int dataPathPort) implements AgentCommand {
+    }
+
+    /** R17: joins the swarm of {@code managerAddress} as {@code worker} or {@code manager}; {@code token} is a secret. */
+    @Message(name = "agent.SwarmJoin")
+    record SwarmJoin(String role, String managerAddress, String token, String advertiseAddress) implements AgentCommand {
+    }
+
+    /** Undoes {@link SwarmInit} or {@link SwarmJoin}: leaves the swarm, only if that step made this host a member. */
+    @Message(name = "agent.SwarmLeave")
+    record SwarmLeave(boolean member) implements AgentCommand {
+    }
+
+    /**
      * Does nothing on the host: used by the benchmark's simulated hosts and by tests of the saga.
      * Fails while {@code attempt <= failAttempts}, then succeeds.
      */

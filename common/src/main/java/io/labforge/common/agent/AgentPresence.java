@@ -15,7 +15,8 @@ public sealed interface AgentPresence {
     record Heartbeat(String hostId, long uptimeMillis) implements AgentPresence {
     }
 
-    record Facts(String hostname, String os, String kernel, List<String> addresses, List<Disk> disks) {
+    /** {@code sealingKey}: the agent's HPKE public key; secrets sent to it are sealed to it (see {@code Sealing}). */
+    record Facts(String hostname, String os, String kernel, List<String> addresses, List<Disk> disks, String sealingKey) {
     }
 
     /**

@@ -51,8 +51,15 @@ public final class HostBootstrap {
     private final Login login;
     private final String kafka;
     private final String publicKey;
+    private final String sealingKey;
 
     public HostBootstrap(Path agentJar, Path knownHosts, Login login, String kafka, String publicKey) {
+        this(agentJar, knownHosts, login, kafka, publicKey, null);
+    }
+
+    /** {@code sealingKey}: the orchestrator's HPKE public key, to which agents seal secret outputs (null: none). */
+    public HostBootstrap(Path agentJar, Path knownHosts, Login login, String kafka, String publicKey, String sealingKey) {
+        this.sealingKey = sealingKey == null ? null : sealingKey.strip();
         this.agentJar = agentJar;
         this.knownHosts = knownHosts.toFile();
         this.login = login;
@@ -185,6 +192,7 @@ public final class HostBootstrap {
                 + "labforge.agent.host-id=" + host + "\n"
                 + "labforge.agent.bootstrap-servers=" + kafka + "\n"
                 + "labforge.agent.orchestrator-public-key=" + publicKey + "\n"
+                + (sealingKey == null ? "" : "labforge.agent.orchestrator-sealing-key=" + sealingKey + "\n")
                 + "labforge.agent.state-dir=/var/lib/labforge-agent\n";
     }
 

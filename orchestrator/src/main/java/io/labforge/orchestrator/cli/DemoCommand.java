@@ -84,6 +84,14 @@ final class DemoCommand implements Callable<Integer> {
             }
             default -> throw new Api.CliError("--hosts takes containers, dirs or auto");
         };
+        if (!containers && lab.swarm() != null) {
+            throw new Api.CliError("this lab builds a Docker Swarm, which needs real hosts, not directories: start Docker and "
+                    + "build the lab-host images (lab-hosts/docker-up && lab-hosts/build-images), or use examples/local-lab.yaml");
+        }
+        if (lab.hosts().stream().anyMatch(h -> h.kind() == io.labforge.common.lab.Lab.Kind.VM)) {
+            throw new Api.CliError("this lab has VM hosts (kind: vm): start them with ./labforge lab up " + labFile
+                    + ", then ./labforge server and ./labforge hosts bootstrap (the demo runs containers or directories)");
+        }
         LocalLab local = containers ? new LocalLab(lab, LabCommands.home()) : null;
         if (containers) {
             LabforgeCli.OUT.println("starting " + lab.hosts().size() + " lab hosts (containers: systemd, sshd, Docker, firewalld) …");
@@ -114,7 +122,8 @@ final class DemoCommand implements Callable<Integer> {
             if (containers) {
                 HostBootstrap b = new HostBootstrap(jar, LabCommands.home().resolve("known_hosts"),
                         new HostBootstrap.Login("root", local.privateKey(), null), infra.kafkaBootstrapServers(),
-                        Files.readString(dir.resolve("orchestrator/orchestrator.pub")));
+                        Files.readString(dir.resolve("orchestrator/orchestrator.pub")),
+                        Files.readString(dir.resolve("orchestrator/sealing.pub")));
                 for (HostBootstrap.Outcome o : b.all(lab.hosts().stream().map(h -> new String[] {h.name(), h.address()}).toList())) {
                     LabforgeCli.OUT.printf("  %-8s %-14s %s%n", o.host(), o.ok() ? "agent installed" : "FAILED", o.detail());
                     if (!o.ok()) {
@@ -198,6 +207,7 @@ final class DemoCommand implements Callable<Integer> {
         return new ProcessBuilder(java, "-Xmx128m", "-XX:TieredStopAtLevel=1", "-jar", jar.toAbsolutePath().toString(),
                 "--labforge.agent.host-id=" + host, "--labforge.agent.bootstrap-servers=" + kafka,
                 "--labforge.agent.orchestrator-public-key-file=" + dir.resolve("orchestrator/orchestrator.pub").toAbsolutePath(),
+                "--labforge.agent.orchestrator-sealing-key-file=" + dir.resolve("orchestrator/sealing.pub").toAbsolutePath(),
                 "--labforge.agent.root=" + root, "--labforge.agent.state-dir=" + dir.resolve("agents").resolve(host).toAbsolutePath())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("logs").resolve("agent-" + host + ".log").toFile())
                 .start();

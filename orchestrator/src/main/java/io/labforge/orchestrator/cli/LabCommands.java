@@ -148,7 +148,12 @@ final class LabCommands {
             }
             Path pub = publicKey != null ? publicKey : home().resolve("orchestrator.pub");
             Path jar = agentJar != null ? agentJar : Path.of("agent", "target", "labforge-agent-exec.jar");
-            HostBootstrap b = new HostBootstrap(jar, home().resolve("known_hosts"), login, kafka, Files.readString(pub));
+            Path sealingPub = pub.resolveSibling("sealing.pub");
+            String sealing = Files.exists(sealingPub) ? Files.readString(sealingPub) : null;
+            if (sealing == null) {
+                LabforgeCli.OUT.println("note: no " + sealingPub + ": the agents will refuse to report secret outputs");
+            }
+            HostBootstrap b = new HostBootstrap(jar, home().resolve("known_hosts"), login, kafka, Files.readString(pub), sealing);
             int failed = 0;
             java.time.Instant started = java.time.Instant.now();
             java.util.List<String> installed = new java.util.ArrayList<>();

@@ -32,6 +32,7 @@ public final class Planner {
         for (Host h : lab.hosts()) {
             allHostnames.add(hostnameStep(h));
         }
+        java.util.Map<String, StepId> lastOf = new java.util.HashMap<>();
         for (Host h : lab.hosts()) {
             StepId hostname = hostnameStep(h);
             ObjectNode in = Json.object().put("hostname", h.name());
@@ -116,9 +117,44 @@ public final class Planner {
                 steps.add(new StepSpec(id, type(AgentCommand.ConfigureDockerDaemon.class), h.name(), d, List.of(last),
                         DOCKER, RetryPolicy.DEFAULT,
                         new Compensation(type(AgentCommand.RestoreDockerDaemon.class), undo)));
+                last = id;
             }
+            lastOf.put(h.name(), last);
+        }
+        if (lab.swarm() != null) {
+            swarm(lab, lastOf, steps);
         }
         return Plan.of(steps);
+    }
+
+    /**
+     * R17: init on the first manager once its host is ready, then every other node joins with the token
+     * the init step reports (a secret output: it reaches each node sealed to that node's key). The
+     * /etc/hosts steps come first, so nodes already reach each other by name.
+     */
+    private static void swarm(Lab lab, java.util.Map<String, StepId> lastOf, List<StepSpec> steps) {
+        Lab.SwarmSpec sw = lab.swarm();
+        Host first = lab.host(sw.managers().get(0)).orElseThrow();
+        StepId init = StepId.of("swarm-init@" + first.name());
+        List<StepId> initDeps = new ArrayList<>(List.of(lastOf.get(first.name())));
+        initDeps.add(StepId.of("hosts-file@" + first.name()));
+        steps.add(new StepSpec(init, type(AgentCommand.SwarmInit.class), first.name(),
+                Json.object().put("advertiseAddress", first.address()).put("dataPathPort", sw.dataPathPort()), initDeps, SHORT,
+                RetryPolicy.DEFAULT, new Compensation(type(AgentCommand.SwarmLeave.class),
+                        (ObjectNode) Json.object().set("member", Refs.self("created")))));
+        List<String> joiners = new ArrayList<>(sw.managers().subList(1, sw.managers().size()));
+        joiners.addAll(sw.workers());
+        for (String name : joiners) {
+            Host h = lab.host(name).orElseThrow();
+            boolean manager = sw.managers().contains(name);
+            ObjectNode in = Json.object().put("role", manager ? "manager" : "worker").put("advertiseAddress", h.address());
+            in.set("managerAddress", Refs.ref(init.value(), "managerAddress"));
+            in.set("token", Refs.ref(init.value(), manager ? "managerToken" : "workerToken"));
+            List<StepId> deps = new ArrayList<>(List.of(init, lastOf.get(name), StepId.of("hosts-file@" + name)));
+            steps.add(new StepSpec(StepId.of("swarm-join@" + name), type(AgentCommand.SwarmJoin.class), name, in, deps, SHORT,
+                    RetryPolicy.DEFAULT, new Compensation(type(AgentCommand.SwarmLeave.class),
+                            (ObjectNode) Json.object().set("member", Refs.self("member")))));
+        }
     }
 
     /** R3: one step per disk; its compensation removes only what the step reports it created. */

@@ -11,6 +11,7 @@ import io.labforge.common.messaging.Envelope;
 import io.labforge.common.messaging.Json;
 import io.labforge.common.messaging.MessageTypes;
 import io.labforge.common.messaging.Topics;
+import io.labforge.common.sealing.Sealing;
 import io.labforge.common.signing.CommandSigner;
 import io.labforge.common.step.StepEvent;
 import io.labforge.orchestrator.audit.AuditLog;
@@ -64,13 +65,15 @@ public final class SagaCoordinator implements AutoCloseable {
     private final ExecutorService loop = Executors.newSingleThreadExecutor(r -> new Thread(r, "saga-loop"));
     private final Map<SagaId, Saga> live = new HashMap<>();
     private final io.labforge.orchestrator.local.LocalSteps localSteps;
+    private final Sealing.KeyPair sealing;
     /** The orchestrator's own steps dispatched in the transaction being built; run once it commits. */
     private final List<Envelope> localDispatches = new ArrayList<>();
     private final ExecutorService localWorker = Executors.newSingleThreadExecutor(r -> new Thread(r, "local-steps"));
 
     public SagaCoordinator(SagaRepository repo, AuditLog audit, TransactionTemplate tx, CommandSigner signer,
             SagaEngine engine, Clock clock, Runnable outboxWakeup, ProgressBus bus,
-            io.labforge.orchestrator.local.LocalSteps localSteps) {
+            io.labforge.orchestrator.local.LocalSteps localSteps, Sealing.KeyPair sealing) {
+        this.sealing = sealing;
         this.localSteps = localSteps;
         this.repo = repo;
         this.audit = audit;
@@ -189,7 +192,7 @@ public final class SagaCoordinator implements AutoCloseable {
                         }
                         touched.put(sid, saga.get());
                         effects.computeIfAbsent(sid, k -> new ArrayList<>()).addAll(engine.onEvent(saga.get(),
-                                new SagaEngine.Incoming(StepId.of(e.stepId()), e.causationId(), event.get()), now));
+                                new SagaEngine.Incoming(StepId.of(e.stepId()), e.causationId(), openOutputs(e, event.get())), now));
                     }
                     for (Saga s : touched.values()) {
                         persist(s, effects.getOrDefault(s.id(), List.of()), SYSTEM);
@@ -279,10 +282,14 @@ public final class SagaCoordinator implements AutoCloseable {
         List<AuditLog.Record> rows = new ArrayList<>();
         for (Effect e : effects) {
             if (e instanceof Effect.Dispatch d) {
+                String topic = Topics.commandTopicFor(d.commandType());
+                JsonNode payload = d.payload();
+                if (Sealing.hasSecrets(payload)) {
+                    payload = topic == null ? Sealing.unmark(payload) : sealFor(d.target(), d.messageId(), payload);
+                }
                 Envelope env = new Envelope(d.messageId(), d.commandType(), MessageTypes.forName(d.commandType()).version(),
                         saga.labId(), saga.id().toString(), d.step().value(), d.attempt(), d.target(), null, now,
-                        d.deadline(), d.dryRun(), d.payload(), null);
-                String topic = Topics.commandTopicFor(d.commandType());
+                        d.deadline(), d.dryRun(), payload, null);
                 if (topic == null) {
                     localDispatches.add(env);
                 } else {
@@ -295,6 +302,54 @@ public final class SagaCoordinator implements AutoCloseable {
         }
         repo.enqueue(outbox);
         audit.append(rows, now);
+    }
+
+    /**
+     * Seals the secret values of a command to its reader's key (announced by its agent), bound to this
+     * message: the outbox and Kafka never hold them in clear. An agent whose key is not known yet gets
+     * the reason instead, and its step fails in a way a retry can mend.
+     */
+    private JsonNode sealFor(String target, java.util.UUID messageId, JsonNode payload) {
+        Optional<String> key = repo.sealingKeyOf(target);
+        if (key.isEmpty()) {
+            LOG.warn("no sealing key known for {}: its secret inputs are withheld", target);
+            return replaceMarked(payload, Json.object().put("$unsealable", "the orchestrator knows no sealing key for " + target
+                    + " (its agent has not announced one): secret inputs withheld; a retry after the agent announces itself will have them"));
+        }
+        return Sealing.sealMarked(payload, key.get(), messageId + "|" + target);
+    }
+
+    private static JsonNode replaceMarked(JsonNode node, JsonNode with) {
+        if (node.isObject() && node.size() == 1 && node.has(Sealing.SECRET)) {
+            return with;
+        }
+        if (node.isObject()) {
+            ObjectNode copy = ((ObjectNode) node).deepCopy();
+            List<String> names = new ArrayList<>();
+            copy.properties().forEach(e -> names.add(e.getKey()));
+            names.forEach(n -> copy.set(n, replaceMarked(copy.get(n), with)));
+            return copy;
+        }
+        if (node.isArray()) {
+            tools.jackson.databind.node.ArrayNode copy = Json.MAPPER.createArrayNode();
+            node.forEach(c -> copy.add(replaceMarked(c, with)));
+            return copy;
+        }
+        return node;
+    }
+
+    /** An event whose secret outputs the agent sealed to this orchestrator, opened; one that does not open fails its step. */
+    private StepEvent openOutputs(Envelope e, StepEvent event) {
+        if (event instanceof StepEvent.Succeeded s && s.outputs() != null && Sealing.hasSealed(s.outputs())) {
+            try {
+                return new StepEvent.Succeeded(s.changed(), s.diff(), Sealing.openAll(s.outputs(), sealing, e.causationId() + "|orchestrator"),
+                        s.secretOutputs(), s.replayed(), s.durationMillis());
+            } catch (Sealing.SealingException ex) {
+                return new StepEvent.Failed("the step's secret outputs do not open with this orchestrator's key: " + ex.getMessage()
+                        + " (was the agent given another orchestrator's sealing key?)", false, s.durationMillis());
+            }
+        }
+        return event;
     }
 
     private void afterCommit(Saga saga, List<Effect> effects) {

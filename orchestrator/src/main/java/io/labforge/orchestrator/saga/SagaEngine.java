@@ -397,6 +397,10 @@ public final class SagaEngine {
             if (v == null && saga.mode == Saga.Mode.PLAN) {
                 return Optional.of(StringNode.valueOf("<" + step + "#" + output + ">"));
             }
+            if (v != null && source.secretOutputs.contains(output)) {
+                // marked for the adapter: it seals the value to the command's reader before it leaves the process
+                return Optional.of(Json.object().set(io.labforge.common.sealing.Sealing.SECRET, v));
+            }
             return Optional.ofNullable(v);
         });
     }

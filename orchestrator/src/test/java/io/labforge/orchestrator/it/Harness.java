@@ -42,6 +42,8 @@ final class Harness implements AutoCloseable {
     final String dbUrl;
     final Path stateDir;
     final String publicKey;
+    /** The orchestrator's sealing public key (agents seal secret outputs to it). */
+    final String sealingKey;
     ConfigurableApplicationContext orchestrator;
     final Map<String, ConfigurableApplicationContext> agents = new LinkedHashMap<>();
     final HttpClient http = HttpClient.newHttpClient();
@@ -69,6 +71,7 @@ final class Harness implements AutoCloseable {
         this.dbUrl = services.newDatabase("it_" + ProcessHandle.current().pid() + "_" + DATABASES.incrementAndGet());
         this.stateDir = dir.resolve("orchestrator-state");
         this.publicKey = Keys.encodePublic(Keys.loadOrCreate(stateDir).getPublic());
+        this.sealingKey = io.labforge.common.sealing.Sealing.loadOrCreate(stateDir.resolve("sealing.key")).publicKey();
     }
 
     ConfigurableApplicationContext startOrchestrator() {
@@ -117,6 +120,7 @@ final class Harness implements AutoCloseable {
                         "--labforge.agent.host-id=" + host,
                         "--labforge.agent.bootstrap-servers=" + services.kafkaBootstrapServers(),
                         "--labforge.agent.orchestrator-public-key=" + trustedKey,
+                        "--labforge.agent.orchestrator-sealing-key=" + sealingKey,
                         "--labforge.agent.root=" + root,
                         "--labforge.agent.state-dir=" + dir.resolve("agent-state").resolve(host),
                         "--labforge.agent.heartbeat=2s");

@@ -1,0 +1,179 @@
+package io.labforge.orchestrator.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.labforge.common.lab.Lab;
+import io.labforge.common.lab.LabParser;
+import io.labforge.common.messaging.Json;
+import io.labforge.common.messaging.Topics;
+import io.labforge.orchestrator.bootstrap.HostBootstrap;
+import io.labforge.orchestrator.embedded.EmbeddedServices;
+import io.labforge.orchestrator.labhosts.Cmd;
+import io.labforge.orchestrator.labhosts.LocalLab;
+import io.labforge.orchestrator.runtime.KafkaSetup;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * R17 on three real lab hosts (containers running their own Docker daemons): the swarm forms from the
+ * lab file, the join tokens travel sealed (never in clear on Kafka, in the audit log, the API or the
+ * database), re-applying changes nothing, and compensation leaves no swarm.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class SwarmIT {
+    Lab lab;
+    String labSource;
+    LocalLab local;
+    EmbeddedServices services;
+    Harness h;
+    Path home;
+    String saga;
+
+    @BeforeAll
+    void start(@TempDir Path dir) throws IOException {
+        labSource = Files.readString(Path.of("..", "examples", "swarm-lab.yaml"));
+        lab = LabParser.parse(labSource, "swarm-lab.yaml");
+        home = dir.resolve("home");
+        local = new LocalLab(lab, home);
+        Optional<String> missing = local.unavailable();
+        if (missing.isPresent()) {
+            System.out.println("SKIPPED SwarmIT: " + missing.get());
+        }
+        Assumptions.assumeTrue(missing.isEmpty(), () -> "lab hosts need Docker: " + missing.get());
+        local.down();
+        local.up(Duration.ofMinutes(3));
+        services = EmbeddedServices.start(dir.resolve("infra"), 0, local.gateway());
+        h = new Harness(dir, services);
+        h.startOrchestrator();
+        List<HostBootstrap.Outcome> out = new HostBootstrap(Path.of("..", "agent", "target", "labforge-agent-exec.jar"),
+                home.resolve("known_hosts"), new HostBootstrap.Login("root", local.privateKey(), null),
+                services.kafkaBootstrapServers(), h.publicKey, h.sealingKey)
+                .all(lab.hosts().stream().map(x -> new String[] {x.name(), x.address()}).toList());
+        assertThat(out).allSatisfy(o -> assertThat(o.ok()).as(o.detail()).isTrue());
+        await("agents announce").atMost(Duration.ofMinutes(2)).until(() -> h.jdbc().queryForObject(
+                "SELECT count(*) FROM host WHERE facts->>'sealingKey' IS NOT NULL", Integer.class) == 3);
+    }
+
+    @AfterAll
+    void stop() {
+        if (h != null) {
+            h.close();
+        }
+        if (services != null) {
+            services.close();
+        }
+        if (local != null) {
+            local.down();
+        }
+    }
+
+    String on(String host, String... argv) {
+        Cmd.Result r = local.exec(host, argv);
+        assertThat(r.ok()).as(String.join(" ", argv) + " on " + host + ": " + r.out()).isTrue();
+        return r.out();
+    }
+
+    JsonNode awaitFinal(String sagaId, Duration timeout) {
+        JsonNode[] last = new JsonNode[1];
+        await("saga " + sagaId).atMost(timeout).pollInterval(Duration.ofMillis(500)).until(() -> {
+            last[0] = Json.read(h.get("/api/sagas/" + sagaId).body());
+            String s = last[0].get("status").asString();
+            return !s.equals("RUNNING") && !s.equals("COMPENSATING");
+        });
+        return last[0];
+    }
+
+    @Test
+    @Order(1)
+    void theSwarmFormsWithThreeReadyNodes() {
+        long t0 = System.nanoTime();
+        saga = Json.read(h.post("/api/sagas", labSource).body()).get("id").asString();
+        JsonNode done = awaitFinal(saga, Duration.ofMinutes(5));
+        assertThat(done.get("status").asString()).as(done.toString()).isEqualTo("SUCCEEDED");
+        System.out.printf("SwarmIT: lab with swarm applied in %.1fs%n", (System.nanoTime() - t0) / 1e9);
+        String nodes = on("manager1", "docker", "node", "ls", "--format", "{{.Hostname}} {{.Status}} {{.ManagerStatus}}");
+        assertThat(nodes.lines().map(String::strip).toList()).as(nodes)
+                .containsExactlyInAnyOrder("manager1 Ready Leader", "worker1 Ready", "worker2 Ready");
+        assertThat(on("worker2", "docker", "info", "--format", "{{.Swarm.LocalNodeState}}")).isEqualTo("active");
+    }
+
+    @Test
+    @Order(2)
+    void theJoinTokensNeverTravelOrRestInClear() throws Exception {
+        String worker = on("manager1", "docker", "swarm", "join-token", "--quiet", "worker");
+        String manager = on("manager1", "docker", "swarm", "join-token", "--quiet", "manager");
+        assertThat(worker).startsWith("SWMTKN-");
+        List<String> records = allRecords(Topics.AGENT_COMMANDS, Topics.STEP_EVENTS);
+        assertThat(records).as("records read from Kafka").hasSizeGreaterThan(20);
+        assertThat(records).noneMatch(r -> r.contains(worker) || r.contains(manager));
+        // the join commands carried them sealed, and the init's answer too
+        assertThat(records).anyMatch(r -> r.contains("agent.SwarmJoin") && r.contains("$sealed"));
+        assertThat(records).anyMatch(r -> r.contains("workerToken") && r.contains("$sealed"));
+        assertThat(h.get("/api/audit/export").body()).doesNotContain(worker).doesNotContain(manager);
+        assertThat(h.get("/api/sagas/" + saga).body()).doesNotContain(worker).contains("swarm-init@manager1");
+        String stored = String.join("\n", h.jdbc().queryForList("SELECT coalesce(outputs::text, '') FROM step", String.class));
+        assertThat(stored).doesNotContain(worker).doesNotContain(manager);
+        assertThat(h.jdbc().queryForObject("SELECT count(*) FROM outbox", Integer.class)).isZero();
+    }
+
+    List<String> allRecords(String... topics) {
+        List<String> out = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(KafkaSetup.consumer(services.kafkaBootstrapServers(), "swarm-it-scan"))) {
+            List<TopicPartition> parts = new ArrayList<>();
+            for (String t : topics) {
+                c.partitionsFor(t).forEach(p -> parts.add(new TopicPartition(p.topic(), p.partition())));
+            }
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            var end = c.endOffsets(parts);
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (parts.stream().anyMatch(p -> c.position(p) < end.get(p)) && System.currentTimeMillis() < deadline) {
+                for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(500))) {
+                    out.add(new String(r.value(), StandardCharsets.UTF_8));
+                }
+            }
+        }
+        return out;
+    }
+
+    @Test
+    @Order(3)
+    void reapplyingChangesNothing() {
+        String again = Json.read(h.post("/api/sagas", labSource).body()).get("id").asString();
+        JsonNode done = awaitFinal(again, Duration.ofMinutes(3));
+        assertThat(done.get("status").asString()).isEqualTo("SUCCEEDED");
+        assertThat(done.get("steps")).allSatisfy(s -> assertThat(s.get("changed").asBoolean()).as(s.toString()).isFalse());
+    }
+
+    @Test
+    @Order(4)
+    void compensationLeavesNoSwarm() {
+        assertThat(h.post("/api/sagas/" + saga + "/compensate", "").statusCode()).isLessThan(300);
+        JsonNode done = awaitFinal(saga, Duration.ofMinutes(5));
+        assertThat(done.get("status").asString()).as(done.toString()).isEqualTo("COMPENSATED");
+        for (Lab.Host x : lab.hosts()) {
+            assertThat(on(x.name(), "docker", "info", "--format", "{{.Swarm.LocalNodeState}}")).as(x.name()).isEqualTo("inactive");
+        }
+    }
+}

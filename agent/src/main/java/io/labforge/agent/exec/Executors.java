@@ -30,6 +30,7 @@ public final class Executors {
                 new TlsFilesExecutor(), new io.labforge.agent.executor.disk.DiskExecutor(),
                 new io.labforge.agent.executor.disk.RemoveDiskExecutor(), new io.labforge.agent.executor.swarm.SwarmInitExecutor(),
                 new io.labforge.agent.executor.swarm.SwarmJoinExecutor(), new io.labforge.agent.executor.swarm.SwarmLeaveExecutor(),
+                new io.labforge.agent.executor.registry.RegistryExecutor(), new io.labforge.agent.executor.registry.RegistryExecutor.Restore(),
                 new NoopExecutor());
     }
 }

@@ -135,6 +135,20 @@ public sealed interface AgentCommand {
     }
 
     /**
+     * R19: a Docker registry on this host (Debian's {@code docker-registry}, installed if missing) on
+     * {@code port}, over TLS with the key and certificate in {@code tlsDir}, no authentication, images
+     * under {@code /var/lib/docker-registry}. Outputs {@code previousConfig}, {@code existed} for its undo.
+     */
+    @Message(name = "agent.EnsureRegistry")
+    record EnsureRegistry(int port, String tlsDir) implements AgentCommand {
+    }
+
+    /** Undoes {@link EnsureRegistry}: the previous configuration back, and the service as enabled and running as it was. */
+    @Message(name = "agent.RestoreRegistry")
+    record RestoreRegistry(String previousConfig, boolean existed, boolean wasEnabled, boolean wasActive) implements AgentCommand {
+    }
+
+    /**
      * R17: makes this host the first manager of a new swarm (or finds it is one already). Outputs:
      * {@code nodeId}, {@code managerAddress} ({@code addr:2377}), {@code created}, and the secret
      * {@code workerToken} and {@code managerToken}.

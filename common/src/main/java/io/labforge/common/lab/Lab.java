@@ -133,8 +133,13 @@ public record Lab(
     public record GitlabSpec(String host, String externalUrl, Integer registryPort) {
     }
 
-    public record SwarmSpec(List<String> managers, List<String> workers, int dataPathPort) {
+    /** {@code registry}: Labforge's own registry for the swarm (R19), or null. */
+    public record SwarmSpec(List<String> managers, List<String> workers, int dataPathPort, RegistrySpec registry) {
         public static final int DEFAULT_DATA_PATH_PORT = 4789;
+    }
+
+    /** R19: a registry on {@code host}, TLS from the lab's CA, trusted by every swarm node. */
+    public record RegistrySpec(String host, int port) {
     }
 
     public record KubernetesSpec(String controlPlane, List<String> workers, String podNetworkCidr) {

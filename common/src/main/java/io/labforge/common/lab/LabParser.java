@@ -56,7 +56,8 @@ public final class LabParser {
     private static final Set<String> DISK = Set.of("device", "serial", "size", "volumeGroup", "volumes");
     private static final Set<String> VOLUME = Set.of("name", "size", "filesystem", "mount", "allowShrink");
     private static final Set<String> GITLAB = Set.of("host", "externalUrl", "registryPort");
-    private static final Set<String> SWARM = Set.of("managers", "workers", "dataPathPort");
+    private static final Set<String> SWARM = Set.of("managers", "workers", "dataPathPort", "registry");
+    private static final Set<String> REGISTRY = Set.of("host", "port");
     private static final Set<String> KUBERNETES = Set.of("controlPlane", "workers", "podNetworkCidr");
 
     /** The result of reading a file: a lab, or the list of everything wrong with it. */
@@ -443,7 +444,17 @@ public final class LabParser {
                 w.error("swarm.managers", "a swarm needs at least one manager", "name a host under swarm.managers");
             }
             Integer port = w.integer(s.get("dataPathPort"), "swarm.dataPathPort", 1024, 65535, "port");
-            return new SwarmSpec(managers, workers, port == null ? SwarmSpec.DEFAULT_DATA_PATH_PORT : port);
+            Lab.RegistrySpec registry = null;
+            if (s.get("registry") != null) {
+                Map<String, Node> r = w.mapping(s.get("registry"), "swarm.registry", REGISTRY, Set.of("host"));
+                String host = w.string(r.get("host"), "swarm.registry.host");
+                if (host != null && hosts.stream().noneMatch(x -> x.name().equals(host))) {
+                    w.error("swarm.registry.host", "host '" + host + "' is not in hosts:", "name one of the lab's hosts");
+                }
+                Integer rp = w.integer(r.get("port"), "swarm.registry.port", 1, 65535, "port");
+                registry = new Lab.RegistrySpec(host, rp == null ? 5000 : rp);
+            }
+            return new SwarmSpec(managers, workers, port == null ? SwarmSpec.DEFAULT_DATA_PATH_PORT : port, registry);
         }
 
         private KubernetesSpec kubernetes(Node node, List<Host> hosts) {

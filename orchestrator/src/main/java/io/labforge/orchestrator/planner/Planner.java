@@ -65,6 +65,10 @@ public final class Planner {
             }
             Lab.FirewallSpec fw = lab.firewallOf(h);
             Lab.DockerSpec docker = lab.dockerOf(h);
+            if (lab.swarm() != null && lab.swarm().registry() != null && lab.swarm().registry().host().equals(h.name())) {
+                int p = lab.swarm().registry().port();
+                fw = fw.merge(new Lab.FirewallSpec(null, List.of(new PortRange(p, p, "tcp")), List.of()));
+            }
             if (docker.tlsPort() != null) {
                 // the Engine API port is opened with the rest (R16 style: derived, not repeated in the lab file)
                 fw = fw.merge(new Lab.FirewallSpec(null, List.of(new PortRange(docker.tlsPort(), docker.tlsPort(), "tcp")),
@@ -120,6 +124,9 @@ public final class Planner {
                 last = id;
             }
             lastOf.put(h.name(), last);
+        }
+        if (lab.swarm() != null && lab.swarm().registry() != null) {
+            registry(lab, lastOf, steps);
         }
         if (lab.swarm() != null) {
             swarm(lab, lastOf, steps);
@@ -189,13 +196,27 @@ public final class Planner {
      * CA, and daemon.json gets the TCP socket. The private key never leaves the host.
      */
     private StepId dockerTls(Lab lab, Host h, int port, StepId after, List<StepSpec> steps, ObjectNode settings) {
-        StepId key = StepId.of("tls-key@" + h.name());
-        StepId cert = StepId.of("tls-cert@" + h.name());
-        StepId files = StepId.of("tls-files@" + h.name());
-        ObjectNode undoKey = Json.object().put("dir", TLS_DIR);
+        StepId files = tls(lab, h, "tls", TLS_DIR, after, steps);
+        settings.set("hosts", Json.tree(List.of("unix:///var/run/docker.sock", "tcp://0.0.0.0:" + port)));
+        settings.put("tls", true).put("tlsverify", true).put("tlscacert", TLS_DIR + "/ca.pem")
+                .put("tlscert", TLS_DIR + "/cert.pem").put("tlskey", TLS_DIR + "/key.pem");
+        return files;
+    }
+
+    /**
+     * A server certificate for a host from the lab's CA: {@code <prefix>-key} (the key made on the host,
+     * which answers with a request), {@code <prefix>-cert} (signed by the orchestrator for the host's
+     * names and address; its output {@code ca} is the lab's CA) and {@code <prefix>-files} (certificate
+     * and CA installed in {@code dir}). Returns the last.
+     */
+    private static StepId tls(Lab lab, Host h, String prefix, String dir, StepId after, List<StepSpec> steps) {
+        StepId key = StepId.of(prefix + "-key@" + h.name());
+        StepId cert = StepId.of(prefix + "-cert@" + h.name());
+        StepId files = StepId.of(prefix + "-files@" + h.name());
+        ObjectNode undoKey = Json.object().put("dir", dir);
         undoKey.set("created", Refs.self("created"));
         steps.add(new StepSpec(key, type(AgentCommand.CreateTlsKey.class), h.name(),
-                Json.object().put("dir", TLS_DIR).put("commonName", lab.fqdn(h)), List.of(after), SHORT, RetryPolicy.DEFAULT,
+                Json.object().put("dir", dir).put("commonName", lab.fqdn(h)), List.of(after), SHORT, RetryPolicy.DEFAULT,
                 new Compensation(type(AgentCommand.RemoveTlsKey.class), undoKey)));
         ObjectNode sign = Json.object();
         sign.set("csr", Refs.ref(key.value(), "csr"));
@@ -204,18 +225,51 @@ public final class Planner {
         sign.putArray("ipAddresses").add(h.address());
         steps.add(new StepSpec(cert, type(io.labforge.common.orchestrator.OrchestratorCommand.SignCertificate.class),
                 io.labforge.common.orchestrator.OrchestratorCommand.TARGET, sign, List.of(key), SHORT, RetryPolicy.DEFAULT, null));
-        ObjectNode install = Json.object().put("dir", TLS_DIR);
+        ObjectNode install = Json.object().put("dir", dir);
         ObjectNode fileMap = install.putObject("files");
         fileMap.set("ca.pem", Refs.ref(cert.value(), "ca"));
         fileMap.set("cert.pem", Refs.ref(cert.value(), "certificate"));
-        ObjectNode undoFiles = Json.object().put("dir", TLS_DIR);
+        ObjectNode undoFiles = Json.object().put("dir", dir);
         undoFiles.set("files", Refs.self("previous"));
         steps.add(new StepSpec(files, type(AgentCommand.InstallTlsFiles.class), h.name(), install, List.of(cert), SHORT,
                 RetryPolicy.DEFAULT, new Compensation(type(AgentCommand.InstallTlsFiles.class), undoFiles)));
-        settings.set("hosts", Json.tree(List.of("unix:///var/run/docker.sock", "tcp://0.0.0.0:" + port)));
-        settings.put("tls", true).put("tlsverify", true).put("tlscacert", TLS_DIR + "/ca.pem")
-                .put("tlscert", TLS_DIR + "/cert.pem").put("tlskey", TLS_DIR + "/key.pem");
         return files;
+    }
+
+    static final String REGISTRY_TLS_DIR = "/etc/docker/registry/labforge-tls";
+
+    /**
+     * R19: the lab's registry on its host (TLS from the lab's CA), and every swarm node's Docker
+     * trusting that CA for it ({@code /etc/docker/certs.d/<fqdn>:<port>/ca.crt}).
+     */
+    private static void registry(Lab lab, java.util.Map<String, StepId> lastOf, List<StepSpec> steps) {
+        Lab.RegistrySpec r = lab.swarm().registry();
+        Host h = lab.host(r.host()).orElseThrow();
+        StepId files = tls(lab, h, "registry-tls", REGISTRY_TLS_DIR, lastOf.get(h.name()), steps);
+        StepId reg = StepId.of("registry@" + h.name());
+        ObjectNode undo = Json.object();
+        for (String out : List.of("previousConfig", "existed", "wasEnabled", "wasActive")) {
+            undo.set(out, Refs.self(out));
+        }
+        steps.add(new StepSpec(reg, type(AgentCommand.EnsureRegistry.class), h.name(),
+                Json.object().put("port", r.port()).put("tlsDir", REGISTRY_TLS_DIR), List.of(files), Duration.ofMinutes(10),
+                RetryPolicy.DEFAULT, new Compensation(type(AgentCommand.RestoreRegistry.class), undo)));
+        lastOf.put(h.name(), reg);
+        java.util.Set<String> nodes = new java.util.LinkedHashSet<>(lab.swarm().managers());
+        nodes.addAll(lab.swarm().workers());
+        nodes.add(h.name());
+        for (String n : nodes) {
+            ObjectNode trust = Json.object();
+            ObjectNode entry = trust.putArray("registries").addObject();
+            entry.put("registry", lab.fqdn(h) + ":" + r.port());
+            entry.set("caPem", Refs.ref("registry-tls-cert@" + h.name(), "ca"));
+            StepId id = StepId.of("registry-ca@" + n);
+            steps.add(new StepSpec(id, type(AgentCommand.TrustRegistries.class), n, trust,
+                    List.of(lastOf.get(n), StepId.of("registry-tls-cert@" + h.name())), SHORT, RetryPolicy.DEFAULT,
+                    new Compensation(type(AgentCommand.RestoreRegistryTrust.class),
+                            (ObjectNode) Json.object().set("previous", Refs.self("previous")))));
+            lastOf.put(n, id);
+        }
     }
 
     static StepId hostnameStep(Host h) {

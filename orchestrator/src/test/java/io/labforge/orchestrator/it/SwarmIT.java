@@ -120,6 +120,22 @@ class SwarmIT {
 
     @Test
     @Order(2)
+    void everyNodePushesToAndPullsFromTheLabsRegistryOverTls() {
+        String image = "manager1.swarm.test:5000/labforge/tiny:1";
+        // the registry answers over TLS with a certificate of the lab's CA, which every node trusts
+        assertThat(on("worker1", "curl", "-sS", "--cacert", "/etc/docker/certs.d/manager1.swarm.test:5000/ca.crt",
+                "https://manager1.swarm.test:5000/v2/")).isEqualTo("{}");
+        on("manager1", "sh", "-c", "tar -C /etc -c hostname os-release | docker import - " + image);
+        on("manager1", "docker", "push", image);
+        on("worker2", "docker", "pull", image);
+        assertThat(on("worker2", "docker", "image", "inspect", "--format", "{{.Id}}", image))
+                .isEqualTo(on("manager1", "docker", "image", "inspect", "--format", "{{.Id}}", image));
+        assertThat(on("manager1", "curl", "-sS", "--cacert", "/etc/docker/registry/labforge-tls/ca.pem",
+                "https://manager1.swarm.test:5000/v2/_catalog")).contains("labforge/tiny");
+    }
+
+    @Test
+    @Order(3)
     void theJoinTokensNeverTravelOrRestInClear() throws Exception {
         String worker = on("manager1", "docker", "swarm", "join-token", "--quiet", "worker");
         String manager = on("manager1", "docker", "swarm", "join-token", "--quiet", "manager");
@@ -158,7 +174,7 @@ class SwarmIT {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void reapplyingChangesNothing() {
         String again = Json.read(h.post("/api/sagas", labSource).body()).get("id").asString();
         JsonNode done = awaitFinal(again, Duration.ofMinutes(3));
@@ -167,13 +183,15 @@ class SwarmIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void compensationLeavesNoSwarm() {
         assertThat(h.post("/api/sagas/" + saga + "/compensate", "").statusCode()).isLessThan(300);
         JsonNode done = awaitFinal(saga, Duration.ofMinutes(5));
         assertThat(done.get("status").asString()).as(done.toString()).isEqualTo("COMPENSATED");
         for (Lab.Host x : lab.hosts()) {
             assertThat(on(x.name(), "docker", "info", "--format", "{{.Swarm.LocalNodeState}}")).as(x.name()).isEqualTo("inactive");
+            assertThat(local.exec(x.name(), "test", "-e", "/etc/docker/certs.d/manager1.swarm.test:5000/ca.crt").ok()).isFalse();
         }
+        assertThat(local.exec("manager1", "systemctl", "is-active", "docker-registry").out()).isEqualTo("inactive");
     }
 }

@@ -48,14 +48,8 @@ public final class DockerInstallExecutor implements Executor<EnsureDockerInstall
             return Outcome.of(true, "install of docker.io skipped: the agent's root is " + ctx.root().dir() + ", not /",
                     Json.object().put("installed", false));
         }
-        if (!Files.isExecutable(Path.of("/usr/bin/apt-get"))) {
-            throw ExecutorException.refused("Docker is not installed and this host has no apt-get: install Docker, then resume");
-        }
-        Map<String, String> env = Map.of("DEBIAN_FRONTEND", "noninteractive");
-        ctx.processes().require(List.of("apt-get", "update", "-q"), env, Duration.ofMinutes(10), ctx.progress());
-        ctx.processes().require(List.of("apt-get", "install", "-y", "-q", "docker.io"), env, Duration.ofMinutes(20),
-                ctx.progress());
-        if (Files.isDirectory(Path.of("/run/systemd/system")) && ProcessRunner.onPath("systemctl")) {
+        io.labforge.agent.exec.Apt.install("docker.io", "Docker", ctx);
+        if (io.labforge.agent.exec.Apt.systemd()) {
             ctx.processes().require(List.of("systemctl", "enable", "--now", "docker"), Duration.ofMinutes(3), ctx.progress());
         }
         return Outcome.of(true, "+ docker.io installed from the distribution", Json.object().put("installed", true));

@@ -5,14 +5,14 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /** Where TLS files may go: only under {@code /etc/}, only these names. */
-final class TlsPaths {
+public final class TlsPaths {
     private static final Pattern DIR = Pattern.compile("/etc/[a-z0-9][a-z0-9/_.-]{0,120}");
     static final Set<String> PUBLIC_FILES = Set.of("ca.pem", "cert.pem");
 
     private TlsPaths() {
     }
 
-    static String dir(String dir) {
+    public static String dir(String dir) {
         if (dir == null || !DIR.matcher(dir).matches() || dir.contains("..")) {
             throw ExecutorException.refused("'" + dir + "' is not a directory under /etc/ Labforge keeps TLS files in");
         }

@@ -1,0 +1,27 @@
+package io.labforge.agent.exec;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/** Installs a package from the distribution with apt, non-interactively, its output as progress. */
+public final class Apt {
+    private Apt() {
+    }
+
+    public static void install(String pkg, String why, StepContext ctx) {
+        if (!Files.isExecutable(Path.of("/usr/bin/apt-get"))) {
+            throw ExecutorException.refused(why + " is not installed and this host has no apt-get: install " + pkg + ", then resume");
+        }
+        Map<String, String> env = Map.of("DEBIAN_FRONTEND", "noninteractive");
+        ctx.processes().require(List.of("apt-get", "update", "-q"), env, Duration.ofMinutes(10), ctx.progress());
+        ctx.processes().require(List.of("apt-get", "install", "-y", "-q", pkg), env, Duration.ofMinutes(20), ctx.progress());
+    }
+
+    /** Whether systemd runs this host (so units can be enabled and restarted). */
+    public static boolean systemd() {
+        return Files.isDirectory(Path.of("/run/systemd/system")) && ProcessRunner.onPath("systemctl");
+    }
+}

@@ -69,7 +69,7 @@ public class OrchestratorApplication {
     SagaCoordinator sagaCoordinator(SagaRepository repo, AuditLog audit, PlatformTransactionManager txm, KeyPair keys,
             OutboxRelay relay, ProgressBus bus, OrchestratorProperties props, io.labforge.common.sealing.Sealing.KeyPair sealing) {
         return new SagaCoordinator(repo, audit, new TransactionTemplate(txm), new CommandSigner(keys.getPrivate()),
-                new SagaEngine(props.maxInFlightPerHost()), Clock.systemUTC(), relay::wakeUp, bus,
+                new SagaEngine(props.maxInFlightPerHost()), Clock.systemUTC(), relay::handOver, bus,
                 new io.labforge.orchestrator.local.LocalSteps(props.stateDir()), sealing);
     }
 

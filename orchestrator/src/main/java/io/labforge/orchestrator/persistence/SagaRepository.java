@@ -141,20 +141,24 @@ public final class SagaRepository {
         jdbc.batchUpdate("INSERT INTO outbox (topic, msg_key, message_id, envelope) VALUES (?, ?, ?, ?)", batch);
     }
 
-    /** Unsent rows after {@code afterId}, in order. */
-    public List<OutboxRow> pendingOutbox(long afterId, int limit) {
-        return jdbc.query("SELECT * FROM outbox WHERE id > ? ORDER BY id LIMIT ?", (rs, i) -> new OutboxRow(rs.getLong("id"),
-                rs.getString("topic"), rs.getString("msg_key"), (UUID) rs.getObject("message_id"), rs.getBytes("envelope")),
-                afterId, limit);
+    /**
+     * Rows written at least {@code age} ago (a sweep for rows the relay was not handed in memory: those of
+     * an orchestrator that stopped, or a hand-off that was lost), oldest first.
+     */
+    public List<OutboxRow> outboxOlderThan(java.time.Duration age, int limit) {
+        // the database's clock on both sides: no skew between the orchestrator's and PostgreSQL's
+        return jdbc.query("SELECT * FROM outbox WHERE created_at <= now() - ? * interval '1 millisecond' ORDER BY id LIMIT ?",
+                (rs, i) -> new OutboxRow(rs.getLong("id"), rs.getString("topic"), rs.getString("msg_key"),
+                        (UUID) rs.getObject("message_id"), rs.getBytes("envelope")), age.toMillis(), limit);
     }
 
-    public void deleteOutbox(Collection<Long> ids) {
-        if (ids.isEmpty()) {
+    public void deleteOutboxMessages(Collection<UUID> messageIds) {
+        if (messageIds.isEmpty()) {
             return;
         }
         jdbc.update(con -> {
-            var ps = con.prepareStatement("DELETE FROM outbox WHERE id = ANY(?)");
-            ps.setArray(1, con.createArrayOf("bigint", ids.toArray()));
+            var ps = con.prepareStatement("DELETE FROM outbox WHERE message_id = ANY(?)");
+            ps.setArray(1, con.createArrayOf("uuid", messageIds.toArray()));
             return ps;
         });
     }

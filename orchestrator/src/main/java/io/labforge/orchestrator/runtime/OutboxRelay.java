@@ -2,8 +2,15 @@ package io.labforge.orchestrator.runtime;
 
 import io.labforge.orchestrator.persistence.SagaRepository;
 import io.labforge.orchestrator.persistence.SagaRepository.OutboxRow;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -12,23 +19,43 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends the outbox to Kafka, in order, and deletes a row once the broker has acknowledged it. A
- * crash between the send and the delete sends the row again: the agent's journal and the
- * orchestrator's inbox make that harmless. Woken after each commit that queued commands, and every
- * 200 ms in case a wake-up was missed.
+ * Sends the outbox to Kafka and deletes a row once the broker has acknowledged it. The saga loop hands
+ * the rows of each transaction over in memory right after its commit, so a command leaves without a
+ * read of the table; a sweep sends every row older than {@link #SWEEP_AGE} that is still there (an
+ * orchestrator that stopped before sending, a send that failed). A crash between the send and the
+ * delete sends the row again: the agent's journal and the orchestrator's inbox make that harmless.
+ * Per key (a host) rows leave in commit order: one thread sends, in the order handed over.
  */
 public final class OutboxRelay implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(OutboxRelay.class);
+    static final Duration SWEEP_AGE = Duration.ofSeconds(3);
     private static final int BATCH = 1000;
 
     private final SagaRepository repo;
     private final String servers;
+    private final Clock clock;
     private final Semaphore wake = new Semaphore(0);
+    private final ConcurrentLinkedQueue<OutboxRow> handedOver = new ConcurrentLinkedQueue<>();
+    /** Sent, not yet acknowledged: the sweep leaves these alone. */
+    private final Set<UUID> inFlight = ConcurrentHashMap.newKeySet();
     private volatile boolean running = true;
 
     public OutboxRelay(SagaRepository repo, String servers) {
+        this(repo, servers, Clock.systemUTC());
+    }
+
+    OutboxRelay(SagaRepository repo, String servers, Clock clock) {
         this.repo = repo;
         this.servers = servers;
+        this.clock = clock;
+    }
+
+    /** The rows a transaction committed: sent at once. */
+    public void handOver(List<OutboxRow> rows) {
+        if (!rows.isEmpty()) {
+            handedOver.addAll(rows);
+            wakeUp();
+        }
     }
 
     public void wakeUp() {
@@ -44,40 +71,48 @@ public final class OutboxRelay implements Runnable {
 
     @Override
     public void run() {
-        // Pipelined: a batch is sent without waiting for the previous one's acks; acknowledged rows are
-        // deleted as acks come back. After a failed send everything still in the table is sent again
-        // (duplicates are harmless: the agent's journal and the inbox drop them).
-        java.util.concurrent.ConcurrentLinkedQueue<Long> acked = new java.util.concurrent.ConcurrentLinkedQueue<>();
-        java.util.concurrent.atomic.AtomicBoolean failed = new java.util.concurrent.atomic.AtomicBoolean();
-        long lastSent = 0;
+        ConcurrentLinkedQueue<UUID> acked = new ConcurrentLinkedQueue<>();
+        Instant nextSweep = Instant.MIN; // at start: everything a previous orchestrator left
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(KafkaSetup.producer(servers))) {
             while (running) {
                 try {
-                    if (failed.getAndSet(false)) {
-                        producer.flush();
-                        lastSent = 0;
+                    List<OutboxRow> rows = new ArrayList<>();
+                    for (OutboxRow r = handedOver.poll(); r != null; r = handedOver.poll()) {
+                        rows.add(r);
                     }
-                    List<OutboxRow> rows = repo.pendingOutbox(lastSent, BATCH);
+                    Instant now = clock.instant();
+                    if (!now.isBefore(nextSweep)) {
+                        // the first sweep takes everything a previous orchestrator left; later ones what stayed too long
+                        Duration age = nextSweep == Instant.MIN ? Duration.ZERO : SWEEP_AGE;
+                        for (OutboxRow r : repo.outboxOlderThan(age, BATCH)) {
+                            if (!inFlight.contains(r.messageId())) {
+                                rows.add(r);
+                            }
+                        }
+                        nextSweep = now.plusSeconds(1);
+                    }
                     for (OutboxRow r : rows) {
+                        if (!inFlight.add(r.messageId())) {
+                            continue; // handed over and swept at once: one send is enough
+                        }
                         producer.send(new ProducerRecord<>(r.topic(), r.key(), r.envelope()), (meta, error) -> {
+                            inFlight.remove(r.messageId());
                             if (error == null) {
-                                acked.add(r.id());
+                                acked.add(r.messageId());
                             } else {
-                                LOG.warn("outbox relay: {} not sent ({}); sending again", r.messageId(), error.toString());
-                                failed.set(true);
+                                LOG.warn("outbox relay: {} not sent ({}); the sweep sends it again", r.messageId(), error.toString());
                             }
                         });
-                        lastSent = r.id();
                     }
-                    List<Long> done = new ArrayList<>();
-                    for (Long id = acked.poll(); id != null; id = acked.poll()) {
+                    List<UUID> done = new ArrayList<>();
+                    for (UUID id = acked.poll(); id != null; id = acked.poll()) {
                         done.add(id);
                     }
                     if (!done.isEmpty()) {
-                        repo.deleteOutbox(done);
+                        repo.deleteOutboxMessages(done);
                     }
-                    if (rows.size() < BATCH) {
-                        wake.tryAcquire(done.isEmpty() ? 200 : 20, TimeUnit.MILLISECONDS);
+                    if (handedOver.isEmpty()) {
+                        wake.tryAcquire(inFlight.isEmpty() && done.isEmpty() ? 200 : 5, TimeUnit.MILLISECONDS);
                         wake.drainPermits();
                     }
                 } catch (InterruptedException e) {
@@ -85,8 +120,7 @@ public final class OutboxRelay implements Runnable {
                     return;
                 } catch (Exception e) {
                     if (running) {
-                        LOG.warn("outbox relay: {} — retrying in 1s", e.toString());
-                        failed.set(true);
+                        LOG.warn("outbox relay: {} — retrying in 1s (unsent rows are swept again)", e.toString());
                         try {
                             Thread.sleep(1000);
                         } catch (InterruptedException ie) {
@@ -97,10 +131,10 @@ public final class OutboxRelay implements Runnable {
                 }
             }
             producer.flush();
-            List<Long> done = new ArrayList<>(acked);
+            List<UUID> done = new ArrayList<>(acked);
             if (!done.isEmpty()) {
                 try {
-                    repo.deleteOutbox(done);
+                    repo.deleteOutboxMessages(done);
                 } catch (RuntimeException e) {
                     LOG.warn("outbox relay: acknowledged rows not deleted at stop ({}); they will be sent again", e.toString());
                 }

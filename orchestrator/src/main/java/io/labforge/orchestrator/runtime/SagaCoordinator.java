@@ -59,7 +59,10 @@ public final class SagaCoordinator implements AutoCloseable {
     private final CommandSigner signer;
     private final SagaEngine engine;
     private final Clock clock;
-    private final Runnable outboxWakeup;
+    /** Takes the outbox rows of a transaction once it has committed (the relay sends them at once). */
+    private final java.util.function.Consumer<List<OutboxRow>> outboxHandOver;
+    /** The outbox rows of the transaction being built, per saga; handed over after its commit. */
+    private final Map<SagaId, List<OutboxRow>> pendingOutbox = new HashMap<>();
     private final ProgressBus bus;
     private final Planner planner = new Planner();
     private final ExecutorService loop = Executors.newSingleThreadExecutor(r -> new Thread(r, "saga-loop"));
@@ -71,7 +74,7 @@ public final class SagaCoordinator implements AutoCloseable {
     private final ExecutorService localWorker = Executors.newSingleThreadExecutor(r -> new Thread(r, "local-steps"));
 
     public SagaCoordinator(SagaRepository repo, AuditLog audit, TransactionTemplate tx, CommandSigner signer,
-            SagaEngine engine, Clock clock, Runnable outboxWakeup, ProgressBus bus,
+            SagaEngine engine, Clock clock, java.util.function.Consumer<List<OutboxRow>> outboxHandOver, ProgressBus bus,
             io.labforge.orchestrator.local.LocalSteps localSteps, Sealing.KeyPair sealing) {
         this.sealing = sealing;
         this.localSteps = localSteps;
@@ -81,7 +84,7 @@ public final class SagaCoordinator implements AutoCloseable {
         this.signer = signer;
         this.engine = engine;
         this.clock = clock;
-        this.outboxWakeup = outboxWakeup;
+        this.outboxHandOver = outboxHandOver;
         this.bus = bus;
     }
 
@@ -134,6 +137,7 @@ public final class SagaCoordinator implements AutoCloseable {
                 });
             } catch (RuntimeException e) {
                 localDispatches.clear();
+                pendingOutbox.clear();
                 throw e;
             }
             live.put(id, saga);
@@ -201,6 +205,7 @@ public final class SagaCoordinator implements AutoCloseable {
                 });
             } catch (RuntimeException ex) {
                 localDispatches.clear();
+                pendingOutbox.clear();
                 touched.keySet().forEach(live::remove);
                 throw ex;
             }
@@ -269,6 +274,7 @@ public final class SagaCoordinator implements AutoCloseable {
             });
         } catch (RuntimeException e) {
             localDispatches.clear();
+            pendingOutbox.clear();
             sagas.forEach(s -> live.remove(s.id()));
             throw e;
         }
@@ -301,6 +307,7 @@ public final class SagaCoordinator implements AutoCloseable {
             }
         }
         repo.enqueue(outbox);
+        pendingOutbox.computeIfAbsent(saga.id(), k -> new ArrayList<>()).addAll(outbox);
         audit.append(rows, now);
     }
 
@@ -353,8 +360,9 @@ public final class SagaCoordinator implements AutoCloseable {
     }
 
     private void afterCommit(Saga saga, List<Effect> effects) {
-        if (effects.stream().anyMatch(e -> e instanceof Effect.Dispatch)) {
-            outboxWakeup.run();
+        List<OutboxRow> committed = pendingOutbox.remove(saga.id());
+        if (committed != null && !committed.isEmpty()) {
+            outboxHandOver.accept(committed);
         }
         runLocalSteps();
         for (Effect e : effects) {

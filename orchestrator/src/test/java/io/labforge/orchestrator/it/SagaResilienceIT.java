@@ -161,6 +161,22 @@ class SagaResilienceIT {
     }
 
     @Test
+    @Order(6)
+    void aRowLeftInTheOutboxIsSweptAndSent() {
+        // what an orchestrator that stopped between its commit and the send leaves: a row nobody handed over
+        Envelope left = new io.labforge.common.signing.CommandSigner(Keys.loadOrCreate(h.stateDir).getPrivate()).sign(new Envelope(
+                UUID.randomUUID(), captured.type(), 1, captured.labId(), captured.sagaId(), "left@r1", 1, "r1", null,
+                java.time.Instant.now(), java.time.Instant.now().plusSeconds(300), false, captured.payload(), null));
+        h.jdbc().update("INSERT INTO outbox (topic, msg_key, message_id, envelope) VALUES (?, ?, ?, ?)", Topics.AGENT_COMMANDS, "r1",
+                left.messageId(), left.toBytes());
+
+        assertThat(awaitEvent(left.messageId(), StepEvent.Succeeded.class, e -> true)).isInstanceOf(StepEvent.Succeeded.class);
+        assertThat(h.executions("r1", "left@r1")).isEqualTo(1);
+        await("the acknowledged row is deleted").atMost(Duration.ofSeconds(10))
+                .until(() -> h.jdbc().queryForObject("SELECT count(*) FROM outbox", Integer.class) == 0);
+    }
+
+    @Test
     @Order(5)
     void theInboxTakesEachEventOnceEvenWithinOneBatch() {
         SagaRepository repo = h.bean(SagaRepository.class);

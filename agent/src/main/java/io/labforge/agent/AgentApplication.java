@@ -1,10 +1,10 @@
 package io.labforge.agent;
 
 import io.labforge.agent.exec.Executors;
-import io.labforge.agent.exec.HostRoot;
+import io.labforge.common.exec.HostRoot;
 import io.labforge.agent.runtime.AgentLoop;
-import io.labforge.agent.runtime.CommandProcessor;
-import io.labforge.agent.runtime.Journal;
+import io.labforge.common.worker.CommandProcessor;
+import io.labforge.common.worker.Journal;
 import io.labforge.common.id.HostId;
 import io.labforge.common.sealing.Sealing;
 import io.labforge.common.signing.CommandVerifier;

@@ -1,5 +1,7 @@
 package io.labforge.agent.exec;
 
+import io.labforge.common.exec.Executor;
+
 import io.labforge.agent.executor.docker.DockerDaemonExecutor;
 import io.labforge.agent.executor.docker.DockerInstallExecutor;
 import io.labforge.agent.executor.docker.RestoreDockerDaemonExecutor;

@@ -1,5 +1,7 @@
 package io.labforge.agent.exec;
 
+import io.labforge.common.exec.ExecutorException;
+
 import java.util.regex.Pattern;
 
 /**

@@ -1,6 +1,8 @@
 package io.labforge.agent.runtime;
 
-import io.labforge.agent.exec.HostRoot;
+import io.labforge.common.worker.CommandProcessor;
+
+import io.labforge.common.exec.HostRoot;
 import io.labforge.common.agent.AgentPresence;
 import io.labforge.common.messaging.Envelope;
 import io.labforge.common.messaging.KafkaClients;

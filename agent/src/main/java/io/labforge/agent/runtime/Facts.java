@@ -1,8 +1,8 @@
 package io.labforge.agent.runtime;
 
 import io.labforge.agent.exec.Files2;
-import io.labforge.agent.exec.HostRoot;
-import io.labforge.agent.exec.ProcessRunner;
+import io.labforge.common.exec.HostRoot;
+import io.labforge.common.exec.ProcessRunner;
 import io.labforge.agent.executor.disk.BlockDevice;
 import io.labforge.common.agent.AgentPresence;
 import java.net.Inet6Address;

@@ -3,11 +3,11 @@ package io.labforge.agent.executor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.labforge.agent.exec.ExecutorException;
-import io.labforge.agent.exec.HostRoot;
-import io.labforge.agent.exec.Outcome;
-import io.labforge.agent.exec.ProcessRunner;
-import io.labforge.agent.exec.StepContext;
+import io.labforge.common.exec.ExecutorException;
+import io.labforge.common.exec.HostRoot;
+import io.labforge.common.exec.Outcome;
+import io.labforge.common.exec.ProcessRunner;
+import io.labforge.common.exec.StepContext;
 import io.labforge.agent.executor.docker.DockerDaemonExecutor;
 import io.labforge.agent.executor.docker.RestoreDockerDaemonExecutor;
 import io.labforge.agent.executor.firewall.CloseFirewallPortsExecutor;

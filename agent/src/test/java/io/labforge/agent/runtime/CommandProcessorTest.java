@@ -1,9 +1,12 @@
 package io.labforge.agent.runtime;
 
+import io.labforge.common.worker.CommandProcessor;
+import io.labforge.common.worker.Journal;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.labforge.agent.exec.Executors;
-import io.labforge.agent.exec.HostRoot;
+import io.labforge.common.exec.HostRoot;
 import io.labforge.common.agent.AgentCommand.Noop;
 import io.labforge.common.agent.AgentCommand.SetHostname;
 import io.labforge.common.messaging.Envelope;

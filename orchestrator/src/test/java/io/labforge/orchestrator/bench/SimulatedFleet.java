@@ -1,9 +1,9 @@
 package io.labforge.orchestrator.bench;
 
-import io.labforge.agent.exec.HostRoot;
+import io.labforge.common.exec.HostRoot;
 import io.labforge.agent.executor.noop.NoopExecutor;
-import io.labforge.agent.runtime.CommandProcessor;
-import io.labforge.agent.runtime.Journal;
+import io.labforge.common.worker.CommandProcessor;
+import io.labforge.common.worker.Journal;
 import io.labforge.common.messaging.Envelope;
 import io.labforge.common.messaging.Topics;
 import io.labforge.common.signing.CommandVerifier;

@@ -1,9 +1,9 @@
 package io.labforge.agent.executor.disk;
 
-import io.labforge.agent.exec.ExecutorException;
+import io.labforge.common.exec.ExecutorException;
 import io.labforge.agent.exec.Files2;
-import io.labforge.agent.exec.ProcessRunner;
-import io.labforge.agent.exec.StepContext;
+import io.labforge.common.exec.ProcessRunner;
+import io.labforge.common.exec.StepContext;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package io.labforge.agent.executor.disk;
 
-import io.labforge.agent.exec.ExecutorException;
+import io.labforge.common.exec.ExecutorException;
 import io.labforge.common.agent.AgentCommand.EnsureDisk;
 import io.labforge.common.agent.AgentCommand.Volume;
 import io.labforge.common.lab.Size;

@@ -1,9 +1,9 @@
 package io.labforge.agent.executor.disk;
 
-import io.labforge.agent.exec.Executor;
+import io.labforge.common.exec.Executor;
 import io.labforge.agent.exec.Files2;
-import io.labforge.agent.exec.Outcome;
-import io.labforge.agent.exec.StepContext;
+import io.labforge.common.exec.Outcome;
+import io.labforge.common.exec.StepContext;
 import io.labforge.common.agent.AgentCommand.RemoveDisk;
 import io.labforge.common.messaging.Json;
 import java.util.ArrayList;

@@ -1,10 +1,10 @@
 package io.labforge.agent.executor.docker;
 
-import io.labforge.agent.exec.ExecutorException;
-import io.labforge.agent.exec.Executor;
-import io.labforge.agent.exec.Outcome;
-import io.labforge.agent.exec.ProcessRunner;
-import io.labforge.agent.exec.StepContext;
+import io.labforge.common.exec.ExecutorException;
+import io.labforge.common.exec.Executor;
+import io.labforge.common.exec.Outcome;
+import io.labforge.common.exec.ProcessRunner;
+import io.labforge.common.exec.StepContext;
 import io.labforge.common.agent.AgentCommand.EnsureDockerInstalled;
 import io.labforge.common.messaging.Json;
 import java.nio.file.Files;

@@ -1,8 +1,8 @@
 package io.labforge.agent.executor.firewall;
 
-import io.labforge.agent.exec.DiffingExecutor;
-import io.labforge.agent.exec.Outcome;
-import io.labforge.agent.exec.StepContext;
+import io.labforge.common.exec.DiffingExecutor;
+import io.labforge.common.exec.Outcome;
+import io.labforge.common.exec.StepContext;
 import io.labforge.common.agent.AgentCommand.CloseFirewallPorts;
 import io.labforge.common.messaging.Json;
 import java.util.List;

@@ -1,9 +1,9 @@
 package io.labforge.agent.executor.firewall;
 
-import io.labforge.agent.exec.ExecutorException;
-import io.labforge.agent.exec.DiffingExecutor;
-import io.labforge.agent.exec.Outcome;
-import io.labforge.agent.exec.StepContext;
+import io.labforge.common.exec.ExecutorException;
+import io.labforge.common.exec.DiffingExecutor;
+import io.labforge.common.exec.Outcome;
+import io.labforge.common.exec.StepContext;
 import io.labforge.common.agent.AgentCommand.OpenFirewallPorts;
 import io.labforge.common.lab.PortRange;
 import io.labforge.common.messaging.Json;

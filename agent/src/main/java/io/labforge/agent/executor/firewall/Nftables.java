@@ -1,9 +1,9 @@
 package io.labforge.agent.executor.firewall;
 
-import io.labforge.agent.exec.ExecutorException;
+import io.labforge.common.exec.ExecutorException;
 import io.labforge.agent.exec.Files2;
-import io.labforge.agent.exec.ProcessRunner;
-import io.labforge.agent.exec.StepContext;
+import io.labforge.common.exec.ProcessRunner;
+import io.labforge.common.exec.StepContext;
 import io.labforge.common.lab.PortRange;
 import io.labforge.common.messaging.Json;
 import java.nio.file.Path;

@@ -1,9 +1,9 @@
 package io.labforge.agent.executor.hosts;
 
-import io.labforge.agent.exec.DiffingExecutor;
+import io.labforge.common.exec.DiffingExecutor;
 import io.labforge.agent.exec.Names;
-import io.labforge.agent.exec.Outcome;
-import io.labforge.agent.exec.StepContext;
+import io.labforge.common.exec.Outcome;
+import io.labforge.common.exec.StepContext;
 import io.labforge.common.agent.AgentCommand.RestoreHostsEntries;
 import java.util.ArrayList;
 import java.util.List;

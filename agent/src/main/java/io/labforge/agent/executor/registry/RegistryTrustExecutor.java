@@ -1,8 +1,8 @@
 package io.labforge.agent.executor.registry;
 
-import io.labforge.agent.exec.DiffingExecutor;
-import io.labforge.agent.exec.Outcome;
-import io.labforge.agent.exec.StepContext;
+import io.labforge.common.exec.DiffingExecutor;
+import io.labforge.common.exec.Outcome;
+import io.labforge.common.exec.StepContext;
 import io.labforge.common.agent.AgentCommand.TrustRegistries;
 
 /** R6, R19: the host's Docker trusts these registries' CAs. */

@@ -1,9 +1,9 @@
 package io.labforge.agent.executor.swarm;
 
-import io.labforge.agent.exec.ExecutorException;
-import io.labforge.agent.exec.Executor;
-import io.labforge.agent.exec.Outcome;
-import io.labforge.agent.exec.StepContext;
+import io.labforge.common.exec.ExecutorException;
+import io.labforge.common.exec.Executor;
+import io.labforge.common.exec.Outcome;
+import io.labforge.common.exec.StepContext;
 import io.labforge.common.agent.AgentCommand.SwarmInit;
 import io.labforge.common.messaging.Json;
 import java.util.List;

@@ -1,7 +1,7 @@
 package io.labforge.agent.executor.swarm;
 
-import io.labforge.agent.exec.ExecutorException;
-import io.labforge.agent.exec.StepContext;
+import io.labforge.common.exec.ExecutorException;
+import io.labforge.common.exec.StepContext;
 import io.labforge.common.messaging.Json;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package io.labforge.agent.executor.tls;
 
-import io.labforge.agent.exec.ExecutorException;
+import io.labforge.common.exec.ExecutorException;
 import java.util.Set;
 import java.util.regex.Pattern;
 

@@ -3,7 +3,7 @@ package io.labforge.agent.executor.disk;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.labforge.agent.exec.ExecutorException;
+import io.labforge.common.exec.ExecutorException;
 import io.labforge.common.agent.AgentCommand.EnsureDisk;
 import io.labforge.common.agent.AgentCommand.Volume;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package io.labforge.agent.exec;
+package io.labforge.common.exec;
 
 /**
  * An executor whose check and apply are one computation of the difference, applied or not: the

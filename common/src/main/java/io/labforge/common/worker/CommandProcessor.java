@@ -1,16 +1,15 @@
-package io.labforge.agent.runtime;
+package io.labforge.common.worker;
 
-import io.labforge.agent.exec.ExecutorException;
-import io.labforge.agent.exec.Executor;
-import io.labforge.agent.exec.HostRoot;
-import io.labforge.agent.exec.Outcome;
-import io.labforge.common.sealing.Sealing;
-import tools.jackson.databind.JsonNode;
-import io.labforge.agent.exec.ProcessRunner;
-import io.labforge.agent.exec.StepContext;
+import io.labforge.common.exec.Executor;
+import io.labforge.common.exec.ExecutorException;
+import io.labforge.common.exec.HostRoot;
+import io.labforge.common.exec.Outcome;
+import io.labforge.common.exec.ProcessRunner;
+import io.labforge.common.exec.StepContext;
 import io.labforge.common.messaging.Envelope;
 import io.labforge.common.messaging.Json;
 import io.labforge.common.messaging.MessageTypes;
+import io.labforge.common.sealing.Sealing;
 import io.labforge.common.signing.CommandVerifier;
 import io.labforge.common.step.StepEvent;
 import java.time.Clock;
@@ -24,12 +23,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
 
 /**
- * Runs one host's commands: refuses what is not for this host, unsigned, tampered, expired or of an
- * unknown type; answers a command it already ran from its journal; otherwise reports started,
- * progress, then succeeded or failed. Kafka-free, so the agent and the benchmark's simulated hosts
- * share it.
+ * Runs one worker's commands (a host's agent, or a service such as cluster-service): refuses what is
+ * not for this worker, unsigned, tampered, expired or of an unknown type; answers a command it already
+ * ran from its journal; otherwise reports started, progress, then succeeded or failed. Kafka-free, so
+ * the agent, the services and the benchmark's simulated hosts share it.
  */
 public final class CommandProcessor {
     private static final Logger LOG = LoggerFactory.getLogger(CommandProcessor.class);

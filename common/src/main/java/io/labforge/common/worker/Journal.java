@@ -1,4 +1,4 @@
-package io.labforge.agent.runtime;
+package io.labforge.common.worker;
 
 import io.labforge.common.messaging.Json;
 import java.io.BufferedWriter;

@@ -1,4 +1,4 @@
-package io.labforge.agent.exec;
+package io.labforge.common.exec;
 
 import java.nio.file.Path;
 

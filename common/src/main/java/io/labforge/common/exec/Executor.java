@@ -1,4 +1,4 @@
-package io.labforge.agent.exec;
+package io.labforge.common.exec;
 
 /**
  * Makes one kind of command true on the host. {@link #check} changes nothing and says what

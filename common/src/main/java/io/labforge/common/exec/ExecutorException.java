@@ -1,4 +1,4 @@
-package io.labforge.agent.exec;
+package io.labforge.common.exec;
 
 /** A step cannot be done; {@code retryable} says whether running it again may help. */
 public class ExecutorException extends RuntimeException {

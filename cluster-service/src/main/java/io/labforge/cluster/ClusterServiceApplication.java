@@ -1,13 +1,29 @@
 package io.labforge.cluster;
 
+import io.labforge.cluster.swarm.ClientKeys;
+import io.labforge.cluster.swarm.Managers;
+import io.labforge.cluster.swarm.ServiceExecutor;
+import io.labforge.common.cluster.ClusterCommand;
+import io.labforge.common.exec.HostRoot;
 import io.labforge.common.messaging.Topics;
+import io.labforge.common.signing.CommandVerifier;
+import io.labforge.common.signing.Keys;
+import io.labforge.common.worker.CommandProcessor;
+import io.labforge.common.worker.Journal;
 import io.labforge.common.worker.WorkerLoop;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.context.annotation.Bean;
 
-/** The cluster-service worker. Its executors are not built yet (issue 5 and later: Docker Swarm and Kubernetes). */
+/**
+ * The cluster-service worker: Swarm through the Docker Engine API of a manager (docker-java, mutual
+ * TLS with a client certificate of each lab's CA). It runs signed commands as agents do: journal,
+ * refusals, events.
+ */
 @SpringBootConfiguration
 public class ClusterServiceApplication {
 
@@ -17,8 +33,23 @@ public class ClusterServiceApplication {
         app.run(args);
     }
 
+    @Bean(destroyMethod = "close")
+    Journal clusterJournal(@Value("${labforge.cluster.state-dir:/var/lib/labforge-cluster}") Path stateDir) {
+        return new Journal(stateDir.resolve("journal.jsonl"));
+    }
+
+    @Bean
+    CommandProcessor clusterProcessor(@Value("${labforge.cluster.state-dir:/var/lib/labforge-cluster}") Path stateDir,
+            @Value("${labforge.cluster.orchestrator-public-key}") String orchestratorKey, Journal journal) {
+        ClientKeys keys = new ClientKeys(stateDir);
+        Managers managers = new Managers(keys);
+        return new CommandProcessor(ClusterCommand.TARGET, new CommandVerifier(Keys.decodePublic(orchestratorKey.strip())),
+                List.of(keys.new Create(), keys.new Install(), new ServiceExecutor(managers), new ServiceExecutor.Remove(managers)),
+                journal, new HostRoot(stateDir), Clock.systemUTC());
+    }
+
     @Bean(initMethod = "start", destroyMethod = "stop")
-    WorkerLoop workerLoop(@Value("${labforge.bootstrap-servers:localhost:9092}") String servers) {
-        return WorkerLoop.rejectingAll(servers, Topics.CLUSTER_COMMANDS, "cluster-service", "issue 5 and later: Docker Swarm and Kubernetes");
+    WorkerLoop workerLoop(@Value("${labforge.bootstrap-servers:localhost:9092}") String servers, CommandProcessor processor) {
+        return WorkerLoop.running(servers, Topics.CLUSTER_COMMANDS, processor);
     }
 }

@@ -133,9 +133,19 @@ public record Lab(
     public record GitlabSpec(String host, String externalUrl, Integer registryPort) {
     }
 
-    /** {@code registry}: Labforge's own registry for the swarm (R19), or null. */
-    public record SwarmSpec(List<String> managers, List<String> workers, int dataPathPort, RegistrySpec registry) {
+    /** {@code registry}: Labforge's own registry for the swarm (R19), or null; {@code services}: R18. */
+    public record SwarmSpec(List<String> managers, List<String> workers, int dataPathPort, RegistrySpec registry,
+            List<SwarmService> services) {
         public static final int DEFAULT_DATA_PATH_PORT = 4789;
+    }
+
+    /**
+     * R18: a replicated service. {@code ports} {@code published:target[/udp]}; {@code publishMode}
+     * {@code ingress} (default: the routing mesh) or {@code host}; {@code endpointMode} {@code vip}
+     * (default) or {@code dnsrr} (for kernels without IPVS, see MACHINE.md).
+     */
+    public record SwarmService(String name, String image, int replicas, List<String> constraints, List<String> ports,
+            Map<String, String> labels, List<String> command, String publishMode, String endpointMode) {
     }
 
     /** R19: a registry on {@code host}, TLS from the lab's CA, trusted by every swarm node. */

@@ -56,7 +56,11 @@ public final class LabParser {
     private static final Set<String> DISK = Set.of("device", "serial", "size", "volumeGroup", "volumes");
     private static final Set<String> VOLUME = Set.of("name", "size", "filesystem", "mount", "allowShrink");
     private static final Set<String> GITLAB = Set.of("host", "externalUrl", "registryPort");
-    private static final Set<String> SWARM = Set.of("managers", "workers", "dataPathPort", "registry");
+    private static final Set<String> SWARM = Set.of("managers", "workers", "dataPathPort", "registry", "services");
+    private static final Set<String> SWARM_SERVICE = Set.of("name", "image", "replicas", "constraints", "ports", "labels", "command",
+            "publishMode", "endpointMode");
+    private static final Pattern SERVICE_NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}");
+    private static final Pattern SERVICE_PORT = Pattern.compile("(\\d{1,5}):(\\d{1,5})(/(tcp|udp))?");
     private static final Set<String> REGISTRY = Set.of("host", "port");
     private static final Set<String> KUBERNETES = Set.of("controlPlane", "workers", "podNetworkCidr");
 
@@ -135,7 +139,7 @@ public final class LabParser {
             Map<String, Role> roles = roles(top.get("roles"));
             List<Host> hosts = hosts(top.get("hosts"), roles);
             GitlabSpec gitlab = gitlab(top.get("gitlab"), hosts);
-            SwarmSpec swarm = swarm(top.get("swarm"), hosts);
+            SwarmSpec swarm = swarm(top.get("swarm"), hosts, roles);
             KubernetesSpec k8s = kubernetes(top.get("kubernetes"), hosts);
             if (swarm != null && k8s != null && swarm.dataPathPort() == SwarmSpec.DEFAULT_DATA_PATH_PORT) {
                 List<String> both = new ArrayList<>(swarmHosts(swarm));
@@ -428,7 +432,7 @@ public final class LabParser {
             return new GitlabSpec(host, url, port);
         }
 
-        private SwarmSpec swarm(Node node, List<Host> hosts) {
+        private SwarmSpec swarm(Node node, List<Host> hosts, Map<String, Role> roles) {
             if (node == null) {
                 return null;
             }
@@ -454,7 +458,55 @@ public final class LabParser {
                 Integer rp = w.integer(r.get("port"), "swarm.registry.port", 1, 65535, "port");
                 registry = new Lab.RegistrySpec(host, rp == null ? 5000 : rp);
             }
-            return new SwarmSpec(managers, workers, port == null ? SwarmSpec.DEFAULT_DATA_PATH_PORT : port, registry);
+            List<Lab.SwarmService> services = new ArrayList<>();
+            Set<String> names = new java.util.HashSet<>();
+            List<Node> items = w.sequence(s.get("services"), "swarm.services");
+            for (int i = 0; i < items.size(); i++) {
+                String sp = "swarm.services[" + i + "]";
+                Map<String, Node> m = w.mapping(items.get(i), sp, SWARM_SERVICE, Set.of("name", "image"));
+                String name = w.string(m.get("name"), sp + ".name");
+                if (name != null && !SERVICE_NAME.matcher(name).matches()) {
+                    w.error(sp + ".name", "'" + name + "' is not a service name", "use letters, digits, '_', '.' or '-'");
+                } else if (name != null && !names.add(name)) {
+                    w.error(sp + ".name", "service " + name + " is defined twice", "give each service its own name");
+                }
+                String image = w.string(m.get("image"), sp + ".image");
+                Integer replicas = w.integer(m.get("replicas"), sp + ".replicas", 0, 1000, "number of replicas");
+                List<String> ports = w.strings(m.get("ports"), sp + ".ports");
+                for (int p = 0; p < ports.size(); p++) {
+                    java.util.regex.Matcher pm = SERVICE_PORT.matcher(ports.get(p));
+                    if (!pm.matches() || Integer.parseInt(pm.group(1)) > 65535 || Integer.parseInt(pm.group(2)) > 65535
+                            || Integer.parseInt(pm.group(1)) == 0 || Integer.parseInt(pm.group(2)) == 0) {
+                        w.error(sp + ".ports[" + p + "]", "'" + ports.get(p) + "' is not published:target", "write e.g. 8080:80 or 53:53/udp");
+                    }
+                }
+                String publish = w.string(m.get("publishMode"), sp + ".publishMode");
+                if (publish != null && !publish.equals("ingress") && !publish.equals("host")) {
+                    w.error(sp + ".publishMode", "publishMode '" + publish + "' is not known", "write ingress or host");
+                }
+                String endpoint = w.string(m.get("endpointMode"), sp + ".endpointMode");
+                if (endpoint != null && !endpoint.equals("vip") && !endpoint.equals("dnsrr")) {
+                    w.error(sp + ".endpointMode", "endpointMode '" + endpoint + "' is not known", "write vip or dnsrr");
+                }
+                services.add(new Lab.SwarmService(name, image, replicas == null ? 1 : replicas, w.strings(m.get("constraints"),
+                        sp + ".constraints"), ports, w.stringMap(m.get("labels"), sp + ".labels"), w.strings(m.get("command"),
+                        sp + ".command"), publish == null ? "ingress" : publish, endpoint == null ? "vip" : endpoint));
+            }
+            if (!services.isEmpty() && !managers.isEmpty()) {
+                Host first = hosts.stream().filter(x -> x.name().equals(managers.get(0))).findFirst().orElse(null);
+                Lab.DockerSpec docker = Lab.DockerSpec.EMPTY;
+                for (String r : first == null ? List.<String>of() : first.roles()) {
+                    if (roles.containsKey(r)) {
+                        docker = docker.merge(roles.get(r).docker());
+                    }
+                }
+                if (first != null && docker.merge(first.docker()).tlsPort() == null) {
+                    w.error("swarm.services", "cluster-service creates services through the Engine API of " + first.name()
+                            + ", which is not opened", "give " + first.name() + " (or its role) docker.tls-port, e.g. 2376");
+                }
+            }
+            return new SwarmSpec(managers, workers, port == null ? SwarmSpec.DEFAULT_DATA_PATH_PORT : port, registry,
+                    List.copyOf(services));
         }
 
         private KubernetesSpec kubernetes(Node node, List<Host> hosts) {

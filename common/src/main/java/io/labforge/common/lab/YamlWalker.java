@@ -83,6 +83,28 @@ final class YamlWalker {
         return out;
     }
 
+    /** A mapping of free keys to plain values (labels). */
+    Map<String, String> stringMap(Node node, String path) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (node == null) {
+            return out;
+        }
+        if (!(node instanceof MappingNode m)) {
+            error(path, node, "expected a mapping (key: value lines), found " + kind(node), "write " + path + " as key: value pairs");
+            return out;
+        }
+        for (NodeTuple t : m.getValue()) {
+            String key = t.getKeyNode() instanceof ScalarNode s ? s.getValue() : null;
+            String value = t.getValueNode() instanceof ScalarNode s ? s.getValue() : null;
+            if (key == null || value == null) {
+                error(path, t.getKeyNode(), "a label is a plain key with a plain value", "write key: value");
+            } else if (out.putIfAbsent(key, value) != null) {
+                error(join(path, key), t.getKeyNode(), "key '" + key + "' is given twice", "keep one of the two");
+            }
+        }
+        return out;
+    }
+
     private static boolean hasKey(MappingNode m, String key) {
         return m.getValue().stream().anyMatch(t -> t.getKeyNode() instanceof ScalarNode s && s.getValue().equals(key));
     }

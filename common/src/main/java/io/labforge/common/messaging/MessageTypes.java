@@ -18,7 +18,7 @@ public final class MessageTypes {
 
     static {
         for (Class<?> sealed : new Class<?>[] {AgentCommand.class, AgentPresence.class, StepEvent.class,
-                OrchestratorCommand.class}) {
+                OrchestratorCommand.class, io.labforge.common.cluster.ClusterCommand.class}) {
             for (Class<?> c : sealed.getPermittedSubclasses()) {
                 register(c);
             }

@@ -123,6 +123,29 @@ public final class Pki {
         }
     }
 
+    /**
+     * Whether the certificate in place says the same as the wanted one (key, subject, issuer, names) and
+     * is valid for 30 more days: the lab's CA signs a new one at every run, and re-applying must not
+     * replace an equivalent one (and restart what uses it).
+     */
+    public static boolean equivalent(String installedPem, X509Certificate wanted) {
+        try {
+            X509Certificate now = certificate(installedPem);
+            return now.getPublicKey().equals(wanted.getPublicKey())
+                    && now.getSubjectX500Principal().equals(wanted.getSubjectX500Principal())
+                    && now.getIssuerX500Principal().equals(wanted.getIssuerX500Principal())
+                    && names(now).equals(names(wanted))
+                    && now.getNotAfter().toInstant().isAfter(java.time.Instant.now().plus(Duration.ofDays(30)));
+        } catch (IllegalArgumentException | java.security.cert.CertificateParsingException e) {
+            return false;
+        }
+    }
+
+    /** As a list: the JDK returns an unmodifiable collection, which has no equals of its own. */
+    private static List<?> names(X509Certificate c) throws java.security.cert.CertificateParsingException {
+        return c.getSubjectAlternativeNames() == null ? List.of() : new java.util.ArrayList<>(c.getSubjectAlternativeNames());
+    }
+
     public static String pem(Object o) {
         StringWriter w = new StringWriter();
         try (JcaPEMWriter p = new JcaPEMWriter(w)) {

@@ -27,18 +27,30 @@ public final class WorkerLoop implements Runnable {
     private final String servers;
     private final String topic;
     private final String group;
-    private final Function<Envelope, List<Object>> handler;
+    /** Takes a command and emits its events (as envelopes: the CommandProcessor builds its own). */
+    private final java.util.function.BiConsumer<Envelope, java.util.function.Consumer<Envelope>> handler;
     private final String worker;
     private volatile boolean running = true;
     private volatile KafkaConsumer<String, byte[]> consumer;
     private Thread thread;
 
     public WorkerLoop(String servers, String topic, String worker, Function<Envelope, List<Object>> handler) {
+        this(servers, topic, worker, (cmd, emit) -> handler.apply(cmd).forEach(event -> emit.accept(Envelope.of(event,
+                cmd.labId(), cmd.sagaId(), cmd.stepId(), cmd.attempt(), worker, cmd.messageId(), Instant.now(), null, cmd.dryRun()))));
+    }
+
+    private WorkerLoop(String servers, String topic, String worker,
+            java.util.function.BiConsumer<Envelope, java.util.function.Consumer<Envelope>> handler) {
         this.servers = servers;
         this.topic = topic;
         this.group = "labforge-" + worker;
         this.worker = worker;
         this.handler = handler;
+    }
+
+    /** A worker whose commands a {@link CommandProcessor} runs: signatures, journal, sealing and events as an agent's. */
+    public static WorkerLoop running(String servers, String topic, CommandProcessor processor) {
+        return new WorkerLoop(servers, topic, processor.hostId(), processor::handle);
     }
 
     /**
@@ -89,11 +101,7 @@ public final class WorkerLoop implements Runnable {
                     } catch (RuntimeException e) {
                         continue;
                     }
-                    for (Object event : handler.apply(cmd)) {
-                        Envelope ev = Envelope.of(event, cmd.labId(), cmd.sagaId(), cmd.stepId(), cmd.attempt(), worker,
-                                cmd.messageId(), Instant.now(), null, cmd.dryRun());
-                        acks.add(p.send(new ProducerRecord<>(Topics.STEP_EVENTS, cmd.sagaId(), ev.toBytes())));
-                    }
+                    handler.accept(cmd, ev -> acks.add(p.send(new ProducerRecord<>(Topics.STEP_EVENTS, cmd.sagaId(), ev.toBytes()))));
                 }
                 for (Future<RecordMetadata> f : acks) {
                     f.get();

@@ -162,6 +162,50 @@ public final class Planner {
                     RetryPolicy.DEFAULT, new Compensation(type(AgentCommand.SwarmLeave.class),
                             (ObjectNode) Json.object().set("member", Refs.self("member")))));
         }
+        if (!sw.services().isEmpty()) {
+            List<StepId> swarmDone = new ArrayList<>(List.of(init));
+            joiners.forEach(n -> swarmDone.add(StepId.of("swarm-join@" + n)));
+            services(lab, first, swarmDone, steps);
+        }
+    }
+
+    /**
+     * R18 through cluster-service: it makes a client key for the lab, the orchestrator signs it with the
+     * lab's CA (usage: client), then each service is created through the first manager's Engine API
+     * over mutual TLS once every node is in the swarm.
+     */
+    private static void services(Lab lab, Host manager, List<StepId> swarmDone, List<StepSpec> steps) {
+        String target = io.labforge.common.cluster.ClusterCommand.TARGET;
+        StepId key = StepId.of("cluster-key@" + target);
+        StepId cert = StepId.of("cluster-cert@" + target);
+        StepId install = StepId.of("cluster-client@" + target);
+        steps.add(new StepSpec(key, type(io.labforge.common.cluster.ClusterCommand.CreateClientKey.class), target,
+                Json.object().put("lab", lab.name()), List.of(), SHORT, RetryPolicy.DEFAULT, null));
+        ObjectNode sign = Json.object();
+        sign.set("csr", Refs.ref(key.value(), "csr"));
+        sign.put("commonName", target).put("usage", "CLIENT");
+        sign.putArray("dnsNames").add(target);
+        sign.putArray("ipAddresses");
+        steps.add(new StepSpec(cert, type(io.labforge.common.orchestrator.OrchestratorCommand.SignCertificate.class),
+                io.labforge.common.orchestrator.OrchestratorCommand.TARGET, sign, List.of(key), SHORT, RetryPolicy.DEFAULT, null));
+        ObjectNode inst = Json.object().put("lab", lab.name());
+        inst.set("certificate", Refs.ref(cert.value(), "certificate"));
+        inst.set("ca", Refs.ref(cert.value(), "ca"));
+        steps.add(new StepSpec(install, type(io.labforge.common.cluster.ClusterCommand.InstallClientCertificate.class), target, inst,
+                List.of(cert), SHORT, RetryPolicy.DEFAULT, null));
+        String endpoint = manager.address() + ":" + lab.dockerOf(manager).tlsPort();
+        List<StepId> deps = new ArrayList<>(swarmDone);
+        deps.add(install);
+        for (Lab.SwarmService svc : lab.swarm().services()) {
+            ObjectNode in = Json.object().put("lab", lab.name()).put("manager", endpoint);
+            in.set("service", Json.tree(new io.labforge.common.cluster.ClusterCommand.Service(svc.name(), svc.image(), svc.replicas(),
+                    svc.constraints(), svc.ports(), svc.labels(), svc.command(), svc.publishMode(), svc.endpointMode())));
+            ObjectNode undo = Json.object().put("lab", lab.name()).put("manager", endpoint).put("name", svc.name());
+            undo.set("created", Refs.self("created"));
+            steps.add(new StepSpec(StepId.of("service-" + svc.name() + "@" + target),
+                    type(io.labforge.common.cluster.ClusterCommand.EnsureService.class), target, in, deps, Duration.ofMinutes(5),
+                    RetryPolicy.DEFAULT, new Compensation(type(io.labforge.common.cluster.ClusterCommand.RemoveService.class), undo)));
+        }
     }
 
     /** R3: one step per disk; its compensation removes only what the step reports it created. */

@@ -174,8 +174,23 @@ final class Harness implements AutoCloseable {
         }
     }
 
+    /** cluster-service in this JVM, on the same Kafka, trusting this orchestrator's key. */
+    ConfigurableApplicationContext startClusterService() {
+        clusterService = new SpringApplicationBuilder(io.labforge.cluster.ClusterServiceApplication.class)
+                .web(WebApplicationType.NONE)
+                .run("--labforge.bootstrap-servers=" + services.kafkaBootstrapServers(),
+                        "--labforge.cluster.state-dir=" + dir.resolve("cluster-service"),
+                        "--labforge.cluster.orchestrator-public-key=" + publicKey);
+        return clusterService;
+    }
+
+    private ConfigurableApplicationContext clusterService;
+
     @Override
     public void close() {
+        if (clusterService != null) {
+            clusterService.close();
+        }
         agents.values().forEach(ConfigurableApplicationContext::close);
         if (orchestrator != null) {
             orchestrator.close();

@@ -66,6 +66,7 @@ class SwarmIT {
         services = EmbeddedServices.start(dir.resolve("infra"), 0, local.gateway());
         h = new Harness(dir, services);
         h.startOrchestrator();
+        h.startClusterService();
         List<HostBootstrap.Outcome> out = new HostBootstrap(Path.of("..", "agent", "target", "labforge-agent-exec.jar"),
                 home.resolve("known_hosts"), new HostBootstrap.Login("root", local.privateKey(), null),
                 services.kafkaBootstrapServers(), h.publicKey, h.sealingKey)
@@ -173,8 +174,60 @@ class SwarmIT {
         return out;
     }
 
+    static final String SERVICES = """
+              services:
+                - name: web
+                  image: manager1.swarm.test:5000/labforge/web:1
+                  replicas: 2
+                  constraints: [node.role == worker]
+                  ports: ["8080:8080"]
+                  # this kernel has no IPVS (MACHINE.md): host-mode ports and DNS round robin instead of the mesh
+                  publishMode: host
+                  endpointMode: dnsrr
+                  labels: {lab: swarm, tier: web}
+            """;
+    String servicesSaga;
+
     @Test
     @Order(4)
+    void aServiceFromTheLabRunsOnTheWorkersAndAnswers() {
+        // an image with an HTTP server (busybox's), built on the manager and pushed to the lab's registry
+        on("manager1", "sh", "-c", "rm -rf /tmp/web && mkdir -p /tmp/web/bin /tmp/web/www && cp /bin/busybox /tmp/web/bin/ "
+                + "&& echo 'hello from labforge' > /tmp/web/www/index.html && tar -C /tmp/web -c . | docker import "
+                + "-c 'CMD [\"/bin/busybox\", \"httpd\", \"-f\", \"-p\", \"8080\", \"-h\", \"/www\"]' - manager1.swarm.test:5000/labforge/web:1 "
+                + "&& docker push manager1.swarm.test:5000/labforge/web:1");
+        System.out.println("SwarmIT: publishing in host mode with dnsrr endpoints: this kernel has no IPVS for the routing mesh");
+        servicesSaga = Json.read(h.post("/api/sagas", labSource + SERVICES).body()).get("id").asString();
+        JsonNode done = awaitFinal(servicesSaga, Duration.ofMinutes(5));
+        assertThat(done.get("status").asString()).as(done.toString()).isEqualTo("SUCCEEDED");
+        JsonNode step = null;
+        for (JsonNode s : done.get("steps")) {
+            if (s.get("id").asString().equals("service-web@cluster-service")) {
+                step = s;
+            }
+        }
+        assertThat(step).isNotNull();
+        assertThat(step.get("outputs").get("running").asInt()).isEqualTo(2);
+        assertThat(step.get("outputs").get("created").asBoolean()).isTrue();
+        assertThat(on("manager1", "docker", "service", "ls", "--format", "{{.Name}} {{.Replicas}}")).contains("web 2/2");
+        String nodes = on("manager1", "docker", "service", "ps", "--filter", "desired-state=running", "--format", "{{.Node}}", "web");
+        assertThat(nodes.lines().map(String::strip).sorted().toList()).containsExactly("worker1", "worker2");
+        for (String w : List.of("worker1", "worker2")) {
+            assertThat(on("manager1", "curl", "-sS", "--max-time", "5", "http://" + w + ".swarm.test:8080/")).isEqualTo("hello from labforge");
+        }
+        assertThat(on("manager1", "docker", "service", "inspect", "--format", "{{json .Spec.Labels}}", "web")).contains("\"tier\":\"web\"");
+        // the same lab again: nothing to change
+        String again = Json.read(h.post("/api/sagas", labSource + SERVICES).body()).get("id").asString();
+        JsonNode second = awaitFinal(again, Duration.ofMinutes(3));
+        assertThat(second.get("steps")).allSatisfy(s -> assertThat(s.get("changed").asBoolean()).as(s.toString()).isFalse());
+        // compensating the saga that created it removes the service, and only that
+        assertThat(h.post("/api/sagas/" + servicesSaga + "/compensate", "").statusCode()).isLessThan(300);
+        assertThat(awaitFinal(servicesSaga, Duration.ofMinutes(5)).get("status").asString()).isEqualTo("COMPENSATED");
+        assertThat(on("manager1", "docker", "service", "ls", "--format", "{{.Name}}")).doesNotContain("web");
+    }
+
+    @Test
+    @Order(5)
     void reapplyingChangesNothing() {
         String again = Json.read(h.post("/api/sagas", labSource).body()).get("id").asString();
         JsonNode done = awaitFinal(again, Duration.ofMinutes(3));
@@ -183,12 +236,20 @@ class SwarmIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void compensationLeavesNoSwarm() {
         assertThat(h.post("/api/sagas/" + saga + "/compensate", "").statusCode()).isLessThan(300);
         JsonNode done = awaitFinal(saga, Duration.ofMinutes(5));
         assertThat(done.get("status").asString()).as(done.toString()).isEqualTo("COMPENSATED");
         for (Lab.Host x : lab.hosts()) {
+            // the undo of daemon.json restarted dockerd a moment ago: ask once it answers again
+            try {
+                await(x.name() + "'s Docker answers").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+                        .until(() -> local.exec(x.name(), "docker", "info", "--format", "{{.ServerVersion}}").ok());
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                throw new AssertionError(x.name() + ": " + local.exec(x.name(), "docker", "info").out() + "\n"
+                        + local.exec(x.name(), "sh", "-c", "cat /etc/docker/daemon.json; ls -la /etc/systemd/system/docker.service.d/; env | grep -i docker").out(), e);
+            }
             assertThat(on(x.name(), "docker", "info", "--format", "{{.Swarm.LocalNodeState}}")).as(x.name()).isEqualTo("inactive");
             assertThat(local.exec(x.name(), "test", "-e", "/etc/docker/certs.d/manager1.swarm.test:5000/ca.crt").ok()).isFalse();
         }

@@ -63,8 +63,8 @@ public final class DockerDaemonExecutor extends DiffingExecutor<ConfigureDockerD
         boolean restarted = false;
         if (changed && apply) {
             Files2.write(file, render(next));
-            dropIn(ctx, next.has("hosts"));
-            diff.append(Services.restart("docker", ctx)).append('\n');
+            boolean sockets = dropIn(ctx, next.has("hosts"));
+            diff.append(restart(ctx, sockets)).append('\n');
             restarted = true;
         }
         out.put("restarted", restarted);
@@ -78,11 +78,12 @@ public final class DockerDaemonExecutor extends DiffingExecutor<ConfigureDockerD
      * too, dockerd refuses to start ("specified both as a flag and in the configuration file"). This
      * drop-in removes the flag while daemon.json has {@code hosts}, and goes away with it.
      */
-    static void dropIn(StepContext ctx, boolean hosts) {
+    /** Writes or removes the unit drop-in that lets daemon.json list the sockets; true when it changed. */
+    static boolean dropIn(StepContext ctx, boolean hosts) {
         Path file = ctx.root().path(DROP_IN);
         boolean present = java.nio.file.Files.exists(file);
         if (hosts == present) {
-            return;
+            return false;
         }
         if (hosts) {
             Files2.write(file, "# written by Labforge: daemon.json lists the sockets (hosts)\n[Service]\nExecStart=\n"
@@ -94,6 +95,24 @@ public final class DockerDaemonExecutor extends DiffingExecutor<ConfigureDockerD
             ctx.processes().require(java.util.List.of("systemctl", "daemon-reload"), java.time.Duration.ofSeconds(60),
                     ctx.progress());
         }
+        return true;
+    }
+
+    /**
+     * Restarts dockerd. When its sockets changed hands (daemon.json's {@code hosts} ↔ systemd's
+     * {@code docker.socket}), docker.socket is restarted between stop and start: a dockerd that bound
+     * /run/docker.sock itself deletes it when it stops, and the socket unit would go on listening on a
+     * file that no longer exists (clients then find no daemon).
+     */
+    static String restart(StepContext ctx, boolean socketsChanged) {
+        if (socketsChanged && ctx.root().isReal() && java.nio.file.Files.isDirectory(Path.of("/run/systemd/system"))) {
+            java.time.Duration t = java.time.Duration.ofMinutes(3);
+            ctx.processes().require(java.util.List.of("systemctl", "stop", "docker.service"), t, ctx.progress());
+            ctx.processes().require(java.util.List.of("systemctl", "restart", "docker.socket"), t, ctx.progress());
+            ctx.processes().require(java.util.List.of("systemctl", "start", "docker.service"), t, ctx.progress());
+            return "systemctl stop docker, restart docker.socket, start docker (the daemon's sockets changed)";
+        }
+        return Services.restart("docker", ctx);
     }
 
     static ObjectNode parse(Optional<String> content) {

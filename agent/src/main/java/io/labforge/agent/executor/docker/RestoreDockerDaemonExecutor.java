@@ -28,15 +28,16 @@ public final class RestoreDockerDaemonExecutor extends DiffingExecutor<RestoreDo
         String diff = !changed ? "nothing to undo"
                 : c.existed() ? "daemon.json restored to its previous content" : "daemon.json removed (there was none)";
         if (changed && apply) {
+            boolean sockets;
             if (c.existed()) {
                 boolean hosts = DockerDaemonExecutor.parse(Optional.of(c.previousContent())).has("hosts");
                 Files2.write(file, c.previousContent());
-                DockerDaemonExecutor.dropIn(ctx, hosts);
+                sockets = DockerDaemonExecutor.dropIn(ctx, hosts);
             } else {
                 Files2.delete(file);
-                DockerDaemonExecutor.dropIn(ctx, false);
+                sockets = DockerDaemonExecutor.dropIn(ctx, false);
             }
-            diff += "\n" + Services.restart("docker", ctx);
+            diff += "\n" + DockerDaemonExecutor.restart(ctx, sockets);
         }
         return Outcome.of(changed, diff, Json.object());
     }

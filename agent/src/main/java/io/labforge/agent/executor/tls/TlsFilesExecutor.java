@@ -17,9 +17,8 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The public TLS files (CA, certificate) next to the host's key; its own undo with the previous
- * contents. A certificate is kept when the one in place says the same (key, names, issuer) and is
- * valid for 30 more days: the lab's CA signs a new one at every run, and re-applying must not
- * rewrite it and restart Docker.
+ * contents. A certificate equivalent to the one in place is not written again ({@link Pki#equivalent}):
+ * re-applying must not rewrite it and restart Docker.
  */
 public final class TlsFilesExecutor extends DiffingExecutor<InstallTlsFiles> {
 
@@ -29,25 +28,6 @@ public final class TlsFilesExecutor extends DiffingExecutor<InstallTlsFiles> {
     }
 
 
-
-    static boolean equivalent(String installedPem, X509Certificate wanted) {
-        try {
-            X509Certificate now = Pki.certificate(installedPem);
-            return now.getPublicKey().equals(wanted.getPublicKey())
-                    && now.getSubjectX500Principal().equals(wanted.getSubjectX500Principal())
-                    && now.getIssuerX500Principal().equals(wanted.getIssuerX500Principal())
-                    && names(now).equals(names(wanted))
-                    && now.getNotAfter().toInstant().isAfter(java.time.Instant.now().plus(java.time.Duration.ofDays(30)));
-        } catch (IllegalArgumentException | java.security.cert.CertificateParsingException e) {
-            return false;
-        }
-    }
-
-    /** As a list: the JDK returns an unmodifiable collection, which has no equals of its own. */
-    private static java.util.List<?> names(X509Certificate c) throws java.security.cert.CertificateParsingException {
-        return c.getSubjectAlternativeNames() == null ? java.util.List.of()
-                : new java.util.ArrayList<>(c.getSubjectAlternativeNames());
-    }
 
     @Override
     protected Outcome run(InstallTlsFiles c, StepContext ctx, boolean apply) {
@@ -72,7 +52,7 @@ public final class TlsFilesExecutor extends DiffingExecutor<InstallTlsFiles> {
                     throw ExecutorException.refused(f.getKey() + " is not a PEM certificate");
                 }
             }
-            if (now.orElse("").equals(wanted) || wantedCert != null && now.isPresent() && equivalent(now.get(), wantedCert)) {
+            if (now.orElse("").equals(wanted) || wantedCert != null && now.isPresent() && Pki.equivalent(now.get(), wantedCert)) {
                 continue;
             }
             previous.put(f.getKey(), now.orElse(""));

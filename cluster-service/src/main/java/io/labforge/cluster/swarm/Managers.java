@@ -1,0 +1,33 @@
+package io.labforge.cluster.swarm;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.core.DefaultDockerClientConfig;
+import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.transport.DockerHttpClient;
+import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
+import io.labforge.common.exec.ExecutorException;
+import java.time.Duration;
+import java.util.regex.Pattern;
+
+/** A docker-java client for a swarm manager's Engine API, over mutual TLS with the lab's client certificate. */
+public final class Managers {
+    private static final Pattern HOST_PORT = Pattern.compile("[A-Za-z0-9.-]{1,253}:\\d{1,5}");
+    private final ClientKeys keys;
+
+    public Managers(ClientKeys keys) {
+        this.keys = keys;
+    }
+
+    public DockerClient client(String lab, String manager) {
+        if (manager == null || !HOST_PORT.matcher(manager).matches()) {
+            throw ExecutorException.refused("'" + manager + "' is not a manager's host:port");
+        }
+        javax.net.ssl.SSLContext ssl = keys.sslContext(lab);
+        DefaultDockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder()
+                .withDockerHost("tcp://" + manager).withDockerTlsVerify(true).withCustomSslConfig(() -> ssl).build();
+        DockerHttpClient http = new ZerodepDockerHttpClient.Builder().dockerHost(config.getDockerHost())
+                .sslConfig(config.getSSLConfig()).connectionTimeout(Duration.ofSeconds(10)).responseTimeout(Duration.ofSeconds(60))
+                .build();
+        return DockerClientImpl.getInstance(config, http);
+    }
+}

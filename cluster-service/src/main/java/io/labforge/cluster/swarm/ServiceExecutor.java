@@ -1,0 +1,241 @@
+package io.labforge.cluster.swarm;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.model.ContainerSpec;
+import com.github.dockerjava.api.model.EndpointResolutionMode;
+import com.github.dockerjava.api.model.EndpointSpec;
+import com.github.dockerjava.api.model.PortConfig;
+import com.github.dockerjava.api.model.PortConfigProtocol;
+import com.github.dockerjava.api.model.Service;
+import com.github.dockerjava.api.model.ServiceModeConfig;
+import com.github.dockerjava.api.model.ServicePlacement;
+import com.github.dockerjava.api.model.ServiceReplicatedModeOptions;
+import com.github.dockerjava.api.model.ServiceSpec;
+import com.github.dockerjava.api.model.Task;
+import com.github.dockerjava.api.model.TaskSpec;
+import com.github.dockerjava.api.model.TaskState;
+import io.labforge.common.cluster.ClusterCommand.EnsureService;
+import io.labforge.common.cluster.ClusterCommand.RemoveService;
+import io.labforge.common.exec.ExecutorException;
+import io.labforge.common.exec.Executor;
+import io.labforge.common.exec.Outcome;
+import io.labforge.common.exec.StepContext;
+import io.labforge.common.messaging.Json;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * R18: a replicated service from the lab file, through the Engine API of a manager: created, or
+ * updated where it differs (image, replicas, constraints, ports, labels, command), then awaited until
+ * as many tasks run as the lab asks (the saga's step shows the service converged).
+ */
+public final class ServiceExecutor implements Executor<EnsureService> {
+    static final Duration CONVERGE = Duration.ofMinutes(3);
+    private static final Pattern PORT = Pattern.compile("(\\d{1,5}):(\\d{1,5})(?:/(tcp|udp))?");
+    private final Managers managers;
+
+    public ServiceExecutor(Managers managers) {
+        this.managers = managers;
+    }
+
+    @Override
+    public Class<EnsureService> commandType() {
+        return EnsureService.class;
+    }
+
+    static ServiceSpec spec(io.labforge.common.cluster.ClusterCommand.Service s) {
+        List<PortConfig> ports = new ArrayList<>();
+        for (String p : s.ports() == null ? List.<String>of() : s.ports()) {
+            Matcher m = PORT.matcher(p);
+            if (!m.matches()) {
+                throw ExecutorException.refused("port '" + p + "' of service " + s.name() + " is not published:target[/udp]");
+            }
+            ports.add(new PortConfig().withPublishedPort(Integer.parseInt(m.group(1))).withTargetPort(Integer.parseInt(m.group(2)))
+                    .withProtocol("udp".equals(m.group(3)) ? PortConfigProtocol.UDP : PortConfigProtocol.TCP)
+                    .withPublishMode("host".equals(s.publishMode()) ? PortConfig.PublishMode.host : PortConfig.PublishMode.ingress));
+        }
+        ContainerSpec container = new ContainerSpec().withImage(s.image());
+        if (s.command() != null && !s.command().isEmpty()) {
+            container = container.withCommand(s.command());
+        }
+        return new ServiceSpec().withName(s.name()).withLabels(s.labels() == null ? Map.of() : s.labels())
+                .withTaskTemplate(new TaskSpec().withContainerSpec(container)
+                        .withPlacement(new ServicePlacement().withConstraints(s.constraints() == null ? List.of() : s.constraints())))
+                .withMode(new ServiceModeConfig().withReplicated(new ServiceReplicatedModeOptions().withReplicas(s.replicas())))
+                .withEndpointSpec(new EndpointSpec().withMode("dnsrr".equals(s.endpointMode()) ? EndpointResolutionMode.DNSRR
+                        : EndpointResolutionMode.VIP).withPorts(ports));
+    }
+
+    /** What differs between the running service and the lab's, in readable lines (empty: nothing). */
+    static List<String> differences(ServiceSpec have, ServiceSpec want) {
+        List<String> d = new ArrayList<>();
+        ContainerSpec hc = have.getTaskTemplate().getContainerSpec();
+        ContainerSpec wc = want.getTaskTemplate().getContainerSpec();
+        // the manager pins the image to a digest (image:tag@sha256:…): compare what the lab named
+        String haveImage = hc.getImage() == null ? "" : hc.getImage().split("@")[0];
+        if (!haveImage.equals(wc.getImage())) {
+            d.add("~ image " + haveImage + " → " + wc.getImage());
+        }
+        long haveReplicas = have.getMode() != null && have.getMode().getReplicated() != null ? have.getMode().getReplicated().getReplicas() : -1;
+        if (haveReplicas != want.getMode().getReplicated().getReplicas()) {
+            d.add("~ replicas " + haveReplicas + " → " + want.getMode().getReplicated().getReplicas());
+        }
+        List<String> hcons = have.getTaskTemplate().getPlacement() == null || have.getTaskTemplate().getPlacement().getConstraints() == null
+                ? List.of() : have.getTaskTemplate().getPlacement().getConstraints();
+        if (!hcons.equals(want.getTaskTemplate().getPlacement().getConstraints())) {
+            d.add("~ constraints " + hcons + " → " + want.getTaskTemplate().getPlacement().getConstraints());
+        }
+        Map<String, String> hl = have.getLabels() == null ? Map.of() : have.getLabels();
+        if (!hl.equals(want.getLabels())) {
+            d.add("~ labels " + hl + " → " + want.getLabels());
+        }
+        List<String> hcmd = hc.getCommand() == null ? List.of() : hc.getCommand();
+        List<String> wcmd = wc.getCommand() == null ? List.of() : wc.getCommand();
+        if (!hcmd.equals(wcmd)) {
+            d.add("~ command " + hcmd + " → " + wcmd);
+        }
+        if (!ports(have).equals(ports(want))) {
+            d.add("~ ports " + ports(have) + " → " + ports(want));
+        }
+        return d;
+    }
+
+    private static List<String> ports(ServiceSpec s) {
+        if (s.getEndpointSpec() == null || s.getEndpointSpec().getPorts() == null) {
+            return List.of();
+        }
+        return s.getEndpointSpec().getPorts().stream().map(p -> p.getPublishedPort() + ":" + p.getTargetPort() + "/"
+                + p.getProtocol() + "/" + p.getPublishMode()).sorted().toList();
+    }
+
+    static Optional<Service> find(DockerClient dc, String name) {
+        return dc.listServicesCmd().withNameFilter(List.of(name)).exec().stream()
+                .filter(s -> s.getSpec() != null && name.equals(s.getSpec().getName())).findFirst();
+    }
+
+    @Override
+    public Outcome check(EnsureService c, StepContext ctx) {
+        ServiceSpec want = spec(c.service());
+        try (DockerClient dc = managers.client(c.lab(), c.manager())) {
+            Optional<Service> have = find(dc, c.service().name());
+            if (have.isEmpty()) {
+                return Outcome.of(true, "+ service " + c.service().name() + " (" + c.service().image() + " × " + c.service().replicas() + ")",
+                        Json.object().put("created", false));
+            }
+            List<String> d = differences(have.get().getSpec(), want);
+            return Outcome.of(!d.isEmpty(), d.isEmpty() ? "service " + c.service().name() + " as the lab says" : String.join("\n", d),
+                    Json.object().put("created", false).put("serviceId", have.get().getId()));
+        } catch (IOException e) {
+            throw new ExecutorException("the Engine API of " + c.manager() + ": " + e.getMessage(), true, e);
+        }
+    }
+
+    @Override
+    public Outcome apply(EnsureService c, StepContext ctx) {
+        ServiceSpec want = spec(c.service());
+        try (DockerClient dc = managers.client(c.lab(), c.manager())) {
+            Optional<Service> have = find(dc, c.service().name());
+            boolean created = have.isEmpty();
+            String id;
+            List<String> d;
+            if (created) {
+                id = dc.createServiceCmd(want).exec().getId();
+                d = List.of("+ service " + c.service().name() + " (" + c.service().image() + " × " + c.service().replicas() + ")");
+            } else {
+                id = have.get().getId();
+                d = differences(have.get().getSpec(), want);
+                if (!d.isEmpty()) {
+                    dc.updateServiceCmd(id, want).withVersion(have.get().getVersion().getIndex()).exec();
+                }
+            }
+            long running = awaitConverged(dc, c.service().name(), c.service().replicas(), ctx);
+            return Outcome.of(created || !d.isEmpty(), (d.isEmpty() ? "service " + c.service().name() + " as the lab says"
+                    : String.join("\n", d)) + "\n" + running + "/" + c.service().replicas() + " tasks running",
+                    Json.object().put("created", created).put("serviceId", id).put("running", running));
+        } catch (IOException e) {
+            throw new ExecutorException("the Engine API of " + c.manager() + ": " + e.getMessage(), true, e);
+        } catch (com.github.dockerjava.api.exception.DockerException e) {
+            throw new ExecutorException("the manager " + c.manager() + " refused: " + e.getMessage(), true, e);
+        }
+    }
+
+    /** Waits until as many tasks of the service run as it asks for; says how many, as progress. */
+    static long awaitConverged(DockerClient dc, String name, int replicas, StepContext ctx) {
+        long deadline = System.nanoTime() + CONVERGE.toNanos();
+        long last = -1;
+        while (true) {
+            long running = running(dc, name);
+            if (running != last) {
+                ctx.progress().accept(name + ": " + running + "/" + replicas + " tasks running");
+                last = running;
+            }
+            if (running == replicas) {
+                return running;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new ExecutorException("service " + name + " has " + running + " of " + replicas + " tasks running after "
+                        + CONVERGE.toSeconds() + "s: docker service ps " + name + " on a manager says why", true);
+            }
+            try {
+                Thread.sleep(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ExecutorException("interrupted", true, e);
+            }
+        }
+    }
+
+    static long running(DockerClient dc, String name) {
+        List<Task> tasks = dc.listTasksCmd().withServiceFilter(name).exec();
+        return tasks.stream().filter(t -> t.getStatus() != null && t.getStatus().getState() == TaskState.RUNNING
+                && t.getDesiredState() == TaskState.RUNNING).count();
+    }
+
+    /** {@link RemoveService}: only a service the step created. */
+    public static final class Remove implements Executor<RemoveService> {
+        private final Managers managers;
+
+        public Remove(Managers managers) {
+            this.managers = managers;
+        }
+
+        @Override
+        public Class<RemoveService> commandType() {
+            return RemoveService.class;
+        }
+
+        @Override
+        public Outcome check(RemoveService c, StepContext ctx) {
+            return run(c, false);
+        }
+
+        @Override
+        public Outcome apply(RemoveService c, StepContext ctx) {
+            return run(c, true);
+        }
+
+        private Outcome run(RemoveService c, boolean apply) {
+            if (!c.created()) {
+                return Outcome.unchanged("service " + c.name() + " was not created by this lab: kept");
+            }
+            try (DockerClient dc = managers.client(c.lab(), c.manager())) {
+                Optional<Service> have = find(dc, c.name());
+                if (have.isEmpty()) {
+                    return Outcome.unchanged("service " + c.name() + " is gone");
+                }
+                if (apply) {
+                    dc.removeServiceCmd(have.get().getId()).exec();
+                }
+                return Outcome.of(true, "- service " + c.name(), Json.object());
+            } catch (IOException e) {
+                throw new ExecutorException("the Engine API of " + c.manager() + ": " + e.getMessage(), true, e);
+            }
+        }
+    }
+}

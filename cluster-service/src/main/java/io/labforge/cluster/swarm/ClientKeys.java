@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
 import java.security.KeyStore;
 import java.security.SecureRandom;
@@ -98,11 +97,7 @@ public final class ClientKeys {
             }
             KeyPair pair = Pki.newKey();
             try {
-                Files.createDirectories(key.getParent());
-                Path tmp = Files.createTempFile(key.getParent(), ".key", ".tmp",
-                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-                Files.writeString(tmp, Pki.pem(pair.getPrivate()));
-                Files.move(tmp, key, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                Pki.writePrivateKey(key, pair);
             } catch (IOException e) {
                 throw new ExecutorException("cannot write " + key + ": " + e.getMessage(), true, e);
             }

@@ -146,6 +146,15 @@ public final class Pki {
         return c.getSubjectAlternativeNames() == null ? List.of() : new java.util.ArrayList<>(c.getSubjectAlternativeNames());
     }
 
+    /** Writes a private key as PEM through a temporary file of mode 600 and an atomic rename. */
+    public static void writePrivateKey(java.nio.file.Path file, KeyPair pair) throws java.io.IOException {
+        java.nio.file.Files.createDirectories(file.getParent());
+        java.nio.file.Path tmp = java.nio.file.Files.createTempFile(file.getParent(), ".key", ".tmp",
+                java.nio.file.attribute.PosixFilePermissions.asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        java.nio.file.Files.writeString(tmp, pem(pair.getPrivate()));
+        java.nio.file.Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
     public static String pem(Object o) {
         StringWriter w = new StringWriter();
         try (JcaPEMWriter p = new JcaPEMWriter(w)) {

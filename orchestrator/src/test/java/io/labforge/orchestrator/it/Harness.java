@@ -142,6 +142,27 @@ final class Harness implements AutoCloseable {
         return orchestrator.getBean(SagaCoordinator.class);
     }
 
+    /** Polls a saga until it is no longer running or compensating; returns it as the API shows it. */
+    tools.jackson.databind.JsonNode awaitFinal(String sagaId, Duration timeout) {
+        tools.jackson.databind.JsonNode[] last = new tools.jackson.databind.JsonNode[1];
+        Awaitility.await("saga " + sagaId).atMost(timeout).pollInterval(Duration.ofMillis(500)).until(() -> {
+            last[0] = io.labforge.common.messaging.Json.read(get("/api/sagas/" + sagaId).body());
+            String s = last[0].get("status").asString();
+            return !s.equals("RUNNING") && !s.equals("COMPENSATING");
+        });
+        return last[0];
+    }
+
+    /** One step of a saga as the API shows it. */
+    static tools.jackson.databind.JsonNode step(tools.jackson.databind.JsonNode saga, String id) {
+        for (tools.jackson.databind.JsonNode s : saga.get("steps")) {
+            if (s.get("id").asString().equals(id)) {
+                return s;
+            }
+        }
+        throw new AssertionError("no step " + id + " in " + saga);
+    }
+
     <T> T bean(Class<T> type) {
         return orchestrator.getBean(type);
     }

@@ -92,12 +92,7 @@ class RealHostsIT {
     }
 
     JsonNode awaitFinal(String sagaId, Duration timeout) {
-        JsonNode[] last = new JsonNode[1];
-        await("saga " + sagaId).atMost(timeout).pollInterval(Duration.ofMillis(500)).until(() -> {
-            last[0] = Json.read(h.get("/api/sagas/" + sagaId).body());
-            return !last[0].get("status").asString().equals("RUNNING");
-        });
-        return last[0];
+        return h.awaitFinal(sagaId, timeout);
     }
 
     @Test

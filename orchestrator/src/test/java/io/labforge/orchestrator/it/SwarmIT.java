@@ -96,13 +96,7 @@ class SwarmIT {
     }
 
     JsonNode awaitFinal(String sagaId, Duration timeout) {
-        JsonNode[] last = new JsonNode[1];
-        await("saga " + sagaId).atMost(timeout).pollInterval(Duration.ofMillis(500)).until(() -> {
-            last[0] = Json.read(h.get("/api/sagas/" + sagaId).body());
-            String s = last[0].get("status").asString();
-            return !s.equals("RUNNING") && !s.equals("COMPENSATING");
-        });
-        return last[0];
+        return h.awaitFinal(sagaId, timeout);
     }
 
     @Test

@@ -89,22 +89,11 @@ class VmDisksIT {
     }
 
     JsonNode awaitFinal(String sagaId, Duration timeout) {
-        JsonNode[] last = new JsonNode[1];
-        await("saga " + sagaId).atMost(timeout).pollInterval(Duration.ofSeconds(1)).until(() -> {
-            last[0] = Json.read(h.get("/api/sagas/" + sagaId).body());
-            String s = last[0].get("status").asString();
-            return !s.equals("RUNNING") && !s.equals("COMPENSATING");
-        });
-        return last[0];
+        return h.awaitFinal(sagaId, timeout);
     }
 
     static JsonNode step(JsonNode saga, String id) {
-        for (JsonNode s : saga.get("steps")) {
-            if (s.get("id").asString().equals(id)) {
-                return s;
-            }
-        }
-        throw new AssertionError("no step " + id + " in " + saga);
+        return Harness.step(saga, id);
     }
 
     /** The disk as lsblk sees it inside the VM. */
@@ -199,6 +188,14 @@ class VmDisksIT {
         assertThat(done.get("steps")).allSatisfy(s -> assertThat(s.get("changed").asBoolean()).as(s.toString()).isFalse());
         assertThat(on("lvs", "--noheadings", "-o", "lv_size", "--units", "b", "--nosuffix", "data/data").strip())
                 .isEqualTo(Long.toString(15L << 30));
+        // that saga found the disk provisioned: undoing it removes nothing it did not create
+        JsonNode disk = step(done, "disk-data@" + HOST).get("outputs");
+        assertThat(disk.get("pvCreated").asBoolean()).isFalse();
+        assertThat(disk.get("lvsCreated")).isEmpty();
+        assertThat(h.post("/api/sagas/" + saga + "/compensate", "").statusCode()).isLessThan(300);
+        assertThat(awaitFinal(saga, Duration.ofMinutes(5)).get("status").asString()).isEqualTo("COMPENSATED");
+        assertMounted();
+        assertThat(on("cat", "/etc/fstab")).contains(" /data ext4 ");
     }
 
     @Test

@@ -3,7 +3,6 @@ package io.labforge.agent.executor.docker;
 import io.labforge.common.exec.DiffingExecutor;
 import io.labforge.agent.exec.Files2;
 import io.labforge.common.exec.Outcome;
-import io.labforge.agent.exec.Services;
 import io.labforge.common.exec.StepContext;
 import io.labforge.common.agent.AgentCommand.RestoreDockerDaemon;
 import io.labforge.common.messaging.Json;

@@ -12,7 +12,6 @@ import io.labforge.common.tls.Pki;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
 import java.util.Optional;
 
@@ -54,11 +53,7 @@ public final class TlsKeyExecutor implements Executor<CreateTlsKey> {
         if (created) {
             pair = Pki.newKey();
             try {
-                Files.createDirectories(key.getParent());
-                Path tmp = Files.createTempFile(key.getParent(), ".key", ".tmp",
-                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-                Files.writeString(tmp, Pki.pem(pair.getPrivate()));
-                Files.move(tmp, key, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                Pki.writePrivateKey(key, pair);
             } catch (IOException e) {
                 throw new ExecutorException("cannot write " + key + ": " + e.getMessage(), true, e);
             }

@@ -44,7 +44,8 @@ public class ClusterServiceApplication {
         ClientKeys keys = new ClientKeys(stateDir);
         Managers managers = new Managers(keys);
         return new CommandProcessor(ClusterCommand.TARGET, new CommandVerifier(Keys.decodePublic(orchestratorKey.strip())),
-                List.of(keys.new Create(), keys.new Install(), new ServiceExecutor(managers), new ServiceExecutor.Remove(managers)),
+                List.of(keys.new Create(), keys.new Install(), new ServiceExecutor(managers), new ServiceExecutor.Remove(managers),
+                        new ServiceExecutor.Scale(managers), new io.labforge.cluster.swarm.NodeAvailabilityExecutor(managers)),
                 journal, new HostRoot(stateDir), Clock.systemUTC());
     }
 

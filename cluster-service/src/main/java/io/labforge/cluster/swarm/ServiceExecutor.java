@@ -172,14 +172,15 @@ public final class ServiceExecutor implements Executor<EnsureService> {
         while (true) {
             long running = running(dc, name);
             if (running != last) {
-                ctx.progress().accept(name + ": " + running + "/" + replicas + " tasks running");
+                ctx.progress().accept(name + ": " + (running < 0 ? "tasks being stopped" : running + "/" + replicas + " tasks running"));
                 last = running;
             }
             if (running == replicas) {
                 return running;
             }
             if (System.nanoTime() > deadline) {
-                throw new ExecutorException("service " + name + " has " + running + " of " + replicas + " tasks running after "
+                throw new ExecutorException("service " + name + " has " + (running < 0 ? "tasks still stopping" : running + " of " + replicas
+                        + " tasks running") + " after "
                         + CONVERGE.toSeconds() + "s: docker service ps " + name + " on a manager says why", true);
             }
             try {
@@ -191,10 +192,68 @@ public final class ServiceExecutor implements Executor<EnsureService> {
         }
     }
 
+    /**
+     * The tasks of a service that run and are meant to; while tasks that are being shut down (scale
+     * down, drain) still run, the service has not converged: -1.
+     */
     static long running(DockerClient dc, String name) {
         List<Task> tasks = dc.listTasksCmd().withServiceFilter(name).exec();
-        return tasks.stream().filter(t -> t.getStatus() != null && t.getStatus().getState() == TaskState.RUNNING
-                && t.getDesiredState() == TaskState.RUNNING).count();
+        List<Task> up = tasks.stream().filter(t -> t.getStatus() != null && t.getStatus().getState() == TaskState.RUNNING).toList();
+        long wanted = up.stream().filter(t -> t.getDesiredState() == TaskState.RUNNING).count();
+        return wanted == up.size() ? wanted : -1;
+    }
+
+    /** {@link io.labforge.common.cluster.ClusterCommand.ScaleService}: the replicas alone, awaited until they run. */
+    public static final class Scale implements Executor<io.labforge.common.cluster.ClusterCommand.ScaleService> {
+        private final Managers managers;
+
+        public Scale(Managers managers) {
+            this.managers = managers;
+        }
+
+        @Override
+        public Class<io.labforge.common.cluster.ClusterCommand.ScaleService> commandType() {
+            return io.labforge.common.cluster.ClusterCommand.ScaleService.class;
+        }
+
+        @Override
+        public Outcome check(io.labforge.common.cluster.ClusterCommand.ScaleService c, StepContext ctx) {
+            return run(c, ctx, false);
+        }
+
+        @Override
+        public Outcome apply(io.labforge.common.cluster.ClusterCommand.ScaleService c, StepContext ctx) {
+            return run(c, ctx, true);
+        }
+
+        private Outcome run(io.labforge.common.cluster.ClusterCommand.ScaleService c, StepContext ctx, boolean apply) {
+            if (c.replicas() < 0 || c.replicas() > 1000) {
+                throw ExecutorException.refused(c.replicas() + " replicas: give 0 to 1000");
+            }
+            try (DockerClient dc = managers.client(c.lab(), c.manager())) {
+                Service s = find(dc, c.name()).orElseThrow(() -> ExecutorException.refused("the swarm has no service " + c.name()
+                        + ": create it from the lab file first"));
+                ServiceSpec spec = s.getSpec();
+                if (spec.getMode() == null || spec.getMode().getReplicated() == null) {
+                    throw ExecutorException.refused("service " + c.name() + " is global, not replicated: it cannot be scaled");
+                }
+                long previous = spec.getMode().getReplicated().getReplicas();
+                var out = Json.object().put("previous", previous);
+                if (previous == c.replicas()) {
+                    return Outcome.of(false, c.name() + " has " + previous + " replicas", out.put("running", running(dc, c.name())));
+                }
+                if (!apply) {
+                    return Outcome.of(true, "~ " + c.name() + " replicas " + previous + " → " + c.replicas(), out);
+                }
+                spec.getMode().getReplicated().withReplicas(c.replicas());
+                dc.updateServiceCmd(s.getId(), spec).withVersion(s.getVersion().getIndex()).exec();
+                long running = awaitConverged(dc, c.name(), c.replicas(), ctx);
+                return Outcome.of(true, "~ " + c.name() + " replicas " + previous + " → " + c.replicas() + "; " + running + " running",
+                        out.put("running", running));
+            } catch (IOException e) {
+                throw new ExecutorException("the Engine API of " + c.manager() + ": " + e.getMessage(), true, e);
+            }
+        }
     }
 
     /** {@link RemoveService}: only a service the step created. */

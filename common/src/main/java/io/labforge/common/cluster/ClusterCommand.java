@@ -38,6 +38,22 @@ public sealed interface ClusterCommand {
             Map<String, String> labels, List<String> command, String publishMode, String endpointMode) {
     }
 
+    /**
+     * R17: a node's availability ({@code active}, {@code pause}, {@code drain}), the node named by its
+     * host name. Outputs {@code previous} for the undo (the same command with it).
+     */
+    @Message(name = "cluster.SetNodeAvailability")
+    record SetNodeAvailability(String lab, String manager, String node, String availability) implements ClusterCommand {
+    }
+
+    /**
+     * R18: {@code labforge swarm scale}: a service's replicas, the rest of its spec kept, awaited until
+     * that many tasks run. Outputs {@code previous} (its undo is the same command with it).
+     */
+    @Message(name = "cluster.ScaleService")
+    record ScaleService(String lab, String manager, String name, int replicas) implements ClusterCommand {
+    }
+
     /** Undoes {@link EnsureService}: removes the service, only if that step created it. */
     @Message(name = "cluster.RemoveService")
     record RemoveService(String lab, String manager, String name, boolean created) implements ClusterCommand {

@@ -133,9 +133,12 @@ public record Lab(
     public record GitlabSpec(String host, String externalUrl, Integer registryPort) {
     }
 
-    /** {@code registry}: Labforge's own registry for the swarm (R19), or null; {@code services}: R18. */
+    /**
+     * {@code registry}: Labforge's own registry for the swarm (R19), or null; {@code services}: R18;
+     * {@code availability}: per node (host name) {@code active}, {@code pause} or {@code drain} (R17, R18).
+     */
     public record SwarmSpec(List<String> managers, List<String> workers, int dataPathPort, RegistrySpec registry,
-            List<SwarmService> services) {
+            List<SwarmService> services, Map<String, String> availability) {
         public static final int DEFAULT_DATA_PATH_PORT = 4789;
     }
 

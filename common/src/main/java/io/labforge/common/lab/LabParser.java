@@ -56,7 +56,7 @@ public final class LabParser {
     private static final Set<String> DISK = Set.of("device", "serial", "size", "volumeGroup", "volumes");
     private static final Set<String> VOLUME = Set.of("name", "size", "filesystem", "mount", "allowShrink");
     private static final Set<String> GITLAB = Set.of("host", "externalUrl", "registryPort");
-    private static final Set<String> SWARM = Set.of("managers", "workers", "dataPathPort", "registry", "services");
+    private static final Set<String> SWARM = Set.of("managers", "workers", "dataPathPort", "registry", "services", "availability");
     private static final Set<String> SWARM_SERVICE = Set.of("name", "image", "replicas", "constraints", "ports", "labels", "command",
             "publishMode", "endpointMode");
     private static final Pattern SERVICE_NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}");
@@ -492,21 +492,34 @@ public final class LabParser {
                         sp + ".constraints"), ports, w.stringMap(m.get("labels"), sp + ".labels"), w.strings(m.get("command"),
                         sp + ".command"), publish == null ? "ingress" : publish, endpoint == null ? "vip" : endpoint));
             }
-            if (!services.isEmpty() && !managers.isEmpty()) {
-                Host first = hosts.stream().filter(x -> x.name().equals(managers.get(0))).findFirst().orElse(null);
+            Map<String, String> availability = w.stringMap(s.get("availability"), "swarm.availability");
+            for (Map.Entry<String, String> a : availability.entrySet()) {
+                if (!managers.contains(a.getKey()) && !workers.contains(a.getKey())) {
+                    w.error("swarm.availability." + a.getKey(), "'" + a.getKey() + "' is not a node of the swarm",
+                            "name one of " + managers + " " + workers);
+                }
+                if (!Set.of("active", "pause", "drain").contains(a.getValue())) {
+                    w.error("swarm.availability." + a.getKey(), "availability '" + a.getValue() + "' is not known",
+                            "write active, pause or drain");
+                }
+            }
+            // services and availability go through the first manager's Engine API (cluster-service): it must be open
+            String needsApi = !services.isEmpty() ? "swarm.services" : !availability.isEmpty() ? "swarm.availability" : null;
+            Host first = managers.isEmpty() ? null : hosts.stream().filter(x -> x.name().equals(managers.get(0))).findFirst().orElse(null);
+            if (needsApi != null && first != null) {
                 Lab.DockerSpec docker = Lab.DockerSpec.EMPTY;
-                for (String r : first == null ? List.<String>of() : first.roles()) {
+                for (String r : first.roles()) {
                     if (roles.containsKey(r)) {
                         docker = docker.merge(roles.get(r).docker());
                     }
                 }
-                if (first != null && docker.merge(first.docker()).tlsPort() == null) {
-                    w.error("swarm.services", "cluster-service creates services through the Engine API of " + first.name()
+                if (docker.merge(first.docker()).tlsPort() == null) {
+                    w.error(needsApi, "cluster-service reaches the swarm through the Engine API of " + first.name()
                             + ", which is not opened", "give " + first.name() + " (or its role) docker.tls-port, e.g. 2376");
                 }
             }
             return new SwarmSpec(managers, workers, port == null ? SwarmSpec.DEFAULT_DATA_PATH_PORT : port, registry,
-                    List.copyOf(services));
+                    List.copyOf(services), Map.copyOf(availability));
         }
 
         private KubernetesSpec kubernetes(Node node, List<Host> hosts) {

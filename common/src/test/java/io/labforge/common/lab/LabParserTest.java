@@ -158,6 +158,41 @@ class LabParserTest {
         }
 
         @Test
+        void swarmServicesRegistryAndAvailability() throws IOException {
+            Lab lab = LabParser.parse(example("swarm-lab.yaml") + """
+                      services:
+                        - {name: web, image: "r:5000/web:1", replicas: 3, constraints: [node.role == worker], ports: ["8080:80", "53:53/udp"],
+                           labels: {tier: web}, publishMode: host, endpointMode: dnsrr}
+                        - {name: plain, image: "r:5000/web:1"}
+                      availability: {worker2: drain}
+                    """, "swarm.yaml");
+            assertThat(lab.swarm().registry()).isEqualTo(new Lab.RegistrySpec("manager1", 5000));
+            assertThat(lab.swarm().services()).extracting(Lab.SwarmService::name).containsExactly("web", "plain");
+            Lab.SwarmService web = lab.swarm().services().get(0);
+            assertThat(web.ports()).containsExactly("8080:80", "53:53/udp");
+            assertThat(web.labels()).containsEntry("tier", "web");
+            assertThat(lab.swarm().services().get(1)).extracting(Lab.SwarmService::replicas, Lab.SwarmService::publishMode,
+                    Lab.SwarmService::endpointMode).containsExactly(1, "ingress", "vip");
+            assertThat(lab.swarm().availability()).containsEntry("worker2", "drain");
+        }
+
+        @Test
+        void badServicesAndAvailabilityAreNamedWithTheFix() throws IOException {
+            String withoutApi = example("swarm-lab.yaml").replace("      tls-port: 2376", "      experimental: true");
+            List<LabError> errors = errorsOf(withoutApi + """
+                      services:
+                        - {name: web, image: x, ports: ["80"], publishMode: mesh}
+                        - {name: web, image: y, endpointMode: rr}
+                      availability: {worker9: drain, worker1: sleepy}
+                    """);
+            assertThat(errors).extracting(LabError::path).containsExactlyInAnyOrder("swarm.services[0].ports[0]",
+                    "swarm.services[0].publishMode", "swarm.services[1].name", "swarm.services[1].endpointMode",
+                    "swarm.availability.worker9", "swarm.availability.worker1", "swarm.services");
+            assertThat(errors).filteredOn(e -> e.path().equals("swarm.services")).singleElement()
+                    .satisfies(e -> assertThat(e.fix()).contains("docker.tls-port"));
+        }
+
+        @Test
         void swarmAndCalicoOnOneHostNeedAnotherDataPathPort() {
             String lab = HEAD + """
                     hosts:

@@ -74,6 +74,14 @@ public class SagaController {
         return view(SagaId.parse(id));
     }
 
+    /** Scales a swarm service of a lab submitted before: a saga of one step, like any other. */
+    @PostMapping("/labs/{lab}/services/{service}/scale")
+    public ResponseEntity<SagaView> scale(@PathVariable String lab, @PathVariable String service, @RequestParam int replicas,
+            @RequestHeader(name = ACTOR, defaultValue = "api") String actor) {
+        SagaId id = coordinator.scale(lab, service, replicas, actor);
+        return ResponseEntity.created(URI.create("/api/sagas/" + id)).body(view(id));
+    }
+
     @PostMapping("/sagas/{id}/resume")
     public SagaView resume(@PathVariable String id, @RequestHeader(name = ACTOR, defaultValue = "api") String actor) {
         coordinator.resume(SagaId.parse(id), actor);

@@ -23,7 +23,7 @@ import tools.jackson.databind.JsonNode;
         subcommands = {LabforgeCli.Validate.class, LabforgeCli.Apply.class, LabforgeCli.PlanCmd.class,
                 LabforgeCli.Status.class, LabforgeCli.Report.class, LabforgeCli.Resume.class, LabforgeCli.Compensate.class, LabforgeCli.Audit.class,
                 LabforgeCli.Server.class, DemoCommand.class,
-                LabCommands.LabCmd.class, LabCommands.HostsCmd.class})
+                LabCommands.LabCmd.class, LabCommands.HostsCmd.class, LabforgeCli.SwarmCmd.class})
 public class LabforgeCli {
     static final PrintStream OUT = System.out;
 
@@ -130,6 +130,33 @@ public class LabforgeCli {
     static int actAndFollow(Api api, String saga, String action, String hoped) {
         api.post("/api/sagas/" + saga + "/" + action, null);
         return new Progress(api, OUT).follow(saga).get("status").asString().equals(hoped) ? 0 : 1;
+    }
+
+    @Command(name = "swarm", description = "The lab's Docker Swarm.", subcommands = {Scale.class})
+    static class SwarmCmd {
+    }
+
+    @Command(name = "scale", description = "Sets a service's replicas (a saga of one step: audited, and compensate scales back).")
+    static class Scale implements Callable<Integer> {
+        @CommandLine.Mixin
+        Remote remote;
+        @Parameters(index = "0", paramLabel = "LAB", description = "the lab's name (its file's name: field)")
+        String lab;
+        @Parameters(index = "1", paramLabel = "SERVICE")
+        String service;
+        @Parameters(index = "2", paramLabel = "REPLICAS")
+        int replicas;
+
+        @Override
+        public Integer call() {
+            Api api = remote.api();
+            JsonNode saga = api.post("/api/labs/" + java.net.URLEncoder.encode(lab, java.nio.charset.StandardCharsets.UTF_8)
+                    + "/services/" + java.net.URLEncoder.encode(service, java.nio.charset.StandardCharsets.UTF_8)
+                    + "/scale?replicas=" + replicas, null);
+            String id = saga.get("id").asString();
+            OUT.println("scale " + service + " of lab " + lab + " to " + replicas + ": saga " + id);
+            return new Progress(api, OUT).follow(id).get("status").asString().equals("SUCCEEDED") ? 0 : 1;
+        }
     }
 
     @Command(name = "status", description = "Shows a saga (steps, hosts), or lists the latest sagas.")

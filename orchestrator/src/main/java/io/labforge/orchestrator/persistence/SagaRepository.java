@@ -42,8 +42,14 @@ public final class SagaRepository {
             Instant updatedAt) {
     }
 
-    public void insertLab(String id, String name, String source) {
-        jdbc.update("INSERT INTO lab (id, name, source) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING", id, name, source);
+    /** Records a lab; {@code applied}: its source becomes the lab's (what {@code swarm scale} reads), a plan's does not. */
+    public void insertLab(String id, String name, String source, boolean applied) {
+        if (applied) {
+            jdbc.update("INSERT INTO lab (id, name, source) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET source = EXCLUDED.source",
+                    id, name, source);
+        } else {
+            jdbc.update("INSERT INTO lab (id, name, source) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING", id, name, source);
+        }
     }
 
     public Optional<String> labSource(String id) {

@@ -162,7 +162,7 @@ public final class Planner {
                     RetryPolicy.DEFAULT, new Compensation(type(AgentCommand.SwarmLeave.class),
                             (ObjectNode) Json.object().set("member", Refs.self("member")))));
         }
-        if (!sw.services().isEmpty()) {
+        if (!sw.services().isEmpty() || !sw.availability().isEmpty()) {
             List<StepId> swarmDone = new ArrayList<>(List.of(init));
             joiners.forEach(n -> swarmDone.add(StepId.of("swarm-join@" + n)));
             services(lab, first, swarmDone, steps);
@@ -196,6 +196,19 @@ public final class Planner {
         String endpoint = manager.address() + ":" + lab.dockerOf(manager).tlsPort();
         List<StepId> deps = new ArrayList<>(swarmDone);
         deps.add(install);
+        // availability first: a drained node gets no tasks of the services below
+        List<StepId> availability = new ArrayList<>();
+        for (java.util.Map.Entry<String, String> a : new java.util.TreeMap<>(lab.swarm().availability()).entrySet()) {
+            StepId id = StepId.of("availability-" + a.getKey() + "@" + target);
+            ObjectNode undo = Json.object().put("lab", lab.name()).put("manager", endpoint).put("node", a.getKey());
+            undo.set("availability", Refs.self("previous"));
+            steps.add(new StepSpec(id, type(io.labforge.common.cluster.ClusterCommand.SetNodeAvailability.class), target,
+                    Json.object().put("lab", lab.name()).put("manager", endpoint).put("node", a.getKey()).put("availability", a.getValue()),
+                    List.copyOf(deps), SHORT, RetryPolicy.DEFAULT,
+                    new Compensation(type(io.labforge.common.cluster.ClusterCommand.SetNodeAvailability.class), undo)));
+            availability.add(id);
+        }
+        deps.addAll(availability);
         for (Lab.SwarmService svc : lab.swarm().services()) {
             ObjectNode in = Json.object().put("lab", lab.name()).put("manager", endpoint);
             in.set("service", Json.tree(new io.labforge.common.cluster.ClusterCommand.Service(svc.name(), svc.image(), svc.replicas(),
@@ -203,7 +216,7 @@ public final class Planner {
             ObjectNode undo = Json.object().put("lab", lab.name()).put("manager", endpoint).put("name", svc.name());
             undo.set("created", Refs.self("created"));
             steps.add(new StepSpec(StepId.of("service-" + svc.name() + "@" + target),
-                    type(io.labforge.common.cluster.ClusterCommand.EnsureService.class), target, in, deps, Duration.ofMinutes(5),
+                    type(io.labforge.common.cluster.ClusterCommand.EnsureService.class), target, in, List.copyOf(deps), Duration.ofMinutes(5),
                     RetryPolicy.DEFAULT, new Compensation(type(io.labforge.common.cluster.ClusterCommand.RemoveService.class), undo)));
         }
     }
@@ -278,6 +291,29 @@ public final class Planner {
         steps.add(new StepSpec(files, type(AgentCommand.InstallTlsFiles.class), h.name(), install, List.of(cert), SHORT,
                 RetryPolicy.DEFAULT, new Compensation(type(AgentCommand.InstallTlsFiles.class), undoFiles)));
         return files;
+    }
+
+    /**
+     * {@code labforge swarm scale}: one step that sets a service's replicas through cluster-service; its
+     * undo scales back to what it found.
+     */
+    public Plan scale(Lab lab, String service, int replicas) {
+        if (lab.swarm() == null || lab.swarm().services().stream().noneMatch(s -> s.name().equals(service))) {
+            throw new IllegalArgumentException("lab " + lab.name() + " has no swarm service '" + service + "'"
+                    + (lab.swarm() == null ? "" : ": it has " + lab.swarm().services().stream().map(Lab.SwarmService::name).toList()));
+        }
+        if (replicas < 0 || replicas > 1000) {
+            throw new IllegalArgumentException("replicas must be between 0 and 1000, not " + replicas);
+        }
+        Host manager = lab.host(lab.swarm().managers().get(0)).orElseThrow();
+        String endpoint = manager.address() + ":" + lab.dockerOf(manager).tlsPort();
+        String target = io.labforge.common.cluster.ClusterCommand.TARGET;
+        ObjectNode in = Json.object().put("lab", lab.name()).put("manager", endpoint).put("name", service).put("replicas", replicas);
+        ObjectNode undo = Json.object().put("lab", lab.name()).put("manager", endpoint).put("name", service);
+        undo.set("replicas", Refs.self("previous"));
+        return Plan.of(List.of(new StepSpec(StepId.of("scale-" + service + "@" + target),
+                type(io.labforge.common.cluster.ClusterCommand.ScaleService.class), target, in, List.of(), Duration.ofMinutes(5),
+                RetryPolicy.DEFAULT, new Compensation(type(io.labforge.common.cluster.ClusterCommand.ScaleService.class), undo))));
     }
 
     static final String REGISTRY_TLS_DIR = "/etc/docker/registry/labforge-tls";

@@ -21,6 +21,11 @@ public record StepSpec(
         RetryPolicy retry,
         Compensation compensation) {
 
+    public StepSpec {
+        // a copy: a planner that goes on adding to its list must not change a step already made
+        dependsOn = dependsOn == null ? List.of() : List.copyOf(dependsOn);
+    }
+
     public record Compensation(String commandType, ObjectNode inputs) {
     }
 

@@ -130,7 +130,7 @@ public final class SagaCoordinator implements AutoCloseable {
             List<Effect> effects = engine.start(saga, clock.instant());
             try {
                 tx.execute(t -> {
-                    repo.insertLab(lab.value(), lab.value(), source);
+                    repo.insertLab(lab.value(), lab.value(), source, mode == Saga.Mode.APPLY);
                     repo.insertSaga(saga, actor);
                     persist(saga, effects, actor);
                     return null;
@@ -144,6 +144,14 @@ public final class SagaCoordinator implements AutoCloseable {
             afterCommit(saga, effects);
             return id;
         });
+    }
+
+    /** Scales a service of a lab submitted before, as a saga of one step (audited, compensable). */
+    public SagaId scale(String labId, String service, int replicas, String actor) {
+        String source = repo.labSource(labId).orElseThrow(() -> new SagaNotFound("lab " + labId));
+        Lab lab = LabParser.parse(source, labId);
+        return submitPlan(LabId.of(lab.name()), source, planner.scale(lab, service, replicas), Lab.FailurePolicy.PAUSE,
+                Saga.Mode.APPLY, actor);
     }
 
     public void resume(SagaId id, String actor) {

@@ -220,8 +220,58 @@ class SwarmIT {
         assertThat(on("manager1", "docker", "service", "ls", "--format", "{{.Name}}")).doesNotContain("web");
     }
 
+    static final String SPREAD = """
+              services:
+                - name: spread
+                  image: manager1.swarm.test:5000/labforge/web:1
+                  replicas: 4
+                  constraints: [node.role == worker]
+            """;
+
+    List<String> nodesOf(String service) {
+        return on("manager1", "docker", "service", "ps", "--filter", "desired-state=running", "--format", "{{.Node}}", service)
+                .lines().map(String::strip).sorted().toList();
+    }
+
     @Test
     @Order(5)
+    void scaleUpAndDownThenDrainAWorkerAndItsTasksMove() {
+        String spread = Json.read(h.post("/api/sagas", labSource + SPREAD).body()).get("id").asString();
+        assertThat(h.awaitFinal(spread, Duration.ofMinutes(5)).get("status").asString()).isEqualTo("SUCCEEDED");
+        assertThat(nodesOf("spread")).hasSize(4).contains("worker1", "worker2").doesNotContain("manager1");
+
+        // labforge swarm scale: a saga of one step, through cluster-service
+        for (int n : new int[] {6, 2}) {
+            var r = h.post("/api/labs/swarm/services/spread/scale?replicas=" + n, "");
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+            JsonNode done = h.awaitFinal(Json.read(r.body()).get("id").asString(), Duration.ofMinutes(3));
+            assertThat(done.get("status").asString()).as(done.toString()).isEqualTo("SUCCEEDED");
+            assertThat(Harness.step(done, "scale-spread@cluster-service").get("outputs").get("running").asInt()).isEqualTo(n);
+            assertThat(on("manager1", "docker", "service", "ls", "--filter", "name=spread", "--format", "{{.Replicas}}")).isEqualTo(n + "/" + n);
+        }
+        assertThat(h.post("/api/labs/swarm/services/nope/scale?replicas=2", "").body()).contains("no swarm service 'nope'");
+
+        // back to the lab's 4, then worker2 drained: its tasks move to worker1
+        assertThat(h.awaitFinal(Json.read(h.post("/api/sagas", labSource + SPREAD).body()).get("id").asString(),
+                Duration.ofMinutes(3)).get("status").asString()).isEqualTo("SUCCEEDED");
+        assertThat(nodesOf("spread")).contains("worker2");
+        String drain = Json.read(h.post("/api/sagas", labSource + SPREAD + "  availability:\n    worker2: drain\n").body())
+                .get("id").asString();
+        assertThat(h.awaitFinal(drain, Duration.ofMinutes(3)).get("status").asString()).isEqualTo("SUCCEEDED");
+        assertThat(on("manager1", "docker", "node", "inspect", "--format", "{{.Spec.Availability}}", "worker2")).isEqualTo("drain");
+        await("worker2's tasks move to worker1").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1))
+                .until(() -> nodesOf("spread").equals(List.of("worker1", "worker1", "worker1", "worker1")));
+        // undoing the drain makes worker2 active again; undoing the first saga removes the service it created
+        assertThat(h.post("/api/sagas/" + drain + "/compensate", "").statusCode()).isLessThan(300);
+        assertThat(h.awaitFinal(drain, Duration.ofMinutes(3)).get("status").asString()).isEqualTo("COMPENSATED");
+        assertThat(on("manager1", "docker", "node", "inspect", "--format", "{{.Spec.Availability}}", "worker2")).isEqualTo("active");
+        assertThat(h.post("/api/sagas/" + spread + "/compensate", "").statusCode()).isLessThan(300);
+        assertThat(h.awaitFinal(spread, Duration.ofMinutes(3)).get("status").asString()).isEqualTo("COMPENSATED");
+        assertThat(on("manager1", "docker", "service", "ls", "--format", "{{.Name}}")).doesNotContain("spread");
+    }
+
+    @Test
+    @Order(6)
     void reapplyingChangesNothing() {
         String again = Json.read(h.post("/api/sagas", labSource).body()).get("id").asString();
         JsonNode done = awaitFinal(again, Duration.ofMinutes(3));
@@ -230,7 +280,7 @@ class SwarmIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void compensationLeavesNoSwarm() {
         assertThat(h.post("/api/sagas/" + saga + "/compensate", "").statusCode()).isLessThan(300);
         JsonNode done = awaitFinal(saga, Duration.ofMinutes(5));

@@ -58,6 +58,41 @@ class PlannerTest {
     }
 
     @Test
+    void aSwarmIsInitThenJoinedWithTheInitsSecretTokensThenServedThroughClusterService() throws IOException {
+        Lab lab = LabParser.parse(Files.readString(Path.of("..", "examples", "swarm-lab.yaml")) + """
+                  services: [{name: web, image: "r:5000/web:1", replicas: 2}]
+                  availability: {worker2: drain}
+                """, "swarm.yaml");
+        Plan plan = new Planner().plan(lab);
+        StepSpec init = plan.step(StepId.of("swarm-init@manager1"));
+        assertThat(init.dependsOn()).contains(StepId.of("hosts-file@manager1"), StepId.of("registry-ca@manager1"));
+        StepSpec join = plan.step(StepId.of("swarm-join@worker2"));
+        assertThat(join.dependsOn()).contains(StepId.of("swarm-init@manager1"), StepId.of("registry-ca@worker2"));
+        assertThat(join.inputs().get("token").toString()).contains("swarm-init@manager1#workerToken");
+        assertThat(join.inputs().get("role").asString()).isEqualTo("worker");
+        assertThat(join.compensation().commandType()).isEqualTo("agent.SwarmLeave");
+        // the registry's CA, as the orchestrator signed it, is what every node trusts
+        assertThat(plan.step(StepId.of("registry-ca@worker1")).inputs().toString()).contains("registry-tls-cert@manager1#ca")
+                .contains("manager1.swarm.test:5000");
+        assertThat(plan.inputsOf(StepId.of("firewall@manager1")).get("ports").toString()).contains("5000/tcp", "2376/tcp");
+        StepSpec cert = plan.step(StepId.of("cluster-cert@cluster-service"));
+        assertThat(cert.target()).isEqualTo("orchestrator");
+        assertThat(cert.inputs().get("usage").asString()).isEqualTo("CLIENT");
+        StepSpec web = plan.step(StepId.of("service-web@cluster-service"));
+        assertThat(web.target()).isEqualTo("cluster-service");
+        assertThat(web.inputs().get("manager").asString()).isEqualTo("10.79.0.11:2376");
+        assertThat(web.dependsOn()).contains(StepId.of("swarm-join@worker1"), StepId.of("swarm-join@worker2"),
+                StepId.of("cluster-client@cluster-service"), StepId.of("availability-worker2@cluster-service"));
+        assertThat(plan.step(StepId.of("availability-worker2@cluster-service")).compensation().inputs().toString()).contains("previous");
+        Plan scale = new Planner().scale(lab, "web", 5);
+        assertThat(scale.steps()).singleElement().satisfies(s -> {
+            assertThat(s.commandType()).isEqualTo("cluster.ScaleService");
+            assertThat(s.inputs().get("replicas").asInt()).isEqualTo(5);
+        });
+        assertThatThrownBy(() -> new Planner().scale(lab, "nope", 1)).hasMessageContaining("no swarm service 'nope'");
+    }
+
+    @Test
     void stepsComeInDependencyOrder() throws IOException {
         Plan plan = new Planner().plan(lab("reference-lab.yaml"));
         List<StepId> order = plan.steps().stream().map(StepSpec::id).toList();

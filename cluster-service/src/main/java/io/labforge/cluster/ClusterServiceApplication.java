@@ -45,7 +45,8 @@ public class ClusterServiceApplication {
         Managers managers = new Managers(keys);
         return new CommandProcessor(ClusterCommand.TARGET, new CommandVerifier(Keys.decodePublic(orchestratorKey.strip())),
                 List.of(keys.new Create(), keys.new Install(), new ServiceExecutor(managers), new ServiceExecutor.Remove(managers),
-                        new ServiceExecutor.Scale(managers), new io.labforge.cluster.swarm.NodeAvailabilityExecutor(managers)),
+                        new ServiceExecutor.Scale(managers), new io.labforge.cluster.swarm.NodeAvailabilityExecutor(managers),
+                        new io.labforge.cluster.swarm.DescribeSwarmExecutor(managers)),
                 journal, new HostRoot(stateDir), Clock.systemUTC());
     }
 

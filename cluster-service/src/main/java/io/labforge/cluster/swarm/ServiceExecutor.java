@@ -193,12 +193,20 @@ public final class ServiceExecutor implements Executor<EnsureService> {
     }
 
     /**
-     * The tasks of a service that run and are meant to; while tasks that are being shut down (scale
-     * down, drain) still run, the service has not converged: -1.
+     * The tasks of a service that run and are meant to, on nodes that are up; while tasks that are
+     * being shut down (scale down, drain) still run, the service has not converged: -1.
      */
     static long running(DockerClient dc, String name) {
+        // a node that is down reports nothing: its tasks keep their last state; they do not run
+        java.util.Set<String> down = new java.util.HashSet<>();
+        dc.listSwarmNodesCmd().exec().forEach(n -> {
+            if (n.getStatus() == null || n.getStatus().getState() != com.github.dockerjava.api.model.SwarmNodeState.READY) {
+                down.add(n.getId());
+            }
+        });
         List<Task> tasks = dc.listTasksCmd().withServiceFilter(name).exec();
-        List<Task> up = tasks.stream().filter(t -> t.getStatus() != null && t.getStatus().getState() == TaskState.RUNNING).toList();
+        List<Task> up = tasks.stream().filter(t -> t.getStatus() != null && t.getStatus().getState() == TaskState.RUNNING
+                && !down.contains(t.getNodeId())).toList();
         long wanted = up.stream().filter(t -> t.getDesiredState() == TaskState.RUNNING).count();
         return wanted == up.size() ? wanted : -1;
     }

@@ -54,6 +54,14 @@ public sealed interface ClusterCommand {
     record ScaleService(String lab, String manager, String name, int replicas) implements ClusterCommand {
     }
 
+    /**
+     * Reads the swarm (changes nothing): outputs {@code nodes} (hostname, role, state, availability,
+     * leader) and {@code services} (name, image, desired, running) — what {@code labforge swarm status} shows.
+     */
+    @Message(name = "cluster.DescribeSwarm")
+    record DescribeSwarm(String lab, String manager) implements ClusterCommand {
+    }
+
     /** Undoes {@link EnsureService}: removes the service, only if that step created it. */
     @Message(name = "cluster.RemoveService")
     record RemoveService(String lab, String manager, String name, boolean created) implements ClusterCommand {

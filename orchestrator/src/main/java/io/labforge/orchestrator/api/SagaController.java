@@ -82,6 +82,14 @@ public class SagaController {
         return ResponseEntity.created(URI.create("/api/sagas/" + id)).body(view(id));
     }
 
+    /** Describes a lab's swarm (nodes, services running/desired): a read-only saga of one step. */
+    @PostMapping("/labs/{lab}/swarm/status")
+    public ResponseEntity<SagaView> swarmStatus(@PathVariable String lab,
+            @RequestHeader(name = ACTOR, defaultValue = "api") String actor) {
+        SagaId id = coordinator.describeSwarm(lab, actor);
+        return ResponseEntity.created(URI.create("/api/sagas/" + id)).body(view(id));
+    }
+
     @PostMapping("/sagas/{id}/resume")
     public SagaView resume(@PathVariable String id, @RequestHeader(name = ACTOR, defaultValue = "api") String actor) {
         coordinator.resume(SagaId.parse(id), actor);

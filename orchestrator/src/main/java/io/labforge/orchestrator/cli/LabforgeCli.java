@@ -132,8 +132,41 @@ public class LabforgeCli {
         return new Progress(api, OUT).follow(saga).get("status").asString().equals(hoped) ? 0 : 1;
     }
 
-    @Command(name = "swarm", description = "The lab's Docker Swarm.", subcommands = {Scale.class})
+    @Command(name = "swarm", description = "The lab's Docker Swarm.", subcommands = {Scale.class, SwarmStatus.class})
     static class SwarmCmd {
+    }
+
+    @Command(name = "status", description = "The swarm as its manager sees it: nodes and services (running/desired).")
+    static class SwarmStatus implements Callable<Integer> {
+        @CommandLine.Mixin
+        Remote remote;
+        @Parameters(index = "0", paramLabel = "LAB", description = "the lab's name")
+        String lab;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            Api api = remote.api();
+            String id = api.post("/api/labs/" + java.net.URLEncoder.encode(lab, java.nio.charset.StandardCharsets.UTF_8)
+                    + "/swarm/status", null).get("id").asString();
+            JsonNode saga = api.get("/api/sagas/" + id);
+            for (int i = 0; i < 120 && saga.get("status").asString().equals("RUNNING"); i++) {
+                Thread.sleep(500);
+                saga = api.get("/api/sagas/" + id);
+            }
+            JsonNode step = saga.get("steps").get(0);
+            if (!saga.get("status").asString().equals("SUCCEEDED")) {
+                OUT.println("the swarm could not be read: " + step.path("error").asString(saga.get("status").asString()));
+                return 1;
+            }
+            JsonNode out = step.get("outputs");
+            OUT.printf("%-12s %-8s %-8s %-8s%n", "NODE", "ROLE", "STATE", "AVAILABILITY");
+            out.get("nodes").forEach(n -> OUT.printf("%-12s %-8s %-8s %-8s%s%n", n.get("hostname").asString(), n.get("role").asString(),
+                    n.get("state").asString(), n.get("availability").asString(), n.get("leader").asBoolean() ? " leader" : ""));
+            OUT.printf("%n%-16s %-9s %s%n", "SERVICE", "RUNNING", "IMAGE");
+            out.get("services").forEach(s -> OUT.printf("%-16s %-9s %s%n", s.get("name").asString(),
+                    s.get("running").asLong() + "/" + s.get("desired").asLong(), s.get("image").asString()));
+            return 0;
+        }
     }
 
     @Command(name = "scale", description = "Sets a service's replicas (a saga of one step: audited, and compensate scales back).")

@@ -297,6 +297,29 @@ public final class Planner {
      * {@code labforge swarm scale}: one step that sets a service's replicas through cluster-service; its
      * undo scales back to what it found.
      */
+    /** {@code labforge swarm status}: one read-only step that describes the swarm through cluster-service. */
+    public Plan describeSwarm(Lab lab) {
+        String endpoint = engineApi(lab);
+        String target = io.labforge.common.cluster.ClusterCommand.TARGET;
+        return Plan.of(List.of(new StepSpec(StepId.of("describe-swarm@" + target),
+                type(io.labforge.common.cluster.ClusterCommand.DescribeSwarm.class), target,
+                Json.object().put("lab", lab.name()).put("manager", endpoint), List.of(), SHORT, RetryPolicy.DEFAULT, null)));
+    }
+
+    /** The first manager's Engine API ({@code address:tls-port}), where cluster-service reaches the swarm. */
+    private static String engineApi(Lab lab) {
+        if (lab.swarm() == null) {
+            throw new IllegalArgumentException("lab " + lab.name() + " has no swarm");
+        }
+        Host manager = lab.host(lab.swarm().managers().get(0)).orElseThrow();
+        Integer port = lab.dockerOf(manager).tlsPort();
+        if (port == null) {
+            throw new IllegalArgumentException("cluster-service reaches the swarm through the Engine API of " + manager.name()
+                    + ", which the lab does not open: give it docker.tls-port (e.g. 2376) and apply the lab");
+        }
+        return manager.address() + ":" + port;
+    }
+
     public Plan scale(Lab lab, String service, int replicas) {
         if (lab.swarm() == null || lab.swarm().services().stream().noneMatch(s -> s.name().equals(service))) {
             throw new IllegalArgumentException("lab " + lab.name() + " has no swarm service '" + service + "'"
@@ -305,8 +328,7 @@ public final class Planner {
         if (replicas < 0 || replicas > 1000) {
             throw new IllegalArgumentException("replicas must be between 0 and 1000, not " + replicas);
         }
-        Host manager = lab.host(lab.swarm().managers().get(0)).orElseThrow();
-        String endpoint = manager.address() + ":" + lab.dockerOf(manager).tlsPort();
+        String endpoint = engineApi(lab);
         String target = io.labforge.common.cluster.ClusterCommand.TARGET;
         ObjectNode in = Json.object().put("lab", lab.name()).put("manager", endpoint).put("name", service).put("replicas", replicas);
         ObjectNode undo = Json.object().put("lab", lab.name()).put("manager", endpoint).put("name", service);

@@ -154,6 +154,13 @@ public final class SagaCoordinator implements AutoCloseable {
                 Saga.Mode.APPLY, actor);
     }
 
+    /** Describes the swarm of a lab applied before: a read-only (plan mode) saga of one step. */
+    public SagaId describeSwarm(String labId, String actor) {
+        String source = repo.labSource(labId).orElseThrow(() -> new SagaNotFound("lab " + labId));
+        Lab lab = LabParser.parse(source, labId);
+        return submitPlan(LabId.of(lab.name()), source, planner.describeSwarm(lab), Lab.FailurePolicy.PAUSE, Saga.Mode.PLAN, actor);
+    }
+
     public void resume(SagaId id, String actor) {
         change(id, actor, s -> engine.resume(s, clock.instant()));
     }

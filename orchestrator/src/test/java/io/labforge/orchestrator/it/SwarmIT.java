@@ -270,8 +270,64 @@ class SwarmIT {
         assertThat(on("manager1", "docker", "service", "ls", "--format", "{{.Name}}")).doesNotContain("spread");
     }
 
+    /** What {@code labforge swarm status} shows: a read-only saga of one step through cluster-service. */
+    JsonNode swarmStatus() {
+        var r = h.post("/api/labs/swarm/swarm/status", "");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        JsonNode done = h.awaitFinal(Json.read(r.body()).get("id").asString(), Duration.ofMinutes(1));
+        assertThat(done.get("mode").asString()).isEqualTo("PLAN");
+        assertThat(done.get("status").asString()).as(done.toString()).isEqualTo("SUCCEEDED");
+        return Harness.step(done, "describe-swarm@cluster-service").get("outputs");
+    }
+
+    static String stateOf(JsonNode status, String node) {
+        for (JsonNode n : status.get("nodes")) {
+            if (n.get("hostname").asString().equals(node)) {
+                return n.get("state").asString() + "/" + n.get("availability").asString();
+            }
+        }
+        return "absent";
+    }
+
+    static String replicasOf(JsonNode status, String service) {
+        for (JsonNode s : status.get("services")) {
+            if (s.get("name").asString().equals(service)) {
+                return s.get("running").asLong() + "/" + s.get("desired").asLong();
+            }
+        }
+        return "absent";
+    }
+
     @Test
     @Order(6)
+    void whenAWorkersDockerStopsTheServiceConvergesOnTheRestAndStatusShowsIt() {
+        String spread = Json.read(h.post("/api/sagas", labSource + SPREAD).body()).get("id").asString();
+        assertThat(h.awaitFinal(spread, Duration.ofMinutes(5)).get("status").asString()).isEqualTo("SUCCEEDED");
+        JsonNode before = swarmStatus();
+        assertThat(stateOf(before, "worker2")).isEqualTo("ready/active");
+        assertThat(replicasOf(before, "spread")).isEqualTo("4/4");
+
+        // the daemon (and the socket that would start it again) stops on worker2
+        on("worker2", "systemctl", "stop", "docker.socket", "docker.service");
+        try {
+            await("the manager sees worker2 down and the service converged on worker1").atMost(Duration.ofMinutes(2))
+                    .pollInterval(Duration.ofSeconds(3)).until(() -> {
+                        JsonNode s = swarmStatus();
+                        return stateOf(s, "worker2").startsWith("down") && replicasOf(s, "spread").equals("4/4");
+                    });
+            assertThat(on("manager1", "docker", "service", "ps", "--filter", "desired-state=running", "--format", "{{.Node}} {{.CurrentState}}",
+                    "spread").lines().filter(l -> l.contains("Running")).map(l -> l.split(" ")[0]).toList()).containsOnly("worker1");
+        } finally {
+            local.exec("worker2", "systemctl", "start", "docker.socket", "docker.service");
+        }
+        await("worker2 is back").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(3))
+                .until(() -> stateOf(swarmStatus(), "worker2").equals("ready/active"));
+        assertThat(h.post("/api/sagas/" + spread + "/compensate", "").statusCode()).isLessThan(300);
+        assertThat(h.awaitFinal(spread, Duration.ofMinutes(3)).get("status").asString()).isEqualTo("COMPENSATED");
+    }
+
+    @Test
+    @Order(7)
     void reapplyingChangesNothing() {
         String again = Json.read(h.post("/api/sagas", labSource).body()).get("id").asString();
         JsonNode done = awaitFinal(again, Duration.ofMinutes(3));
@@ -280,7 +336,7 @@ class SwarmIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void compensationLeavesNoSwarm() {
         assertThat(h.post("/api/sagas/" + saga + "/compensate", "").statusCode()).isLessThan(300);
         JsonNode done = awaitFinal(saga, Duration.ofMinutes(5));

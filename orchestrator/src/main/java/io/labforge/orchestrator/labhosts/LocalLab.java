@@ -180,12 +180,17 @@ public final class LocalLab {
         return out;
     }
 
-    /** The hosts as they are reached from here (without starting anything). */
+    /**
+     * The hosts as they are reached from here (without starting anything): a VM this machine runs on
+     * its forwarded port; any other host (a container, or a VM elsewhere, such as the reference lab's)
+     * on its address, port 22.
+     */
     public List<Host> hosts() {
         List<Host> out = new ArrayList<>();
         for (Lab.Host h : lab.hosts()) {
-            out.add(h.kind() == Lab.Kind.VM ? new Host(h.name(), h.address(), null, "127.0.0.1", vm(h).sshPort())
-                    : new Host(h.name(), h.address(), container(h), h.address(), 22));
+            QemuVm vm = h.kind() == Lab.Kind.VM ? vm(h) : null;
+            out.add(vm != null && vm.running() ? new Host(h.name(), h.address(), null, "127.0.0.1", vm.sshPort())
+                    : new Host(h.name(), h.address(), h.kind() == Lab.Kind.CONTAINER ? container(h) : null, h.address(), 22));
         }
         return out;
     }

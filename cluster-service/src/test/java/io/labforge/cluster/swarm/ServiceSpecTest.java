@@ -1,0 +1,57 @@
+package io.labforge.cluster.swarm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.github.dockerjava.api.model.EndpointResolutionMode;
+import com.github.dockerjava.api.model.PortConfig;
+import com.github.dockerjava.api.model.PortConfigProtocol;
+import com.github.dockerjava.api.model.ServiceSpec;
+import io.labforge.common.cluster.ClusterCommand.Service;
+import io.labforge.common.exec.ExecutorException;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The lab's service as the Engine API's spec, and what counts as a difference from the running one. */
+class ServiceSpecTest {
+    static Service web(int replicas) {
+        return new Service("web", "r:5000/web:1", replicas, List.of("node.role == worker"), List.of("8080:80", "53:53/udp"),
+                Map.of("tier", "web"), List.of("/bin/busybox", "httpd", "-f"), "host", "dnsrr");
+    }
+
+    @Test
+    void theLabsServiceBecomesTheEngineApisSpec() {
+        ServiceSpec s = ServiceExecutor.spec(web(3));
+        assertThat(s.getName()).isEqualTo("web");
+        assertThat(s.getMode().getReplicated().getReplicas()).isEqualTo(3);
+        assertThat(s.getTaskTemplate().getPlacement().getConstraints()).containsExactly("node.role == worker");
+        assertThat(s.getTaskTemplate().getContainerSpec().getCommand()).containsExactly("/bin/busybox", "httpd", "-f");
+        assertThat(s.getEndpointSpec().getMode()).isEqualTo(EndpointResolutionMode.DNSRR);
+        assertThat(s.getEndpointSpec().getPorts()).extracting(PortConfig::getPublishedPort, PortConfig::getTargetPort,
+                PortConfig::getProtocol, PortConfig::getPublishMode).containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(8080, 80, PortConfigProtocol.TCP, PortConfig.PublishMode.host),
+                        org.assertj.core.groups.Tuple.tuple(53, 53, PortConfigProtocol.UDP, PortConfig.PublishMode.host));
+        Service plain = new Service("p", "img", 1, null, null, null, null, "ingress", "vip");
+        assertThat(ServiceExecutor.spec(plain).getEndpointSpec().getMode()).isEqualTo(EndpointResolutionMode.VIP);
+    }
+
+    @Test
+    void aBadPortIsRefused() {
+        Service bad = new Service("web", "img", 1, List.of(), List.of("80"), Map.of(), List.of(), "ingress", "vip");
+        assertThatThrownBy(() -> ServiceExecutor.spec(bad)).isInstanceOf(ExecutorException.class).hasMessageContaining("'80'");
+    }
+
+    @Test
+    void onlyRealDifferencesCount() {
+        ServiceSpec want = ServiceExecutor.spec(web(3));
+        ServiceSpec running = ServiceExecutor.spec(web(3));
+        // the manager pins the image to a digest: that is not a change
+        running.getTaskTemplate().getContainerSpec().withImage("r:5000/web:1@sha256:0123");
+        assertThat(ServiceExecutor.differences(running, want)).isEmpty();
+        assertThat(ServiceExecutor.differences(ServiceExecutor.spec(web(5)), want)).containsExactly("~ replicas 5 → 3");
+        ServiceSpec otherImage = ServiceExecutor.spec(web(3));
+        otherImage.getTaskTemplate().getContainerSpec().withImage("r:5000/web:2");
+        assertThat(ServiceExecutor.differences(otherImage, want)).singleElement().asString().startsWith("~ image r:5000/web:2");
+    }
+}

@@ -59,6 +59,7 @@ public final class LabParser {
     private static final Set<String> SWARM = Set.of("managers", "workers", "dataPathPort", "registry", "services", "availability");
     private static final Set<String> SWARM_SERVICE = Set.of("name", "image", "replicas", "constraints", "ports", "labels", "command",
             "publishMode", "endpointMode");
+    private static final Pattern LABEL_KEY = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._/-]{0,127}");
     private static final Pattern SERVICE_NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}");
     private static final Pattern SERVICE_PORT = Pattern.compile("(\\d{1,5}):(\\d{1,5})(/(tcp|udp))?");
     private static final Set<String> REGISTRY = Set.of("host", "port");
@@ -480,6 +481,13 @@ public final class LabParser {
                         w.error(sp + ".ports[" + p + "]", "'" + ports.get(p) + "' is not published:target", "write e.g. 8080:80 or 53:53/udp");
                     }
                 }
+                Map<String, String> labels = w.stringMap(m.get("labels"), sp + ".labels");
+                for (String key : labels.keySet()) {
+                    if (!LABEL_KEY.matcher(key).matches()) {
+                        // also keeps '$ref', '$secret' and '$sealed' (Labforge's markers in step inputs) out of labels
+                        w.error(sp + ".labels." + key, "'" + key + "' is not a label key", "use letters, digits, '.', '_', '-' or '/'");
+                    }
+                }
                 String publish = w.string(m.get("publishMode"), sp + ".publishMode");
                 if (publish != null && !publish.equals("ingress") && !publish.equals("host")) {
                     w.error(sp + ".publishMode", "publishMode '" + publish + "' is not known", "write ingress or host");
@@ -489,7 +497,7 @@ public final class LabParser {
                     w.error(sp + ".endpointMode", "endpointMode '" + endpoint + "' is not known", "write vip or dnsrr");
                 }
                 services.add(new Lab.SwarmService(name, image, replicas == null ? 1 : replicas, w.strings(m.get("constraints"),
-                        sp + ".constraints"), ports, w.stringMap(m.get("labels"), sp + ".labels"), w.strings(m.get("command"),
+                        sp + ".constraints"), ports, labels, w.strings(m.get("command"),
                         sp + ".command"), publish == null ? "ingress" : publish, endpoint == null ? "vip" : endpoint));
             }
             Map<String, String> availability = w.stringMap(s.get("availability"), "swarm.availability");

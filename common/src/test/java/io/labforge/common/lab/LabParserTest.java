@@ -182,12 +182,12 @@ class LabParserTest {
             List<LabError> errors = errorsOf(withoutApi + """
                       services:
                         - {name: web, image: x, ports: ["80"], publishMode: mesh}
-                        - {name: web, image: y, endpointMode: rr}
+                        - {name: web, image: y, endpointMode: rr, labels: {"$secret": x}}
                       availability: {worker9: drain, worker1: sleepy}
                     """);
             assertThat(errors).extracting(LabError::path).containsExactlyInAnyOrder("swarm.services[0].ports[0]",
                     "swarm.services[0].publishMode", "swarm.services[1].name", "swarm.services[1].endpointMode",
-                    "swarm.availability.worker9", "swarm.availability.worker1", "swarm.services");
+                    "swarm.availability.worker9", "swarm.availability.worker1", "swarm.services", "swarm.services[1].labels.$secret");
             assertThat(errors).filteredOn(e -> e.path().equals("swarm.services")).singleElement()
                     .satisfies(e -> assertThat(e.fix()).contains("docker.tls-port"));
         }

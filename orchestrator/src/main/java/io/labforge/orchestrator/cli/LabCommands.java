@@ -31,7 +31,7 @@ final class LabCommands {
         }
     }
 
-    @Command(name = "lab", description = "Local lab hosts: containers on this machine's Docker daemon, or qemu VMs (kind: vm).",
+    @Command(name = "lab", mixinStandardHelpOptions = true, description = "Local lab hosts: containers on this machine's Docker daemon, or qemu VMs (kind: vm).",
             subcommands = {Up.class, Down.class, Reboot.class})
     static final class LabCmd {
     }
@@ -107,7 +107,7 @@ final class LabCommands {
         }
     }
 
-    @Command(name = "hosts", description = "The lab's hosts.", subcommands = {Bootstrap.class})
+    @Command(name = "hosts", mixinStandardHelpOptions = true, description = "The lab's hosts.", subcommands = {Bootstrap.class})
     static final class HostsCmd {
     }
 

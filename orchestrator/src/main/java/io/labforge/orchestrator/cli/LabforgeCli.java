@@ -132,7 +132,7 @@ public class LabforgeCli {
         return new Progress(api, OUT).follow(saga).get("status").asString().equals(hoped) ? 0 : 1;
     }
 
-    @Command(name = "swarm", description = "The lab's Docker Swarm.", subcommands = {Scale.class, SwarmStatus.class})
+    @Command(name = "swarm", mixinStandardHelpOptions = true, description = "The lab's Docker Swarm.", subcommands = {Scale.class, SwarmStatus.class})
     static class SwarmCmd {
     }
 

@@ -54,8 +54,9 @@ final class Facts {
                 if (!d.isDisk() || d.size() == 0) {
                     continue;
                 }
-                out.add(new AgentPresence.Disk(d.name(), d.path(), d.size(), d.model(), d.serial(), usage(d) == null,
-                        d.partitions(), usage(d)));
+                String usage = usage(d);
+                out.add(new AgentPresence.Disk(d.name(), d.path(), d.size(), d.model(), d.serial(), usage == null,
+                        d.partitions(), usage));
             }
             return out;
         } catch (RuntimeException e) {

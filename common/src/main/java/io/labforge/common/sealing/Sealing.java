@@ -29,6 +29,8 @@ import tools.jackson.databind.node.ObjectNode;
 public final class Sealing {
     public static final String SECRET = "$secret";
     public static final String SEALED = "$sealed";
+    /** Written instead of a secret the writer could not seal for its reader; the value is the reason. */
+    public static final String WITHHELD = "$unsealable";
     private static final byte[] INFO = "labforge sealed value v1".getBytes(StandardCharsets.UTF_8);
 
     private Sealing() {
@@ -134,6 +136,16 @@ public final class Sealing {
             s.put(SEALED, Base64.getEncoder().encodeToString(seal(publicKey, context, Json.write(v).getBytes(StandardCharsets.UTF_8))));
             return s;
         });
+    }
+
+    /** A copy with every {@code {"$secret": v}} replaced by {@code {"$unsealable": reason}}: the secret is withheld. */
+    public static JsonNode withhold(JsonNode node, String reason) {
+        return map(node.deepCopy(), SECRET, v -> Json.object().put(WITHHELD, reason));
+    }
+
+    /** The reason of the first withheld secret in the tree, if any. */
+    public static java.util.Optional<String> withheldReason(JsonNode node) {
+        return paths(node, WITHHELD).stream().map(n -> n.get(WITHHELD).asString()).findFirst();
     }
 
     /** A copy with every {@code {"$secret": v}} replaced by v (for a reader in the same process). */

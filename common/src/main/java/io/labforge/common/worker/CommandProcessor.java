@@ -93,8 +93,9 @@ public final class CommandProcessor {
     /** A command's payload with its sealed values opened (they were sealed to this host, for this message). */
     private JsonNode openSecrets(Envelope cmd) {
         JsonNode payload = cmd.payload();
-        if (Unsealable.find(payload) != null) {
-            throw new ExecutorException(Unsealable.find(payload), true);
+        Optional<String> withheld = Sealing.withheldReason(payload);
+        if (withheld.isPresent()) {
+            throw new ExecutorException(withheld.get(), true);
         }
         if (!Sealing.hasSealed(payload)) {
             return payload;
@@ -127,26 +128,6 @@ public final class CommandProcessor {
         return Sealing.sealMarked(marked, secrets.orchestratorKey(), cmd.messageId() + "|orchestrator");
     }
 
-    /** Where the orchestrator could not seal a secret for this host: the reason, in the payload. */
-    static final class Unsealable {
-        static final String KEY = "$unsealable";
-
-        static String find(JsonNode n) {
-            if (n == null) {
-                return null;
-            }
-            if (n.isObject() && n.size() == 1 && n.has(KEY)) {
-                return n.get(KEY).asString();
-            }
-            for (JsonNode c : n) {
-                String r = find(c);
-                if (r != null) {
-                    return r;
-                }
-            }
-            return null;
-        }
-    }
 
     public String hostId() {
         return hostId;

@@ -162,7 +162,7 @@ public final class LocalLab {
     }
 
     public QemuVm vm(Lab.Host h) {
-        return new QemuVm(h, stateDir, VmImage.locate().orElse(stateDir));
+        return new QemuVm(h, stateDir);
     }
 
     private List<Host> startVms() {
@@ -173,8 +173,8 @@ public final class LocalLab {
         String accel = VmImage.accel(image, home.resolve("vm-accel"));
         List<Host> out = new ArrayList<>();
         for (Lab.Host h : vmHosts()) {
-            QemuVm vm = new QemuVm(h, stateDir, image);
-            vm.start(publicKey(), accel);
+            QemuVm vm = new QemuVm(h, stateDir);
+            vm.start(image, publicKey(), accel);
             out.add(new Host(h.name(), h.address(), null, "127.0.0.1", vm.sshPort()));
         }
         return out;
@@ -206,7 +206,7 @@ public final class LocalLab {
         if (h.kind() == Lab.Kind.VM) {
             closeShell(host);
             Path image = VmImage.buildOrLocate();
-            vm(h).reboot(publicKey(), VmImage.accel(image, home.resolve("vm-accel")), Duration.ofMinutes(3));
+            vm(h).reboot(image, publicKey(), VmImage.accel(image, home.resolve("vm-accel")), Duration.ofMinutes(3));
         } else {
             Cmd.require(List.of("docker", "restart", container(h)), 180);
         }

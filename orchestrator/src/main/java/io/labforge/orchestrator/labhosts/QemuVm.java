@@ -29,12 +29,10 @@ public final class QemuVm {
 
     private final Lab.Host host;
     private final Path dir;
-    private final Path image;
 
-    QemuVm(Lab.Host host, Path labState, Path image) {
+    QemuVm(Lab.Host host, Path labState) {
         this.host = host;
         this.dir = labState.resolve("vms").resolve(host.name());
-        this.image = image;
     }
 
     /** Why VMs cannot run here, if they cannot. */
@@ -95,8 +93,8 @@ public final class QemuVm {
         }
     }
 
-    /** Starts the VM (creating its disks the first time); returns at once, before it has booted. */
-    public void start(String publicKey, String accel) {
+    /** Starts the VM from {@code image} (creating its disks the first time); returns at once, before it has booted. */
+    public void start(Path image, String publicKey, String accel) {
         if (running()) {
             return;
         }
@@ -148,7 +146,7 @@ public final class QemuVm {
      * Reboots: an ACPI power-off (the guest shuts down cleanly), then a fresh start of qemu with the
      * same disks; a guest that has not stopped after {@code grace} is stopped hard.
      */
-    public void reboot(String publicKey, String accel, Duration grace) {
+    public void reboot(Path image, String publicKey, String accel, Duration grace) {
         if (running()) {
             monitorCommand("system_powerdown");
             long deadline = System.nanoTime() + grace.toNanos();
@@ -159,7 +157,7 @@ public final class QemuVm {
                 kill();
             }
         }
-        start(publicKey, accel);
+        start(image, publicKey, accel);
     }
 
     /** Stops qemu at once (a pulled plug). */

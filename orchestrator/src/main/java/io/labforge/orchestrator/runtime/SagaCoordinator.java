@@ -335,29 +335,10 @@ public final class SagaCoordinator implements AutoCloseable {
         Optional<String> key = repo.sealingKeyOf(target);
         if (key.isEmpty()) {
             LOG.warn("no sealing key known for {}: its secret inputs are withheld", target);
-            return replaceMarked(payload, Json.object().put("$unsealable", "the orchestrator knows no sealing key for " + target
-                    + " (its agent has not announced one): secret inputs withheld; a retry after the agent announces itself will have them"));
+            return Sealing.withhold(payload, "the orchestrator knows no sealing key for " + target
+                    + " (its agent has not announced one): secret inputs withheld; a retry after the agent announces itself will have them");
         }
         return Sealing.sealMarked(payload, key.get(), messageId + "|" + target);
-    }
-
-    private static JsonNode replaceMarked(JsonNode node, JsonNode with) {
-        if (node.isObject() && node.size() == 1 && node.has(Sealing.SECRET)) {
-            return with;
-        }
-        if (node.isObject()) {
-            ObjectNode copy = ((ObjectNode) node).deepCopy();
-            List<String> names = new ArrayList<>();
-            copy.properties().forEach(e -> names.add(e.getKey()));
-            names.forEach(n -> copy.set(n, replaceMarked(copy.get(n), with)));
-            return copy;
-        }
-        if (node.isArray()) {
-            tools.jackson.databind.node.ArrayNode copy = Json.MAPPER.createArrayNode();
-            node.forEach(c -> copy.add(replaceMarked(c, with)));
-            return copy;
-        }
-        return node;
     }
 
     /** An event whose secret outputs the agent sealed to this orchestrator, opened; one that does not open fails its step. */

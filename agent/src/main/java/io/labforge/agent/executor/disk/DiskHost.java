@@ -33,8 +33,7 @@ final class DiskHost {
     static DiskPlan.HostState read(StepContext ctx, List<String> mountPoints) {
         ProcessRunner p = ctx.processes();
         List<BlockDevice> devices = BlockDevice.parse(p.query(BlockDevice.lsblk(), QUICK));
-        LvmState lvm = LvmState.parse(p.query(LvmState.pvsCommand(), QUICK), p.query(LvmState.vgsCommand(), QUICK),
-                p.query(LvmState.lvsCommand(), QUICK));
+        LvmState lvm = lvm(ctx);
         Mounts mounts = Mounts.parse(p.query(Mounts.command(), QUICK));
         Fstab fstab = Fstab.parse(Files2.read(ctx.root().path("/etc/fstab")).orElse(""));
         List<String> nonEmpty = new ArrayList<>();
@@ -51,6 +50,13 @@ final class DiskHost {
             }
         }
         return new DiskPlan.HostState(devices, lvm, mounts, fstab, List.copyOf(nonEmpty));
+    }
+
+    /** PVs, VGs and LVs as the host has them now. */
+    static LvmState lvm(StepContext ctx) {
+        ProcessRunner p = ctx.processes();
+        return LvmState.parse(p.query(LvmState.pvsCommand(), QUICK), p.query(LvmState.vgsCommand(), QUICK),
+                p.query(LvmState.lvsCommand(), QUICK));
     }
 
     static void run(StepContext ctx, Duration timeout, String... argv) {

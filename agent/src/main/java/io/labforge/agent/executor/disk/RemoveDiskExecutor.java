@@ -62,9 +62,7 @@ public final class RemoveDiskExecutor implements Executor<RemoveDisk> {
             }
         }
         if (c.vgCreated() && s.lvm().vgs().containsKey(c.volumeGroup())) {
-            LvmState now = LvmState.parse(ctx.processes().query(LvmState.pvsCommand(), DiskHost.QUICK),
-                    ctx.processes().query(LvmState.vgsCommand(), DiskHost.QUICK),
-                    ctx.processes().query(LvmState.lvsCommand(), DiskHost.QUICK));
+            LvmState now = DiskHost.lvm(ctx);
             if (now.vgs().get(c.volumeGroup()).lvCount() == 0) {
                 DiskHost.run(ctx, DiskHost.QUICK, "vgremove", "--yes", c.volumeGroup());
                 done.add("- volume group " + c.volumeGroup());
@@ -73,9 +71,7 @@ public final class RemoveDiskExecutor implements Executor<RemoveDisk> {
             }
         }
         if (c.pvCreated()) {
-            LvmState now = LvmState.parse(ctx.processes().query(LvmState.pvsCommand(), DiskHost.QUICK),
-                    ctx.processes().query(LvmState.vgsCommand(), DiskHost.QUICK),
-                    ctx.processes().query(LvmState.lvsCommand(), DiskHost.QUICK));
+            LvmState now = DiskHost.lvm(ctx);
             LvmState.Pv pv = now.pvs().get(c.device());
             if (pv != null && pv.vg() == null) {
                 DiskHost.run(ctx, DiskHost.QUICK, "pvremove", "--yes", c.device());

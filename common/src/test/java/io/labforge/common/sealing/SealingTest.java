@@ -33,6 +33,15 @@ class SealingTest {
     }
 
     @Test
+    void aSecretWithNoReaderKeyIsWithheldWithTheReason() {
+        JsonNode inputs = Json.read("{\"role\":\"worker\",\"token\":{\"$secret\":\"" + TOKEN + "\"}}");
+        JsonNode withheld = Sealing.withhold(inputs, "no key for node2");
+        assertThat(Json.write(withheld)).doesNotContain(TOKEN).contains("\"role\":\"worker\"");
+        assertThat(Sealing.withheldReason(withheld)).contains("no key for node2");
+        assertThat(Sealing.withheldReason(inputs)).isEmpty();
+    }
+
+    @Test
     void theKeyIsKeptWithMode600AndLoadsAgain(@TempDir Path dir) throws Exception {
         Path f = dir.resolve("sealing.key");
         Sealing.KeyPair k = Sealing.loadOrCreate(f);

@@ -33,6 +33,7 @@ public final class Executors {
                 new io.labforge.agent.executor.disk.RemoveDiskExecutor(), new io.labforge.agent.executor.swarm.SwarmInitExecutor(),
                 new io.labforge.agent.executor.swarm.SwarmJoinExecutor(), new io.labforge.agent.executor.swarm.SwarmLeaveExecutor(),
                 new io.labforge.agent.executor.registry.RegistryExecutor(), new io.labforge.agent.executor.registry.RegistryExecutor.Restore(),
-                new NoopExecutor());
+                new io.labforge.agent.executor.stack.BuildStackExecutor(), new io.labforge.agent.executor.stack.DeployStackExecutor(),
+                new io.labforge.agent.executor.stack.RemoveStackExecutor(), new NoopExecutor());
     }
 }

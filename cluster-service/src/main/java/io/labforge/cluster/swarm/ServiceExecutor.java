@@ -49,7 +49,30 @@ public final class ServiceExecutor implements Executor<EnsureService> {
         return EnsureService.class;
     }
 
+    static final String CONFIG_LABEL = "io.labforge.service";
+
+    /**
+     * The Swarm config that carries one of a service's files: named after the service and a hash of
+     * path and content (configs cannot change: new content is a new config).
+     */
+    static String configName(String service, String target, String content) {
+        try {
+            java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+            md.update(target.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            md.update((byte) 0);
+            md.update(content.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return service + "-" + java.util.HexFormat.of().formatHex(md.digest()).substring(0, 12);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     static ServiceSpec spec(io.labforge.common.cluster.ClusterCommand.Service s) {
+        return spec(s, Map.of());
+    }
+
+    /** The spec for the Engine API; {@code configIds}: config name → id, for the service's files. */
+    static ServiceSpec spec(io.labforge.common.cluster.ClusterCommand.Service s, Map<String, String> configIds) {
         List<PortConfig> ports = new ArrayList<>();
         for (String p : s.ports() == null ? List.<String>of() : s.ports()) {
             Matcher m = PORT.matcher(p);
@@ -63,6 +86,16 @@ public final class ServiceExecutor implements Executor<EnsureService> {
         ContainerSpec container = new ContainerSpec().withImage(s.image());
         if (s.command() != null && !s.command().isEmpty()) {
             container = container.withCommand(s.command());
+        }
+        if (s.files() != null && !s.files().isEmpty()) {
+            List<com.github.dockerjava.api.model.ContainerSpecConfig> configs = new ArrayList<>();
+            new java.util.TreeMap<>(s.files()).forEach((target, content) -> {
+                String name = configName(s.name(), target, content);
+                configs.add(new com.github.dockerjava.api.model.ContainerSpecConfig().withConfigName(name).withConfigID(configIds.get(name))
+                        .withFile(new com.github.dockerjava.api.model.ContainerSpecFile().withName(target).withUid("0").withGid("0")
+                                .withMode(0444L)));
+            });
+            container = container.withConfigs(configs);
         }
         return new ServiceSpec().withName(s.name()).withLabels(s.labels() == null ? Map.of() : s.labels())
                 .withTaskTemplate(new TaskSpec().withContainerSpec(container)
@@ -103,7 +136,55 @@ public final class ServiceExecutor implements Executor<EnsureService> {
         if (!ports(have).equals(ports(want))) {
             d.add("~ ports " + ports(have) + " → " + ports(want));
         }
+        if (!configs(hc).equals(configs(wc))) {
+            d.add("~ files " + configs(hc) + " → " + configs(wc));
+        }
         return d;
+    }
+
+    private static List<String> configs(ContainerSpec c) {
+        return c.getConfigs() == null ? List.of() : c.getConfigs().stream()
+                .map(x -> (x.getFile() == null ? "" : x.getFile().getName()) + "=" + x.getConfigName()).sorted().toList();
+    }
+
+    /** Creates the configs of the service's files that do not exist yet; returns every one's id by name. */
+    static Map<String, String> ensureConfigs(DockerClient dc, io.labforge.common.cluster.ClusterCommand.Service s) {
+        Map<String, String> ids = new java.util.HashMap<>();
+        if (s.files() == null || s.files().isEmpty()) {
+            return ids;
+        }
+        dc.listConfigsCmd().withFilters(Map.of("label", List.of(CONFIG_LABEL + "=" + s.name()))).exec()
+                .forEach(c -> ids.put(c.getSpec().getName(), c.getId()));
+        s.files().forEach((target, content) -> {
+            String name = configName(s.name(), target, content);
+            if (!ids.containsKey(name)) {
+                ids.put(name, dc.createConfigCmd().withName(name).withData(content.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                        .withLabels(Map.of(CONFIG_LABEL, s.name())).exec().getId());
+            }
+        });
+        return ids;
+    }
+
+    /** Removes the service's configs other than {@code keep} (those of an earlier content, or all once it is gone). */
+    static void pruneConfigs(DockerClient dc, String service, java.util.Set<String> keep) {
+        for (com.github.dockerjava.api.model.Config c : dc.listConfigsCmd()
+                .withFilters(Map.of("label", List.of(CONFIG_LABEL + "=" + service))).exec()) {
+            if (!keep.contains(c.getSpec().getName())) {
+                try {
+                    dc.removeConfigCmd(c.getId()).exec();
+                } catch (com.github.dockerjava.api.exception.DockerException e) {
+                    // still used by a task that is stopping: it goes with the next change
+                }
+            }
+        }
+    }
+
+    private static java.util.Set<String> configNames(io.labforge.common.cluster.ClusterCommand.Service s) {
+        java.util.Set<String> names = new java.util.HashSet<>();
+        if (s.files() != null) {
+            s.files().forEach((target, content) -> names.add(configName(s.name(), target, content)));
+        }
+        return names;
     }
 
     private static List<String> ports(ServiceSpec s) {
@@ -138,8 +219,8 @@ public final class ServiceExecutor implements Executor<EnsureService> {
 
     @Override
     public Outcome apply(EnsureService c, StepContext ctx) {
-        ServiceSpec want = spec(c.service());
         try (DockerClient dc = managers.client(c.lab(), c.manager())) {
+            ServiceSpec want = spec(c.service(), ensureConfigs(dc, c.service()));
             Optional<Service> have = find(dc, c.service().name());
             boolean created = have.isEmpty();
             String id;
@@ -155,6 +236,7 @@ public final class ServiceExecutor implements Executor<EnsureService> {
                 }
             }
             long running = awaitConverged(dc, c.service().name(), c.service().replicas(), ctx);
+            pruneConfigs(dc, c.service().name(), configNames(c.service()));
             return Outcome.of(created || !d.isEmpty(), (d.isEmpty() ? "service " + c.service().name() + " as the lab says"
                     : String.join("\n", d)) + "\n" + running + "/" + c.service().replicas() + " tasks running",
                     Json.object().put("created", created).put("serviceId", id).put("running", running));
@@ -264,7 +346,21 @@ public final class ServiceExecutor implements Executor<EnsureService> {
         }
     }
 
-    /** {@link RemoveService}: only a service the step created. */
+    /** Waits (a little) until a removed service's tasks are gone, so its configs can go too. */
+    static void awaitGone(DockerClient dc, String name) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        try {
+            while (!dc.listTasksCmd().withServiceFilter(name).exec().isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(500);
+            }
+        } catch (com.github.dockerjava.api.exception.DockerException e) {
+            // the manager no longer knows the service's name: its tasks are gone
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** {@link RemoveService}: only a service the step created, and its configs. */
     public static final class Remove implements Executor<RemoveService> {
         private final Managers managers;
 
@@ -298,6 +394,8 @@ public final class ServiceExecutor implements Executor<EnsureService> {
                 }
                 if (apply) {
                     dc.removeServiceCmd(have.get().getId()).exec();
+                    awaitGone(dc, c.name());
+                    pruneConfigs(dc, c.name(), java.util.Set.of());
                 }
                 return Outcome.of(true, "- service " + c.name(), Json.object());
             } catch (IOException e) {

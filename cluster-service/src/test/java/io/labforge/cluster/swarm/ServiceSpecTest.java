@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class ServiceSpecTest {
     static Service web(int replicas) {
         return new Service("web", "r:5000/web:1", replicas, List.of("node.role == worker"), List.of("8080:80", "53:53/udp"),
-                Map.of("tier", "web"), List.of("/bin/busybox", "httpd", "-f"), "host", "dnsrr");
+                Map.of("tier", "web"), List.of("/bin/busybox", "httpd", "-f"), "host", "dnsrr", Map.of());
     }
 
     @Test
@@ -32,13 +32,13 @@ class ServiceSpecTest {
                 PortConfig::getProtocol, PortConfig::getPublishMode).containsExactly(
                         org.assertj.core.groups.Tuple.tuple(8080, 80, PortConfigProtocol.TCP, PortConfig.PublishMode.host),
                         org.assertj.core.groups.Tuple.tuple(53, 53, PortConfigProtocol.UDP, PortConfig.PublishMode.host));
-        Service plain = new Service("p", "img", 1, null, null, null, null, "ingress", "vip");
+        Service plain = new Service("p", "img", 1, null, null, null, null, "ingress", "vip", Map.of());
         assertThat(ServiceExecutor.spec(plain).getEndpointSpec().getMode()).isEqualTo(EndpointResolutionMode.VIP);
     }
 
     @Test
     void aBadPortIsRefused() {
-        Service bad = new Service("web", "img", 1, List.of(), List.of("80"), Map.of(), List.of(), "ingress", "vip");
+        Service bad = new Service("web", "img", 1, List.of(), List.of("80"), Map.of(), List.of(), "ingress", "vip", Map.of());
         assertThatThrownBy(() -> ServiceExecutor.spec(bad)).isInstanceOf(ExecutorException.class).hasMessageContaining("'80'");
     }
 
@@ -53,5 +53,25 @@ class ServiceSpecTest {
         ServiceSpec otherImage = ServiceExecutor.spec(web(3));
         otherImage.getTaskTemplate().getContainerSpec().withImage("r:5000/web:2");
         assertThat(ServiceExecutor.differences(otherImage, want)).singleElement().asString().startsWith("~ image r:5000/web:2");
+    }
+
+    @Test
+    void aServicesFilesAreSwarmConfigsNamedByTheirContent() {
+        Service v1 = new Service("prometheus", "p:1", 1, List.of(), List.of(), Map.of(), List.of(), "ingress", "vip",
+                Map.of("/etc/prometheus/prometheus.yml", "targets: [a]"));
+        Service v2 = new Service("prometheus", "p:1", 1, List.of(), List.of(), Map.of(), List.of(), "ingress", "vip",
+                Map.of("/etc/prometheus/prometheus.yml", "targets: [a, b]"));
+        String name1 = ServiceExecutor.configName("prometheus", "/etc/prometheus/prometheus.yml", "targets: [a]");
+        ServiceSpec s1 = ServiceExecutor.spec(v1, Map.of(name1, "cfg-id-1"));
+        var config = s1.getTaskTemplate().getContainerSpec().getConfigs().get(0);
+        assertThat(config.getConfigName()).isEqualTo(name1);
+        assertThat(config.getConfigID()).isEqualTo("cfg-id-1");
+        assertThat(config.getFile().getName()).isEqualTo("/etc/prometheus/prometheus.yml");
+        assertThat(config.getFile().getMode()).isEqualTo(0444L);
+        assertThat(name1).startsWith("prometheus-");
+        assertThat(ServiceExecutor.differences(s1, ServiceExecutor.spec(v1))).as("the same content is the same config").isEmpty();
+        List<String> d = ServiceExecutor.differences(s1, ServiceExecutor.spec(v2));
+        assertThat(d).hasSize(1);
+        assertThat(d.get(0)).startsWith("~ files");
     }
 }

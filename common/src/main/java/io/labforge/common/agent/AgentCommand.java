@@ -154,7 +154,7 @@ public sealed interface AgentCommand {
      * {@code workerToken} and {@code managerToken}.
      */
     @Message(name = "agent.SwarmInit")
-    record SwarmInit(String advertiseAddress, int dataPathPort) implements AgentCommand {
+    record SwarmInit(String advertiseAddress, int dataPathPort, List<String> defaultAddrPool) implements AgentCommand {
     }
 
     /** R17: joins the swarm of {@code managerAddress} as {@code worker} or {@code manager}; {@code token} is a secret. */
@@ -165,6 +165,29 @@ public sealed interface AgentCommand {
     /** Undoes {@link SwarmInit} or {@link SwarmJoin}: leaves the swarm, only if that step made this host a member. */
     @Message(name = "agent.SwarmLeave")
     record SwarmLeave(boolean member) implements AgentCommand {
+    }
+
+    /**
+     * R20: the images of a compose file built on this host and pushed ({@code docker-compose build},
+     * {@code push}, for the services with a {@code build:} section). {@code files} (path in the stack's
+     * directory → content) are written under {@code /var/lib/labforge/stacks/<stack>}; {@code env} are
+     * the compose file's variables. Outputs {@code images} (service → image reference).
+     */
+    @Message(name = "agent.BuildStack")
+    record BuildStack(String stack, String compose, Map<String, String> files, Map<String, String> env) implements AgentCommand {
+    }
+
+    /**
+     * R20: {@code docker stack deploy} of a compose file on this manager, awaited until every service
+     * runs its replicas. Outputs {@code created} (the stack did not exist), {@code services}.
+     */
+    @Message(name = "agent.DeployStack")
+    record DeployStack(String stack, String compose, Map<String, String> files, Map<String, String> env) implements AgentCommand {
+    }
+
+    /** Undoes {@link DeployStack}: {@code docker stack rm}, only if that step created the stack. */
+    @Message(name = "agent.RemoveStack")
+    record RemoveStack(String stack, boolean created) implements AgentCommand {
     }
 
     /**

@@ -32,10 +32,11 @@ public sealed interface ClusterCommand {
 
     /**
      * A service as the lab file gives it. {@code ports}: {@code published:target[/udp]}; {@code publishMode}
-     * {@code ingress} (the routing mesh) or {@code host}; {@code endpointMode} {@code vip} or {@code dnsrr}.
+     * {@code ingress} (the routing mesh) or {@code host}; {@code endpointMode} {@code vip} or {@code dnsrr};
+     * {@code files}: path in the container → content, each given as a Swarm config.
      */
     record Service(String name, String image, int replicas, List<String> constraints, List<String> ports,
-            Map<String, String> labels, List<String> command, String publishMode, String endpointMode) {
+            Map<String, String> labels, List<String> command, String publishMode, String endpointMode, Map<String, String> files) {
     }
 
     /**

@@ -111,8 +111,14 @@ public final class ProcessRunner {
      * output alone, and fails the step with the command's error output when the exit code is not 0.
      */
     public String query(List<String> argv, Duration timeout) {
+        return query(argv, java.util.Map.of(), timeout);
+    }
+
+    /** {@link #query(List, Duration)} with extra environment variables. */
+    public String query(List<String> argv, java.util.Map<String, String> env, Duration timeout) {
         ProcessBuilder pb = new ProcessBuilder(new ArrayList<>(argv));
         pb.environment().put("LC_ALL", "C");
+        pb.environment().putAll(env);
         Process p;
         try {
             p = pb.start();

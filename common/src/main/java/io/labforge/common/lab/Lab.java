@@ -135,11 +135,41 @@ public record Lab(
 
     /**
      * {@code registry}: Labforge's own registry for the swarm (R19), or null; {@code services}: R18;
-     * {@code availability}: per node (host name) {@code active}, {@code pause} or {@code drain} (R17, R18).
+     * {@code availability}: per node (host name) {@code active}, {@code pause} or {@code drain} (R17, R18);
+     * {@code stacks}: R20; {@code prometheus}: R23, or null; {@code defaultAddrPool}: the pools overlay
+     * networks take their subnets from (empty: Docker's default, 10.0.0.0/8).
      */
     public record SwarmSpec(List<String> managers, List<String> workers, int dataPathPort, RegistrySpec registry,
-            List<SwarmService> services, Map<String, String> availability) {
+            List<SwarmService> services, Map<String, String> availability, List<SwarmStack> stacks, Prometheus prometheus,
+            List<String> defaultAddrPool) {
         public static final int DEFAULT_DATA_PATH_PORT = 4789;
+
+        /** Managers first, then workers: every node of the swarm. */
+        public List<String> nodes() {
+            List<String> all = new java.util.ArrayList<>(managers);
+            all.addAll(workers);
+            return all;
+        }
+    }
+
+    /**
+     * R20: a compose file deployed as a stack. {@code source} is a directory next to the lab file (its
+     * {@code files}, keyed by their path in it, travel with the lab: {@code labforge apply} sends them);
+     * {@code compose} the file in it; the images with a {@code build:} section are built on {@code buildOn}
+     * and pushed; {@code env} the variables the compose file is read with (Labforge adds {@code REGISTRY},
+     * the lab's registry, unless given).
+     */
+    public record SwarmStack(String name, String source, String compose, String buildOn, Map<String, String> env,
+            Map<String, String> files) {
+    }
+
+    /**
+     * R23: Prometheus as a Swarm service on {@code node}, publishing {@code port}, scraping every swarm
+     * node's Docker metrics ({@code docker.metrics-addr}, R15); the target list is generated from the lab.
+     * {@code publishMode} as a service's ({@code ingress} by default).
+     */
+    public record Prometheus(String image, String node, int port, String publishMode) {
+        public static final String DEFAULT_IMAGE = "prom/prometheus:v2.53.0";
     }
 
     /**

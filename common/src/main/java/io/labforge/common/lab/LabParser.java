@@ -56,7 +56,13 @@ public final class LabParser {
     private static final Set<String> DISK = Set.of("device", "serial", "size", "volumeGroup", "volumes");
     private static final Set<String> VOLUME = Set.of("name", "size", "filesystem", "mount", "allowShrink");
     private static final Set<String> GITLAB = Set.of("host", "externalUrl", "registryPort");
-    private static final Set<String> SWARM = Set.of("managers", "workers", "dataPathPort", "registry", "services", "availability");
+    private static final Set<String> SWARM = Set.of("managers", "workers", "dataPathPort", "registry", "services", "availability",
+            "stacks", "prometheus", "defaultAddrPool");
+    private static final Set<String> STACK = Set.of("name", "source", "compose", "buildOn", "env");
+    private static final Set<String> PROMETHEUS = Set.of("image", "node", "port", "publishMode");
+    private static final Pattern STACK_NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,31}");
+    private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,63}");
+    private static final Pattern RELATIVE_PATH = Pattern.compile("(?!/)(?!.*(^|/)\\.\\.(/|$))[A-Za-z0-9._/-]{1,200}");
     private static final Set<String> SWARM_SERVICE = Set.of("name", "image", "replicas", "constraints", "ports", "labels", "command",
             "publishMode", "endpointMode");
     private static final Pattern LABEL_KEY = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._/-]{0,127}");
@@ -84,7 +90,19 @@ public final class LabParser {
         return r.lab();
     }
 
+    /**
+     * Reads a lab stored before (its stacks' files are not at hand: {@link Lab.SwarmStack#files()} is
+     * empty and not checked).
+     */
     public static Result read(String yaml) {
+        return read(yaml, null);
+    }
+
+    /**
+     * Reads a lab submitted with the files it names ({@code files}: path relative to the lab file →
+     * content, as {@link LabFiles} collects them); a stack whose compose file is not among them is an error.
+     */
+    public static Result read(String yaml, Map<String, String> files) {
         Node root;
         try {
             LoaderOptions options = new LoaderOptions();
@@ -103,11 +121,16 @@ public final class LabParser {
             return new Result(null, List.of(new LabError("", 0, "the file is empty",
                     "start from examples/local-lab.yaml")));
         }
-        return new LabParser.Reader().lab(root);
+        return new LabParser.Reader(files).lab(root);
     }
 
     private static final class Reader {
         private final YamlWalker w = new YamlWalker();
+        private final Map<String, String> files;
+
+        Reader(Map<String, String> files) {
+            this.files = files;
+        }
 
         Result lab(Node root) {
             Map<String, Node> top = w.mapping(root, "", TOP, Set.of("apiVersion", "kind", "name", "hosts"));
@@ -512,7 +535,8 @@ public final class LabParser {
                 }
             }
             // services and availability go through the first manager's Engine API (cluster-service): it must be open
-            String needsApi = !services.isEmpty() ? "swarm.services" : !availability.isEmpty() ? "swarm.availability" : null;
+            String needsApi = !services.isEmpty() ? "swarm.services" : !availability.isEmpty() ? "swarm.availability"
+                    : s.get("prometheus") != null ? "swarm.prometheus" : null;
             Host first = managers.isEmpty() ? null : hosts.stream().filter(x -> x.name().equals(managers.get(0))).findFirst().orElse(null);
             if (needsApi != null && first != null) {
                 Lab.DockerSpec docker = Lab.DockerSpec.EMPTY;
@@ -526,8 +550,120 @@ public final class LabParser {
                             + ", which is not opened", "give " + first.name() + " (or its role) docker.tls-port, e.g. 2376");
                 }
             }
+            List<String> nodes = new ArrayList<>(managers);
+            nodes.addAll(workers);
+            List<Lab.SwarmStack> stacks = stacks(s.get("stacks"), nodes);
+            Lab.Prometheus prometheus = prometheus(s.get("prometheus"), nodes, hosts, roles);
+            List<String> pools = w.strings(s.get("defaultAddrPool"), "swarm.defaultAddrPool");
+            for (int i = 0; i < pools.size(); i++) {
+                String pool = pools.get(i);
+                String where = "swarm.defaultAddrPool[" + i + "]";
+                if (!Cidr.valid(pool)) {
+                    w.error(where, "'" + pool + "' is not an IPv4 network", "write e.g. 10.20.0.0/16");
+                    continue;
+                }
+                List<String> inside = hosts.stream().filter(h -> Cidr.contains(pool, h.address()))
+                        .map(h -> h.name() + " (" + h.address() + ")").toList();
+                if (!inside.isEmpty()) {
+                    w.error(where, "the pool " + pool + " holds the lab's addresses of " + String.join(", ", inside)
+                            + ": overlay networks would take addresses of the lab network", "pick a range away from the lab network");
+                }
+            }
             return new SwarmSpec(managers, workers, port == null ? SwarmSpec.DEFAULT_DATA_PATH_PORT : port, registry,
-                    List.copyOf(services), Map.copyOf(availability));
+                    List.copyOf(services), Map.copyOf(availability), stacks, prometheus, List.copyOf(pools));
+        }
+
+        /** R20: stacks; their files must have come with the lab when {@link #files} is given. */
+        private List<Lab.SwarmStack> stacks(Node node, List<String> nodes) {
+            List<Lab.SwarmStack> stacks = new ArrayList<>();
+            Set<String> names = new java.util.HashSet<>();
+            List<Node> items = w.sequence(node, "swarm.stacks");
+            for (int i = 0; i < items.size(); i++) {
+                String sp = "swarm.stacks[" + i + "]";
+                Map<String, Node> m = w.mapping(items.get(i), sp, STACK, Set.of("name", "source"));
+                String name = w.string(m.get("name"), sp + ".name");
+                if (name != null && !STACK_NAME.matcher(name).matches()) {
+                    w.error(sp + ".name", "'" + name + "' is not a stack name", "use up to 32 lowercase letters, digits, '_' or '-'");
+                } else if (name != null && !names.add(name)) {
+                    w.error(sp + ".name", "stack " + name + " is defined twice", "give each stack its own name");
+                }
+                String source = w.string(m.get("source"), sp + ".source");
+                if (source != null && !RELATIVE_PATH.matcher(source).matches()) {
+                    w.error(sp + ".source", "'" + source + "' is not a directory below the lab file's",
+                            "write a relative path without '..', e.g. tp1-app");
+                    source = null;
+                }
+                String compose = w.string(m.get("compose"), sp + ".compose");
+                if (compose != null && !RELATIVE_PATH.matcher(compose).matches()) {
+                    w.error(sp + ".compose", "'" + compose + "' is not a file of the stack's directory",
+                            "write a relative path without '..', e.g. docker-compose.yml");
+                    compose = null;
+                }
+                compose = compose == null ? "docker-compose.yml" : compose;
+                String buildOn = w.string(m.get("buildOn"), sp + ".buildOn");
+                if (buildOn != null && !nodes.contains(buildOn)) {
+                    w.error(sp + ".buildOn", "'" + buildOn + "' is not a node of the swarm", "name one of " + nodes);
+                }
+                Map<String, String> env = w.stringMap(m.get("env"), sp + ".env");
+                for (String k : env.keySet()) {
+                    if (!ENV_NAME.matcher(k).matches()) {
+                        w.error(sp + ".env." + k, "'" + k + "' is not a variable name", "use letters, digits and '_'");
+                    }
+                }
+                Map<String, String> own = new java.util.TreeMap<>();
+                if (files != null && source != null) {
+                    String prefix = source.endsWith("/") ? source : source + "/";
+                    files.forEach((path, content) -> {
+                        if (path.startsWith(prefix)) {
+                            own.put(path.substring(prefix.length()), content);
+                        }
+                    });
+                    if (!own.containsKey(compose)) {
+                        w.error(sp + ".source", m.get("source"), prefix + compose + " did not come with the lab",
+                                own.isEmpty() ? "submit it with labforge apply, which sends the files of " + prefix
+                                        + " (next to the lab file); over the API, POST application/json {\"lab\": …, \"files\": {…}}"
+                                        : "put the compose file in " + prefix + " or name it in " + sp + ".compose");
+                    }
+                }
+                stacks.add(new Lab.SwarmStack(name, source, compose, buildOn == null && !nodes.isEmpty() ? nodes.get(0) : buildOn,
+                        Map.copyOf(env), java.util.Collections.unmodifiableMap(own)));
+            }
+            return List.copyOf(stacks);
+        }
+
+        /** R23: Prometheus scrapes every node's metrics-addr, so every node must have one. */
+        private Lab.Prometheus prometheus(Node node, List<String> nodes, List<Host> hosts, Map<String, Role> roles) {
+            if (node == null) {
+                return null;
+            }
+            Map<String, Node> m = w.mapping(node, "swarm.prometheus", PROMETHEUS, Set.of());
+            String image = w.string(m.get("image"), "swarm.prometheus.image");
+            String on = w.string(m.get("node"), "swarm.prometheus.node");
+            if (on != null && !nodes.contains(on)) {
+                w.error("swarm.prometheus.node", "'" + on + "' is not a node of the swarm", "name one of " + nodes);
+            }
+            Integer port = w.integer(m.get("port"), "swarm.prometheus.port", 1, 65535, "port");
+            String publish = w.string(m.get("publishMode"), "swarm.prometheus.publishMode");
+            if (publish != null && !publish.equals("ingress") && !publish.equals("host")) {
+                w.error("swarm.prometheus.publishMode", "publishMode '" + publish + "' is not known", "write ingress or host");
+            }
+            for (Host h : hosts) {
+                if (!nodes.contains(h.name())) {
+                    continue;
+                }
+                Lab.DockerSpec docker = Lab.DockerSpec.EMPTY;
+                for (String r : h.roles()) {
+                    if (roles.containsKey(r)) {
+                        docker = docker.merge(roles.get(r).docker());
+                    }
+                }
+                if (docker.merge(h.docker()).metricsAddr() == null) {
+                    w.error("swarm.prometheus", node, "Prometheus scrapes every node's Docker metrics, and " + h.name()
+                            + " has no docker.metrics-addr", "give " + h.name() + " (or its role) docker.metrics-addr: 0.0.0.0:9323 (R15)");
+                }
+            }
+            return new Lab.Prometheus(image == null ? Lab.Prometheus.DEFAULT_IMAGE : image,
+                    on == null && !nodes.isEmpty() ? nodes.get(0) : on, port == null ? 9090 : port, publish == null ? "ingress" : publish);
         }
 
         private KubernetesSpec kubernetes(Node node, List<Host> hosts) {

@@ -193,6 +193,58 @@ class LabParserTest {
         }
 
         @Test
+        void stacksTakeTheirFilesFromWhatCameWithTheLab() throws IOException {
+            String yaml = example("swarm-lab.yaml");
+            java.util.Map<String, String> files = java.util.Map.of("tp1-app/docker-compose.yml", "services: {}",
+                    "tp1-app/web/app.py", "print()", "other/x", "y");
+            Lab lab = LabParser.read(yaml, files).lab();
+            Lab.SwarmStack tp1 = lab.swarm().stacks().get(0);
+            assertThat(tp1.name()).isEqualTo("tp1");
+            assertThat(tp1.compose()).isEqualTo("docker-compose.yml");
+            assertThat(tp1.buildOn()).as("the first manager by default").isEqualTo("manager1");
+            assertThat(tp1.files()).containsOnlyKeys("docker-compose.yml", "web/app.py");
+            assertThat(tp1.env()).containsEntry("PUBLISH_MODE", "host");
+            assertThat(lab.swarm().prometheus()).isEqualTo(new Lab.Prometheus("labforge/prometheus:bookworm", "manager1", 9090, "host"));
+            assertThat(lab.swarm().defaultAddrPool()).containsExactly("10.200.0.0/16");
+            // a stored lab is read again without its files (scale, status): nothing is asked of them
+            assertThat(LabParser.read(yaml).ok()).isTrue();
+            // submitted without them: the error says how to send them
+            List<LabError> errors = LabParser.read(yaml, java.util.Map.of()).errors();
+            assertThat(errors).singleElement().satisfies(e -> {
+                assertThat(e.path()).isEqualTo("swarm.stacks[0].source");
+                assertThat(e.message()).contains("tp1-app/docker-compose.yml did not come with the lab");
+                assertThat(e.fix()).contains("labforge apply");
+                assertThat(e.line()).isGreaterThan(40);
+            });
+        }
+
+        @Test
+        void badStacksPrometheusAndPoolsAreNamedWithTheFix() throws IOException {
+            List<LabError> errors = errorsOf(HEAD + """
+                    hosts:
+                      - {name: m, address: 10.79.0.11, docker: {tls-port: 2376, metrics-addr: "0.0.0.0:9323"}}
+                      - {name: w, address: 10.79.0.12}
+                    swarm:
+                      managers: [m]
+                      workers: [w]
+                      defaultAddrPool: [10.79.0.0/16, 10.300.0.0/16]
+                      prometheus: {publishMode: mesh}
+                      stacks:
+                        - {name: tp1, source: ../secrets}
+                        - {name: Bad, source: app, buildOn: nobody, env: {"1X": y}}
+                    """);
+            assertThat(errors).extracting(LabError::path).containsExactlyInAnyOrder("swarm.defaultAddrPool[0]", "swarm.defaultAddrPool[1]",
+                    "swarm.stacks[0].source", "swarm.stacks[1].name", "swarm.stacks[1].buildOn", "swarm.stacks[1].env.1X",
+                    "swarm.prometheus", "swarm.prometheus.publishMode");
+            assertThat(errors).filteredOn(e -> e.path().equals("swarm.defaultAddrPool[0]")).singleElement()
+                    .satisfies(e -> assertThat(e.message()).contains("m (10.79.0.11)", "w (10.79.0.12)"));
+            assertThat(errors).filteredOn(e -> e.path().equals("swarm.prometheus")).singleElement()
+                    .satisfies(e -> assertThat(e.fix()).contains("give w (or its role) docker.metrics-addr"));
+            assertThat(errors).filteredOn(e -> e.path().equals("swarm.stacks[0].source")).singleElement()
+                    .satisfies(e -> assertThat(e.fix()).contains("without '..'"));
+        }
+
+        @Test
         void swarmAndCalicoOnOneHostNeedAnotherDataPathPort() {
             String lab = HEAD + """
                     hosts:

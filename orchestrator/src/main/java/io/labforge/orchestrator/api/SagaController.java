@@ -55,13 +55,31 @@ public class SagaController {
     @PostMapping(path = "/sagas", consumes = {"application/yaml", "text/yaml", "text/plain", "application/x-yaml"})
     public ResponseEntity<SagaView> submit(@RequestBody String lab, @RequestParam(defaultValue = "apply") String mode,
             @RequestHeader(name = ACTOR, defaultValue = "api") String actor) {
-        Saga.Mode m = switch (mode) {
+        SagaId id = coordinator.submit(lab, mode(mode), actor);
+        return ResponseEntity.created(URI.create("/api/sagas/" + id)).body(view(id));
+    }
+
+    /** A lab with the files it names beside it (its stacks' directories), as {@code labforge apply} sends it. */
+    public record LabSubmission(String lab, Map<String, String> files) {
+    }
+
+    /** Submits a lab as JSON: {@code {"lab": "<the YAML>", "files": {"tp1-app/docker-compose.yml": "…"}}}. */
+    @PostMapping(path = "/sagas", consumes = MediaType.APPLICATION_JSON_VALUE)
+    public ResponseEntity<SagaView> submitWithFiles(@RequestBody LabSubmission body, @RequestParam(defaultValue = "apply") String mode,
+            @RequestHeader(name = ACTOR, defaultValue = "api") String actor) {
+        if (body.lab() == null || body.lab().isBlank()) {
+            throw new IllegalArgumentException("the body has no lab: send {\"lab\": \"<the lab file>\", \"files\": {…}}");
+        }
+        SagaId id = coordinator.submit(body.lab(), body.files() == null ? Map.of() : body.files(), mode(mode), actor);
+        return ResponseEntity.created(URI.create("/api/sagas/" + id)).body(view(id));
+    }
+
+    private static Saga.Mode mode(String mode) {
+        return switch (mode) {
             case "apply" -> Saga.Mode.APPLY;
             case "plan" -> Saga.Mode.PLAN;
             default -> throw new IllegalArgumentException("mode must be apply or plan, not '" + mode + "'");
         };
-        SagaId id = coordinator.submit(lab, m, actor);
-        return ResponseEntity.created(URI.create("/api/sagas/" + id)).body(view(id));
     }
 
     @GetMapping("/sagas")

@@ -33,6 +33,13 @@ final class Api {
                 .POST(yaml == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(yaml)).build()));
     }
 
+    /** Posts a JSON body (a lab with its files). */
+    JsonNode postJson(String path, Object body) {
+        String actor = System.getProperty("user.name", "cli") + "@cli";
+        return json(send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
+                .header("X-Labforge-Actor", actor).POST(HttpRequest.BodyPublishers.ofString(Json.write(body))).build()));
+    }
+
     private HttpResponse<String> send(HttpRequest r) {
         try {
             HttpResponse<String> resp = http.send(r, HttpResponse.BodyHandlers.ofString());

@@ -135,6 +135,12 @@ final class DemoCommand implements Callable<Integer> {
                     agents.add(startAgent(jar, h.name(), infra.kafkaBootstrapServers()));
                 }
             }
+            if (new io.labforge.orchestrator.planner.Planner().plan(lab).steps().stream()
+                    .anyMatch(st -> st.target().equals(io.labforge.common.cluster.ClusterCommand.TARGET))) {
+                agents.add(startClusterService(Path.of("cluster-service", "target", "labforge-cluster-service-exec.jar"),
+                        infra.kafkaBootstrapServers()));
+                LabforgeCli.OUT.println("cluster-service started (the swarm's services and Prometheus go through it)");
+            }
             SagaRepository repo = ctx.getBean(SagaRepository.class);
             List<String> names = lab.hostNames();
             long deadline = System.currentTimeMillis() + 120_000;
@@ -149,7 +155,7 @@ final class DemoCommand implements Callable<Integer> {
             CountDownLatch done = new CountDownLatch(1);
             long[] start = {System.nanoTime()};
             ctx.getBean(ProgressBus.class).watchAll(u -> print(u, start[0], done));
-            SagaId id = coordinator.submit(source, Saga.Mode.APPLY, System.getProperty("user.name", "demo") + "@demo");
+            SagaId id = coordinator.submit(source, LabforgeCli.files(labFile, source), Saga.Mode.APPLY, System.getProperty("user.name", "demo") + "@demo");
             done.await();
             SagaStatus status = coordinator.status(id);
             LabforgeCli.OUT.printf("%nsaga %s: %s in %.1fs (%.1fs from a cold start)%n", id, status, secs(start[0]), secs(t0));
@@ -193,6 +199,18 @@ final class DemoCommand implements Callable<Integer> {
         if (local != null) {
             local.down();
         }
+    }
+
+    /** cluster-service as a child JVM, as docker-compose.yml runs it beside the orchestrator. */
+    private Process startClusterService(Path jar, String kafka) throws IOException {
+        if (!Files.exists(jar)) {
+            throw new Api.CliError(jar + " is missing: build it with mvn -q install -DskipTests");
+        }
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return new ProcessBuilder(java, "-Xmx192m", "-XX:TieredStopAtLevel=1", "-jar", jar.toAbsolutePath().toString(),
+                "--labforge.bootstrap-servers=" + kafka, "--labforge.cluster.state-dir=" + dir.resolve("cluster-service").toAbsolutePath(),
+                "--labforge.cluster.orchestrator-public-key-file=" + dir.resolve("orchestrator/orchestrator.pub").toAbsolutePath())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("logs").resolve("cluster-service.log").toFile()).start();
     }
 
     private Process startAgent(Path jar, String host, String kafka) throws IOException {

@@ -72,7 +72,8 @@ public class LabforgeCli {
 
         @Override
         public Integer call() {
-            LabParser.Result r = LabParser.read(read(file));
+            String yaml = read(file);
+            LabParser.Result r = LabParser.read(yaml, files(file, yaml));
             if (r.ok()) {
                 OUT.println(file + ": valid — " + r.lab().hosts().size() + " hosts, "
                         + new Planner().plan(r.lab()).steps().size() + " steps");
@@ -115,7 +116,10 @@ public class LabforgeCli {
     }
 
     static int submit(Api api, Path file, String mode, boolean noWait) {
-        JsonNode saga = api.post("/api/sagas?mode=" + mode, read(file));
+        String yaml = read(file);
+        java.util.Map<String, String> files = files(file, yaml);
+        JsonNode saga = files.isEmpty() ? api.post("/api/sagas?mode=" + mode, yaml)
+                : api.postJson("/api/sagas?mode=" + mode, java.util.Map.of("lab", yaml, "files", files));
         String id = saga.get("id").asString();
         OUT.println(mode + " " + file + ": saga " + id + " (" + saga.get("steps").size() + " steps on "
                 + saga.get("hosts").size() + " hosts)");
@@ -124,6 +128,15 @@ public class LabforgeCli {
         }
         JsonNode last = new Progress(api, OUT).follow(id);
         return last.get("status").asString().equals("SUCCEEDED") ? 0 : 1;
+    }
+
+    /** The files the lab names beside it (its stacks' directories), which travel with it. */
+    static java.util.Map<String, String> files(Path file, String yaml) {
+        try {
+            return io.labforge.common.lab.LabFiles.collect(file, yaml);
+        } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+            throw new Api.CliError(file + ": " + e.getMessage());
+        }
     }
 
     /** Asks the orchestrator to act on a saga, then follows it; exit code 0 when it ends as hoped. */
@@ -145,28 +158,42 @@ public class LabforgeCli {
 
         @Override
         public Integer call() throws InterruptedException {
-            Api api = remote.api();
-            String id = api.post("/api/labs/" + java.net.URLEncoder.encode(lab, java.nio.charset.StandardCharsets.UTF_8)
-                    + "/swarm/status", null).get("id").asString();
-            JsonNode saga = api.get("/api/sagas/" + id);
-            for (int i = 0; i < 120 && saga.get("status").asString().equals("RUNNING"); i++) {
-                Thread.sleep(500);
-                saga = api.get("/api/sagas/" + id);
-            }
-            JsonNode step = saga.get("steps").get(0);
-            if (!saga.get("status").asString().equals("SUCCEEDED")) {
-                OUT.println("the swarm could not be read: " + step.path("error").asString(saga.get("status").asString()));
-                return 1;
-            }
-            JsonNode out = step.get("outputs");
-            OUT.printf("%-12s %-8s %-8s %-8s%n", "NODE", "ROLE", "STATE", "AVAILABILITY");
-            out.get("nodes").forEach(n -> OUT.printf("%-12s %-8s %-8s %-8s%s%n", n.get("hostname").asString(), n.get("role").asString(),
-                    n.get("state").asString(), n.get("availability").asString(), n.get("leader").asBoolean() ? " leader" : ""));
-            OUT.printf("%n%-16s %-9s %s%n", "SERVICE", "RUNNING", "IMAGE");
-            out.get("services").forEach(s -> OUT.printf("%-16s %-9s %s%n", s.get("name").asString(),
-                    s.get("running").asLong() + "/" + s.get("desired").asLong(), s.get("image").asString()));
-            return 0;
+            return printSwarm(remote.api(), lab);
         }
+    }
+
+    /** Reads a lab's swarm through cluster-service (a read-only saga) and prints its nodes and services. */
+    static int printSwarm(Api api, String lab) throws InterruptedException {
+        String id = api.post("/api/labs/" + java.net.URLEncoder.encode(lab, java.nio.charset.StandardCharsets.UTF_8)
+                + "/swarm/status", null).get("id").asString();
+        JsonNode saga = api.get("/api/sagas/" + id);
+        for (int i = 0; i < 120 && saga.get("status").asString().equals("RUNNING"); i++) {
+            Thread.sleep(500);
+            saga = api.get("/api/sagas/" + id);
+        }
+        JsonNode step = saga.get("steps").get(0);
+        if (!saga.get("status").asString().equals("SUCCEEDED")) {
+            OUT.println("the swarm could not be read: " + step.path("error").asString(saga.get("status").asString()));
+            return 1;
+        }
+        OUT.print(swarmTable(step.get("outputs")));
+        return 0;
+    }
+
+    /** The swarm as {@code labforge swarm status} and {@code labforge status} show it: nodes, then services running/desired. */
+    static String swarmTable(JsonNode out) {
+        StringBuilder b = new StringBuilder(String.format("%-12s %-8s %-8s %-12s%n", "NODE", "ROLE", "STATE", "AVAILABILITY"));
+        out.get("nodes").forEach(n -> b.append(String.format("%-12s %-8s %-8s %-12s%s%n", n.get("hostname").asString(),
+                n.get("role").asString(), n.get("state").asString(), n.get("availability").asString(),
+                n.get("leader").asBoolean() ? " leader" : "")));
+        b.append(String.format("%n%-20s %-9s %s%n", "SERVICE", "RUNNING", "IMAGE"));
+        out.get("services").forEach(s -> {
+            long running = s.get("running").asLong();
+            long desired = s.get("desired").asLong();
+            b.append(String.format("%-20s %-9s %s%s%n", s.get("name").asString(), running + "/" + desired, s.get("image").asString(),
+                    running < desired ? "   (converging)" : ""));
+        });
+        return b.toString().lines().map(String::stripTrailing).collect(java.util.stream.Collectors.joining("\n", "", "\n"));
     }
 
     @Command(name = "scale", description = "Sets a service's replicas (a saga of one step: audited, and compensate scales back).")
@@ -214,6 +241,18 @@ public class LabforgeCli {
                         step.get("state").asString(), step.path("error").isString() ? step.get("error").asString() : "");
             }
             new Progress(remote.api(), OUT).summary(s);
+            boolean swarm = false;
+            for (JsonNode step : s.get("steps")) {
+                swarm |= step.get("id").asString().startsWith("swarm-init@");
+            }
+            if (swarm && s.get("status").asString().equals("SUCCEEDED")) {
+                OUT.println("\nthe swarm of lab " + s.get("labId").asString() + " now:");
+                try {
+                    printSwarm(remote.api(), s.get("labId").asString());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             return 0;
         }
     }

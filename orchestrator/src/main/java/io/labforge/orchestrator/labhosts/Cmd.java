@@ -18,9 +18,20 @@ public final class Cmd {
     }
 
     public static Result run(List<String> argv, long timeoutSeconds) {
+        return run(argv, null, timeoutSeconds);
+    }
+
+    /** With the program's standard input read from {@code input} (null: none). */
+    public static Result run(List<String> argv, java.nio.file.Path input, long timeoutSeconds) {
         try {
-            Process p = new ProcessBuilder(new ArrayList<>(argv)).redirectErrorStream(true).start();
-            p.getOutputStream().close();
+            ProcessBuilder pb = new ProcessBuilder(new ArrayList<>(argv)).redirectErrorStream(true);
+            if (input != null) {
+                pb.redirectInput(input.toFile());
+            }
+            Process p = pb.start();
+            if (input == null) {
+                p.getOutputStream().close();
+            }
             byte[] out = p.getInputStream().readAllBytes();
             if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
@@ -36,7 +47,11 @@ public final class Cmd {
     }
 
     public static String require(List<String> argv, long timeoutSeconds) {
-        Result r = run(argv, timeoutSeconds);
+        return require(argv, null, timeoutSeconds);
+    }
+
+    public static String require(List<String> argv, java.nio.file.Path input, long timeoutSeconds) {
+        Result r = run(argv, input, timeoutSeconds);
         if (!r.ok()) {
             throw new IllegalStateException(String.join(" ", argv) + " failed (" + r.exit() + "): " + r.out());
         }

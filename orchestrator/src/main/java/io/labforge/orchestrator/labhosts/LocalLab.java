@@ -128,7 +128,80 @@ public final class LocalLab {
         for (Host h : hosts) {
             awaitSsh(h, deadline, timeout);
         }
+        if (lab.swarm() != null) {
+            seed(hosts);
+        }
         return hosts;
+    }
+
+    /** Where the saved seed images are kept: beside the other build caches, or under Labforge's home. */
+    private Path seedCache() {
+        Path shared = Path.of("/var/cache/labforge/seed");
+        try {
+            Files.createDirectories(shared);
+            if (Files.isWritable(shared)) {
+                return shared;
+            }
+        } catch (IOException e) {
+            // not ours to write: the home will do
+        }
+        return home.resolve("seed");
+    }
+
+    /**
+     * Loads the seed images ({@code lab-hosts/build-images}: python, redis, nginx, prometheus from
+     * Debian) into each container host's Docker — what a real VM would pull from Docker Hub, which
+     * cannot be reached here. The images are saved once to a cache file keyed by their ids; a host
+     * that has them already is skipped.
+     */
+    private void seed(List<Host> hosts) {
+        List<String> tags = Cmd.require(List.of("docker", "images", "--filter", "label=io.labforge.seed=true", "--format",
+                "{{.Repository}}:{{.Tag}}"), 60).lines().filter(t -> !t.startsWith("labforge/seed-") && !t.contains("<none>"))
+                .sorted().toList();
+        List<Host> containers = hosts.stream().filter(h -> h.container() != null).toList();
+        if (tags.isEmpty() || containers.isEmpty()) {
+            return;
+        }
+        List<String> inspect = new ArrayList<>(List.of("docker", "image", "inspect", "--format", "{{.Id}}"));
+        inspect.addAll(tags);
+        String ids = Cmd.require(inspect, 60);
+        Path tar = seedCache().resolve(Integer.toHexString((String.join(",", tags) + ids).hashCode()) + ".tar");
+        if (!Files.exists(tar)) {
+            try {
+                Files.createDirectories(tar.getParent());
+                Path partial = tar.resolveSibling(tar.getFileName() + ".partial");
+                List<String> save = new ArrayList<>(List.of("docker", "save", "-o", partial.toString()));
+                save.addAll(tags);
+                Cmd.require(save, 600);
+                Files.move(partial, tar, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                // the images of an earlier recipe are of no further use
+                try (var old = Files.list(tar.getParent())) {
+                    for (Path p : old.filter(p -> !p.equals(tar) && p.getFileName().toString().endsWith(".tar")).toList()) {
+                        Files.deleteIfExists(p);
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        containers.parallelStream().forEach(h -> {
+            long until = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+            while (!Cmd.run(List.of("docker", "exec", h.container(), "docker", "info"), 30).ok()) {
+                if (System.nanoTime() > until) {
+                    throw new IllegalStateException("Docker does not answer in " + h.name() + ": docker exec " + h.container()
+                            + " journalctl -u docker");
+                }
+                sleep(500);
+            }
+            List<String> have = new ArrayList<>(List.of("docker", "exec", h.container(), "docker", "image", "inspect", "--format", "{{.Id}}"));
+            have.addAll(tags);
+            Cmd.Result r = Cmd.run(have, 60);
+            if (r.ok() && r.out().equals(ids)) {
+                return;
+            }
+            System.out.println("loading " + tags + " into " + h.name() + " (in place of Docker Hub) …");
+            Cmd.require(List.of("docker", "exec", "-i", h.container(), "docker", "load", "-q"), tar, 600);
+        });
     }
 
     private void awaitSsh(Host h, long deadline, Duration timeout) {

@@ -108,7 +108,15 @@ public final class SagaCoordinator implements AutoCloseable {
      * rejection, with every error, is the only thing written (to the audit log).
      */
     public SagaId submit(String source, Saga.Mode mode, String actor) {
-        LabParser.Result parsed = LabParser.read(source);
+        return submit(source, java.util.Map.of(), mode, actor);
+    }
+
+    /**
+     * The same, with the files the lab names beside it ({@code files}: path relative to the lab file →
+     * content; a stack's directory), which the stacks' steps carry to the hosts.
+     */
+    public SagaId submit(String source, java.util.Map<String, String> files, Saga.Mode mode, String actor) {
+        LabParser.Result parsed = LabParser.read(source, files == null ? java.util.Map.of() : files);
         if (!parsed.ok()) {
             call(() -> tx.execute(t -> {
                 ObjectNode detail = Json.object().put("mode", mode.name());

@@ -184,6 +184,13 @@ final class Harness implements AutoCloseable {
                 .header("X-Labforge-Actor", "it-test").POST(HttpRequest.BodyPublishers.ofString(body)).build());
     }
 
+    /** Posts a JSON body, e.g. a lab with its files ({@code {"lab": …, "files": {…}}}). */
+    HttpResponse<String> postJson(String path, Object body) {
+        return send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).header("Content-Type", "application/json")
+                .header("X-Labforge-Actor", "it-test").POST(HttpRequest.BodyPublishers.ofString(io.labforge.common.messaging.Json.write(body)))
+                .build());
+    }
+
     private HttpResponse<String> send(HttpRequest r) {
         try {
             return http.send(r, HttpResponse.BodyHandlers.ofString());

@@ -35,15 +35,20 @@ import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
 /**
- * R17 on three real lab hosts (containers running their own Docker daemons): the swarm forms from the
- * lab file, the join tokens travel sealed (never in clear on Kafka, in the audit log, the API or the
- * database), re-applying changes nothing, and compensation leaves no swarm.
+ * Part 2 of the reference lab on three real lab hosts (containers running their own Docker daemons):
+ * the swarm forms from the lab file, the join tokens travel sealed (never in clear on Kafka, in the
+ * audit log, the API or the database), services, scale, drain and a stopped daemon, the TP1 stack
+ * and Prometheus, re-applying changes nothing, and compensation leaves no swarm.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SwarmIT {
     Lab lab;
+    /** examples/swarm-lab.yaml without its stacks and Prometheus (the file's last part), for the tests before those. */
     String labSource;
+    /** The whole of examples/swarm-lab.yaml, with the files it names (tp1-app/). */
+    String fullSource;
+    java.util.Map<String, String> files;
     LocalLab local;
     EmbeddedServices services;
     Harness h;
@@ -52,8 +57,11 @@ class SwarmIT {
 
     @BeforeAll
     void start(@TempDir Path dir) throws IOException {
-        labSource = Files.readString(Path.of("..", "examples", "swarm-lab.yaml"));
-        lab = LabParser.parse(labSource, "swarm-lab.yaml");
+        Path file = Path.of("..", "examples", "swarm-lab.yaml");
+        fullSource = Files.readString(file);
+        files = io.labforge.common.lab.LabFiles.collect(file, fullSource);
+        labSource = fullSource.substring(0, fullSource.indexOf("\n  # R20") + 1);
+        lab = LabParser.read(fullSource, files).lab();
         home = dir.resolve("home");
         local = new LocalLab(lab, home);
         Optional<String> missing = local.unavailable();
@@ -111,6 +119,9 @@ class SwarmIT {
         assertThat(nodes.lines().map(String::strip).toList()).as(nodes)
                 .containsExactlyInAnyOrder("manager1 Ready Leader", "worker1 Ready", "worker2 Ready");
         assertThat(on("worker2", "docker", "info", "--format", "{{.Swarm.LocalNodeState}}")).isEqualTo("active");
+        // overlay subnets come from the lab's pool, away from the lab network
+        assertThat(on("manager1", "docker", "network", "inspect", "ingress", "--format", "{{range .IPAM.Config}}{{.Subnet}}{{end}}"))
+                .startsWith("10.200.");
     }
 
     @Test
@@ -328,6 +339,65 @@ class SwarmIT {
 
     @Test
     @Order(7)
+    void theTp1StackIsBuiltPushedAndDeployedOnTheWorkersAndPrometheusScrapesEveryNode() {
+        long t0 = System.nanoTime();
+        String full = Json.read(h.postJson("/api/sagas", java.util.Map.of("lab", fullSource, "files", files)).body()).get("id").asString();
+        JsonNode done = awaitFinal(full, Duration.ofMinutes(10));
+        assertThat(done.get("status").asString()).as(done.toString()).isEqualTo("SUCCEEDED");
+        System.out.printf("SwarmIT: TP1 built, pushed and deployed, Prometheus up, in %.1fs%n", (System.nanoTime() - t0) / 1e9);
+        assertThat(Harness.step(done, "stack-build-tp1@manager1").get("outputs").get("images").get("web").asString())
+                .isEqualTo("manager1.swarm.test:5000/tp1/web:1");
+
+        // R20: three services, their replicas, on workers only, from the lab's registry, with the compose file's labels
+        assertThat(on("manager1", "docker", "stack", "services", "tp1", "--format", "{{.Name}}|{{.Replicas}}|{{.Image}}").lines()
+                .map(l -> l.strip().split("\\|")).map(f -> f[0] + " " + f[1].split(" ")[0] + " " + f[2]).sorted().toList()).containsExactly(
+                        "tp1_nginx 2/2 manager1.swarm.test:5000/tp1/nginx:1", "tp1_redis 1/1 manager1.swarm.test:5000/tp1/redis:1",
+                        "tp1_web 5/5 manager1.swarm.test:5000/tp1/web:1");
+        assertThat(on("manager1", "docker", "stack", "ps", "tp1", "--filter", "desired-state=running", "--format", "{{.Node}}")
+                .lines().map(String::strip).distinct().sorted().toList()).containsExactly("worker1", "worker2");
+        assertThat(on("manager1", "docker", "service", "inspect", "--format", "{{json .Spec.Labels}}", "tp1_web")).contains("\"tp1.tier\":\"app\"");
+        assertThat(on("manager1", "curl", "-sS", "--cacert", "/etc/docker/registry/labforge-tls/ca.pem",
+                "https://manager1.swarm.test:5000/v2/_catalog")).contains("tp1/web", "tp1/redis", "tp1/nginx");
+
+        // through NGINX on either worker, the app counts visits in the one Redis
+        List<Integer> counts = new ArrayList<>();
+        for (String w : List.of("worker1", "worker2", "worker1")) {
+            String page = await("TP1 answers through NGINX on " + w).atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofSeconds(1))
+                    .until(() -> local.exec("manager1", "curl", "-sS", "--max-time", "5", "http://" + w + ".swarm.test/").out(),
+                            p -> p.matches("(?s)Hello from .*I have been seen \\d+ times\\.\\s*"));
+            counts.add(Integer.parseInt(page.replaceAll("(?s).*seen (\\d+) times.*", "$1")));
+        }
+        assertThat(counts.get(1)).isGreaterThan(counts.get(0));
+        assertThat(counts.get(2)).isGreaterThan(counts.get(1));
+
+        // R23: Prometheus on manager1 scrapes the three daemons, the targets as the lab lists them
+        JsonNode targets = await("Prometheus's targets are up").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(2)).until(
+                () -> Json.read(local.exec("manager1", "curl", "-sS", "--max-time", "5", "http://manager1.swarm.test:9090/api/v1/targets").out()
+                        .replaceFirst("^[^{]*", "")).path("data").path("activeTargets"),
+                t -> t.size() == 3 && java.util.stream.StreamSupport.stream(t.spliterator(), false).allMatch(x -> x.path("health").asString().equals("up")));
+        assertThat(java.util.stream.StreamSupport.stream(targets.spliterator(), false).map(t -> t.path("labels").path("node").asString()).sorted()
+                .toList()).containsExactly("manager1", "worker1", "worker2");
+        JsonNode status = swarmStatus();
+        assertThat(replicasOf(status, "tp1_web")).isEqualTo("5/5");
+        assertThat(replicasOf(status, "prometheus")).isEqualTo("1/1");
+
+        // the same lab again: nothing to change (the images rebuild to the same ids, the stack's specs stay)
+        String again = Json.read(h.postJson("/api/sagas", java.util.Map.of("lab", fullSource, "files", files)).body()).get("id").asString();
+        JsonNode second = awaitFinal(again, Duration.ofMinutes(5));
+        assertThat(second.get("status").asString()).as(second.toString()).isEqualTo("SUCCEEDED");
+        assertThat(second.get("steps")).allSatisfy(s -> assertThat(s.get("changed").asBoolean()).as(s.toString()).isFalse());
+
+        // compensating the saga that made them removes the stack (services, network) and Prometheus (and its config)
+        assertThat(h.post("/api/sagas/" + full + "/compensate", "").statusCode()).isLessThan(300);
+        assertThat(awaitFinal(full, Duration.ofMinutes(5)).get("status").asString()).isEqualTo("COMPENSATED");
+        assertThat(on("manager1", "docker", "service", "ls", "--format", "{{.Name}}")).doesNotContain("tp1_").doesNotContain("prometheus");
+        assertThat(on("manager1", "docker", "network", "ls", "--format", "{{.Name}}")).doesNotContain("tp1_default");
+        assertThat(on("manager1", "docker", "config", "ls", "--format", "{{.Name}}")).doesNotContain("prometheus-");
+        assertThat(on("manager1", "docker", "node", "ls", "--format", "{{.Hostname}}").lines().count()).as("the swarm stays").isEqualTo(3);
+    }
+
+    @Test
+    @Order(8)
     void reapplyingChangesNothing() {
         String again = Json.read(h.post("/api/sagas", labSource).body()).get("id").asString();
         JsonNode done = awaitFinal(again, Duration.ofMinutes(3));
@@ -336,7 +406,7 @@ class SwarmIT {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void compensationLeavesNoSwarm() {
         assertThat(h.post("/api/sagas/" + saga + "/compensate", "").statusCode()).isLessThan(300);
         JsonNode done = awaitFinal(saga, Duration.ofMinutes(5));

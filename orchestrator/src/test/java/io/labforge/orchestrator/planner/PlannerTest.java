@@ -93,6 +93,45 @@ class PlannerTest {
     }
 
     @Test
+    void theTp1StackIsBuiltThenDeployedAndPrometheusScrapesEveryNode() throws IOException {
+        Path file = Path.of("..", "examples", "swarm-lab.yaml");
+        String yaml = Files.readString(file) + """
+                  availability: {worker2: drain}
+                """;
+        Lab lab = LabParser.read(yaml, io.labforge.common.lab.LabFiles.collect(file, yaml)).lab();
+        Plan plan = new Planner().plan(lab);
+        assertThat(plan.step(StepId.of("swarm-init@manager1")).inputs().get("defaultAddrPool").toString()).contains("10.200.0.0/16");
+
+        StepSpec build = plan.step(StepId.of("stack-build-tp1@manager1"));
+        assertThat(build.commandType()).isEqualTo("agent.BuildStack");
+        assertThat(build.dependsOn()).contains(StepId.of("registry@manager1"), StepId.of("registry-ca@manager1"));
+        assertThat(build.inputs().get("files").has("web/app.py")).isTrue();
+        // the images go to the lab's registry: REGISTRY is set from the lab unless the stack sets it
+        assertThat(build.inputs().get("env").get("REGISTRY").asString()).isEqualTo("manager1.swarm.test:5000");
+        assertThat(build.inputs().get("env").get("PYTHON_IMAGE").asString()).isEqualTo("labforge/python:bookworm");
+
+        StepSpec deploy = plan.step(StepId.of("stack-tp1@manager1"));
+        assertThat(deploy.commandType()).isEqualTo("agent.DeployStack");
+        assertThat(deploy.dependsOn()).contains(build.id(), StepId.of("swarm-join@worker1"), StepId.of("swarm-join@worker2"),
+                StepId.of("availability-worker2@cluster-service"));
+        assertThat(deploy.compensation().commandType()).isEqualTo("agent.RemoveStack");
+        assertThat(deploy.compensation().inputs().toString()).contains("created");
+
+        StepSpec prom = plan.step(StepId.of("service-prometheus@cluster-service"));
+        JsonNode svc = prom.inputs().get("service");
+        assertThat(svc.get("image").asString()).isEqualTo("labforge/prometheus:bookworm");
+        assertThat(svc.get("constraints").get(0).asString()).isEqualTo("node.hostname == manager1");
+        assertThat(svc.get("ports").get(0).asString()).isEqualTo("9090:9090");
+        assertThat(svc.get("publishMode").asString()).isEqualTo("host");
+        String config = svc.get("files").get("/etc/prometheus/prometheus.yml").asString();
+        assertThat(config).contains("'10.79.0.11:9323'", "'10.79.0.12:9323'", "'10.79.0.13:9323'", "node: 'worker2'");
+        assertThat(prom.compensation().commandType()).isEqualTo("cluster.RemoveService");
+        // it is valid YAML with one target per node
+        Object parsed = new org.yaml.snakeyaml.Yaml().load(config);
+        assertThat(parsed.toString()).contains("job_name=docker");
+    }
+
+    @Test
     void stepsComeInDependencyOrder() throws IOException {
         Plan plan = new Planner().plan(lab("reference-lab.yaml"));
         List<StepId> order = plan.steps().stream().map(StepSpec::id).toList();

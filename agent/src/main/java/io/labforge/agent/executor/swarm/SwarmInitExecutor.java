@@ -29,8 +29,7 @@ public final class SwarmInitExecutor implements Executor<SwarmInit> {
             return new Outcome(false, "already a manager of a swarm", outputs(c, s, ctx, false), SECRETS);
         }
         refuseIfMember(s);
-        return Outcome.of(true, "+ docker swarm init --advertise-addr " + c.advertiseAddress() + " --data-path-port " + c.dataPathPort(),
-                Json.object().put("created", false));
+        return Outcome.of(true, "+ " + String.join(" ", argv(c)), Json.object().put("created", false));
     }
 
     @Override
@@ -40,11 +39,21 @@ public final class SwarmInitExecutor implements Executor<SwarmInit> {
             return new Outcome(false, "already a manager of a swarm", outputs(c, s, ctx, false), SECRETS);
         }
         refuseIfMember(s);
-        ctx.processes().require(List.of("docker", "swarm", "init", "--advertise-addr", c.advertiseAddress(), "--data-path-port",
-                Integer.toString(c.dataPathPort())), SwarmState.QUICK, null); // its output holds the worker token: not progress
+        ctx.processes().require(argv(c), SwarmState.QUICK, null); // its output holds the worker token: not progress
         SwarmState now = SwarmState.read(ctx);
         return new Outcome(true, "+ swarm initialised, this host its manager (" + c.advertiseAddress() + ":2377)",
                 outputs(c, now, ctx, true), SECRETS);
+    }
+
+    static List<String> argv(SwarmInit c) {
+        List<String> argv = new java.util.ArrayList<>(List.of("docker", "swarm", "init", "--advertise-addr", c.advertiseAddress(),
+                "--data-path-port", Integer.toString(c.dataPathPort())));
+        // the overlay networks' subnets come from these pools (Docker's default is 10.0.0.0/8, which a lab network may use)
+        for (String pool : c.defaultAddrPool() == null ? List.<String>of() : c.defaultAddrPool()) {
+            argv.add("--default-addr-pool");
+            argv.add(pool);
+        }
+        return argv;
     }
 
     private static void refuseIfMember(SwarmState s) {

@@ -69,14 +69,14 @@ public class OrchestratorApplication {
     SagaCoordinator sagaCoordinator(SagaRepository repo, AuditLog audit, PlatformTransactionManager txm, KeyPair keys,
             OutboxRelay relay, ProgressBus bus, OrchestratorProperties props, io.labforge.common.sealing.Sealing.KeyPair sealing) {
         return new SagaCoordinator(repo, audit, new TransactionTemplate(txm), new CommandSigner(keys.getPrivate()),
-                new SagaEngine(props.maxInFlightPerHost()), Clock.systemUTC(), relay::handOver, bus,
+                new SagaEngine(props.maxInFlightPerHost(), props.dispatchBatch()), Clock.systemUTC(), relay::handOver, bus,
                 new io.labforge.orchestrator.local.LocalSteps(props.stateDir()), sealing);
     }
 
     @Bean
     OrchestratorRuntime orchestratorRuntime(DataSource ds, SagaCoordinator coordinator, OutboxRelay relay,
             OrchestratorProperties props) {
-        return new OrchestratorRuntime(ds, coordinator, relay, new EventConsumer(coordinator, props.bootstrapServers()),
+        return new OrchestratorRuntime(ds, coordinator, relay, new EventConsumer(coordinator, props.bootstrapServers(), props.eventBatch()),
                 props.tick(), props.bootstrapServers(), props.topicReplication());
     }
 }

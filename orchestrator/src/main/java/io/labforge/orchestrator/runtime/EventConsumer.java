@@ -27,9 +27,13 @@ public final class EventConsumer implements Runnable {
     private volatile boolean running = true;
     private volatile KafkaConsumer<String, byte[]> consumer;
 
-    public EventConsumer(SagaCoordinator coordinator, String servers) {
+    private final int batch;
+
+    /** {@code batch}: at most this many records per poll, so per saga-loop transaction. */
+    public EventConsumer(SagaCoordinator coordinator, String servers, int batch) {
         this.coordinator = coordinator;
         this.servers = servers;
+        this.batch = batch;
     }
 
     public void stop() {
@@ -43,7 +47,9 @@ public final class EventConsumer implements Runnable {
     @Override
     public void run() {
         while (running) {
-            try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(KafkaSetup.consumer(servers, "labforge-orchestrator"))) {
+            java.util.Properties props = KafkaSetup.consumer(servers, "labforge-orchestrator");
+            props.put(org.apache.kafka.clients.consumer.ConsumerConfig.MAX_POLL_RECORDS_CONFIG, batch);
+            try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(props)) {
                 consumer = c;
                 c.subscribe(List.of(Topics.STEP_EVENTS, Topics.AGENT_PRESENCE));
                 while (running) {

@@ -72,6 +72,7 @@ public final class OutboxRelay implements Runnable {
     @Override
     public void run() {
         ConcurrentLinkedQueue<UUID> acked = new ConcurrentLinkedQueue<>();
+        List<UUID> done = new ArrayList<>(); // acknowledged, not yet deleted
         Instant nextSweep = Instant.MIN; // at start: everything a previous orchestrator left
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(KafkaSetup.producer(servers))) {
             while (running) {
@@ -104,15 +105,18 @@ public final class OutboxRelay implements Runnable {
                             }
                         });
                     }
-                    List<UUID> done = new ArrayList<>();
                     for (UUID id = acked.poll(); id != null; id = acked.poll()) {
                         done.add(id);
                     }
-                    if (!done.isEmpty()) {
+                    // the delete waits while more rows are handed over: sending them comes first
+                    boolean deleted = false;
+                    if (!done.isEmpty() && (handedOver.isEmpty() || done.size() >= BATCH)) {
                         repo.deleteOutboxMessages(done);
+                        done.clear();
+                        deleted = true;
                     }
                     if (handedOver.isEmpty()) {
-                        wake.tryAcquire(inFlight.isEmpty() && done.isEmpty() ? 200 : 5, TimeUnit.MILLISECONDS);
+                        wake.tryAcquire(inFlight.isEmpty() && !deleted && done.isEmpty() ? 200 : 5, TimeUnit.MILLISECONDS);
                         wake.drainPermits();
                     }
                 } catch (InterruptedException e) {
@@ -131,7 +135,7 @@ public final class OutboxRelay implements Runnable {
                 }
             }
             producer.flush();
-            List<UUID> done = new ArrayList<>(acked);
+            done.addAll(acked);
             if (!done.isEmpty()) {
                 try {
                     repo.deleteOutboxMessages(done);

@@ -251,7 +251,7 @@ public final class SagaCoordinator implements AutoCloseable {
             Instant now = clock.instant();
             for (Saga s : new ArrayList<>(live.values())) {
                 Instant wake = s.nextWakeUp();
-                if (wake != null && !now.isBefore(wake)) {
+                if (wake != null && !now.isBefore(wake) || s.takeMoreToDispatch()) {
                     commit(List.of(s), Map.of(s.id(), engine.tick(s, now)), SYSTEM);
                 }
             }
@@ -385,6 +385,24 @@ public final class SagaCoordinator implements AutoCloseable {
         }
         if (saga.status().isFinal()) {
             live.remove(saga.id());
+        }
+        if (saga.takeMoreToDispatch()) {
+            // the engine's dispatch cap left ready steps: the next transaction takes them, behind
+            // whatever already waits for the saga loop
+            loop.execute(() -> {
+                try {
+                    if (live.get(saga.id()) == saga) {
+                        commit(List.of(saga), Map.of(saga.id(), engine.tick(saga, clock.instant())), SYSTEM);
+                    }
+                } catch (RuntimeException e) {
+                    LOG.warn("saga {}: dispatching the next ready steps failed ({}); the timer tries again", saga.id(), e.toString());
+                    try {
+                        saga(saga.id()).ifPresent(Saga::requestDispatch); // reloaded from PostgreSQL
+                    } catch (RuntimeException again) {
+                        // the database is away: recovery at the next start, or the next event, brings it back
+                    }
+                }
+            });
         }
     }
 

@@ -108,6 +108,21 @@ public final class Saga {
         return d;
     }
 
+    /** Set by the engine when it left ready steps for a next call (its per-call dispatch cap). */
+    boolean moreToDispatch;
+
+    /** Whether ready steps wait for another call of the engine ({@link SagaEngine#tick}); clears it. */
+    public boolean takeMoreToDispatch() {
+        boolean m = moreToDispatch;
+        moreToDispatch = false;
+        return m;
+    }
+
+    /** Asks for the next {@link SagaEngine#tick} to look for ready steps (after a failed attempt to dispatch them). */
+    public void requestDispatch() {
+        moreToDispatch = true;
+    }
+
     public boolean takeStatusDirty() {
         boolean d = statusDirty;
         statusDirty = false;

@@ -34,9 +34,21 @@ public final class SagaEngine {
     public static final String REDACTED = "***redacted***";
 
     private final int maxInFlightPerTarget;
+    private final int maxDispatchPerCall;
 
     public SagaEngine(int maxInFlightPerTarget) {
+        this(maxInFlightPerTarget, Integer.MAX_VALUE);
+    }
+
+    /**
+     * {@code maxDispatchPerCall}: at most this many commands per call (so per transaction); the rest
+     * wait for the next call, which the caller makes at once when {@link Saga#takeMoreToDispatch()} says
+     * so. A lab of many hosts then starts as a stream of small transactions whose commands leave while
+     * the next are written, not as one large one whose first command waits for the last.
+     */
+    public SagaEngine(int maxInFlightPerTarget, int maxDispatchPerCall) {
         this.maxInFlightPerTarget = maxInFlightPerTarget;
+        this.maxDispatchPerCall = maxDispatchPerCall;
     }
 
     public SagaEngine() {
@@ -226,9 +238,14 @@ public final class SagaEngine {
 
     private void dispatchReady(Saga saga, Instant now, List<Effect> out, java.util.Collection<StepRun> candidates) {
         Map<String, Integer> inFlight = new HashMap<>();
+        int dispatched = 0;
         for (StepRun r : candidates == null ? saga.steps.values() : candidates) {
             if (r.state != StepState.PENDING) {
                 continue;
+            }
+            if (dispatched >= maxDispatchPerCall) {
+                saga.moreToDispatch = true;
+                return;
             }
             inFlight.computeIfAbsent(r.spec.target(), t -> saga.inFlightOn(t));
             if (r.notBefore != null && now.isBefore(r.notBefore)) {
@@ -254,6 +271,7 @@ public final class SagaEngine {
             r.deadline = now.plus(r.spec.timeout());
             saga.touch(r);
             inFlight.merge(r.spec.target(), 1, Integer::sum);
+            dispatched++;
             out.add(new Effect.Dispatch(r.spec.id(), r.spec.commandType(), r.spec.target(), payload, r.attempt,
                     r.messageId, r.deadline, saga.mode == Saga.Mode.PLAN, false));
             out.add(new Effect.Audit("step.dispatched", r.spec.id(), r.spec.target(), Json.object()

@@ -138,6 +138,33 @@ class SagaEngineTest {
     }
 
     @Test
+    void aDispatchCapSendsReadyStepsOverSeveralCallsEachOnce() throws IOException {
+        // twelve independent steps, at most five commands per call of the engine
+        List<io.labforge.orchestrator.planner.StepSpec> specs = new ArrayList<>();
+        for (int h = 0; h < 12; h++) {
+            specs.add(new io.labforge.orchestrator.planner.StepSpec(io.labforge.common.id.StepId.of("s@h" + h), "agent.Noop", "h" + h,
+                    Json.object(), List.of(), java.time.Duration.ofMinutes(1), io.labforge.orchestrator.planner.StepSpec.RetryPolicy.DEFAULT,
+                    null));
+        }
+        Saga saga = Saga.create(SagaId.random(), "many", Saga.Mode.APPLY, FailurePolicy.PAUSE, Plan.of(specs));
+        SagaEngine engine = new SagaEngine(4, 5);
+        List<String> sent = new ArrayList<>();
+        java.util.function.Consumer<List<Effect>> take = effects -> effects.stream().filter(e -> e instanceof Effect.Dispatch)
+                .forEach(e -> sent.add(((Effect.Dispatch) e).step().value()));
+
+        take.accept(engine.start(saga, T0));
+        assertThat(sent).hasSize(5);
+        assertThat(saga.takeMoreToDispatch()).as("the caller is told to call again").isTrue();
+        assertThat(saga.takeMoreToDispatch()).as("once").isFalse();
+        take.accept(engine.tick(saga, T0));
+        assertThat(sent).hasSize(10);
+        assertThat(saga.takeMoreToDispatch()).isTrue();
+        take.accept(engine.tick(saga, T0));
+        assertThat(sent).hasSize(12).doesNotHaveDuplicates();
+        assertThat(saga.takeMoreToDispatch()).as("nothing is left").isFalse();
+    }
+
+    @Test
     void hostsFileGetsTheNamesReportedByEveryHostnameStep() throws IOException {
         ScriptedWorker w = new ScriptedWorker(FailurePolicy.PAUSE).start().runToQuiet();
 

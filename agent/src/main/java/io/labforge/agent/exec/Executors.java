@@ -34,6 +34,7 @@ public final class Executors {
                 new io.labforge.agent.executor.swarm.SwarmJoinExecutor(), new io.labforge.agent.executor.swarm.SwarmLeaveExecutor(),
                 new io.labforge.agent.executor.registry.RegistryExecutor(), new io.labforge.agent.executor.registry.RegistryExecutor.Restore(),
                 new io.labforge.agent.executor.stack.BuildStackExecutor(), new io.labforge.agent.executor.stack.DeployStackExecutor(),
-                new io.labforge.agent.executor.stack.RemoveStackExecutor(), new NoopExecutor());
+                new io.labforge.agent.executor.stack.RemoveStackExecutor(), new io.labforge.agent.executor.gitlab.GitlabHooksExecutor(),
+                new io.labforge.agent.executor.gitlab.GitlabHooksExecutor.Remove(), new NoopExecutor());
     }
 }

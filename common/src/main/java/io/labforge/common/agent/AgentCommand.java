@@ -82,12 +82,19 @@ public sealed interface AgentCommand {
      * private key never travels. Outputs: {@code csr} (PEM, for the lab's CA), {@code created}.
      */
     @Message(name = "agent.CreateTlsKey")
-    record CreateTlsKey(String dir, String commonName) implements AgentCommand {
+    record CreateTlsKey(String dir, String commonName, String keyFile) implements AgentCommand {
+        /** The key's file name in {@code dir}: {@code key.pem} unless given (GitLab wants {@code <host>.key}). */
+        public String keyFileName() {
+            return keyFile == null ? "key.pem" : keyFile;
+        }
     }
 
     /** Undoes {@link CreateTlsKey}: removes the key, only when that step created it. */
     @Message(name = "agent.RemoveTlsKey")
-    record RemoveTlsKey(String dir, boolean created) implements AgentCommand {
+    record RemoveTlsKey(String dir, boolean created, String keyFile) implements AgentCommand {
+        public String keyFileName() {
+            return keyFile == null ? "key.pem" : keyFile;
+        }
     }
 
     /**
@@ -188,6 +195,20 @@ public sealed interface AgentCommand {
     /** Undoes {@link DeployStack}: {@code docker stack rm}, only if that step created the stack. */
     @Message(name = "agent.RemoveStack")
     record RemoveStack(String stack, boolean created) implements AgentCommand {
+    }
+
+    /**
+     * R8: Labforge's pre-receive hook ({@code labforge-lint}: refuses a push whose Dockerfiles or
+     * compose files do not parse) installed as a GitLab server hook, {@code <hooksDir>/pre-receive.d/};
+     * its interpreter (python3, PyYAML) installed when missing. Outputs {@code created}.
+     */
+    @Message(name = "agent.InstallGitlabHooks")
+    record InstallGitlabHooks(String hooksDir) implements AgentCommand {
+    }
+
+    /** Undoes {@link InstallGitlabHooks}: removes the hook, only when that step created it. */
+    @Message(name = "agent.RemoveGitlabHooks")
+    record RemoveGitlabHooks(String hooksDir, boolean created) implements AgentCommand {
     }
 
     /**

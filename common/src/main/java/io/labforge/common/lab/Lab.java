@@ -130,7 +130,26 @@ public record Lab(
     public record VolumeSpec(String name, Size size, String filesystem, String mount, boolean allowShrink) {
     }
 
-    public record GitlabSpec(String host, String externalUrl, Integer registryPort) {
+    /**
+     * Part 1 of the reference lab (R5–R13). {@code install}: {@code omnibus} (the package, from GitLab's
+     * repository for the host's OS) or {@code container} ({@code gitlab/gitlab-ce}); {@code rootPassword}:
+     * the name of a secret the orchestrator holds (never the password itself); {@code hooksDir}: where
+     * GitLab runs server hooks (R8).
+     */
+    public record GitlabSpec(String host, String externalUrl, Integer registryPort, String install, String rootPasswordSecret,
+            List<GitlabRunner> runners, List<String> projects, String hooksDir) {
+        public static final String DEFAULT_HOOKS_DIR = "/var/opt/gitlab/gitaly/custom_hooks";
+        /** The projects Labforge knows how to seed (R10, R11–R12, R13). */
+        public static final List<String> KNOWN_PROJECTS = List.of("sleepytest", "http-server", "tp1-app");
+
+        /** The host name in the external URL (what the certificate and the clients use). */
+        public String urlHost() {
+            return java.net.URI.create(externalUrl).getHost();
+        }
+    }
+
+    /** R9: a runner on {@code host} with the {@code docker} or {@code shell} executor, its tags, whether it takes untagged jobs. */
+    public record GitlabRunner(String name, String host, String executor, List<String> tags, boolean runUntagged) {
     }
 
     /**

@@ -55,7 +55,11 @@ public final class LabParser {
             "tls-port");
     private static final Set<String> DISK = Set.of("device", "serial", "size", "volumeGroup", "volumes");
     private static final Set<String> VOLUME = Set.of("name", "size", "filesystem", "mount", "allowShrink");
-    private static final Set<String> GITLAB = Set.of("host", "externalUrl", "registryPort");
+    private static final Set<String> GITLAB = Set.of("host", "externalUrl", "registryPort", "install", "rootPassword", "runners",
+            "projects", "hooksDir");
+    private static final Set<String> GITLAB_RUNNER = Set.of("name", "host", "executor", "tags", "runUntagged");
+    private static final Pattern SECRET_NAME = Pattern.compile("[A-Z][A-Z0-9_]{0,63}");
+    private static final Pattern RUNNER_TAG = Pattern.compile("[a-z0-9][a-z0-9_.-]{0,62}");
     private static final Set<String> SWARM = Set.of("managers", "workers", "dataPathPort", "registry", "services", "availability",
             "stacks", "prometheus", "defaultAddrPool");
     private static final Set<String> STACK = Set.of("name", "source", "compose", "buildOn", "env");
@@ -453,7 +457,69 @@ public final class LabParser {
                 }
             }
             Integer port = w.integer(g.get("registryPort"), "gitlab.registryPort", 1, 65535, "port");
-            return new GitlabSpec(host, url, port);
+            String install = w.string(g.get("install"), "gitlab.install");
+            if (install != null && !install.equals("omnibus") && !install.equals("container")) {
+                w.error("gitlab.install", "install '" + install + "' is not known", "write omnibus (the package) or container (gitlab/gitlab-ce)");
+            }
+            String secret = null;
+            Node pw = g.get("rootPassword");
+            if (pw instanceof org.yaml.snakeyaml.nodes.ScalarNode) {
+                // a password written in the lab file would end up in Git, the database and the audit log
+                w.error("gitlab.rootPassword", pw, "a password is never written in the lab file",
+                        "write rootPassword: {secret: GITLAB_ROOT_PASSWORD} and give the orchestrator that secret");
+            } else if (pw != null) {
+                Map<String, Node> ref = w.mapping(pw, "gitlab.rootPassword", Set.of("secret"), Set.of("secret"));
+                secret = w.string(ref.get("secret"), "gitlab.rootPassword.secret");
+                if (secret != null && !SECRET_NAME.matcher(secret).matches()) {
+                    w.error("gitlab.rootPassword.secret", "'" + secret + "' is not a secret's name", "use capitals, digits and '_', e.g. GITLAB_ROOT_PASSWORD");
+                }
+            }
+            List<Lab.GitlabRunner> runners = new ArrayList<>();
+            Set<String> runnerNames = new java.util.HashSet<>();
+            List<Node> items = w.sequence(g.get("runners"), "gitlab.runners");
+            for (int i = 0; i < items.size(); i++) {
+                String rp = "gitlab.runners[" + i + "]";
+                Map<String, Node> r = w.mapping(items.get(i), rp, GITLAB_RUNNER, Set.of("host", "executor"));
+                String rhost = hostRef(r.get("host"), rp + ".host", hosts);
+                String executor = w.string(r.get("executor"), rp + ".executor");
+                if (executor != null && !executor.equals("docker") && !executor.equals("shell")) {
+                    w.error(rp + ".executor", "executor '" + executor + "' is not one Labforge sets up", "write docker or shell (R9)");
+                }
+                List<String> tags = w.strings(r.get("tags"), rp + ".tags");
+                for (int t = 0; t < tags.size(); t++) {
+                    if (!RUNNER_TAG.matcher(tags.get(t)).matches()) {
+                        w.error(rp + ".tags[" + t + "]", "'" + tags.get(t) + "' is not a runner tag", "use lowercase letters, digits, '.', '_' or '-'");
+                    }
+                }
+                String name = w.string(r.get("name"), rp + ".name");
+                if (name == null) {
+                    name = (rhost == null ? "runner" : rhost) + "-" + (executor == null ? i : executor);
+                }
+                if (!SERVICE_NAME.matcher(name).matches()) {
+                    w.error(rp + ".name", "'" + name + "' is not a runner name", "use letters, digits, '_', '.' or '-'");
+                } else if (!runnerNames.add(name)) {
+                    w.error(rp + ".name", "runner " + name + " is defined twice", "give each runner its own name (two runners on one host with "
+                            + "one executor need names)");
+                }
+                Boolean untagged = w.bool(r.get("runUntagged"), rp + ".runUntagged");
+                runners.add(new Lab.GitlabRunner(name, rhost, executor, tags, untagged != null && untagged));
+            }
+            List<String> projects = w.strings(g.get("projects"), "gitlab.projects");
+            for (int i = 0; i < projects.size(); i++) {
+                if (!GitlabSpec.KNOWN_PROJECTS.contains(projects.get(i))) {
+                    w.error("gitlab.projects[" + i + "]", "Labforge does not know how to seed a project '" + projects.get(i) + "'",
+                            "name one of " + GitlabSpec.KNOWN_PROJECTS);
+                }
+            }
+            String hooksDir = w.string(g.get("hooksDir"), "gitlab.hooksDir");
+            if (hooksDir != null && (!hooksDir.startsWith("/") || hooksDir.contains(".."))) {
+                w.error("gitlab.hooksDir", "'" + hooksDir + "' is not an absolute directory", "write e.g. " + GitlabSpec.DEFAULT_HOOKS_DIR);
+            }
+            if (url == null && host != null) {
+                w.error("gitlab", node, "the lab's GitLab has no externalUrl", "write externalUrl: https://" + host + ".<domain> (R5)");
+            }
+            return new GitlabSpec(host, url, port, install == null ? "omnibus" : install, secret, List.copyOf(runners), List.copyOf(projects),
+                    hooksDir == null ? GitlabSpec.DEFAULT_HOOKS_DIR : hooksDir);
         }
 
         private SwarmSpec swarm(Node node, List<Host> hosts, Map<String, Role> roles) {

@@ -245,6 +245,46 @@ class LabParserTest {
         }
 
         @Test
+        void theReferenceLabsGitlabHasItsRunnersProjectsAndASecretReference() throws IOException {
+            Lab.GitlabSpec g = LabParser.parse(example("reference-lab.yaml"), "reference-lab.yaml").gitlab();
+            assertThat(g.install()).isEqualTo("omnibus");
+            assertThat(g.rootPasswordSecret()).isEqualTo("GITLAB_ROOT_PASSWORD");
+            assertThat(g.urlHost()).isEqualTo("gitlab.tp2.lab");
+            assertThat(g.hooksDir()).isEqualTo(Lab.GitlabSpec.DEFAULT_HOOKS_DIR);
+            assertThat(g.runners()).extracting(Lab.GitlabRunner::name, Lab.GitlabRunner::executor, Lab.GitlabRunner::tags)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple("gitlab-docker", "docker", List.of("docker")),
+                            org.assertj.core.groups.Tuple.tuple("gitlab-shell", "shell", List.of("shell")));
+            assertThat(g.projects()).containsExactly("sleepytest", "http-server", "tp1-app");
+        }
+
+        @Test
+        void aPasswordInTheLabFileAndBadRunnersAreRefusedWithTheFix() {
+            List<LabError> errors = errorsOf(HEAD + """
+                    hosts: [{name: g, address: 10.0.0.5}]
+                    gitlab:
+                      host: g
+                      externalUrl: https://g.lab.test
+                      install: apt
+                      rootPassword: hunter2
+                      runners:
+                        - {host: g, executor: kubernetes, tags: [Docker]}
+                        - {host: nowhere, executor: shell}
+                        - {host: g, executor: shell}
+                        - {host: g, executor: shell}
+                      projects: [sleepytest, my-own]
+                      hooksDir: relative/hooks
+                    """);
+            assertThat(errors).extracting(LabError::path).containsExactlyInAnyOrder("gitlab.install", "gitlab.rootPassword",
+                    "gitlab.runners[0].executor", "gitlab.runners[0].tags[0]", "gitlab.runners[1].host", "gitlab.runners[3].name",
+                    "gitlab.projects[1]", "gitlab.hooksDir");
+            assertThat(errors).filteredOn(e -> e.path().equals("gitlab.rootPassword")).singleElement().satisfies(e -> {
+                assertThat(e.message()).doesNotContain("hunter2");
+                assertThat(e.fix()).contains("{secret: GITLAB_ROOT_PASSWORD}");
+                assertThat(e.line()).isEqualTo(9);
+            });
+        }
+
+        @Test
         void swarmAndCalicoOnOneHostNeedAnotherDataPathPort() {
             String lab = HEAD + """
                     hosts:

@@ -125,6 +125,9 @@ public final class Planner {
             }
             lastOf.put(h.name(), last);
         }
+        if (lab.gitlab() != null) {
+            gitlab(lab, lastOf, steps);
+        }
         if (lab.swarm() != null && lab.swarm().registry() != null) {
             registry(lab, lastOf, steps);
         }
@@ -333,25 +336,34 @@ public final class Planner {
      * and CA installed in {@code dir}). Returns the last.
      */
     private static StepId tls(Lab lab, Host h, String prefix, String dir, StepId after, List<StepSpec> steps) {
+        return tls(lab, h, prefix, dir, new TlsFiles("key.pem", "cert.pem", "ca.pem", List.of()), after, steps);
+    }
+
+    /** The file names a TLS step set writes, and names the certificate holds beside the host's own. */
+    record TlsFiles(String key, String certificate, String ca, List<String> extraNames) {
+    }
+
+    private static StepId tls(Lab lab, Host h, String prefix, String dir, TlsFiles names, StepId after, List<StepSpec> steps) {
         StepId key = StepId.of(prefix + "-key@" + h.name());
         StepId cert = StepId.of(prefix + "-cert@" + h.name());
         StepId files = StepId.of(prefix + "-files@" + h.name());
-        ObjectNode undoKey = Json.object().put("dir", dir);
+        ObjectNode undoKey = Json.object().put("dir", dir).put("keyFile", names.key());
         undoKey.set("created", Refs.self("created"));
         steps.add(new StepSpec(key, type(AgentCommand.CreateTlsKey.class), h.name(),
-                Json.object().put("dir", dir).put("commonName", lab.fqdn(h)), List.of(after), SHORT, RetryPolicy.DEFAULT,
-                new Compensation(type(AgentCommand.RemoveTlsKey.class), undoKey)));
+                Json.object().put("dir", dir).put("commonName", lab.fqdn(h)).put("keyFile", names.key()), List.of(after), SHORT,
+                RetryPolicy.DEFAULT, new Compensation(type(AgentCommand.RemoveTlsKey.class), undoKey)));
         ObjectNode sign = Json.object();
         sign.set("csr", Refs.ref(key.value(), "csr"));
         sign.put("commonName", lab.fqdn(h)).put("usage", "SERVER");
-        sign.putArray("dnsNames").add(lab.fqdn(h)).add(h.name());
+        ArrayNode dns = sign.putArray("dnsNames");
+        new java.util.LinkedHashSet<>(concat(List.of(lab.fqdn(h), h.name()), names.extraNames())).forEach(dns::add);
         sign.putArray("ipAddresses").add(h.address());
         steps.add(new StepSpec(cert, type(io.labforge.common.orchestrator.OrchestratorCommand.SignCertificate.class),
                 io.labforge.common.orchestrator.OrchestratorCommand.TARGET, sign, List.of(key), SHORT, RetryPolicy.DEFAULT, null));
         ObjectNode install = Json.object().put("dir", dir);
         ObjectNode fileMap = install.putObject("files");
-        fileMap.set("ca.pem", Refs.ref(cert.value(), "ca"));
-        fileMap.set("cert.pem", Refs.ref(cert.value(), "certificate"));
+        fileMap.set(names.ca(), Refs.ref(cert.value(), "ca"));
+        fileMap.set(names.certificate(), Refs.ref(cert.value(), "certificate"));
         ObjectNode undoFiles = Json.object().put("dir", dir);
         undoFiles.set("files", Refs.self("previous"));
         steps.add(new StepSpec(files, type(AgentCommand.InstallTlsFiles.class), h.name(), install, List.of(cert), SHORT,
@@ -438,6 +450,34 @@ public final class Planner {
                             (ObjectNode) Json.object().set("previous", Refs.self("previous")))));
             lastOf.put(n, id);
         }
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+
+    static final String GITLAB_SSL_DIR = "/etc/gitlab/ssl";
+
+    /**
+     * Part 1 (R5, R8) as far as it is built: the GitLab host's key and certificate from the lab's CA
+     * for its URL's name, its FQDN and address, as {@code /etc/gitlab/ssl/<url host>.key|.crt} (where
+     * omnibus looks for them), the lab's CA beside them; then Labforge's pre-receive hook (R8). The
+     * installation itself, the API, runners and projects are the open part of issue 6.
+     */
+    private static void gitlab(Lab lab, java.util.Map<String, StepId> lastOf, List<StepSpec> steps) {
+        Lab.GitlabSpec g = lab.gitlab();
+        Host h = lab.host(g.host()).orElseThrow();
+        String name = g.urlHost();
+        StepId files = tls(lab, h, "gitlab-tls", GITLAB_SSL_DIR, new TlsFiles(name + ".key", name + ".crt", "labforge-ca.crt",
+                List.of(name)), lastOf.get(h.name()), steps);
+        StepId hooks = StepId.of("gitlab-hooks@" + h.name());
+        ObjectNode undo = Json.object().put("hooksDir", g.hooksDir());
+        undo.set("created", Refs.self("created"));
+        steps.add(new StepSpec(hooks, type(AgentCommand.InstallGitlabHooks.class), h.name(), Json.object().put("hooksDir", g.hooksDir()),
+                List.of(files), Duration.ofMinutes(10), RetryPolicy.DEFAULT, new Compensation(type(AgentCommand.RemoveGitlabHooks.class), undo)));
+        lastOf.put(h.name(), hooks);
     }
 
     static StepId hostnameStep(Host h) {

@@ -132,6 +132,23 @@ class PlannerTest {
     }
 
     @Test
+    void theGitlabHostGetsItsCertificateWhereOmnibusLooksAndTheHookAfterIt() throws IOException {
+        Plan plan = new Planner().plan(lab("reference-lab.yaml"));
+        StepSpec key = plan.step(StepId.of("gitlab-tls-key@gitlab"));
+        assertThat(key.inputs().get("dir").asString()).isEqualTo("/etc/gitlab/ssl");
+        assertThat(key.inputs().get("keyFile").asString()).isEqualTo("gitlab.tp2.lab.key");
+        assertThat(key.compensation().inputs().get("keyFile").asString()).isEqualTo("gitlab.tp2.lab.key");
+        StepSpec sign = plan.step(StepId.of("gitlab-tls-cert@gitlab"));
+        assertThat(sign.inputs().get("dnsNames").toString()).contains("gitlab.tp2.lab", "\"gitlab\"");
+        assertThat(plan.step(StepId.of("gitlab-tls-files@gitlab")).inputs().get("files").properties().stream().map(java.util.Map.Entry::getKey)
+                .toList()).containsExactlyInAnyOrder("gitlab.tp2.lab.crt", "labforge-ca.crt");
+        StepSpec hooks = plan.step(StepId.of("gitlab-hooks@gitlab"));
+        assertThat(hooks.dependsOn()).containsExactly(StepId.of("gitlab-tls-files@gitlab"));
+        assertThat(hooks.inputs().get("hooksDir").asString()).isEqualTo("/var/opt/gitlab/gitaly/custom_hooks");
+        assertThat(hooks.compensation().commandType()).isEqualTo("agent.RemoveGitlabHooks");
+    }
+
+    @Test
     void stepsComeInDependencyOrder() throws IOException {
         Plan plan = new Planner().plan(lab("reference-lab.yaml"));
         List<StepId> order = plan.steps().stream().map(StepSpec::id).toList();

@@ -60,19 +60,28 @@ final class Firewalld implements FirewallBackend {
         change(zone, ports, services, "--remove-port", "--remove-service");
     }
 
+    /**
+     * One call per kind: firewall-cmd takes several {@code --add-port} (or several {@code --add-service})
+     * at once, but refuses ports and services together ("not allowed with argument").
+     */
     private void change(String zone, Collection<String> ports, Collection<String> services, String portOp, String serviceOp) {
         for (boolean permanent : new boolean[] {true, false}) {
-            List<String> argv = new ArrayList<>(List.of("firewall-cmd"));
-            if (permanent) {
-                argv.add("--permanent");
-            }
-            argv.addAll(List.of("--zone", zone));
-            ports.forEach(p -> argv.add(portOp + "=" + p));
-            services.forEach(s -> argv.add(serviceOp + "=" + s));
-            if (!ports.isEmpty() || !services.isEmpty()) {
-                ctx.processes().require(argv, T, ctx.progress());
-            }
+            call(zone, permanent, ports, portOp);
+            call(zone, permanent, services, serviceOp);
         }
+    }
+
+    private void call(String zone, boolean permanent, Collection<String> items, String op) {
+        if (items.isEmpty()) {
+            return;
+        }
+        List<String> argv = new ArrayList<>(List.of("firewall-cmd"));
+        if (permanent) {
+            argv.add("--permanent");
+        }
+        argv.addAll(List.of("--zone", zone));
+        items.forEach(i -> argv.add(op + "=" + i));
+        ctx.processes().require(argv, T, ctx.progress());
     }
 
     @Override

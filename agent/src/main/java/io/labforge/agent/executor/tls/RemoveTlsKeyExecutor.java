@@ -19,16 +19,16 @@ public final class RemoveTlsKeyExecutor implements Executor<RemoveTlsKey> {
 
     @Override
     public Outcome check(RemoveTlsKey c, StepContext ctx) {
-        Path key = ctx.root().path(TlsPaths.dir(c.dir()) + "/key.pem");
+        Path key = ctx.root().path(TlsPaths.dir(c.dir()) + "/" + TlsPaths.keyFile(c.keyFileName()));
         boolean changed = c.created() && Files.exists(key);
-        return Outcome.of(changed, changed ? "- " + c.dir() + "/key.pem" : "nothing to undo", Json.object());
+        return Outcome.of(changed, changed ? "- " + c.dir() + "/" + c.keyFileName() : "nothing to undo", Json.object());
     }
 
     @Override
     public Outcome apply(RemoveTlsKey c, StepContext ctx) {
         Outcome o = check(c, ctx);
         if (o.changed()) {
-            Files2.delete(ctx.root().path(c.dir() + "/key.pem"));
+            Files2.delete(ctx.root().path(TlsPaths.dir(c.dir()) + "/" + TlsPaths.keyFile(c.keyFileName())));
         }
         return o;
     }

@@ -28,7 +28,7 @@ public final class TlsKeyExecutor implements Executor<CreateTlsKey> {
 
     @Override
     public Outcome check(CreateTlsKey c, StepContext ctx) {
-        Path key = ctx.root().path(TlsPaths.dir(c.dir()) + "/key.pem");
+        Path key = ctx.root().path(TlsPaths.dir(c.dir()) + "/" + TlsPaths.keyFile(c.keyFileName()));
         Names.dnsName(c.commonName());
         Optional<String> existing = Files2.read(key);
         if (existing.isPresent()) {
@@ -37,15 +37,15 @@ public final class TlsKeyExecutor implements Executor<CreateTlsKey> {
                 return Outcome.of(false, "TLS key present", Json.object()
                         .put("csr", Pki.csr(Pki.keyPair(existing.get()), c.commonName())).put("created", false));
             } catch (IllegalArgumentException e) {
-                throw ExecutorException.refused(c.dir() + "/key.pem is not a PEM key pair: remove it, then resume");
+                throw ExecutorException.refused(c.dir() + "/" + c.keyFileName() + " is not a PEM key pair: remove it, then resume");
             }
         }
-        return Outcome.of(true, "+ " + c.dir() + "/key.pem (EC P-256, made on the host)", Json.object().put("created", false));
+        return Outcome.of(true, "+ " + c.dir() + "/" + c.keyFileName() + " (EC P-256, made on the host)", Json.object().put("created", false));
     }
 
     @Override
     public Outcome apply(CreateTlsKey c, StepContext ctx) {
-        Path key = ctx.root().path(TlsPaths.dir(c.dir()) + "/key.pem");
+        Path key = ctx.root().path(TlsPaths.dir(c.dir()) + "/" + TlsPaths.keyFile(c.keyFileName()));
         Names.dnsName(c.commonName());
         Optional<String> existing = Files2.read(key);
         KeyPair pair;
@@ -61,10 +61,10 @@ public final class TlsKeyExecutor implements Executor<CreateTlsKey> {
             try {
                 pair = Pki.keyPair(existing.get());
             } catch (IllegalArgumentException e) {
-                throw ExecutorException.refused(c.dir() + "/key.pem is not a PEM key pair: remove it, then resume");
+                throw ExecutorException.refused(c.dir() + "/" + c.keyFileName() + " is not a PEM key pair: remove it, then resume");
             }
         }
-        return Outcome.of(created, created ? "+ " + c.dir() + "/key.pem (EC P-256, made on the host)" : "TLS key present",
+        return Outcome.of(created, created ? "+ " + c.dir() + "/" + c.keyFileName() + " (EC P-256, made on the host)" : "TLS key present",
                 Json.object().put("csr", Pki.csr(pair, c.commonName())).put("created", created));
     }
 }

@@ -35,6 +35,7 @@ public final class Executors {
                 new io.labforge.agent.executor.registry.RegistryExecutor(), new io.labforge.agent.executor.registry.RegistryExecutor.Restore(),
                 new io.labforge.agent.executor.stack.BuildStackExecutor(), new io.labforge.agent.executor.stack.DeployStackExecutor(),
                 new io.labforge.agent.executor.stack.RemoveStackExecutor(), new io.labforge.agent.executor.gitlab.GitlabHooksExecutor(),
-                new io.labforge.agent.executor.gitlab.GitlabHooksExecutor.Remove(), new NoopExecutor());
+                new io.labforge.agent.executor.gitlab.GitlabHooksExecutor.Remove(), new io.labforge.agent.executor.ca.CaTrustExecutor(),
+                new NoopExecutor());
     }
 }

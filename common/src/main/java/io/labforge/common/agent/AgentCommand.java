@@ -198,6 +198,15 @@ public sealed interface AgentCommand {
     }
 
     /**
+     * R5: the host's own CA store trusts {@code caPem} (curl, git, gitlab-runner, the JDK through
+     * ca-certificates): {@code /usr/local/share/ca-certificates/labforge-<name>.crt}, then
+     * {@code update-ca-certificates}. Outputs {@code previous} (what that file held; empty when none).
+     */
+    @Message(name = "agent.TrustCa")
+    record TrustCa(String name, String caPem) implements AgentCommand {
+    }
+
+    /**
      * R8: Labforge's pre-receive hook ({@code labforge-lint}: refuses a push whose Dockerfiles or
      * compose files do not parse) installed as a GitLab server hook, {@code <hooksDir>/pre-receive.d/};
      * its interpreter (python3, PyYAML) installed when missing. Outputs {@code created}.

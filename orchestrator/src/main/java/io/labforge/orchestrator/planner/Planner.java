@@ -463,7 +463,8 @@ public final class Planner {
     /**
      * Part 1 (R5, R8) as far as it is built: the GitLab host's key and certificate from the lab's CA
      * for its URL's name, its FQDN and address, as {@code /etc/gitlab/ssl/<url host>.key|.crt} (where
-     * omnibus looks for them), the lab's CA beside them; then Labforge's pre-receive hook (R8). The
+     * omnibus looks for them), the lab's CA beside them; then Labforge's pre-receive hook (R8); every
+     * host trusting the lab's CA (its CA store, and its Docker for GitLab's registry). The
      * installation itself, the API, runners and projects are the open part of issue 6.
      */
     private static void gitlab(Lab lab, java.util.Map<String, StepId> lastOf, List<StepSpec> steps) {
@@ -478,6 +479,31 @@ public final class Planner {
         steps.add(new StepSpec(hooks, type(AgentCommand.InstallGitlabHooks.class), h.name(), Json.object().put("hooksDir", g.hooksDir()),
                 List.of(files), Duration.ofMinutes(10), RetryPolicy.DEFAULT, new Compensation(type(AgentCommand.RemoveGitlabHooks.class), undo)));
         lastOf.put(h.name(), hooks);
+        // R5: the lab's CA trusted where GitLab is used: every host's CA store (git, curl, gitlab-runner),
+        // and every host's Docker for GitLab's registry
+        for (Host x : lab.hosts()) {
+            StepId store = StepId.of("gitlab-ca@" + x.name());
+            ObjectNode trust = Json.object().put("name", lab.name());
+            trust.set("caPem", Refs.ref("gitlab-tls-cert@" + h.name(), "ca"));
+            ObjectNode untrust = Json.object().put("name", lab.name());
+            untrust.set("caPem", Refs.self("previous"));
+            steps.add(new StepSpec(store, type(AgentCommand.TrustCa.class), x.name(), trust,
+                    List.of(lastOf.get(x.name()), StepId.of("gitlab-tls-cert@" + h.name())), SHORT, RetryPolicy.DEFAULT,
+                    new Compensation(type(AgentCommand.TrustCa.class), untrust)));
+            if (g.registryPort() == null) {
+                lastOf.put(x.name(), store);
+                continue;
+            }
+            StepId docker = StepId.of("gitlab-registry-ca@" + x.name());
+            ObjectNode reg = Json.object();
+            ObjectNode entry = reg.putArray("registries").addObject();
+            entry.put("registry", g.urlHost() + ":" + g.registryPort());
+            entry.set("caPem", Refs.ref("gitlab-tls-cert@" + h.name(), "ca"));
+            steps.add(new StepSpec(docker, type(AgentCommand.TrustRegistries.class), x.name(), reg, List.of(store), SHORT,
+                    RetryPolicy.DEFAULT, new Compensation(type(AgentCommand.RestoreRegistryTrust.class),
+                            (ObjectNode) Json.object().set("previous", Refs.self("previous")))));
+            lastOf.put(x.name(), docker);
+        }
     }
 
     static StepId hostnameStep(Host h) {

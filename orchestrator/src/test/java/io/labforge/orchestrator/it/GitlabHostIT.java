@@ -28,7 +28,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Part 1 as far as it is built (issue 6), on a real lab host: the GitLab host's certificate from the
- * lab's CA checked with openssl and curl against a real TLS server using the installed files (R5),
+ * lab's CA checked with openssl and curl against a real TLS server using the installed files, the
+ * host's CA store and Docker trusting that CA (R5),
  * and the pre-receive hook refusing a real push (R8); re-applying changes nothing; compensation
  * removes what the saga made.
  */
@@ -120,11 +121,18 @@ class GitlabHostIT {
             }
         }
         assertThat(page).as("curl through TLS with the lab's CA").isEqualTo("hello");
-        Cmd.Result wrongName = local.exec("gitlab", "curl", "-sS", "--cacert", CA, "--resolve", "other.test:8443:127.0.0.1",
+        on("mkdir", "-p", "/root/no-cas");
+        Cmd.Result wrongName = local.exec("gitlab", "curl", "-sS", "--cacert", CA, "--capath", "/root/no-cas", "--resolve", "other.test:8443:127.0.0.1",
                 "https://other.test:8443/index.txt");
         assertThat(wrongName.ok()).as("a name the certificate does not hold is refused").isFalse();
-        assertThat(local.exec("gitlab", "curl", "-sS", "https://gitlab.gitlab.test:8443/index.txt").ok())
-                .as("without the lab's CA the certificate is not trusted").isFalse();
+        on("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-subj", "/CN=another CA",
+                "-keyout", "/root/other-ca.key", "-out", "/root/other-ca.crt", "-days", "1");
+        assertThat(local.exec("gitlab", "curl", "-sS", "--cacert", "/root/other-ca.crt", "--capath", "/root/no-cas",
+                "https://gitlab.gitlab.test:8443/index.txt").ok())
+                .as("another CA does not vouch for it").isFalse();
+        // R5: the host's own CA store trusts the lab's CA (git, curl, gitlab-runner need no option), and Docker does for the registry
+        assertThat(on("curl", "-sS", "https://gitlab.gitlab.test:8443/index.txt")).isEqualTo("hello");
+        assertThat(on("cat", "/etc/docker/certs.d/gitlab.gitlab.test:5050/ca.crt")).isEqualTo(on("cat", CA));
         local.exec("gitlab", "pkill", "-f", "openssl s_server");
     }
 
@@ -154,7 +162,8 @@ class GitlabHostIT {
 
         assertThat(h.post("/api/sagas/" + saga + "/compensate", "").statusCode()).isLessThan(300);
         assertThat(h.awaitFinal(saga, Duration.ofMinutes(3)).get("status").asString()).isEqualTo("COMPENSATED");
-        for (String f : List.of(HOOK, KEY, CRT, CA)) {
+        for (String f : List.of(HOOK, KEY, CRT, CA, "/usr/local/share/ca-certificates/labforge-gitlab.crt",
+                "/etc/docker/certs.d/gitlab.gitlab.test:5050/ca.crt")) {
             assertThat(local.exec("gitlab", "test", "-e", f).ok()).as(f + " removed").isFalse();
         }
     }

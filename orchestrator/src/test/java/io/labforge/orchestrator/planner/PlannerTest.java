@@ -146,6 +146,14 @@ class PlannerTest {
         assertThat(hooks.dependsOn()).containsExactly(StepId.of("gitlab-tls-files@gitlab"));
         assertThat(hooks.inputs().get("hooksDir").asString()).isEqualTo("/var/opt/gitlab/gitaly/custom_hooks");
         assertThat(hooks.compensation().commandType()).isEqualTo("agent.RemoveGitlabHooks");
+        // every host trusts the lab's CA: its CA store, then its Docker for GitLab's registry
+        for (String host : List.of("gitlab", "swarm2", "k8s1")) {
+            StepSpec store = plan.step(StepId.of("gitlab-ca@" + host));
+            assertThat(store.commandType()).isEqualTo("agent.TrustCa");
+            assertThat(store.inputs().toString()).contains("gitlab-tls-cert@gitlab#ca");
+            assertThat(store.compensation().inputs().toString()).contains("previous");
+            assertThat(plan.step(StepId.of("gitlab-registry-ca@" + host)).inputs().toString()).contains("gitlab.tp2.lab:5050");
+        }
     }
 
     @Test

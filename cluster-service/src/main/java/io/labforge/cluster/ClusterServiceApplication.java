@@ -42,29 +42,13 @@ public class ClusterServiceApplication {
     CommandProcessor clusterProcessor(@Value("${labforge.cluster.state-dir:/var/lib/labforge-cluster}") Path stateDir,
             @Value("${labforge.cluster.orchestrator-public-key:}") String key,
             @Value("${labforge.cluster.orchestrator-public-key-file:}") String keyFile, Journal journal) {
-        String orchestratorKey = orchestratorKey(key, keyFile);
         ClientKeys keys = new ClientKeys(stateDir);
         Managers managers = new Managers(keys);
-        return new CommandProcessor(ClusterCommand.TARGET, new CommandVerifier(Keys.decodePublic(orchestratorKey.strip())),
+        return new CommandProcessor(ClusterCommand.TARGET, new CommandVerifier(Keys.orchestratorKey(key, keyFile, "labforge.cluster.orchestrator-public-key")),
                 List.of(keys.new Create(), keys.new Install(), new ServiceExecutor(managers), new ServiceExecutor.Remove(managers),
                         new ServiceExecutor.Scale(managers), new io.labforge.cluster.swarm.NodeAvailabilityExecutor(managers),
                         new io.labforge.cluster.swarm.DescribeSwarmExecutor(managers)),
                 journal, new HostRoot(stateDir), Clock.systemUTC());
-    }
-
-    /** The orchestrator's Ed25519 public key, given as text or as a file (the orchestrator writes orchestrator.pub). */
-    static String orchestratorKey(String key, String file) {
-        if (key != null && !key.isBlank()) {
-            return key;
-        }
-        if (file != null && !file.isBlank()) {
-            try {
-                return java.nio.file.Files.readString(Path.of(file));
-            } catch (java.io.IOException e) {
-                throw new IllegalStateException("cannot read labforge.cluster.orchestrator-public-key-file " + file + ": " + e.getMessage(), e);
-            }
-        }
-        throw new IllegalStateException("set labforge.cluster.orchestrator-public-key or -file: cluster-service runs only signed commands");
     }
 
     @Bean(initMethod = "start", destroyMethod = "stop")

@@ -18,7 +18,8 @@ public final class MessageTypes {
 
     static {
         for (Class<?> sealed : new Class<?>[] {AgentCommand.class, AgentPresence.class, StepEvent.class,
-                OrchestratorCommand.class, io.labforge.common.cluster.ClusterCommand.class}) {
+                OrchestratorCommand.class, io.labforge.common.cluster.ClusterCommand.class,
+                io.labforge.common.gitlab.GitlabCommand.class}) {
             for (Class<?> c : sealed.getPermittedSubclasses()) {
                 register(c);
             }

@@ -39,6 +39,24 @@ public final class Keys {
         return Base64.getEncoder().encodeToString(key.getEncoded());
     }
 
+    /**
+     * The orchestrator's public key for a worker, given as text ({@code key}) or as a file ({@code file},
+     * the orchestrator's {@code orchestrator.pub}); {@code property} names the setting in the error.
+     */
+    public static PublicKey orchestratorKey(String key, String file, String property) {
+        if (key != null && !key.isBlank()) {
+            return decodePublic(key.strip());
+        }
+        if (file != null && !file.isBlank()) {
+            try {
+                return decodePublic(java.nio.file.Files.readString(Path.of(file)).strip());
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException("cannot read " + property + "-file " + file + ": " + e.getMessage(), e);
+            }
+        }
+        throw new IllegalStateException("set " + property + " or " + property + "-file: this worker runs only signed commands");
+    }
+
     public static PublicKey decodePublic(String text) {
         try {
             return KeyFactory.getInstance("Ed25519")

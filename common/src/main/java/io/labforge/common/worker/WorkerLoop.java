@@ -53,15 +53,6 @@ public final class WorkerLoop implements Runnable {
         return new WorkerLoop(servers, topic, processor.hostId(), processor::handle);
     }
 
-    /**
-     * A worker whose executors are not built yet: it answers every command with a rejection that
-     * says so, so a saga that needs it pauses with a clear reason instead of waiting for a timeout.
-     */
-    public static WorkerLoop rejectingAll(String servers, String topic, String worker, String notYet) {
-        return new WorkerLoop(servers, topic, worker, cmd -> List.of(new StepEvent.CommandRejected(
-                StepEvent.Rejection.UNKNOWN_TYPE, worker + " has no executor for " + cmd.type() + " yet (" + notYet + ")")));
-    }
-
     /** Runs the loop on a thread of its own. */
     public synchronized void start() {
         thread = new Thread(this, worker);

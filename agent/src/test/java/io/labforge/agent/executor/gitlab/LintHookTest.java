@@ -76,8 +76,10 @@ class LintHookTest {
 
     @Test
     void theTp1AppIsAcceptedAndABrokenDockerfileIsRefusedWithTheReason() throws Exception {
-        // the TP1 app as the examples hold it: Dockerfiles and compose file parse
+        // the TP1 app as the examples hold it, and the http-server project gitlab-service seeds: they parse
         copy(Path.of("..", "examples", "tp1-app"), work);
+        copy(Path.of("..", "gitlab-service", "src", "main", "resources", "io", "labforge", "gitlab", "projects", "http-server"),
+                work.resolve("http-server"));
         Git ok = commitAndPush("TP1");
         assertThat(ok.exit()).as(ok.out()).isZero();
         String accepted = head();

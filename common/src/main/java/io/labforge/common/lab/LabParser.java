@@ -605,13 +605,7 @@ public final class LabParser {
                     : s.get("prometheus") != null ? "swarm.prometheus" : null;
             Host first = managers.isEmpty() ? null : hosts.stream().filter(x -> x.name().equals(managers.get(0))).findFirst().orElse(null);
             if (needsApi != null && first != null) {
-                Lab.DockerSpec docker = Lab.DockerSpec.EMPTY;
-                for (String r : first.roles()) {
-                    if (roles.containsKey(r)) {
-                        docker = docker.merge(roles.get(r).docker());
-                    }
-                }
-                if (docker.merge(first.docker()).tlsPort() == null) {
+                if (dockerOf(first, roles).tlsPort() == null) {
                     w.error(needsApi, "cluster-service reaches the swarm through the Engine API of " + first.name()
                             + ", which is not opened", "give " + first.name() + " (or its role) docker.tls-port, e.g. 2376");
                 }
@@ -637,6 +631,17 @@ public final class LabParser {
             }
             return new SwarmSpec(managers, workers, port == null ? SwarmSpec.DEFAULT_DATA_PATH_PORT : port, registry,
                     List.copyOf(services), Map.copyOf(availability), stacks, prometheus, List.copyOf(pools));
+        }
+
+        /** A host's daemon settings (its roles', then its own) while the lab is being read (as {@link Lab#dockerOf} once it is). */
+        private static Lab.DockerSpec dockerOf(Host h, Map<String, Role> roles) {
+            Lab.DockerSpec docker = Lab.DockerSpec.EMPTY;
+            for (String r : h.roles()) {
+                if (roles.containsKey(r)) {
+                    docker = docker.merge(roles.get(r).docker());
+                }
+            }
+            return docker.merge(h.docker());
         }
 
         /** R20: stacks; their files must have come with the lab when {@link #files} is given. */
@@ -717,13 +722,7 @@ public final class LabParser {
                 if (!nodes.contains(h.name())) {
                     continue;
                 }
-                Lab.DockerSpec docker = Lab.DockerSpec.EMPTY;
-                for (String r : h.roles()) {
-                    if (roles.containsKey(r)) {
-                        docker = docker.merge(roles.get(r).docker());
-                    }
-                }
-                if (docker.merge(h.docker()).metricsAddr() == null) {
+                if (dockerOf(h, roles).metricsAddr() == null) {
                     w.error("swarm.prometheus", node, "Prometheus scrapes every node's Docker metrics, and " + h.name()
                             + " has no docker.metrics-addr", "give " + h.name() + " (or its role) docker.metrics-addr: 0.0.0.0:9323 (R15)");
                 }

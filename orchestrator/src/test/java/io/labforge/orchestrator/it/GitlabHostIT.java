@@ -2,11 +2,8 @@ package io.labforge.orchestrator.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.labforge.common.lab.Lab;
 import io.labforge.common.lab.LabParser;
 import io.labforge.common.messaging.Json;
-import io.labforge.orchestrator.bootstrap.HostBootstrap;
-import io.labforge.orchestrator.embedded.EmbeddedServices;
 import io.labforge.orchestrator.labhosts.Cmd;
 import io.labforge.orchestrator.labhosts.LocalLab;
 import java.io.IOException;
@@ -14,9 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -42,53 +37,30 @@ class GitlabHostIT {
     static final String CA = SSL + "labforge-ca.crt";
     static final String HOOK = "/var/opt/gitlab/gitaly/custom_hooks/pre-receive.d/labforge-lint";
 
-    Lab lab;
     String labSource;
+    LabHostsFixture lab;
     LocalLab local;
-    EmbeddedServices services;
     Harness h;
     String saga;
 
     @BeforeAll
     void start(@TempDir Path dir) throws IOException {
         labSource = Files.readString(Path.of("..", "examples", "gitlab-lab.yaml"));
-        lab = LabParser.parse(labSource, "gitlab-lab.yaml");
-        Path home = dir.resolve("home");
-        local = new LocalLab(lab, home);
-        Optional<String> missing = local.unavailable();
-        if (missing.isPresent()) {
-            System.out.println("SKIPPED GitlabHostIT: " + missing.get());
-        }
-        Assumptions.assumeTrue(missing.isEmpty(), () -> "lab hosts need Docker: " + missing.get());
-        local.down();
-        local.up(Duration.ofMinutes(3));
-        services = EmbeddedServices.start(dir.resolve("infra"), 0, local.gateway());
-        h = new Harness(dir, services);
-        h.startOrchestrator();
-        List<HostBootstrap.Outcome> out = new HostBootstrap(Path.of("..", "agent", "target", "labforge-agent-exec.jar"),
-                home.resolve("known_hosts"), new HostBootstrap.Login("root", local.privateKey(), null),
-                services.kafkaBootstrapServers(), h.publicKey, h.sealingKey)
-                .all(lab.hosts().stream().map(x -> new String[] {x.name(), x.address()}).toList());
-        assertThat(out).allSatisfy(o -> assertThat(o.ok()).as(o.detail()).isTrue());
+        lab = new LabHostsFixture("GitlabHostIT", LabParser.parse(labSource, "gitlab-lab.yaml"), dir).up(Duration.ofMinutes(3), true);
+        local = lab.local;
+        h = lab.services(local.gateway()).h;
+        lab.bootstrapAll();
     }
 
     @AfterAll
     void stop() {
-        if (h != null) {
-            h.close();
-        }
-        if (services != null) {
-            services.close();
-        }
-        if (local != null) {
-            local.down();
+        if (lab != null) {
+            lab.close();
         }
     }
 
     String on(String... argv) {
-        Cmd.Result r = local.exec("gitlab", argv);
-        assertThat(r.ok()).as(String.join(" ", argv) + ": " + r.out()).isTrue();
-        return r.out();
+        return lab.on("gitlab", argv);
     }
 
     @Test

@@ -15,9 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -40,6 +38,7 @@ import tools.jackson.databind.JsonNode;
 class RealHostsIT {
     Lab lab;
     String labSource;
+    LabHostsFixture hosts;
     LocalLab local;
     EmbeddedServices services;
     Harness h;
@@ -47,38 +46,24 @@ class RealHostsIT {
 
     @BeforeAll
     void start(@TempDir Path dir) throws IOException {
-        Optional<String> missing = LocalLab.dockerUnavailable();
-        if (missing.isPresent()) {
-            System.out.println("SKIPPED RealHostsIT: " + missing.get());
-        }
-        Assumptions.assumeTrue(missing.isEmpty(), () -> "lab hosts need Docker: " + missing.get());
         labSource = Files.readString(Path.of("..", "examples", "local-lab.yaml"));
         lab = LabParser.parse(labSource, "local-lab.yaml");
-        home = dir.resolve("home");
-        local = new LocalLab(lab, home);
-        local.down();
-        local.up(Duration.ofMinutes(3));
-        services = EmbeddedServices.start(dir.resolve("infra"), 0, local.gateway());
-        h = new Harness(dir, services);
-        h.startOrchestrator();
+        hosts = new LabHostsFixture("RealHostsIT", lab, dir).up(Duration.ofMinutes(3), true);
+        local = hosts.local;
+        home = hosts.home;
+        services = hosts.services(local.gateway()).services;
+        h = hosts.h;
     }
 
     @AfterAll
     void stop() {
-        if (h != null) {
-            h.close();
-        }
-        if (services != null) {
-            services.close();
-        }
-        if (local != null) {
-            local.down();
+        if (hosts != null) {
+            hosts.close();
         }
     }
 
     HostBootstrap bootstrap() {
-        return new HostBootstrap(Path.of("..", "agent", "target", "labforge-agent-exec.jar"), home.resolve("known_hosts"),
-                new HostBootstrap.Login("root", local.privateKey(), null), services.kafkaBootstrapServers(), h.publicKey, h.sealingKey);
+        return hosts.bootstrapper();
     }
 
     List<String[]> hosts() {
@@ -86,9 +71,7 @@ class RealHostsIT {
     }
 
     String on(String host, String... argv) {
-        Cmd.Result r = local.exec(host, argv);
-        assertThat(r.ok()).as(String.join(" ", argv) + " on " + host + ": " + r.out()).isTrue();
-        return r.out();
+        return hosts.on(host, argv);
     }
 
     JsonNode awaitFinal(String sagaId, Duration timeout) {

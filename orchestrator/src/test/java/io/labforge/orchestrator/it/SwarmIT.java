@@ -7,9 +7,7 @@ import io.labforge.common.lab.Lab;
 import io.labforge.common.lab.LabParser;
 import io.labforge.common.messaging.Json;
 import io.labforge.common.messaging.Topics;
-import io.labforge.orchestrator.bootstrap.HostBootstrap;
 import io.labforge.orchestrator.embedded.EmbeddedServices;
-import io.labforge.orchestrator.labhosts.Cmd;
 import io.labforge.orchestrator.labhosts.LocalLab;
 import io.labforge.orchestrator.runtime.KafkaSetup;
 import java.io.IOException;
@@ -19,12 +17,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -49,10 +45,10 @@ class SwarmIT {
     /** The whole of examples/swarm-lab.yaml, with the files it names (tp1-app/). */
     String fullSource;
     java.util.Map<String, String> files;
+    LabHostsFixture hosts;
     LocalLab local;
     EmbeddedServices services;
     Harness h;
-    Path home;
     String saga;
 
     @BeforeAll
@@ -62,45 +58,25 @@ class SwarmIT {
         files = io.labforge.common.lab.LabFiles.collect(file, fullSource);
         labSource = fullSource.substring(0, fullSource.indexOf("\n  # R20") + 1);
         lab = LabParser.read(fullSource, files).lab();
-        home = dir.resolve("home");
-        local = new LocalLab(lab, home);
-        Optional<String> missing = local.unavailable();
-        if (missing.isPresent()) {
-            System.out.println("SKIPPED SwarmIT: " + missing.get());
-        }
-        Assumptions.assumeTrue(missing.isEmpty(), () -> "lab hosts need Docker: " + missing.get());
-        local.down();
-        local.up(Duration.ofMinutes(3));
-        services = EmbeddedServices.start(dir.resolve("infra"), 0, local.gateway());
-        h = new Harness(dir, services);
-        h.startOrchestrator();
+        hosts = new LabHostsFixture("SwarmIT", lab, dir).up(Duration.ofMinutes(3), true);
+        local = hosts.local;
+        services = hosts.services(local.gateway()).services;
+        h = hosts.h;
         h.startClusterService();
-        List<HostBootstrap.Outcome> out = new HostBootstrap(Path.of("..", "agent", "target", "labforge-agent-exec.jar"),
-                home.resolve("known_hosts"), new HostBootstrap.Login("root", local.privateKey(), null),
-                services.kafkaBootstrapServers(), h.publicKey, h.sealingKey)
-                .all(lab.hosts().stream().map(x -> new String[] {x.name(), x.address()}).toList());
-        assertThat(out).allSatisfy(o -> assertThat(o.ok()).as(o.detail()).isTrue());
+        hosts.bootstrapAll();
         await("agents announce").atMost(Duration.ofMinutes(2)).until(() -> h.jdbc().queryForObject(
                 "SELECT count(*) FROM host WHERE facts->>'sealingKey' IS NOT NULL", Integer.class) == 3);
     }
 
     @AfterAll
     void stop() {
-        if (h != null) {
-            h.close();
-        }
-        if (services != null) {
-            services.close();
-        }
-        if (local != null) {
-            local.down();
+        if (hosts != null) {
+            hosts.close();
         }
     }
 
     String on(String host, String... argv) {
-        Cmd.Result r = local.exec(host, argv);
-        assertThat(r.ok()).as(String.join(" ", argv) + " on " + host + ": " + r.out()).isTrue();
-        return r.out();
+        return hosts.on(host, argv);
     }
 
     JsonNode awaitFinal(String sagaId, Duration timeout) {

@@ -17,9 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -43,6 +41,7 @@ class VmDisksIT {
     static final String HOST = "vm1";
     String labSource;
     Lab lab;
+    LabHostsFixture hosts;
     LocalLab local;
     EmbeddedServices services;
     Harness h;
@@ -53,39 +52,26 @@ class VmDisksIT {
     void start(@TempDir Path dir) throws IOException {
         labSource = Files.readString(Path.of("..", "examples", "vm-lab.yaml"));
         lab = LabParser.parse(labSource, "vm-lab.yaml");
-        home = dir.resolve("home");
-        local = new LocalLab(lab, home);
-        Optional<String> missing = local.unavailable();
-        if (missing.isPresent()) {
-            System.out.println("SKIPPED VmDisksIT: " + missing.get());
-        }
-        Assumptions.assumeTrue(missing.isEmpty(), () -> "VM lab hosts need qemu and the VM image: " + missing.get());
+        hosts = new LabHostsFixture("VmDisksIT", lab, dir);
+        local = hosts.local;
+        home = hosts.home;
         long t0 = System.nanoTime();
-        local.up(Duration.ofMinutes(10));
+        hosts.up(Duration.ofMinutes(10), false);
         System.out.printf("VmDisksIT: VM %s answers SSH after %.0fs%n", HOST, (System.nanoTime() - t0) / 1e9);
         // the VM reaches this machine through qemu's user network: Kafka must advertise a real address of it
-        services = EmbeddedServices.start(dir.resolve("infra"), 0, QemuVm.addressForVms());
-        h = new Harness(dir, services);
-        h.startOrchestrator();
+        services = hosts.services(QemuVm.addressForVms()).services;
+        h = hosts.h;
     }
 
     @AfterAll
     void stop() {
-        if (h != null) {
-            h.close();
-        }
-        if (services != null) {
-            services.close();
-        }
-        if (local != null) {
-            local.down();
+        if (hosts != null) {
+            hosts.close();
         }
     }
 
     String on(String... argv) {
-        Cmd.Result r = local.exec(HOST, argv);
-        assertThat(r.ok()).as(String.join(" ", argv) + ": " + r.out()).isTrue();
-        return r.out();
+        return hosts.on(HOST, argv);
     }
 
     JsonNode awaitFinal(String sagaId, Duration timeout) {

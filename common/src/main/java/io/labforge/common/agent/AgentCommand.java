@@ -177,7 +177,7 @@ public sealed interface AgentCommand {
     /**
      * R20: the images of a compose file built on this host and pushed ({@code docker-compose build},
      * {@code push}, for the services with a {@code build:} section). {@code files} (path in the stack's
-     * directory → content) are written under {@code /var/lib/labforge/stacks/<stack>}; {@code env} are
+     * directory → content) are written under {@code /var/lib/labforge/stacks/<stack>/build}; {@code env} are
      * the compose file's variables. Outputs {@code images} (service → image reference).
      */
     @Message(name = "agent.BuildStack")

@@ -72,7 +72,7 @@ public final class OutboxRelay implements Runnable {
     @Override
     public void run() {
         ConcurrentLinkedQueue<UUID> acked = new ConcurrentLinkedQueue<>();
-        List<UUID> done = new ArrayList<>(); // acknowledged, not yet deleted
+        java.util.Set<UUID> done = new java.util.LinkedHashSet<>(); // acknowledged, not yet deleted: the sweep leaves these alone too
         Instant nextSweep = Instant.MIN; // at start: everything a previous orchestrator left
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(KafkaSetup.producer(servers))) {
             while (running) {
@@ -86,7 +86,7 @@ public final class OutboxRelay implements Runnable {
                         // the first sweep takes everything a previous orchestrator left; later ones what stayed too long
                         Duration age = nextSweep == Instant.MIN ? Duration.ZERO : SWEEP_AGE;
                         for (OutboxRow r : repo.outboxOlderThan(age, BATCH)) {
-                            if (!inFlight.contains(r.messageId())) {
+                            if (!inFlight.contains(r.messageId()) && !done.contains(r.messageId())) {
                                 rows.add(r);
                             }
                         }

@@ -389,20 +389,27 @@ public final class SagaCoordinator implements AutoCloseable {
         if (saga.takeMoreToDispatch()) {
             // the engine's dispatch cap left ready steps: the next transaction takes them, behind
             // whatever already waits for the saga loop
-            loop.execute(() -> {
-                try {
-                    if (live.get(saga.id()) == saga) {
-                        commit(List.of(saga), Map.of(saga.id(), engine.tick(saga, clock.instant())), SYSTEM);
-                    }
-                } catch (RuntimeException e) {
-                    LOG.warn("saga {}: dispatching the next ready steps failed ({}); the timer tries again", saga.id(), e.toString());
-                    try {
-                        saga(saga.id()).ifPresent(Saga::requestDispatch); // reloaded from PostgreSQL
-                    } catch (RuntimeException again) {
-                        // the database is away: recovery at the next start, or the next event, brings it back
-                    }
-                }
-            });
+            try {
+                loop.execute(() -> continueDispatch(saga));
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // stopping: the next owner's recovery dispatches them
+            }
+        }
+    }
+
+    /** The next ready steps the engine's dispatch cap left, in a transaction of their own. */
+    private void continueDispatch(Saga saga) {
+        try {
+            if (live.get(saga.id()) == saga) {
+                commit(List.of(saga), Map.of(saga.id(), engine.tick(saga, clock.instant())), SYSTEM);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("saga {}: dispatching the next ready steps failed ({}); the timer tries again", saga.id(), e.toString());
+            try {
+                saga(saga.id()).ifPresent(Saga::requestDispatch); // reloaded from PostgreSQL
+            } catch (RuntimeException again) {
+                // the database is away: recovery at the next start, or the next event, brings it back
+            }
         }
     }
 

@@ -362,6 +362,13 @@ class SwarmIT {
         JsonNode second = awaitFinal(again, Duration.ofMinutes(5));
         assertThat(second.get("status").asString()).as(second.toString()).isEqualTo("SUCCEEDED");
         assertThat(second.get("steps")).allSatisfy(s -> assertThat(s.get("changed").asBoolean()).as(s.toString()).isFalse());
+        // and a plan (checks only) agrees: the build record says the images are those of these files
+        String plan = Json.read(h.postJson("/api/sagas?mode=plan", java.util.Map.of("lab", fullSource, "files", files)).body())
+                .get("id").asString();
+        JsonNode planned = awaitFinal(plan, Duration.ofMinutes(3));
+        assertThat(planned.get("status").asString()).as(planned.toString()).isEqualTo("SUCCEEDED");
+        assertThat(Harness.step(planned, "stack-build-tp1@manager1").get("changed").asBoolean()).isFalse();
+        assertThat(Harness.step(planned, "stack-tp1@manager1").get("changed").asBoolean()).isFalse();
 
         // compensating the saga that made them removes the stack (services, network) and Prometheus (and its config)
         assertThat(h.post("/api/sagas/" + full + "/compensate", "").statusCode()).isLessThan(300);

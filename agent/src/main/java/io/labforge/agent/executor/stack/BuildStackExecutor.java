@@ -64,7 +64,7 @@ public final class BuildStackExecutor implements Executor<BuildStack> {
     @Override
     public Outcome apply(BuildStack c, StepContext ctx) {
         StackDir.requireRealHost(ctx);
-        Path compose = StackDir.write(ctx, c.stack(), c.files(), c.compose());
+        Path compose = StackDir.write(ctx, c.stack(), "build", c.files(), c.compose());
         Map<String, String> env = c.env() == null ? Map.of() : c.env();
         List<StackDir.ComposeService> built = StackDir.services(ctx, compose, c.stack(), env).stream()
                 .filter(StackDir.ComposeService::build).toList();

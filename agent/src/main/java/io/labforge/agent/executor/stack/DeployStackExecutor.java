@@ -76,7 +76,7 @@ public final class DeployStackExecutor implements Executor<DeployStack> {
     public Outcome apply(DeployStack c, StepContext ctx) {
         StackDir.requireRealHost(ctx);
         Map<String, JsonNode> before = specs(ctx, c.stack());
-        Path compose = StackDir.write(ctx, c.stack(), c.files(), c.compose());
+        Path compose = StackDir.write(ctx, c.stack(), "deploy", c.files(), c.compose());
         ctx.progress().accept("docker stack deploy " + c.stack() + " …");
         ctx.processes().require(List.of("docker", "stack", "deploy", "--compose-file", compose.toString(), "--prune", c.stack()),
                 env(c), StackDir.QUICK, ctx.progress());

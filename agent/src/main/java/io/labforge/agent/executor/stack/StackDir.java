@@ -18,8 +18,8 @@ import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
- * A stack's files on the host ({@code /var/lib/labforge/stacks/<stack>}, written afresh for each
- * step) and the compose file as {@code docker-compose config} resolves it with the lab's variables.
+ * A stack's files on the host ({@code /var/lib/labforge/stacks/<stack>/build|deploy}, written afresh
+ * for each step) and the compose file as {@code docker-compose config} resolves it with the lab's variables.
  */
 final class StackDir {
     static final String BASE = "/var/lib/labforge/stacks";
@@ -48,9 +48,13 @@ final class StackDir {
         return ctx.root().path(BASE + "/" + stack);
     }
 
-    /** Writes the files (and nothing else) into the stack's directory; returns the compose file's path. */
-    static Path write(StepContext ctx, String stack, Map<String, String> files, String compose) {
-        return writeTo(dir(ctx, stack), stack, files, compose);
+    /**
+     * Writes the files (and nothing else) into {@code <stack dir>/<purpose>} ({@code build} or
+     * {@code deploy}: on a host that does both, one step's files never replace the other's, nor the
+     * build record beside them); returns the compose file's path.
+     */
+    static Path write(StepContext ctx, String stack, String purpose, Map<String, String> files, String compose) {
+        return writeTo(dir(ctx, stack).resolve(purpose), stack, files, compose);
     }
 
     /** Writes the files into {@code dir} (emptied first); returns the compose file's path. */

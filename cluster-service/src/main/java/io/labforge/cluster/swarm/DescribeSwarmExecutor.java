@@ -1,6 +1,5 @@
 package io.labforge.cluster.swarm;
 
-import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.model.Service;
 import com.github.dockerjava.api.model.SwarmNode;
 import io.labforge.common.cluster.ClusterCommand.DescribeSwarm;
@@ -9,7 +8,6 @@ import io.labforge.common.exec.Executor;
 import io.labforge.common.exec.Outcome;
 import io.labforge.common.exec.StepContext;
 import io.labforge.common.messaging.Json;
-import java.io.IOException;
 import java.util.Locale;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -34,7 +32,7 @@ public final class DescribeSwarmExecutor implements Executor<DescribeSwarm> {
 
     @Override
     public Outcome apply(DescribeSwarm c, StepContext ctx) {
-        try (DockerClient dc = managers.client(c.lab(), c.manager())) {
+        return managers.call(c.lab(), c.manager(), dc -> {
             ObjectNode out = Json.object();
             ArrayNode nodes = out.putArray("nodes");
             StringBuilder text = new StringBuilder();
@@ -64,8 +62,6 @@ public final class DescribeSwarmExecutor implements Executor<DescribeSwarm> {
                 text.append("service ").append(name).append(' ').append(running).append('/').append(desired).append('\n');
             }
             return Outcome.of(false, text.toString().strip(), out);
-        } catch (IOException e) {
-            throw new ExecutorException("the Engine API of " + c.manager() + ": " + e.getMessage(), true, e);
-        }
+        });
     }
 }

@@ -30,4 +30,16 @@ public final class Managers {
                 .build();
         return DockerClientImpl.getInstance(config, http);
     }
+
+    /**
+     * Runs {@code work} with a client of the manager's Engine API, closed after; not reaching the
+     * manager fails the step as retryable, naming it.
+     */
+    public <T> T call(String lab, String manager, java.util.function.Function<DockerClient, T> work) {
+        try (DockerClient dc = client(lab, manager)) {
+            return work.apply(dc);
+        } catch (java.io.IOException e) {
+            throw new ExecutorException("the Engine API of " + manager + ": " + e.getMessage(), true, e);
+        }
+    }
 }

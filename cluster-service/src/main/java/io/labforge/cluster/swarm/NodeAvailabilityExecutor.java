@@ -1,6 +1,5 @@
 package io.labforge.cluster.swarm;
 
-import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.model.SwarmNode;
 import com.github.dockerjava.api.model.SwarmNodeAvailability;
 import com.github.dockerjava.api.model.SwarmNodeSpec;
@@ -10,7 +9,6 @@ import io.labforge.common.exec.Executor;
 import io.labforge.common.exec.Outcome;
 import io.labforge.common.exec.StepContext;
 import io.labforge.common.messaging.Json;
-import java.io.IOException;
 import java.util.Locale;
 
 /**
@@ -46,7 +44,7 @@ public final class NodeAvailabilityExecutor implements Executor<SetNodeAvailabil
         } catch (IllegalArgumentException | NullPointerException e) {
             throw ExecutorException.refused("availability '" + c.availability() + "' is not active, pause or drain");
         }
-        try (DockerClient dc = managers.client(c.lab(), c.manager())) {
+        return managers.call(c.lab(), c.manager(), dc -> {
             SwarmNode node = dc.listSwarmNodesCmd().exec().stream()
                     .filter(n -> n.getDescription() != null && c.node().equals(n.getDescription().getHostname())).findFirst()
                     .orElseThrow(() -> new ExecutorException("the swarm has no node " + c.node() + " (yet)", true));
@@ -62,8 +60,6 @@ public final class NodeAvailabilityExecutor implements Executor<SetNodeAvailabil
                 ctx.progress().accept(c.node() + ": " + now.name().toLowerCase(Locale.ROOT) + " → " + c.availability());
             }
             return Outcome.of(true, "~ " + c.node() + " " + now.name().toLowerCase(Locale.ROOT) + " → " + c.availability(), out);
-        } catch (IOException e) {
-            throw new ExecutorException("the Engine API of " + c.manager() + ": " + e.getMessage(), true, e);
-        }
+        });
     }
 }

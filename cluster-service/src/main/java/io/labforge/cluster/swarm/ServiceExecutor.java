@@ -21,7 +21,6 @@ import io.labforge.common.exec.Executor;
 import io.labforge.common.exec.Outcome;
 import io.labforge.common.exec.StepContext;
 import io.labforge.common.messaging.Json;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -203,7 +202,7 @@ public final class ServiceExecutor implements Executor<EnsureService> {
     @Override
     public Outcome check(EnsureService c, StepContext ctx) {
         ServiceSpec want = spec(c.service());
-        try (DockerClient dc = managers.client(c.lab(), c.manager())) {
+        return managers.call(c.lab(), c.manager(), dc -> {
             Optional<Service> have = find(dc, c.service().name());
             if (have.isEmpty()) {
                 return Outcome.of(true, "+ service " + c.service().name() + " (" + c.service().image() + " × " + c.service().replicas() + ")",
@@ -212,39 +211,40 @@ public final class ServiceExecutor implements Executor<EnsureService> {
             List<String> d = differences(have.get().getSpec(), want);
             return Outcome.of(!d.isEmpty(), d.isEmpty() ? "service " + c.service().name() + " as the lab says" : String.join("\n", d),
                     Json.object().put("created", false).put("serviceId", have.get().getId()));
-        } catch (IOException e) {
-            throw new ExecutorException("the Engine API of " + c.manager() + ": " + e.getMessage(), true, e);
-        }
+        });
     }
 
     @Override
     public Outcome apply(EnsureService c, StepContext ctx) {
-        try (DockerClient dc = managers.client(c.lab(), c.manager())) {
-            ServiceSpec want = spec(c.service(), ensureConfigs(dc, c.service()));
-            Optional<Service> have = find(dc, c.service().name());
-            boolean created = have.isEmpty();
-            String id;
-            List<String> d;
-            if (created) {
-                id = dc.createServiceCmd(want).exec().getId();
-                d = List.of("+ service " + c.service().name() + " (" + c.service().image() + " × " + c.service().replicas() + ")");
-            } else {
-                id = have.get().getId();
-                d = differences(have.get().getSpec(), want);
-                if (!d.isEmpty()) {
-                    dc.updateServiceCmd(id, want).withVersion(have.get().getVersion().getIndex()).exec();
-                }
-            }
-            long running = awaitConverged(dc, c.service().name(), c.service().replicas(), ctx);
-            pruneConfigs(dc, c.service().name(), configNames(c.service()));
-            return Outcome.of(created || !d.isEmpty(), (d.isEmpty() ? "service " + c.service().name() + " as the lab says"
-                    : String.join("\n", d)) + "\n" + running + "/" + c.service().replicas() + " tasks running",
-                    Json.object().put("created", created).put("serviceId", id).put("running", running));
-        } catch (IOException e) {
-            throw new ExecutorException("the Engine API of " + c.manager() + ": " + e.getMessage(), true, e);
+        try {
+            return managers.call(c.lab(), c.manager(), dc -> converge(c, ctx, dc));
         } catch (com.github.dockerjava.api.exception.DockerException e) {
             throw new ExecutorException("the manager " + c.manager() + " refused: " + e.getMessage(), true, e);
         }
+    }
+
+    /** Creates or updates the service to match, then waits until its tasks run. */
+    private static Outcome converge(EnsureService c, StepContext ctx, DockerClient dc) {
+        ServiceSpec want = spec(c.service(), ensureConfigs(dc, c.service()));
+        Optional<Service> have = find(dc, c.service().name());
+        boolean created = have.isEmpty();
+        String id;
+        List<String> d;
+        if (created) {
+            id = dc.createServiceCmd(want).exec().getId();
+            d = List.of("+ service " + c.service().name() + " (" + c.service().image() + " × " + c.service().replicas() + ")");
+        } else {
+            id = have.get().getId();
+            d = differences(have.get().getSpec(), want);
+            if (!d.isEmpty()) {
+                dc.updateServiceCmd(id, want).withVersion(have.get().getVersion().getIndex()).exec();
+            }
+        }
+        long running = awaitConverged(dc, c.service().name(), c.service().replicas(), ctx);
+        pruneConfigs(dc, c.service().name(), configNames(c.service()));
+        return Outcome.of(created || !d.isEmpty(), (d.isEmpty() ? "service " + c.service().name() + " as the lab says"
+                : String.join("\n", d)) + "\n" + running + "/" + c.service().replicas() + " tasks running",
+                Json.object().put("created", created).put("serviceId", id).put("running", running));
     }
 
     /** Waits until as many tasks of the service run as it asks for; says how many, as progress. */
@@ -320,7 +320,7 @@ public final class ServiceExecutor implements Executor<EnsureService> {
             if (c.replicas() < 0 || c.replicas() > 1000) {
                 throw ExecutorException.refused(c.replicas() + " replicas: give 0 to 1000");
             }
-            try (DockerClient dc = managers.client(c.lab(), c.manager())) {
+            return managers.call(c.lab(), c.manager(), dc -> {
                 Service s = find(dc, c.name()).orElseThrow(() -> ExecutorException.refused("the swarm has no service " + c.name()
                         + ": create it from the lab file first"));
                 ServiceSpec spec = s.getSpec();
@@ -340,9 +340,7 @@ public final class ServiceExecutor implements Executor<EnsureService> {
                 long running = awaitConverged(dc, c.name(), c.replicas(), ctx);
                 return Outcome.of(true, "~ " + c.name() + " replicas " + previous + " → " + c.replicas() + "; " + running + " running",
                         out.put("running", running));
-            } catch (IOException e) {
-                throw new ExecutorException("the Engine API of " + c.manager() + ": " + e.getMessage(), true, e);
-            }
+            });
         }
     }
 
@@ -387,7 +385,7 @@ public final class ServiceExecutor implements Executor<EnsureService> {
             if (!c.created()) {
                 return Outcome.unchanged("service " + c.name() + " was not created by this lab: kept");
             }
-            try (DockerClient dc = managers.client(c.lab(), c.manager())) {
+            return managers.call(c.lab(), c.manager(), dc -> {
                 Optional<Service> have = find(dc, c.name());
                 if (have.isEmpty()) {
                     return Outcome.unchanged("service " + c.name() + " is gone");
@@ -398,9 +396,7 @@ public final class ServiceExecutor implements Executor<EnsureService> {
                     pruneConfigs(dc, c.name(), java.util.Set.of());
                 }
                 return Outcome.of(true, "- service " + c.name(), Json.object());
-            } catch (IOException e) {
-                throw new ExecutorException("the Engine API of " + c.manager() + ": " + e.getMessage(), true, e);
-            }
+            });
         }
     }
 }

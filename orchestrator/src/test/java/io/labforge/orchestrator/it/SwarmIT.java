@@ -181,13 +181,7 @@ class SwarmIT {
         servicesSaga = Json.read(h.post("/api/sagas", labSource + SERVICES).body()).get("id").asString();
         JsonNode done = awaitFinal(servicesSaga, Duration.ofMinutes(5));
         assertThat(done.get("status").asString()).as(done.toString()).isEqualTo("SUCCEEDED");
-        JsonNode step = null;
-        for (JsonNode s : done.get("steps")) {
-            if (s.get("id").asString().equals("service-web@cluster-service")) {
-                step = s;
-            }
-        }
-        assertThat(step).isNotNull();
+        JsonNode step = Harness.step(done, "service-web@cluster-service");
         assertThat(step.get("outputs").get("running").asInt()).isEqualTo(2);
         assertThat(step.get("outputs").get("created").asBoolean()).isTrue();
         assertThat(on("manager1", "docker", "service", "ls", "--format", "{{.Name}} {{.Replicas}}")).contains("web 2/2");

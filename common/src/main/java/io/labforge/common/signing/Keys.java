@@ -57,6 +57,21 @@ public final class Keys {
         throw new IllegalStateException("set " + property + " or " + property + "-file: this worker runs only signed commands");
     }
 
+    /** An optional key's text, given inline or in a file (null when neither is set). */
+    public static String optionalText(String key, String file, String property) {
+        if (key != null && !key.isBlank()) {
+            return key.strip();
+        }
+        if (file != null && !file.isBlank()) {
+            try {
+                return java.nio.file.Files.readString(Path.of(file)).strip();
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException("cannot read " + property + "-file " + file + ": " + e.getMessage(), e);
+            }
+        }
+        return null;
+    }
+
     public static PublicKey decodePublic(String text) {
         try {
             return KeyFactory.getInstance("Ed25519")

@@ -31,16 +31,19 @@ public final class WorkerLoop implements Runnable {
     private final java.util.function.BiConsumer<Envelope, java.util.function.Consumer<Envelope>> handler;
     private final String worker;
     private volatile boolean running = true;
+    /** What the worker announces on the presence topic when it starts (null: nothing, as a worker without secrets). */
+    private final Envelope announcement;
     private volatile KafkaConsumer<String, byte[]> consumer;
     private Thread thread;
 
     public WorkerLoop(String servers, String topic, String worker, Function<Envelope, List<Object>> handler) {
-        this(servers, topic, worker, (cmd, emit) -> handler.apply(cmd).forEach(event -> emit.accept(Envelope.of(event,
+        this(servers, topic, worker, null, (cmd, emit) -> handler.apply(cmd).forEach(event -> emit.accept(Envelope.of(event,
                 cmd.labId(), cmd.sagaId(), cmd.stepId(), cmd.attempt(), worker, cmd.messageId(), Instant.now(), null, cmd.dryRun()))));
     }
 
-    private WorkerLoop(String servers, String topic, String worker,
+    private WorkerLoop(String servers, String topic, String worker, Envelope announcement,
             java.util.function.BiConsumer<Envelope, java.util.function.Consumer<Envelope>> handler) {
+        this.announcement = announcement;
         this.servers = servers;
         this.topic = topic;
         this.group = "labforge-" + worker;
@@ -50,7 +53,27 @@ public final class WorkerLoop implements Runnable {
 
     /** A worker whose commands a {@link CommandProcessor} runs: signatures, journal, sealing and events as an agent's. */
     public static WorkerLoop running(String servers, String topic, CommandProcessor processor) {
-        return new WorkerLoop(servers, topic, processor.hostId(), processor::handle);
+        return new WorkerLoop(servers, topic, processor.hostId(), announcement(processor), processor::handle);
+    }
+
+    /**
+     * A worker with a sealing key announces it as an agent does (its id, its key), so the orchestrator
+     * can seal the secrets it sends there.
+     */
+    private static Envelope announcement(CommandProcessor processor) {
+        if (processor.sealingPublicKey() == null) {
+            return null;
+        }
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            host = processor.hostId();
+        }
+        String version = WorkerLoop.class.getPackage().getImplementationVersion();
+        return Envelope.of(new io.labforge.common.agent.AgentPresence.Announced(processor.hostId(), version == null ? "dev" : version,
+                new io.labforge.common.agent.AgentPresence.Facts(host, System.getProperty("os.name"), System.getProperty("os.version"),
+                        List.of(), List.of(), processor.sealingPublicKey())), null, null, null, 0, processor.hostId(), null, Instant.now(), null, false);
     }
 
     /** Runs the loop on a thread of its own. */
@@ -82,6 +105,9 @@ public final class WorkerLoop implements Runnable {
         try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(cp); KafkaProducer<String, byte[]> p = new KafkaProducer<>(pp)) {
             consumer = c;
             c.subscribe(List.of(topic));
+            if (announcement != null) {
+                p.send(new ProducerRecord<>(Topics.AGENT_PRESENCE, worker, announcement.toBytes())).get();
+            }
             while (running) {
                 List<Future<RecordMetadata>> acks = new ArrayList<>();
                 var records = c.poll(Duration.ofMillis(500));

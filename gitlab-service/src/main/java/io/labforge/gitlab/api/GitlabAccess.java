@@ -1,0 +1,257 @@
+package io.labforge.gitlab.api;
+
+import io.labforge.common.exec.ExecutorException;
+import io.labforge.common.tls.Pki;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.gitlab4j.api.AbstractApi;
+import org.gitlab4j.api.GitLabApi;
+import org.gitlab4j.api.GitLabApiException;
+import org.gitlab4j.api.GitLabApiForm;
+import org.glassfish.jersey.client.ClientProperties;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * One lab's GitLab as gitlab-service reaches it: its URL, trusted through the lab's CA only (not the
+ * JVM's trust store: a lab GitLab's certificate is signed by the lab's CA, and another CA must not pass),
+ * and an access token. The API calls go through gitlab4j-api; the two GitLab endpoints gitlab4j has
+ * no method for ({@code /-/readiness} and {@code POST /user/runners}) are called the same way it calls
+ * the others.
+ */
+public final class GitlabAccess implements AutoCloseable {
+    private final String url;
+    private final SSLContext ssl;
+    private final GitLabApi api;
+    private final String caPem;
+    private final String token;
+
+    private GitlabAccess(String url, String caPem, SSLContext ssl, String token) {
+        this.caPem = caPem;
+        this.token = token;
+        this.url = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+        this.ssl = ssl;
+        Map<String, Object> props = Map.of(ClientProperties.SSL_CONTEXT_SUPPLIER, (Supplier<SSLContext>) () -> ssl,
+                ClientProperties.CONNECT_TIMEOUT, 10_000, ClientProperties.READ_TIMEOUT, 60_000);
+        this.api = token == null ? null : new GitLabApi(GitLabApi.ApiVersion.V4, this.url, token, null, props);
+    }
+
+    /** {@code caPem}: the CA that signed GitLab's certificate (null: the JVM's trust store, for a GitLab with a public one). */
+    public static GitlabAccess open(String url, String caPem, String token) {
+        if (url == null || !(url.startsWith("https://") || url.startsWith("http://"))) {
+            throw ExecutorException.refused("GitLab's URL must start with https:// (or http://), not " + url);
+        }
+        return new GitlabAccess(url, caPem, trusting(caPem), token);
+    }
+
+    /** Without a token: only what GitLab answers to anybody (its readiness). */
+    public static GitlabAccess anonymous(String url, String caPem) {
+        return open(url, caPem, null);
+    }
+
+    static SSLContext trusting(String caPem) {
+        try {
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(null, trustManagers(caPem), null);
+            return ctx;
+        } catch (GeneralSecurityException e) {
+            throw ExecutorException.refused("no TLS context for GitLab: " + e.getMessage());
+        }
+    }
+
+    /** Trust in {@code caPem} alone (null: the JVM's default trust, for a GitLab with a public certificate). */
+    static javax.net.ssl.TrustManager[] trustManagers(String caPem) {
+        if (caPem == null || caPem.isBlank()) {
+            return null;
+        }
+        try {
+            KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
+            ks.load(null, null);
+            ks.setCertificateEntry("lab-ca", Pki.certificate(caPem));
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(ks);
+            return tmf.getTrustManagers();
+        } catch (GeneralSecurityException | IOException | RuntimeException e) {
+            throw ExecutorException.refused("the lab's CA certificate for GitLab does not load: " + e.getMessage());
+        }
+    }
+
+    public String url() {
+        return url;
+    }
+
+    public GitLabApi api() {
+        if (api == null) {
+            throw new IllegalStateException("opened without a token");
+        }
+        return api;
+    }
+
+    public SSLContext ssl() {
+        return ssl;
+    }
+
+    /**
+     * Pushes {@code branch} of a local repository to a GitLab repository over HTTPS with JGit, as the
+     * token's user ({@code username}), trusting the lab's CA only. Returns each ref's result; a ref
+     * GitLab refused (a pre-receive hook's message included) is an exception naming it.
+     */
+    public void push(org.eclipse.jgit.api.Git git, String httpUrl, String username, String branch)
+            throws org.eclipse.jgit.api.errors.GitAPIException {
+        javax.net.ssl.TrustManager[] tms = trustManagers(caPem);
+        org.eclipse.jgit.transport.http.HttpConnectionFactory jdk = new org.eclipse.jgit.transport.http.JDKHttpConnectionFactory();
+        org.eclipse.jgit.transport.http.HttpConnectionFactory labTrust = new org.eclipse.jgit.transport.http.HttpConnectionFactory() {
+            @Override
+            public org.eclipse.jgit.transport.http.HttpConnection create(java.net.URL u) throws IOException {
+                return trust(jdk.create(u));
+            }
+
+            @Override
+            public org.eclipse.jgit.transport.http.HttpConnection create(java.net.URL u, java.net.Proxy proxy) throws IOException {
+                return trust(jdk.create(u, proxy));
+            }
+
+            private org.eclipse.jgit.transport.http.HttpConnection trust(org.eclipse.jgit.transport.http.HttpConnection c) throws IOException {
+                if (tms != null && "https".equals(c.getURL().getProtocol())) {
+                    try {
+                        c.configure(null, tms, null);
+                    } catch (GeneralSecurityException e) {
+                        throw new IOException(e);
+                    }
+                }
+                return c;
+            }
+        };
+        Iterable<org.eclipse.jgit.transport.PushResult> results = git.push().setRemote(httpUrl)
+                .setRefSpecs(new org.eclipse.jgit.transport.RefSpec("refs/heads/" + branch + ":refs/heads/" + branch))
+                .setCredentialsProvider(new org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider(username, token))
+                .setTransportConfigCallback(t -> {
+                    if (t instanceof org.eclipse.jgit.transport.TransportHttp h) {
+                        h.setHttpConnectionFactory(labTrust);
+                    }
+                }).call();
+        for (org.eclipse.jgit.transport.PushResult r : results) {
+            for (org.eclipse.jgit.transport.RemoteRefUpdate u : r.getRemoteUpdates()) {
+                if (u.getStatus() != org.eclipse.jgit.transport.RemoteRefUpdate.Status.OK
+                        && u.getStatus() != org.eclipse.jgit.transport.RemoteRefUpdate.Status.UP_TO_DATE) {
+                    String messages = r.getMessages() == null ? "" : r.getMessages().trim();
+                    throw ExecutorException.refused("GitLab refused the push of " + u.getRemoteName() + ": " + u.getStatus()
+                            + (u.getMessage() == null ? "" : " (" + u.getMessage() + ")") + (messages.isEmpty() ? "" : "\n" + messages));
+                }
+            }
+        }
+    }
+
+    /** What {@code GET /-/readiness} answered: its status, and its body (JSON naming each check), or why it could not be asked. */
+    public record Readiness(int status, String body, String error) {
+        public boolean ready() {
+            return status == 200 && body != null && body.contains("\"status\":\"ok\"");
+        }
+
+        public String describe() {
+            if (error != null) {
+                return error;
+            }
+            if (status == 404) {
+                return "HTTP 404: this address is not in GitLab's monitoring allowlist (gitlab.monitoringAllow)";
+            }
+            String b = body == null ? "" : body.replaceAll("\\s+", " ");
+            return "HTTP " + status + (b.isEmpty() ? "" : " " + (b.length() > 160 ? b.substring(0, 160) + "…" : b));
+        }
+    }
+
+    /** GitLab's readiness probe (documented under "Health check"): 200 with {@code "status":"ok"} once Rails and its services answer. */
+    public Readiness readiness(Duration timeout) {
+        HttpClient http = HttpClient.newBuilder().sslContext(ssl).connectTimeout(timeout).build(); // Java 17: not closeable
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url + "/-/readiness")).timeout(timeout).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return new Readiness(r.statusCode(), r.body(), null);
+        } catch (javax.net.ssl.SSLException e) {
+            return new Readiness(0, null, "TLS refused: " + e.getMessage() + " (is GitLab's certificate signed by the lab's CA?)");
+        } catch (IOException e) {
+            return new Readiness(0, null, e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Readiness(0, null, "interrupted");
+        }
+    }
+
+    /** A runner made by {@code POST /user/runners}: its id and its authentication token ({@code glrt-…}, shown only now). */
+    public record CreatedRunner(long id, String token) {
+    }
+
+    /**
+     * Creates an instance runner the current GitLab way (GitLab 16+: {@code POST /user/runners}, admin
+     * token): tags and whether it runs untagged jobs are set here, not when the runner host registers.
+     */
+    public CreatedRunner createInstanceRunner(String description, List<String> tags, boolean runUntagged) throws GitLabApiException {
+        return new UserRunnersApi(api()).create(description, tags, runUntagged);
+    }
+
+    /** gitlab4j 6.2 has only the legacy registration call; this is the documented {@code POST /user/runners}. */
+    static final class UserRunnersApi extends AbstractApi {
+        UserRunnersApi(GitLabApi api) {
+            super(api);
+        }
+
+        CreatedRunner create(String description, List<String> tags, boolean runUntagged) throws GitLabApiException {
+            GitLabApiForm form = new GitLabApiForm().withParam("runner_type", "instance_type", true)
+                    .withParam("description", description).withParam("tag_list", String.join(",", tags))
+                    .withParam("run_untagged", runUntagged);
+            jakarta.ws.rs.core.Response r = post(jakarta.ws.rs.core.Response.Status.CREATED, form, "user", "runners");
+            JsonNode n = io.labforge.common.messaging.Json.read(r.readEntity(String.class));
+            if (!n.path("id").isNumber() || !n.path("token").isString()) {
+                throw new GitLabApiException("POST /user/runners answered without id and token");
+            }
+            return new CreatedRunner(n.get("id").asLong(), n.get("token").asString());
+        }
+    }
+
+    /** The message of a failed API call, with its HTTP status, for a step's error. */
+    public static String describe(GitLabApiException e) {
+        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return (e.getHttpStatus() > 0 ? "HTTP " + e.getHttpStatus() + ": " : "") + m;
+    }
+
+    /** A failed call as a step failure: 5xx, 429 and no answer may pass; 4xx will not. */
+    public static ExecutorException failure(String what, GitLabApiException e) {
+        int s = e.getHttpStatus();
+        boolean retryable = s == 0 || s == 429 || s >= 500;
+        return new ExecutorException(what + ": " + describe(e), retryable, e);
+    }
+
+    public static <T> Optional<T> optional(GitLabApiCall<T> call) throws GitLabApiException {
+        try {
+            return Optional.ofNullable(call.get());
+        } catch (GitLabApiException e) {
+            if (e.getHttpStatus() == 404) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    @FunctionalInterface
+    public interface GitLabApiCall<T> {
+        T get() throws GitLabApiException;
+    }
+
+    @Override
+    public void close() {
+        if (api != null) {
+            api.close();
+        }
+    }
+}

@@ -215,6 +215,60 @@ public sealed interface AgentCommand {
     record InstallGitlabHooks(String hooksDir) implements AgentCommand {
     }
 
+    /**
+     * R5: GitLab on this host. {@code method}: {@code omnibus} (the {@code gitlab-ce} package from
+     * GitLab's apt repository, set up as GitLab documents it: keyring + {@code sources.list.d} entry,
+     * {@code packageRepository} defaulting to https://packages.gitlab.com) or {@code container}
+     * ({@code image}, default {@code gitlab/gitlab-ce:latest}, with /etc/gitlab, /var/log/gitlab and
+     * /var/opt/gitlab from the host). {@code gitlabRb} is written to /etc/gitlab/gitlab.rb (mode 600);
+     * {@code gitlab-ctl reconfigure} runs only when it changed. {@code rootPassword} (a secret) is
+     * GitLab's initial root password, given as {@code GITLAB_ROOT_PASSWORD} to the first installation
+     * only. Outputs {@code installed} (by this step), {@code configChanged}.
+     */
+    @Message(name = "agent.InstallGitlab")
+    record InstallGitlab(String method, String externalUrl, String gitlabRb, String rootPassword, String image, Integer registryPort,
+            String packageRepository) implements AgentCommand {
+    }
+
+    /** Undoes {@link InstallGitlab}: GitLab stopped ({@code gitlab-ctl stop}, or its container stopped and, if the step made it, removed); data kept. */
+    @Message(name = "agent.StopGitlab")
+    record StopGitlab(String method, boolean installed) implements AgentCommand {
+    }
+
+    /**
+     * An API token for Labforge, made on the GitLab host the documented programmatic way
+     * ({@code gitlab-rails runner}: a personal access token of {@code root} with {@code scopes}, set to
+     * a value the agent draws). Kept in /var/lib/labforge/gitlab/&lt;name&gt;.token (mode 600) and reused
+     * while GitLab says it is active. Secret output {@code token}.
+     */
+    @Message(name = "agent.CreateGitlabToken")
+    record CreateGitlabToken(String method, String name, List<String> scopes, Integer expiresInDays) implements AgentCommand {
+    }
+
+    /** Undoes {@link CreateGitlabToken}: the token revoked in GitLab and its file removed. */
+    @Message(name = "agent.RevokeGitlabToken")
+    record RevokeGitlabToken(String method, String name) implements AgentCommand {
+    }
+
+    /**
+     * R9: gitlab-runner on this host (installed from GitLab's apt repository when missing) and registered
+     * with a runner created through the API: {@code gitlab-runner register --non-interactive --url
+     * --name --executor docker|shell [--docker-image] --tls-ca-file --template-config}, the token given in
+     * {@code CI_SERVER_TOKEN} (not on the command line). The template carries {@code extraHosts}
+     * ({@code name:address}) into {@code [runners.docker] extra_hosts}. An empty {@code runnerToken}
+     * means the runner existed in GitLab already: fine if this host holds its registration, an error
+     * otherwise. Outputs {@code registered} (by this step).
+     */
+    @Message(name = "agent.RegisterRunner")
+    record RegisterRunner(String name, String url, String runnerToken, String executor, String dockerImage, String caPem,
+            List<String> extraHosts, String packageRepository) implements AgentCommand {
+    }
+
+    /** Undoes {@link RegisterRunner}: {@code gitlab-runner unregister --name}, when that step registered it. */
+    @Message(name = "agent.UnregisterRunner")
+    record UnregisterRunner(String name, boolean registered) implements AgentCommand {
+    }
+
     /** Undoes {@link InstallGitlabHooks}: removes the hook, only when that step created it. */
     @Message(name = "agent.RemoveGitlabHooks")
     record RemoveGitlabHooks(String hooksDir, boolean created) implements AgentCommand {

@@ -9,11 +9,12 @@ public sealed interface GitlabCommand {
 
     /**
      * R5: {@code gitlab.rb} for the lab's GitLab, rendered (changes nothing anywhere): external URL,
-     * registry URL, nginx's and the registry's TLS files, the server hooks directory. Output {@code gitlabRb};
+     * registry URL, nginx's and the registry's TLS files, the server hooks directory, who may read the
+     * health endpoints (localhost and {@code monitoringAllow}). Output {@code gitlabRb};
      * the agent of the GitLab host writes it.
      */
     @Message(name = "gitlab.RenderGitlabConfig")
-    record RenderGitlabConfig(String lab, String externalUrl, Integer registryPort, String sslDir, String hooksDir)
+    record RenderGitlabConfig(String lab, String externalUrl, Integer registryPort, String sslDir, String hooksDir, List<String> monitoringAllow)
             implements GitlabCommand {
     }
 

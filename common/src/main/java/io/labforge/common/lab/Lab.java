@@ -132,12 +132,21 @@ public record Lab(
 
     /**
      * Part 1 of the reference lab (R5–R13). {@code install}: {@code omnibus} (the package, from GitLab's
-     * repository for the host's OS) or {@code container} ({@code gitlab/gitlab-ce}); {@code rootPassword}:
-     * the name of a secret the orchestrator holds (never the password itself); {@code hooksDir}: where
-     * GitLab runs server hooks (R8).
+     * repository for the host's OS, or {@code packageRepository}, a mirror), {@code container}
+     * ({@code image}, default gitlab/gitlab-ce:latest) or {@code existing} (a GitLab already running at
+     * {@code externalUrl} with a certificate from the lab's CA: Labforge neither installs, configures nor
+     * stops it); {@code rootPassword}, {@code token}: names of secrets the orchestrator holds (never the
+     * values; without {@code token} Labforge makes one on the GitLab host); {@code hooksDir}: where GitLab
+     * runs server hooks (R8); {@code monitoringAllow}: addresses (CIDR) allowed to GitLab's health
+     * endpoints besides the host itself (gitlab-service's, when it runs elsewhere).
      */
     public record GitlabSpec(String host, String externalUrl, Integer registryPort, String install, String rootPasswordSecret,
-            List<GitlabRunner> runners, List<String> projects, String hooksDir) {
+            List<GitlabRunner> runners, List<String> projects, String hooksDir, String tokenSecret, String image,
+            String packageRepository, List<String> monitoringAllow) {
+        public boolean installs() {
+            return !"existing".equals(install);
+        }
+
         public static final String DEFAULT_HOOKS_DIR = "/var/opt/gitlab/gitaly/custom_hooks";
         /** The projects Labforge knows how to seed (R10, R11–R12, R13). */
         public static final List<String> KNOWN_PROJECTS = List.of("sleepytest", "http-server", "tp1-app");
@@ -148,8 +157,11 @@ public record Lab(
         }
     }
 
-    /** R9: a runner on {@code host} with the {@code docker} or {@code shell} executor, its tags, whether it takes untagged jobs. */
-    public record GitlabRunner(String name, String host, String executor, List<String> tags, boolean runUntagged) {
+    /**
+     * R9: a runner on {@code host} with the {@code docker} or {@code shell} executor, its tags, whether it
+     * takes untagged jobs; {@code image}: the docker executor's default image.
+     */
+    public record GitlabRunner(String name, String host, String executor, List<String> tags, boolean runUntagged, String image) {
     }
 
     /**

@@ -55,9 +55,10 @@ public final class LabParser {
             "tls-port");
     private static final Set<String> DISK = Set.of("device", "serial", "size", "volumeGroup", "volumes");
     private static final Set<String> VOLUME = Set.of("name", "size", "filesystem", "mount", "allowShrink");
-    private static final Set<String> GITLAB = Set.of("host", "externalUrl", "registryPort", "install", "rootPassword", "runners",
+    private static final Set<String> GITLAB = Set.of("host", "externalUrl", "registryPort", "install", "rootPassword", "token", "image",
+            "packageRepository", "monitoringAllow", "runners",
             "projects", "hooksDir");
-    private static final Set<String> GITLAB_RUNNER = Set.of("name", "host", "executor", "tags", "runUntagged");
+    private static final Set<String> GITLAB_RUNNER = Set.of("name", "host", "executor", "tags", "runUntagged", "image");
     private static final Pattern SECRET_NAME = Pattern.compile("[A-Z][A-Z0-9_]{0,63}");
     private static final Pattern RUNNER_TAG = Pattern.compile("[a-z0-9][a-z0-9_.-]{0,62}");
     private static final Set<String> SWARM = Set.of("managers", "workers", "dataPathPort", "registry", "services", "availability",
@@ -458,20 +459,28 @@ public final class LabParser {
             }
             Integer port = w.integer(g.get("registryPort"), "gitlab.registryPort", 1, 65535, "port");
             String install = w.string(g.get("install"), "gitlab.install");
-            if (install != null && !install.equals("omnibus") && !install.equals("container")) {
-                w.error("gitlab.install", "install '" + install + "' is not known", "write omnibus (the package) or container (gitlab/gitlab-ce)");
+            if (install != null && !install.equals("omnibus") && !install.equals("container") && !install.equals("existing")) {
+                w.error("gitlab.install", "install '" + install + "' is not known",
+                        "write omnibus (the package), container (gitlab/gitlab-ce) or existing (a GitLab already running)");
             }
-            String secret = null;
-            Node pw = g.get("rootPassword");
-            if (pw instanceof org.yaml.snakeyaml.nodes.ScalarNode) {
-                // a password written in the lab file would end up in Git, the database and the audit log
-                w.error("gitlab.rootPassword", pw, "a password is never written in the lab file",
-                        "write rootPassword: {secret: GITLAB_ROOT_PASSWORD} and give the orchestrator that secret");
-            } else if (pw != null) {
-                Map<String, Node> ref = w.mapping(pw, "gitlab.rootPassword", Set.of("secret"), Set.of("secret"));
-                secret = w.string(ref.get("secret"), "gitlab.rootPassword.secret");
-                if (secret != null && !SECRET_NAME.matcher(secret).matches()) {
-                    w.error("gitlab.rootPassword.secret", "'" + secret + "' is not a secret's name", "use capitals, digits and '_', e.g. GITLAB_ROOT_PASSWORD");
+            String secret = secretRef(g.get("rootPassword"), "gitlab.rootPassword", "GITLAB_ROOT_PASSWORD", "a password");
+            String token = secretRef(g.get("token"), "gitlab.token", "GITLAB_TOKEN", "a token");
+            if ("existing".equals(install) && token == null && !g.containsKey("token")) {
+                w.error("gitlab.token", node, "with install: existing Labforge cannot make its own API token on the GitLab host",
+                        "make a personal access token (scopes api, write_repository) for an administrator, then write token: {secret: GITLAB_TOKEN}");
+            }
+            String image = w.string(g.get("image"), "gitlab.image");
+            if (image != null && !"container".equals(install)) {
+                w.error("gitlab.image", "an image is used only with install: container", "remove image, or write install: container");
+            }
+            String packages = w.string(g.get("packageRepository"), "gitlab.packageRepository");
+            if (packages != null && !packages.matches("https?://[^\\s'\"]+")) {
+                w.error("gitlab.packageRepository", "'" + packages + "' is not an http(s) URL", "write e.g. https://packages.gitlab.com (or a mirror of it)");
+            }
+            List<String> allow = w.strings(g.get("monitoringAllow"), "gitlab.monitoringAllow");
+            for (int i = 0; i < allow.size(); i++) {
+                if (!Cidr.valid(allow.get(i))) {
+                    w.error("gitlab.monitoringAllow[" + i + "]", "'" + allow.get(i) + "' is not an IPv4 address range", "write e.g. 10.78.0.1/32");
                 }
             }
             List<Lab.GitlabRunner> runners = new ArrayList<>();
@@ -502,7 +511,11 @@ public final class LabParser {
                             + "one executor need names)");
                 }
                 Boolean untagged = w.bool(r.get("runUntagged"), rp + ".runUntagged");
-                runners.add(new Lab.GitlabRunner(name, rhost, executor, tags, untagged != null && untagged));
+                String rimage = w.string(r.get("image"), rp + ".image");
+                if (rimage != null && !"docker".equals(executor)) {
+                    w.error(rp + ".image", "only a docker runner has a default image", "remove image, or write executor: docker");
+                }
+                runners.add(new Lab.GitlabRunner(name, rhost, executor, tags, untagged != null && untagged, rimage));
             }
             List<String> projects = w.strings(g.get("projects"), "gitlab.projects");
             for (int i = 0; i < projects.size(); i++) {
@@ -519,7 +532,27 @@ public final class LabParser {
                 w.error("gitlab", node, "the lab's GitLab has no externalUrl", "write externalUrl: https://" + host + ".<domain> (R5)");
             }
             return new GitlabSpec(host, url, port, install == null ? "omnibus" : install, secret, List.copyOf(runners), List.copyOf(projects),
-                    hooksDir == null ? GitlabSpec.DEFAULT_HOOKS_DIR : hooksDir);
+                    hooksDir == null ? GitlabSpec.DEFAULT_HOOKS_DIR : hooksDir, token, image, packages, List.copyOf(allow));
+        }
+
+        /** {@code {secret: NAME}}: the name of a secret the orchestrator holds; a value written in the lab is an error that does not echo it. */
+        private String secretRef(Node n, String path, String example, String what) {
+            if (n instanceof org.yaml.snakeyaml.nodes.ScalarNode) {
+                // a secret written in the lab file would end up in Git, the database and the audit log
+                w.error(path, n, what + " is never written in the lab file",
+                        "write " + path.substring(path.lastIndexOf('.') + 1) + ": {secret: " + example + "} and give the orchestrator that secret");
+                return null;
+            }
+            if (n == null) {
+                return null;
+            }
+            Map<String, Node> ref = w.mapping(n, path, Set.of("secret"), Set.of("secret"));
+            String name = w.string(ref.get("secret"), path + ".secret");
+            if (name != null && !SECRET_NAME.matcher(name).matches()) {
+                w.error(path + ".secret", "'" + name + "' is not a secret's name", "use capitals, digits and '_', e.g. " + example);
+                return null;
+            }
+            return name;
         }
 
         private SwarmSpec swarm(Node node, List<Host> hosts, Map<String, Role> roles) {

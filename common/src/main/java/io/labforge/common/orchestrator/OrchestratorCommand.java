@@ -18,4 +18,18 @@ public sealed interface OrchestratorCommand {
     record SignCertificate(String csr, String commonName, List<String> dnsNames, List<String> ipAddresses, String usage)
             implements OrchestratorCommand {
     }
+
+    /**
+     * A secret the lab names ({@code {secret: NAME}}) from the orchestrator's store: the environment
+     * variable {@code LABFORGE_SECRET_<NAME>}, else the file {@code <state dir>/secrets/<NAME>}. Secret
+     * output {@code value}: stored encrypted, and sealed to each worker whose command uses it.
+     */
+    @Message(name = "orchestrator.ReadSecret")
+    record ReadSecret(String name) implements OrchestratorCommand {
+    }
+
+    /** The lab's CA certificate (PEM), output {@code ca}: what the lab's workers trust GitLab by. */
+    @Message(name = "orchestrator.LabCaCertificate")
+    record LabCaCertificate() implements OrchestratorCommand {
+    }
 }

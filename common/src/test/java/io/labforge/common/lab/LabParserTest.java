@@ -285,6 +285,49 @@ class LabParserTest {
         }
 
         @Test
+        void anExistingGitlabNeedsATokenSecretAndTheOtherGitlabSettingsAreChecked() {
+            List<LabError> errors = errorsOf(HEAD + """
+                    hosts: [{name: g, address: 10.0.0.5}]
+                    gitlab:
+                      host: g
+                      externalUrl: https://g.lab.test
+                      install: existing
+                      image: gitlab/gitlab-ce:17.5.1-ce.0
+                      packageRepository: ftp://mirror
+                      monitoringAllow: [10.0.0.0/33]
+                      runners:
+                        - {host: g, executor: shell, image: alpine}
+                    """);
+            assertThat(errors).extracting(LabError::path).containsExactlyInAnyOrder("gitlab.token", "gitlab.image",
+                    "gitlab.packageRepository", "gitlab.monitoringAllow[0]", "gitlab.runners[0].image");
+            assertThat(errors).filteredOn(e -> e.path().equals("gitlab.token")).singleElement()
+                    .satisfies(e -> assertThat(e.fix()).contains("token: {secret: GITLAB_TOKEN}"));
+            List<LabError> literal = errorsOf(HEAD + """
+                    hosts: [{name: g, address: 10.0.0.5}]
+                    gitlab: {host: g, externalUrl: https://g.lab.test, install: existing, token: glpat-abcdefghij}
+                    """);
+            assertThat(literal).singleElement().satisfies(e -> {
+                assertThat(e.path()).isEqualTo("gitlab.token");
+                assertThat(e.message() + e.fix()).doesNotContain("glpat-abcdefghij");
+            });
+            Lab ok = LabParser.parse(HEAD + """
+                    hosts: [{name: g, address: 10.0.0.5}]
+                    gitlab:
+                      host: g
+                      externalUrl: https://g.lab.test
+                      install: container
+                      image: gitlab/gitlab-ce:17.5.1-ce.0
+                      token: {secret: GITLAB_TOKEN}
+                      monitoringAllow: [10.0.0.1/32]
+                      runners: [{host: g, executor: docker, image: alpine:3.20}]
+                    """, "lab.yaml");
+            assertThat(ok.gitlab().tokenSecret()).isEqualTo("GITLAB_TOKEN");
+            assertThat(ok.gitlab().image()).isEqualTo("gitlab/gitlab-ce:17.5.1-ce.0");
+            assertThat(ok.gitlab().monitoringAllow()).containsExactly("10.0.0.1/32");
+            assertThat(ok.gitlab().runners().get(0).image()).isEqualTo("alpine:3.20");
+        }
+
+        @Test
         void swarmAndCalicoOnOneHostNeedAnotherDataPathPort() {
             String lab = HEAD + """
                     hosts:

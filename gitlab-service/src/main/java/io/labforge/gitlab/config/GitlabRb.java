@@ -1,5 +1,8 @@
 package io.labforge.gitlab.config;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import io.labforge.common.gitlab.GitlabCommand.RenderGitlabConfig;
 import java.net.URI;
 
@@ -39,6 +42,12 @@ public final class GitlabRb {
                 rb.append("registry_nginx['ssl_certificate_key'] = ").append(quote(key)).append('\n');
             }
         }
+        rb.append("\n# who may read /-/readiness and /-/health (gitlab-service waits on them)\n");
+        List<String> allow = new ArrayList<>(List.of("127.0.0.0/8", "::1/128"));
+        if (c.monitoringAllow() != null) {
+            c.monitoringAllow().stream().filter(a -> !allow.contains(a)).forEach(allow::add);
+        }
+        rb.append("gitlab_rails['monitoring_whitelist'] = [").append(String.join(", ", allow.stream().map(GitlabRb::quote).toList())).append("]\n");
         rb.append("\n# R8: server hooks (Labforge's pre-receive hook lives in pre-receive.d/)\n");
         rb.append("gitaly['configuration'] = {\n  hooks: {\n    custom_hooks_dir: ").append(quote(c.hooksDir())).append("\n  }\n}\n");
         return rb.toString();

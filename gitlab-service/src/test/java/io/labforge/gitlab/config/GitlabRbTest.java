@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** gitlab.rb as omnibus reads it: the lab's URLs and TLS files, the hooks directory; valid Ruby (ruby -c). */
 class GitlabRbTest {
     static final RenderGitlabConfig TP2 = new RenderGitlabConfig("tp2", "https://gitlab.tp2.lab", 5050, "/etc/gitlab/ssl",
-            "/var/opt/gitlab/gitaly/custom_hooks");
+            "/var/opt/gitlab/gitaly/custom_hooks", java.util.List.of("10.78.0.1/32"));
 
     @Test
     void theLabsUrlsTlsFilesAndHooksDirectory() {
@@ -28,11 +28,12 @@ class GitlabRbTest {
                 "letsencrypt['enable'] = false",
                 "registry_external_url 'https://gitlab.tp2.lab:5050'",
                 "registry_nginx['ssl_certificate'] = '/etc/gitlab/ssl/gitlab.tp2.lab.crt'",
-                "    custom_hooks_dir: '/var/opt/gitlab/gitaly/custom_hooks'");
+                "    custom_hooks_dir: '/var/opt/gitlab/gitaly/custom_hooks'",
+                "gitlab_rails['monitoring_whitelist'] = ['127.0.0.0/8', '::1/128', '10.78.0.1/32']");
         // no registry asked: no registry settings; plain http: no TLS settings
-        String plain = GitlabRb.render(new RenderGitlabConfig("t", "http://gitlab.t", null, "/etc/gitlab/ssl", "/h"));
+        String plain = GitlabRb.render(new RenderGitlabConfig("t", "http://gitlab.t", null, "/etc/gitlab/ssl", "/h", null));
         assertThat(plain).doesNotContain("registry_").doesNotContain("ssl_certificate").contains("external_url 'http://gitlab.t'");
-        assertThatThrownBy(() -> GitlabRb.render(new RenderGitlabConfig("t", "ftp://x", null, "/s", "/h")))
+        assertThatThrownBy(() -> GitlabRb.render(new RenderGitlabConfig("t", "ftp://x", null, "/s", "/h", null)))
                 .hasMessageContaining("not an http(s) URL");
     }
 

@@ -135,11 +135,15 @@ final class DemoCommand implements Callable<Integer> {
                     agents.add(startAgent(jar, h.name(), infra.kafkaBootstrapServers()));
                 }
             }
-            if (new io.labforge.orchestrator.planner.Planner().plan(lab).steps().stream()
-                    .anyMatch(st -> st.target().equals(io.labforge.common.cluster.ClusterCommand.TARGET))) {
-                agents.add(startClusterService(Path.of("cluster-service", "target", "labforge-cluster-service-exec.jar"),
-                        infra.kafkaBootstrapServers()));
+            java.util.Set<String> targets = new java.util.HashSet<>();
+            new io.labforge.orchestrator.planner.Planner().plan(lab).steps().forEach(st -> targets.add(st.target()));
+            if (targets.contains(io.labforge.common.cluster.ClusterCommand.TARGET)) {
+                agents.add(startService("cluster", infra.kafkaBootstrapServers()));
                 LabforgeCli.OUT.println("cluster-service started (the swarm's services and Prometheus go through it)");
+            }
+            if (targets.contains(io.labforge.common.gitlab.GitlabCommand.TARGET)) {
+                agents.add(startService("gitlab", infra.kafkaBootstrapServers()));
+                LabforgeCli.OUT.println("gitlab-service started (gitlab.rb, GitLab's readiness, projects and runners go through it)");
             }
             SagaRepository repo = ctx.getBean(SagaRepository.class);
             List<String> names = lab.hostNames();
@@ -201,16 +205,21 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    /** cluster-service as a child JVM, as docker-compose.yml runs it beside the orchestrator. */
-    private Process startClusterService(Path jar, String kafka) throws IOException {
+    /**
+     * {@code cluster}-service or {@code gitlab}-service as a child JVM, as docker-compose.yml runs it
+     * beside the orchestrator: the orchestrator's signing key to trust, its sealing key for secret outputs.
+     */
+    private Process startService(String kind, String kafka) throws IOException {
+        Path jar = Path.of(kind + "-service", "target", "labforge-" + kind + "-service-exec.jar");
         if (!Files.exists(jar)) {
             throw new Api.CliError(jar + " is missing: build it with mvn -q install -DskipTests");
         }
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         return new ProcessBuilder(java, "-Xmx192m", "-XX:TieredStopAtLevel=1", "-jar", jar.toAbsolutePath().toString(),
-                "--labforge.bootstrap-servers=" + kafka, "--labforge.cluster.state-dir=" + dir.resolve("cluster-service").toAbsolutePath(),
-                "--labforge.cluster.orchestrator-public-key-file=" + dir.resolve("orchestrator/orchestrator.pub").toAbsolutePath())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("logs").resolve("cluster-service.log").toFile()).start();
+                "--labforge.bootstrap-servers=" + kafka, "--labforge." + kind + ".state-dir=" + dir.resolve(kind + "-service").toAbsolutePath(),
+                "--labforge." + kind + ".orchestrator-public-key-file=" + dir.resolve("orchestrator/orchestrator.pub").toAbsolutePath(),
+                "--labforge." + kind + ".orchestrator-sealing-key-file=" + dir.resolve("orchestrator/sealing.pub").toAbsolutePath())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("logs").resolve(kind + "-service.log").toFile()).start();
     }
 
     private Process startAgent(Path jar, String host, String kafka) throws IOException {

@@ -12,9 +12,48 @@ import java.util.List;
 /** Runs the steps whose target is the orchestrator itself (see {@link OrchestratorCommand}). */
 public final class LocalSteps {
     private final Path stateDir;
+    private final java.util.function.Function<String, String> env;
 
     public LocalSteps(Path stateDir) {
+        this(stateDir, System::getenv);
+    }
+
+    /** {@code env}: where {@code LABFORGE_SECRET_<NAME>} variables are read (the process environment, or a test's). */
+    public LocalSteps(Path stateDir, java.util.function.Function<String, String> env) {
         this.stateDir = stateDir;
+        this.env = env;
+    }
+
+    /** Where a lab's named secret is looked for, in order: the environment, then a file of the state directory. */
+    public static String secretVariable(String name) {
+        return "LABFORGE_SECRET_" + name;
+    }
+
+    public Path secretFile(String name) {
+        return stateDir.resolve("secrets").resolve(name);
+    }
+
+    private StepEvent readSecret(OrchestratorCommand.ReadSecret r, boolean dryRun, long t0) throws java.io.IOException {
+        if (r.name() == null || !r.name().matches("[A-Z][A-Z0-9_]*")) {
+            return new StepEvent.Failed("'" + r.name() + "' is not a secret's name", false, 0);
+        }
+        String value = env.apply(secretVariable(r.name()));
+        String from = "the environment (" + secretVariable(r.name()) + ")";
+        Path file = secretFile(r.name());
+        if ((value == null || value.isEmpty()) && java.nio.file.Files.isRegularFile(file)) {
+            value = java.nio.file.Files.readString(file).strip();
+            from = file.toString();
+        }
+        if (value == null || value.isEmpty()) {
+            return new StepEvent.Failed("the lab names secret " + r.name() + " and the orchestrator has none: write it to " + file
+                    + " (mode 600) or set " + secretVariable(r.name()) + " for the orchestrator, then retry", false, 0);
+        }
+        if (dryRun) {
+            return new StepEvent.Succeeded(false, "secret " + r.name() + " found in " + from, Json.object().put("value", "<secret " + r.name() + ">"),
+                    List.of(), false, 0);
+        }
+        return new StepEvent.Succeeded(false, "secret " + r.name() + " read from " + from, Json.object().put("value", value),
+                List.of("value"), false, (System.nanoTime() - t0) / 1_000_000);
     }
 
     /** The step's answer, as a worker would give it. */
@@ -36,9 +75,18 @@ public final class LocalSteps {
                         + s.ipAddresses() + ", signed by the lab's CA", Json.object().put("certificate", Pki.pem(cert))
                         .put("ca", Pki.pem(ca.certificate())), List.of(), false, (System.nanoTime() - t0) / 1_000_000);
             }
+            if (c instanceof OrchestratorCommand.ReadSecret r) {
+                return readSecret(r, cmd.dryRun(), t0);
+            }
+            if (c instanceof OrchestratorCommand.LabCaCertificate) {
+                return new StepEvent.Succeeded(false, "the lab's CA", Json.object().put("ca", Pki.pem(LabCa.forLab(stateDir, cmd.labId()).certificate())),
+                        List.of(), false, 0);
+            }
             return new StepEvent.CommandRejected(StepEvent.Rejection.UNKNOWN_TYPE, "the orchestrator has no step " + cmd.type());
         } catch (IllegalArgumentException e) {
             return new StepEvent.Failed(e.getMessage(), false, (System.nanoTime() - t0) / 1_000_000);
+        } catch (java.io.IOException e) {
+            return new StepEvent.Failed("cannot read a secret: " + e.getMessage(), true, (System.nanoTime() - t0) / 1_000_000);
         } catch (RuntimeException e) {
             return new StepEvent.Failed(e.toString(), true, (System.nanoTime() - t0) / 1_000_000);
         }

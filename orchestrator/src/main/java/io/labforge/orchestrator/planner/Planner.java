@@ -461,34 +461,86 @@ public final class Planner {
     static final String GITLAB_SSL_DIR = "/etc/gitlab/ssl";
 
     /**
-     * Part 1 (R5, R8) as far as it is built: the GitLab host's key and certificate from the lab's CA
-     * for its URL's name, its FQDN and address, as {@code /etc/gitlab/ssl/<url host>.key|.crt} (where
-     * omnibus looks for them), the lab's CA beside them; then Labforge's pre-receive hook (R8); every
-     * host trusting the lab's CA (its CA store, and its Docker for GitLab's registry). The
-     * installation itself, the API, runners and projects are the open part of issue 6.
+     * Part 1 (R5–R12). On the GitLab host (unless {@code install: existing}): a key and certificate from
+     * the lab's CA for its URL's name, FQDN and address as {@code /etc/gitlab/ssl/<url host>.key|.crt};
+     * Labforge's pre-receive hook (R8); gitlab.rb rendered by gitlab-service, GitLab installed and
+     * reconfigured by the agent. Every host trusts the lab's CA (its CA store, its Docker for GitLab's
+     * registry). Then through gitlab-service: GitLab ready, an API token (made on the host, or a lab
+     * secret), the projects seeded (R10–R12), and each runner created through the API (R9) and
+     * registered on its host with the token GitLab gave it. Secrets (root password, tokens) travel
+     * only as references to secret outputs, sealed to the worker that reads them.
      */
     private static void gitlab(Lab lab, java.util.Map<String, StepId> lastOf, List<StepSpec> steps) {
         Lab.GitlabSpec g = lab.gitlab();
         Host h = lab.host(g.host()).orElseThrow();
         String name = g.urlHost();
-        StepId files = tls(lab, h, "gitlab-tls", GITLAB_SSL_DIR, new TlsFiles(name + ".key", name + ".crt", "labforge-ca.crt",
-                List.of(name)), lastOf.get(h.name()), steps);
-        StepId hooks = StepId.of("gitlab-hooks@" + h.name());
-        ObjectNode undo = Json.object().put("hooksDir", g.hooksDir());
-        undo.set("created", Refs.self("created"));
-        steps.add(new StepSpec(hooks, type(AgentCommand.InstallGitlabHooks.class), h.name(), Json.object().put("hooksDir", g.hooksDir()),
-                List.of(files), Duration.ofMinutes(10), RetryPolicy.DEFAULT, new Compensation(type(AgentCommand.RemoveGitlabHooks.class), undo)));
-        lastOf.put(h.name(), hooks);
+        String service = io.labforge.common.gitlab.GitlabCommand.TARGET;
+        String local = io.labforge.common.orchestrator.OrchestratorCommand.TARGET;
+        java.util.Set<String> secretsRead = new java.util.HashSet<>();
+        java.util.function.Function<String, StepId> secret = n -> {
+            StepId id = StepId.of("secret-" + n.toLowerCase(java.util.Locale.ROOT).replace('_', '-') + "@" + local);
+            if (secretsRead.add(n)) {
+                steps.add(new StepSpec(id, type(io.labforge.common.orchestrator.OrchestratorCommand.ReadSecret.class), local,
+                        Json.object().put("name", n), List.of(), SHORT, RetryPolicy.NONE, null));
+            }
+            return id;
+        };
+        // what the lab's workers trust GitLab by: the CA that signed its certificate
+        StepId caStep;
+        String caRef;
+        StepId gitlabReadyAfter;
+        if (g.installs()) {
+            StepId files = tls(lab, h, "gitlab-tls", GITLAB_SSL_DIR, new TlsFiles(name + ".key", name + ".crt", "labforge-ca.crt",
+                    List.of(name)), lastOf.get(h.name()), steps);
+            caStep = StepId.of("gitlab-tls-cert@" + h.name());
+            caRef = caStep.value();
+            StepId hooks = StepId.of("gitlab-hooks@" + h.name());
+            ObjectNode undo = Json.object().put("hooksDir", g.hooksDir());
+            undo.set("created", Refs.self("created"));
+            steps.add(new StepSpec(hooks, type(AgentCommand.InstallGitlabHooks.class), h.name(), Json.object().put("hooksDir", g.hooksDir()),
+                    List.of(files), Duration.ofMinutes(10), RetryPolicy.DEFAULT, new Compensation(type(AgentCommand.RemoveGitlabHooks.class), undo)));
+            StepId config = StepId.of("gitlab-config@" + service);
+            ObjectNode render = Json.object().put("lab", lab.name()).put("externalUrl", g.externalUrl()).put("sslDir", GITLAB_SSL_DIR)
+                    .put("hooksDir", g.hooksDir());
+            render.set("registryPort", g.registryPort() == null ? null : Json.MAPPER.getNodeFactory().numberNode(g.registryPort()));
+            ArrayNode allow = render.putArray("monitoringAllow");
+            g.monitoringAllow().forEach(allow::add);
+            steps.add(new StepSpec(config, type(io.labforge.common.gitlab.GitlabCommand.RenderGitlabConfig.class), service, render, List.of(),
+                    SHORT, RetryPolicy.DEFAULT, null));
+            StepId install = StepId.of("gitlab-install@" + h.name());
+            ObjectNode in = Json.object().put("method", g.install()).put("externalUrl", g.externalUrl()).put("image", g.image())
+                    .put("packageRepository", g.packageRepository());
+            in.set("registryPort", render.get("registryPort"));
+            in.set("gitlabRb", Refs.ref(config.value(), "gitlabRb"));
+            List<StepId> after = new ArrayList<>(List.of(hooks, config));
+            if (g.rootPasswordSecret() != null) {
+                StepId pw = secret.apply(g.rootPasswordSecret());
+                in.set("rootPassword", Refs.ref(pw.value(), "value"));
+                after.add(pw);
+            }
+            ObjectNode stop = Json.object().put("method", g.install());
+            stop.set("installed", Refs.self("installed"));
+            steps.add(new StepSpec(install, type(AgentCommand.InstallGitlab.class), h.name(), in, after, Duration.ofMinutes(60),
+                    RetryPolicy.DEFAULT, new Compensation(type(AgentCommand.StopGitlab.class), stop)));
+            lastOf.put(h.name(), install);
+            gitlabReadyAfter = install;
+        } else {
+            caStep = StepId.of("lab-ca@" + local);
+            caRef = caStep.value();
+            steps.add(new StepSpec(caStep, type(io.labforge.common.orchestrator.OrchestratorCommand.LabCaCertificate.class), local,
+                    Json.object(), List.of(), SHORT, RetryPolicy.DEFAULT, null));
+            gitlabReadyAfter = caStep;
+        }
         // R5: the lab's CA trusted where GitLab is used: every host's CA store (git, curl, gitlab-runner),
         // and every host's Docker for GitLab's registry
         for (Host x : lab.hosts()) {
             StepId store = StepId.of("gitlab-ca@" + x.name());
             ObjectNode trust = Json.object().put("name", lab.name());
-            trust.set("caPem", Refs.ref("gitlab-tls-cert@" + h.name(), "ca"));
+            trust.set("caPem", Refs.ref(caRef, "ca"));
             ObjectNode untrust = Json.object().put("name", lab.name());
             untrust.set("caPem", Refs.self("previous"));
             steps.add(new StepSpec(store, type(AgentCommand.TrustCa.class), x.name(), trust,
-                    List.of(lastOf.get(x.name()), StepId.of("gitlab-tls-cert@" + h.name())), SHORT, RetryPolicy.DEFAULT,
+                    List.of(lastOf.get(x.name()), caStep), SHORT, RetryPolicy.DEFAULT,
                     new Compensation(type(AgentCommand.TrustCa.class), untrust)));
             if (g.registryPort() == null) {
                 lastOf.put(x.name(), store);
@@ -498,11 +550,74 @@ public final class Planner {
             ObjectNode reg = Json.object();
             ObjectNode entry = reg.putArray("registries").addObject();
             entry.put("registry", g.urlHost() + ":" + g.registryPort());
-            entry.set("caPem", Refs.ref("gitlab-tls-cert@" + h.name(), "ca"));
+            entry.set("caPem", Refs.ref(caRef, "ca"));
             steps.add(new StepSpec(docker, type(AgentCommand.TrustRegistries.class), x.name(), reg, List.of(store), SHORT,
                     RetryPolicy.DEFAULT, new Compensation(type(AgentCommand.RestoreRegistryTrust.class),
                             (ObjectNode) Json.object().set("previous", Refs.self("previous")))));
             lastOf.put(x.name(), docker);
+        }
+        if (g.projects().isEmpty() && g.runners().isEmpty() && g.installs()) {
+            return;
+        }
+        // GitLab answering, then its API
+        StepId ready = StepId.of("gitlab-ready@" + service);
+        ObjectNode await = Json.object().put("lab", lab.name()).put("url", g.externalUrl());
+        await.set("caPem", Refs.ref(caRef, "ca"));
+        steps.add(new StepSpec(ready, type(io.labforge.common.gitlab.GitlabCommand.AwaitGitlab.class), service, await,
+                List.of(gitlabReadyAfter), Duration.ofMinutes(20), RetryPolicy.DEFAULT, null));
+        StepId tokenStep;
+        String tokenOutput;
+        if (g.tokenSecret() != null) {
+            tokenStep = secret.apply(g.tokenSecret());
+            tokenOutput = "value";
+        } else {
+            tokenStep = StepId.of("gitlab-token@" + h.name());
+            tokenOutput = "token";
+            String tokenName = "labforge-" + lab.name();
+            steps.add(new StepSpec(tokenStep, type(AgentCommand.CreateGitlabToken.class), h.name(),
+                    Json.object().put("method", g.install()).put("name", tokenName), List.of(ready), Duration.ofMinutes(15), RetryPolicy.DEFAULT,
+                    new Compensation(type(AgentCommand.RevokeGitlabToken.class), Json.object().put("method", g.install()).put("name", tokenName))));
+        }
+        java.util.function.Supplier<ObjectNode> api = () -> {
+            ObjectNode n = Json.object().put("url", g.externalUrl());
+            n.set("caPem", Refs.ref(caRef, "ca"));
+            n.set("token", Refs.ref(tokenStep.value(), tokenOutput));
+            return n;
+        };
+        for (String p : g.projects()) {
+            StepId project = StepId.of("gitlab-project-" + p + "@" + service);
+            ObjectNode in = api.get().put("lab", lab.name()).put("name", p).put("template", p);
+            ObjectNode undo = api.get();
+            undo.set("projectId", Refs.self("projectId"));
+            undo.set("created", Refs.self("created"));
+            steps.add(new StepSpec(project, type(io.labforge.common.gitlab.GitlabCommand.EnsureProject.class), service, in,
+                    List.of(ready, tokenStep), Duration.ofMinutes(10), RetryPolicy.DEFAULT,
+                    new Compensation(type(io.labforge.common.gitlab.GitlabCommand.RemoveProject.class), undo)));
+        }
+        for (Lab.GitlabRunner r : g.runners()) {
+            StepId created = StepId.of("gitlab-runner-" + r.name() + "@" + service);
+            ObjectNode in = api.get().put("lab", lab.name()).put("name", r.name()).put("runUntagged", r.runUntagged());
+            ArrayNode tags = in.putArray("tags");
+            r.tags().forEach(tags::add);
+            ObjectNode undo = api.get();
+            undo.set("runnerId", Refs.self("runnerId"));
+            undo.set("created", Refs.self("created"));
+            steps.add(new StepSpec(created, type(io.labforge.common.gitlab.GitlabCommand.CreateRunner.class), service, in,
+                    List.of(ready, tokenStep), SHORT, RetryPolicy.DEFAULT,
+                    new Compensation(type(io.labforge.common.gitlab.GitlabCommand.DeleteRunner.class), undo)));
+            StepId registered = StepId.of("runner-" + r.name() + "@" + r.host());
+            ObjectNode reg = Json.object().put("name", r.name()).put("url", g.externalUrl()).put("executor", r.executor())
+                    .put("dockerImage", r.image()).put("packageRepository", g.packageRepository());
+            reg.set("runnerToken", Refs.ref(created.value(), "runnerToken"));
+            reg.set("caPem", Refs.ref(caRef, "ca"));
+            // the docker executor's job containers reach GitLab (and its registry) by its URL's name
+            reg.putArray("extraHosts").add(name + ":" + h.address());
+            ObjectNode unreg = Json.object().put("name", r.name());
+            unreg.set("registered", Refs.self("registered"));
+            steps.add(new StepSpec(registered, type(AgentCommand.RegisterRunner.class), r.host(), reg,
+                    List.of(created, lastOf.get(r.host())), Duration.ofMinutes(20), RetryPolicy.DEFAULT,
+                    new Compensation(type(AgentCommand.UnregisterRunner.class), unreg)));
+            lastOf.put(r.host(), registered);
         }
     }
 

@@ -157,6 +157,75 @@ class PlannerTest {
     }
 
     @Test
+    void gitlabIsInstalledWhenItsConfigIsRenderedThenReadyThenProjectsAndRunnersGoThroughGitlabServiceWithSecretsAsReferences() throws IOException {
+        Plan plan = new Planner().plan(lab("reference-lab.yaml"));
+        StepSpec config = plan.step(StepId.of("gitlab-config@gitlab-service"));
+        assertThat(config.commandType()).isEqualTo("gitlab.RenderGitlabConfig");
+        StepSpec pw = plan.step(StepId.of("secret-gitlab-root-password@orchestrator"));
+        assertThat(pw.inputs().get("name").asString()).isEqualTo("GITLAB_ROOT_PASSWORD");
+        StepSpec install = plan.step(StepId.of("gitlab-install@gitlab"));
+        assertThat(install.commandType()).isEqualTo("agent.InstallGitlab");
+        assertThat(install.dependsOn()).contains(StepId.of("gitlab-hooks@gitlab"), config.id(), pw.id());
+        assertThat(install.inputs().get("gitlabRb").toString()).isEqualTo("{\"$ref\":\"gitlab-config@gitlab-service#gitlabRb\"}");
+        assertThat(install.inputs().get("rootPassword").toString()).isEqualTo("{\"$ref\":\"secret-gitlab-root-password@orchestrator#value\"}");
+        assertThat(install.compensation().commandType()).isEqualTo("agent.StopGitlab");
+        StepSpec ready = plan.step(StepId.of("gitlab-ready@gitlab-service"));
+        assertThat(ready.dependsOn()).containsExactly(install.id());
+        assertThat(ready.inputs().get("url").asString()).isEqualTo("https://gitlab.tp2.lab");
+        // no token in the lab: Labforge makes one on the GitLab host once GitLab answers; revoked on undo
+        StepSpec token = plan.step(StepId.of("gitlab-token@gitlab"));
+        assertThat(token.dependsOn()).containsExactly(ready.id());
+        assertThat(token.compensation().commandType()).isEqualTo("agent.RevokeGitlabToken");
+        for (String p : List.of("sleepytest", "http-server")) {
+            StepSpec project = plan.step(StepId.of("gitlab-project-" + p + "@gitlab-service"));
+            assertThat(project.inputs().get("token").toString()).isEqualTo("{\"$ref\":\"gitlab-token@gitlab#token\"}");
+            assertThat(project.inputs().get("caPem").toString()).contains("gitlab-tls-cert@gitlab#ca");
+            assertThat(project.compensation().commandType()).isEqualTo("gitlab.RemoveProject");
+            assertThat(project.compensation().inputs().toString()).contains("self#projectId", "self#created", "gitlab-token@gitlab#token");
+        }
+        // R9: created through the API, then registered on its host with the token GitLab gave
+        StepSpec created = plan.step(StepId.of("gitlab-runner-gitlab-docker@gitlab-service"));
+        assertThat(created.inputs().get("tags").toString()).isEqualTo("[\"docker\"]");
+        assertThat(created.compensation().commandType()).isEqualTo("gitlab.DeleteRunner");
+        StepSpec registered = plan.step(StepId.of("runner-gitlab-docker@gitlab"));
+        assertThat(registered.dependsOn()).contains(created.id());
+        assertThat(registered.inputs().get("runnerToken").toString()).isEqualTo("{\"$ref\":\"gitlab-runner-gitlab-docker@gitlab-service#runnerToken\"}");
+        assertThat(registered.inputs().get("extraHosts").toString()).isEqualTo("[\"gitlab.tp2.lab:192.168.56.10\"]");
+        assertThat(registered.compensation().commandType()).isEqualTo("agent.UnregisterRunner");
+        assertThat(plan.step(StepId.of("runner-gitlab-shell@gitlab")).inputs().get("executor").asString()).isEqualTo("shell");
+        // no secret value anywhere in the plan: only references to the steps that hold them
+        assertThat(plan.steps().toString()).doesNotContain("glpat-").doesNotContain("glrt-");
+    }
+
+    @Test
+    void anExistingGitlabIsNeitherInstalledNorStoppedAndItsTokenIsALabSecret() {
+        Lab lab = io.labforge.common.lab.LabParser.parse("""
+                apiVersion: labforge/v1
+                kind: Lab
+                name: school
+                domain: school.test
+                hosts:
+                  - {name: runner1, address: 10.1.0.11}
+                gitlab:
+                  host: runner1
+                  install: existing
+                  externalUrl: https://gitlab.school.test
+                  token: {secret: SCHOOL_GITLAB_TOKEN}
+                  runners: [{host: runner1, executor: shell, tags: [shell]}]
+                  projects: [sleepytest]
+                """, "school.yaml");
+        Plan plan = new Planner().plan(lab);
+        List<String> ids = plan.steps().stream().map(s -> s.id().value()).toList();
+        assertThat(ids).noneMatch(id -> id.startsWith("gitlab-install") || id.startsWith("gitlab-tls") || id.startsWith("gitlab-hooks")
+                || id.startsWith("gitlab-token"));
+        assertThat(ids).contains("lab-ca@orchestrator", "secret-school-gitlab-token@orchestrator", "gitlab-ready@gitlab-service",
+                "gitlab-project-sleepytest@gitlab-service", "gitlab-runner-runner1-shell@gitlab-service", "runner-runner1-shell@runner1");
+        assertThat(plan.step(StepId.of("gitlab-project-sleepytest@gitlab-service")).inputs().get("token").toString())
+                .isEqualTo("{\"$ref\":\"secret-school-gitlab-token@orchestrator#value\"}");
+        assertThat(plan.step(StepId.of("gitlab-ready@gitlab-service")).inputs().get("caPem").toString()).contains("lab-ca@orchestrator#ca");
+    }
+
+    @Test
     void stepsComeInDependencyOrder() throws IOException {
         Plan plan = new Planner().plan(lab("reference-lab.yaml"));
         List<StepId> order = plan.steps().stream().map(StepSpec::id).toList();

@@ -1,0 +1,54 @@
+package io.labforge.orchestrator.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.labforge.common.messaging.Envelope;
+import io.labforge.common.orchestrator.OrchestratorCommand;
+import io.labforge.common.step.StepEvent;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The orchestrator's own steps: a lab's named secrets (environment first, then the state directory), the lab's CA. */
+class LocalStepsTest {
+    @TempDir
+    Path dir;
+
+    static Envelope cmd(Object payload, boolean dryRun) {
+        return Envelope.of(payload, "lab1", "saga1", "s@orchestrator", 1, "orchestrator", null, Instant.now(), null, dryRun);
+    }
+
+    @Test
+    void aSecretComesFromTheEnvironmentOrItsFileAsASecretOutputAndAMissingOneNamesBothPlaces() throws Exception {
+        LocalSteps env = new LocalSteps(dir, Map.of("LABFORGE_SECRET_GITLAB_TOKEN", "glpat-from-env")::get);
+        StepEvent.Succeeded fromEnv = (StepEvent.Succeeded) env.run(cmd(new OrchestratorCommand.ReadSecret("GITLAB_TOKEN"), false));
+        assertThat(fromEnv.outputs().get("value").asString()).isEqualTo("glpat-from-env");
+        assertThat(fromEnv.secretOutputs()).containsExactly("value");
+        assertThat(fromEnv.diff()).doesNotContain("glpat-from-env").contains("LABFORGE_SECRET_GITLAB_TOKEN");
+
+        LocalSteps files = new LocalSteps(dir, k -> null);
+        StepEvent.Failed missing = (StepEvent.Failed) files.run(cmd(new OrchestratorCommand.ReadSecret("GITLAB_TOKEN"), false));
+        assertThat(missing.reason()).contains(dir.resolve("secrets/GITLAB_TOKEN").toString(), "LABFORGE_SECRET_GITLAB_TOKEN");
+        assertThat(missing.retryable()).isFalse();
+
+        Files.createDirectories(dir.resolve("secrets"));
+        Files.writeString(dir.resolve("secrets/GITLAB_TOKEN"), "glpat-from-file\n");
+        StepEvent.Succeeded fromFile = (StepEvent.Succeeded) files.run(cmd(new OrchestratorCommand.ReadSecret("GITLAB_TOKEN"), false));
+        assertThat(fromFile.outputs().get("value").asString()).isEqualTo("glpat-from-file");
+        // a plan says where it is found and does not carry the value
+        StepEvent.Succeeded planned = (StepEvent.Succeeded) files.run(cmd(new OrchestratorCommand.ReadSecret("GITLAB_TOKEN"), true));
+        assertThat(planned.outputs().toString()).doesNotContain("glpat-from-file");
+        assertThat(planned.diff()).contains("found in");
+    }
+
+    @Test
+    void theLabCaCertificateIsTheSameTheLabsCertificatesAreSignedBy() {
+        LocalSteps steps = new LocalSteps(dir, k -> null);
+        StepEvent.Succeeded ca = (StepEvent.Succeeded) steps.run(cmd(new OrchestratorCommand.LabCaCertificate(), false));
+        assertThat(ca.outputs().get("ca").asString()).startsWith("-----BEGIN CERTIFICATE-----")
+                .isEqualTo(io.labforge.common.tls.Pki.pem(LabCa.forLab(dir, "lab1").certificate()));
+    }
+}

@@ -15,7 +15,10 @@ import java.util.Map;
 public final class ProjectTemplates {
     private static final Map<String, List<String>> FILES = Map.of(
             "sleepytest", List.of(".gitlab-ci.yml"),
-            "http-server", List.of("Dockerfile", "index.html", ".gitlab-ci.yml"));
+            "http-server", List.of("Dockerfile", "index.html", ".gitlab-ci.yml"),
+            // R13: examples/tp1-app, copied into this jar at build time (gitlab-service/pom.xml)
+            "tp1-app", List.of("docker-compose.yml", "web/Dockerfile", "web/app.py", "redis/Dockerfile", "nginx/Dockerfile",
+                    "nginx/nginx.conf", ".gitlab-ci.yml"));
 
     private ProjectTemplates() {
     }

@@ -55,4 +55,24 @@ class ProjectTemplatesTest {
         assertThat(job.get("image")).isEqualTo("debian:bookworm");
         assertThat((List<String>) job.get("tags")).containsExactly("docker");
     }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void tp1AppIsTheExampleStackWithItsImagesBuiltUnderTheProjectsRegistryPathAndWebTestedAgainstRedis() throws IOException {
+        Map<String, String> files = ProjectTemplates.files("tp1-app");
+        assertThat(files.get("web/app.py")).isEqualTo(java.nio.file.Files.readString(java.nio.file.Path.of("..", "examples", "tp1-app", "web", "app.py")));
+        Map<String, Object> ci = new Yaml().load(files.get(".gitlab-ci.yml"));
+        Map<String, Object> vars = (Map<String, Object>) ci.get("variables");
+        assertThat(vars.get("REGISTRY")).isEqualTo("$CI_REGISTRY_IMAGE");
+        Map<String, Object> compose = new Yaml().load(files.get("docker-compose.yml"));
+        Map<String, Object> web = (Map<String, Object>) ((Map<String, Object>) compose.get("services")).get("web");
+        assertThat(web.get("image")).isEqualTo("${REGISTRY:-localhost:5000}/tp1/web:${TAG:-1}");
+        Map<String, Object> build = (Map<String, Object>) ci.get("build");
+        assertThat((List<String>) build.get("tags")).containsExactly("shell");
+        assertThat(String.join("\n", (List<String>) build.get("script"))).contains("docker-compose build", "docker-compose push");
+        Map<String, Object> test = (Map<String, Object>) ci.get("test");
+        assertThat((List<String>) test.get("tags")).containsExactly("docker");
+        assertThat(test.get("image")).isEqualTo("$CI_REGISTRY_IMAGE/tp1/web:$CI_COMMIT_SHORT_SHA");
+        assertThat(test.get("services").toString()).contains("alias=redis");
+    }
 }

@@ -62,12 +62,29 @@ public final class FakeGitlab implements AutoCloseable {
     /** Every API request as "METHOD path?query", for assertions on what was asked. */
     public final List<String> requests = java.util.Collections.synchronizedList(new ArrayList<>());
 
+    private final Map<Long, String> runnerTokens = new ConcurrentHashMap<>();
+
+    /** With a CA of its own. */
     public FakeGitlab(String token) throws Exception {
+        this(token, OwnCa.make());
+    }
+
+    private record OwnCa(X509Certificate cert, java.security.PrivateKey key) {
+        static OwnCa make() {
+            KeyPair k = Pki.newKey();
+            return new OwnCa(Pki.newCa(k, "Fake GitLab test CA", Duration.ofDays(1)), k.getPrivate());
+        }
+    }
+
+    private FakeGitlab(String token, OwnCa ca) throws Exception {
+        this(token, ca.cert(), ca.key());
+    }
+
+    /** With a certificate for localhost signed by {@code ca} (a lab's CA, as a lab's GitLab has). */
+    public FakeGitlab(String token, X509Certificate ca, java.security.PrivateKey caPrivate) throws Exception {
         this.token = token;
-        KeyPair caKey = Pki.newKey();
-        X509Certificate ca = Pki.newCa(caKey, "Fake GitLab test CA", Duration.ofDays(1));
         KeyPair key = Pki.newKey();
-        X509Certificate cert = Pki.sign(Pki.csr(key, "localhost"), ca, caKey.getPrivate(), "localhost", List.of("localhost"),
+        X509Certificate cert = Pki.sign(Pki.csr(key, "localhost"), ca, caPrivate, "localhost", List.of("localhost"),
                 List.of("127.0.0.1"), Pki.Usage.SERVER, Duration.ofDays(1));
         this.caPem = Pki.pem(ca);
         KeyStore ks = KeyStore.getInstance("PKCS12");
@@ -77,7 +94,7 @@ public final class FakeGitlab implements AutoCloseable {
         kmf.init(ks, new char[0]);
         SSLContext ssl = SSLContext.getInstance("TLS");
         ssl.init(kmf.getKeyManagers(), null, null);
-        server = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0); // reached as https://localhost:<port>
         server.setHttpsConfigurator(new HttpsConfigurator(ssl));
         server.createContext("/", this::handle);
         server.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(4));
@@ -115,6 +132,11 @@ public final class FakeGitlab implements AutoCloseable {
 
     public Map<Long, ObjectNode> runners() {
         return runners;
+    }
+
+    /** The authentication token GitLab gave each runner it created (what the runner host must register with). */
+    public Map<Long, String> runnerTokens() {
+        return runnerTokens;
     }
 
     /** The repository of a project, to read what was pushed. */
@@ -188,6 +210,7 @@ public final class FakeGitlab implements AutoCloseable {
             List<String> tags = p.getOrDefault("tag_list", "").isEmpty() ? List.of() : List.of(p.get("tag_list").split(","));
             runners.put(id, runner(id, p.get("description"), tags, !"false".equals(p.get("run_untagged"))));
             String tok = "glrt-" + Base64.getUrlEncoder().withoutPadding().encodeToString(java.security.SecureRandom.getSeed(15));
+            runnerTokens.put(id, tok);
             json(x, 201, Json.object().put("id", id).put("token", tok).putNull("token_expires_at"));
         } else if (method.equals("GET") && path.equals("/runners/all")) {
             List<ObjectNode> all = runners.values().stream().filter(r -> p.get("type") == null || p.get("type").equals(r.get("runner_type").asString()))

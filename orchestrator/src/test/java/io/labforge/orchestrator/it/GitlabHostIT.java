@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.labforge.common.lab.LabParser;
 import io.labforge.common.messaging.Json;
 import io.labforge.orchestrator.labhosts.Cmd;
+import io.labforge.gitlab.fake.FakeGitlab;
 import io.labforge.orchestrator.labhosts.LocalLab;
+import io.labforge.orchestrator.local.LabCa;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,18 +24,30 @@ import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Part 1 as far as it is built (issue 6), on a real lab host: the GitLab host's certificate from the
- * lab's CA checked with openssl and curl against a real TLS server using the installed files, the
- * host's CA store and Docker trusting that CA (R5),
- * and the pre-receive hook refusing a real push (R8); re-applying changes nothing; compensation
- * removes what the saga made.
+ * Part 1 (issue 6) on a real lab host, the orchestrator, Kafka, PostgreSQL, the agent and gitlab-service
+ * all real; GitLab itself is not (none can be installed here), so: the GitLab API is {@link FakeGitlab}
+ * (GitLab's documented API, with a certificate from the lab's CA, Git pushes into JGit repositories),
+ * and on the host GitLab's package and gitlab-runner are stand-ins (src/test/resources/gitlab-standins:
+ * a dpkg-installed {@code gitlab-ce} whose {@code gitlab-ctl} records its calls, and a {@code
+ * gitlab-runner} that writes config.toml as register/unregister do).
+ *
+ * <p>Checked: the certificate from the lab's CA with openssl and curl against a real TLS server using
+ * the installed files, the host's CA store and Docker trusting that CA (R5); gitlab.rb written and
+ * {@code gitlab-ctl reconfigure} run; GitLab waited for over TLS; the projects created and seeded with
+ * JGit (R10–R13); the runners created through the API and registered on the host with the tokens GitLab
+ * gave, extra_hosts in config.toml (R9); no secret in the audit log; the pre-receive hook refusing a
+ * real push (R8); re-applying changes nothing; compensation unregisters and deletes the runners, deletes
+ * the projects, stops GitLab and removes what the saga made.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class GitlabHostIT {
     static final String SSL = "/etc/gitlab/ssl/";
-    static final String CRT = SSL + "gitlab.gitlab.test.crt";
-    static final String KEY = SSL + "gitlab.gitlab.test.key";
+    // the fake GitLab answers on this machine: the lab's URL is https://localhost:<port>
+    static final String CRT = SSL + "localhost.crt";
+    static final String KEY = SSL + "localhost.key";
+    static final String TOKEN = "glpat-gitlabhostit-0123";
+    static final String ROOT_PASSWORD = "it-root-Password-42";
     static final String CA = SSL + "labforge-ca.crt";
     static final String HOOK = "/var/opt/gitlab/gitaly/custom_hooks/pre-receive.d/labforge-lint";
 
@@ -42,18 +56,46 @@ class GitlabHostIT {
     LocalLab local;
     Harness h;
     String saga;
+    FakeGitlab gitlab;
 
     @BeforeAll
-    void start(@TempDir Path dir) throws IOException {
-        labSource = Files.readString(Path.of("..", "examples", "gitlab-lab.yaml"));
-        lab = new LabHostsFixture("GitlabHostIT", LabParser.parse(labSource, "gitlab-lab.yaml"), dir).up(Duration.ofMinutes(3), true);
+    void start(@TempDir Path dir) throws Exception {
+        String example = Files.readString(Path.of("..", "examples", "gitlab-lab.yaml"));
+        lab = new LabHostsFixture("GitlabHostIT", LabParser.parse(example, "gitlab-lab.yaml"), dir).up(Duration.ofMinutes(3), true);
         local = lab.local;
         h = lab.services(local.gateway()).h;
+        LabCa ca = LabCa.forLab(h.stateDir, "gitlab");
+        gitlab = new FakeGitlab(TOKEN, ca.certificate(), ca.key().getPrivate());
+        // the example, pointed at the fake GitLab, with an API token the lab names as a secret
+        labSource = example.replace("externalUrl: https://gitlab.gitlab.test", "externalUrl: " + gitlab.url())
+                .replace("  rootPassword: {secret: GITLAB_ROOT_PASSWORD}", "  rootPassword: {secret: GITLAB_ROOT_PASSWORD}\n  token: {secret: GITLAB_TOKEN}");
+        assertThat(labSource).contains(gitlab.url(), "GITLAB_TOKEN");
+        Files.createDirectories(h.stateDir.resolve("secrets"));
+        Files.writeString(h.stateDir.resolve("secrets/GITLAB_TOKEN"), TOKEN);
+        Files.writeString(h.stateDir.resolve("secrets/GITLAB_ROOT_PASSWORD"), ROOT_PASSWORD);
+        h.startGitlabService();
         lab.bootstrapAll();
+        installStandIns();
+    }
+
+    /** GitLab's package and gitlab-runner as stand-ins on the host (see the class comment). */
+    void installStandIns() throws IOException {
+        String ctl = Files.readString(Path.of("src/test/resources/gitlab-standins/gitlab-ctl"));
+        String runner = Files.readString(Path.of("src/test/resources/gitlab-standins/gitlab-runner"));
+        on("sh", "-c", "mkdir -p /root/standin/DEBIAN /root/standin/opt/gitlab/bin /root/standin/usr/bin && cat > /root/standin/opt/gitlab/bin/gitlab-ctl <<'EOF'\n"
+                + ctl + "EOF\nchmod 755 /root/standin/opt/gitlab/bin/gitlab-ctl && ln -sf /opt/gitlab/bin/gitlab-ctl /root/standin/usr/bin/gitlab-ctl"
+                + " && printf 'Package: gitlab-ce\\nVersion: 0.0-labforge-standin\\nArchitecture: all\\nMaintainer: Labforge tests <t@labforge.test>\\n"
+                + "Description: stand-in for GitLab CE in Labforge tests\\n' > /root/standin/DEBIAN/control"
+                + " && dpkg-deb --build /root/standin /root/gitlab-ce-standin.deb >/dev/null && dpkg -i /root/gitlab-ce-standin.deb >/dev/null");
+        on("sh", "-c", "cat > /usr/local/bin/gitlab-runner <<'EOF'\n" + runner + "EOF\nchmod 755 /usr/local/bin/gitlab-runner");
+        assertThat(on("dpkg-query", "-W", "-f=${Status}", "gitlab-ce")).isEqualTo("install ok installed");
     }
 
     @AfterAll
     void stop() {
+        if (gitlab != null) {
+            gitlab.close();
+        }
         if (lab != null) {
             lab.close();
         }
@@ -76,7 +118,7 @@ class GitlabHostIT {
 
         assertThat(on("openssl", "verify", "-CAfile", CA, CRT)).isEqualTo(CRT + ": OK");
         assertThat(on("openssl", "x509", "-noout", "-ext", "subjectAltName", "-in", CRT))
-                .contains("DNS:gitlab.gitlab.test", "DNS:gitlab", "IP Address:10.78.0.10");
+                .contains("DNS:localhost", "DNS:gitlab.gitlab.test", "DNS:gitlab", "IP Address:10.78.0.10");
         // the key made on the host is the certificate's, and only root reads it
         assertThat(on("openssl", "pkey", "-in", KEY, "-pubout")).isEqualTo(on("openssl", "x509", "-in", CRT, "-noout", "-pubkey"));
         assertThat(on("stat", "-c", "%a %U", KEY)).isEqualTo("600 root");
@@ -104,12 +146,56 @@ class GitlabHostIT {
                 .as("another CA does not vouch for it").isFalse();
         // R5: the host's own CA store trusts the lab's CA (git, curl, gitlab-runner need no option), and Docker does for the registry
         assertThat(on("curl", "-sS", "https://gitlab.gitlab.test:8443/index.txt")).isEqualTo("hello");
-        assertThat(on("cat", "/etc/docker/certs.d/gitlab.gitlab.test:5050/ca.crt")).isEqualTo(on("cat", CA));
+        assertThat(on("cat", "/etc/docker/certs.d/localhost:5050/ca.crt")).isEqualTo(on("cat", CA));
         local.exec("gitlab", "pkill", "-f", "openssl s_server");
     }
 
     @Test
     @Order(2)
+    void gitlabIsConfiguredWaitedForAndItsProjectsAndRunnersMadeThroughItsApiWithNoSecretInTheAuditLog() throws Exception {
+        // R5: gitlab.rb from the lab (mode 600), then one reconfigure (the package was there already)
+        String rb = on("cat", "/etc/gitlab/gitlab.rb");
+        assertThat(rb).contains("external_url '" + gitlab.url() + "'", "nginx['ssl_certificate'] = '/etc/gitlab/ssl/localhost.crt'",
+                "gitlab_rails['monitoring_whitelist'] = ['127.0.0.0/8', '::1/128']", "custom_hooks_dir: '/var/opt/gitlab/gitaly/custom_hooks'");
+        assertThat(on("stat", "-c", "%a", "/etc/gitlab/gitlab.rb")).isEqualTo("600");
+        assertThat(on("cat", "/var/log/labforge-standin-gitlab-ctl.log")).isEqualTo("reconfigure");
+
+        // R10–R13: the three projects, each seeded with one commit of its template
+        assertThat(gitlab.projects().values()).extracting(p -> p.get("path_with_namespace").asString())
+                .containsExactlyInAnyOrder("root/sleepytest", "root/http-server", "root/tp1-app");
+        for (var p : gitlab.projects().values()) {
+            assertThat(p.get("empty_repo").asBoolean()).as(p.toString()).isFalse();
+            assertThat(gitlab.repository(p.get("id").asLong()).resolve("refs/heads/main")).isNotNull();
+        }
+        long tp1 = gitlab.projects().values().stream().filter(p -> p.get("path").asString().equals("tp1-app")).findFirst().orElseThrow()
+                .get("id").asLong();
+        assertThat(gitlab.repository(tp1).resolve("main:web/app.py")).as("tp1-app holds examples/tp1-app").isNotNull();
+
+        // R9: two runners made through the API with the lab's tags, registered on the host with the tokens GitLab gave
+        assertThat(gitlab.runners().values()).extracting(r -> r.get("description").asString() + " " + r.get("tag_list"))
+                .containsExactlyInAnyOrder("gitlab-docker [\"docker\"]", "gitlab-shell [\"shell\"]");
+        JsonNode config = new tools.jackson.dataformat.toml.TomlMapper().readTree(on("cat", "/etc/gitlab-runner/config.toml"));
+        assertThat(config.get("runners")).hasSize(2);
+        for (JsonNode r : config.get("runners")) {
+            assertThat(r.get("url").asString()).isEqualTo(gitlab.url());
+            assertThat(gitlab.runnerTokens().values()).contains(r.get("token").asString());
+            assertThat(r.get("tls-ca-file").asString()).isEqualTo("/etc/gitlab-runner/certs/localhost.crt");
+            if (r.get("executor").asString().equals("docker")) {
+                assertThat(r.get("docker").get("extra_hosts").toString()).isEqualTo("[\"localhost:10.78.0.10\"]");
+            }
+        }
+        assertThat(on("cat", "/etc/gitlab-runner/certs/localhost.crt")).isEqualTo(on("cat", CA));
+        String calls = on("cat", "/var/log/labforge-standin-gitlab-runner.log");
+        assertThat(calls).contains("\"register\", \"--non-interactive\", \"--url\"").doesNotContain("glrt-");
+
+        // secrets: neither the API token, the runners' tokens nor the root password in the audit log or the saga's view
+        String audit = h.get("/api/audit?limit=5000").body() + h.get("/api/sagas/" + saga).body();
+        assertThat(audit).contains("gitlab-runner-gitlab-docker@gitlab-service").doesNotContain(TOKEN).doesNotContain(ROOT_PASSWORD);
+        gitlab.runnerTokens().values().forEach(t -> assertThat(audit).doesNotContain(t));
+    }
+
+    @Test
+    @Order(3)
     void thePreReceiveHookRefusesABrokenDockerfileOnTheHost() {
         assertThat(on("stat", "-c", "%a", HOOK)).isEqualTo("755");
         // GitLab runs server hooks as git runs a repository's own: a bare repository with it shows the behaviour
@@ -125,8 +211,8 @@ class GitlabHostIT {
     }
 
     @Test
-    @Order(3)
-    void reapplyingChangesNothingAndCompensationRemovesWhatTheSagaMade() {
+    @Order(4)
+    void reapplyingChangesNothingAndCompensationRemovesWhatTheSagaMade() throws Exception {
         String again = Json.read(h.post("/api/sagas", labSource).body()).get("id").asString();
         JsonNode second = h.awaitFinal(again, Duration.ofMinutes(3));
         assertThat(second.get("status").asString()).isEqualTo("SUCCEEDED");
@@ -135,9 +221,14 @@ class GitlabHostIT {
         assertThat(h.post("/api/sagas/" + saga + "/compensate", "").statusCode()).isLessThan(300);
         assertThat(h.awaitFinal(saga, Duration.ofMinutes(3)).get("status").asString()).isEqualTo("COMPENSATED");
         for (String f : List.of(HOOK, KEY, CRT, CA, "/usr/local/share/ca-certificates/labforge-gitlab.crt",
-                "/etc/docker/certs.d/gitlab.gitlab.test:5050/ca.crt")) {
+                "/etc/docker/certs.d/localhost:5050/ca.crt")) {
             assertThat(local.exec("gitlab", "test", "-e", f).ok()).as(f + " removed").isFalse();
         }
+        // runners unregistered on the host and deleted in GitLab, projects deleted, GitLab stopped
+        assertThat(new tools.jackson.dataformat.toml.TomlMapper().readTree(on("cat", "/etc/gitlab-runner/config.toml")).path("runners")).isEmpty();
+        assertThat(gitlab.runners()).isEmpty();
+        assertThat(gitlab.projects()).isEmpty();
+        assertThat(on("cat", "/var/log/labforge-standin-gitlab-ctl.log")).isEqualTo("reconfigure\nstop");
     }
 
     static void sleep(long ms) {

@@ -214,10 +214,27 @@ final class Harness implements AutoCloseable {
 
     private ConfigurableApplicationContext clusterService;
 
+    /** gitlab-service in this JVM: it trusts this orchestrator's key and seals secret outputs (runner tokens) to it. */
+    ConfigurableApplicationContext startGitlabService() {
+        gitlabService = new SpringApplicationBuilder(io.labforge.gitlab.GitlabServiceApplication.class)
+                .web(WebApplicationType.NONE)
+                .run("--labforge.bootstrap-servers=" + services.kafkaBootstrapServers(),
+                        "--labforge.gitlab.state-dir=" + dir.resolve("gitlab-service"),
+                        "--labforge.gitlab.orchestrator-public-key=" + publicKey,
+                        "--labforge.gitlab.orchestrator-sealing-key=" + sealingKey,
+                        "--labforge.gitlab.readiness-poll=500ms");
+        return gitlabService;
+    }
+
+    private ConfigurableApplicationContext gitlabService;
+
     @Override
     public void close() {
         if (clusterService != null) {
             clusterService.close();
+        }
+        if (gitlabService != null) {
+            gitlabService.close();
         }
         agents.values().forEach(ConfigurableApplicationContext::close);
         if (orchestrator != null) {

@@ -154,10 +154,17 @@ public final class LocalLab {
      * cannot be reached here. The images are saved once to a cache file keyed by their ids; a host
      * that has them already is skipped.
      */
+    static final String BASE_IMAGE = "debian:bookworm";
+
     private void seed(List<Host> hosts) {
-        List<String> tags = Cmd.require(List.of("docker", "images", "--filter", "label=io.labforge.seed=true", "--format",
-                "{{.Repository}}:{{.Tag}}"), 60).lines().filter(t -> !t.startsWith("labforge/seed-") && !t.contains("<none>"))
-                .sorted().toList();
+        List<String> tags = new ArrayList<>(Cmd.require(List.of("docker", "images", "--filter", "label=io.labforge.seed=true", "--format",
+                "{{.Repository}}:{{.Tag}}"), 60).lines().filter(t -> !t.startsWith("labforge/seed-") && !t.contains("<none>")).toList());
+        // their base, the Debian image lab-hosts/build-images makes with debootstrap (jobs of the seeded
+        // projects run in it; its layers are the seeds' first, so it costs a tag)
+        if (Cmd.run(List.of("docker", "image", "inspect", BASE_IMAGE), 30).ok()) {
+            tags.add(BASE_IMAGE);
+        }
+        tags.sort(null);
         List<Host> containers = hosts.stream().filter(h -> h.container() != null).toList();
         if (tags.isEmpty() || containers.isEmpty()) {
             return;

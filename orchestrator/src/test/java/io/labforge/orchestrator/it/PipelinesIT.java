@@ -129,6 +129,9 @@ class PipelinesIT {
         env.put("DOCKER_TLS_VERIFY", "1");
         env.put("DOCKER_CERT_PATH", certs.toString());
         env.put("DOCKER_CONFIG", dockerConfig.toString());
+        // Python's requests (docker-compose) lets REQUESTS_CA_BUNDLE override the CA it is given (requests#3829)
+        env.remove("REQUESTS_CA_BUNDLE");
+        env.remove("CURL_CA_BUNDLE");
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(10, TimeUnit.MINUTES)).isTrue();
@@ -177,6 +180,37 @@ class PipelinesIT {
 
     @Test
     @Order(3)
+    void tp1AppsImagesAreBuiltWithComposePushedUnderTheProjectAndWebIsTestedAgainstThePushedRedis() throws Exception {
+        Assumptions.assumeTrue(onPath("docker-compose"), "docker-compose is not installed (apt-get install docker-compose)");
+        Path p = project("tp1-app", Map.of());
+        String sha = run(p, List.of("git", "rev-parse", "--short=8", "HEAD")).out().strip();
+        List<String> bases = List.of("--variable", "PYTHON_IMAGE=labforge/python:bookworm", "--variable", "REDIS_IMAGE=labforge/redis:bookworm",
+                "--variable", "NGINX_IMAGE=labforge/nginx:bookworm");
+        Run build = pipeline(p, "tp1-app", concat(bases, "build"));
+        assertThat(build.exit()).as(build.out()).isZero();
+        for (String image : List.of("web", "redis", "nginx")) {
+            String ref = REGISTRY + "/root/tp1-app/tp1/" + image + ":" + sha;
+            assertThat(hosts.on("ci1", "curl", "-sS", "--cacert", "/etc/docker/certs.d/" + REGISTRY + "/ca.crt",
+                    "https://" + REGISTRY + "/v2/root/tp1-app/tp1/" + image + "/tags/list")).contains(sha);
+            hosts.on("ci1", "docker", "rmi", ref);
+        }
+        Run test = pipeline(p, "tp1-app", concat(bases, "test"));
+        assertThat(test.exit()).as(test.out()).isZero();
+        assertThat(test.out()).contains("I have been seen 1 times", "PASS  test");
+    }
+
+    static String[] concat(List<String> a, String... b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(List.of(b));
+        return all.toArray(String[]::new);
+    }
+
+    static boolean onPath(String program) {
+        return java.util.Arrays.stream(System.getenv("PATH").split(":")).anyMatch(d -> Files.isExecutable(Path.of(d, program)));
+    }
+
+    @Test
+    @Order(4)
     void aBrokenDockerfileFailsThePipeline() throws Exception {
         Path p = project("http-server", Map.of("Dockerfile", "FORM alpine\n"));
         Run build = pipeline(p, "http-server", "build");

@@ -51,6 +51,10 @@ public final class AwaitGitlabExecutor implements Executor<AwaitGitlab> {
                 ctx.progress().accept("GitLab at " + c.url() + " not ready yet: " + now + " (" + waited + " s of " + timeout + " s)");
                 last = now;
             }
+            if (r.unresolved()) {
+                throw ExecutorException.refused("GitLab at " + c.url() + ": " + r.error() + " on the machine running gitlab-service: "
+                        + "give the URL's name an address there (DNS, or /etc/hosts with the GitLab host's address), then resume");
+            }
             if (r.status() == 404) {
                 throw ExecutorException.refused("GitLab at " + c.url() + " answers 404 on /-/readiness: gitlab-service's address is not in "
                         + "its monitoring allowlist; add it to gitlab.monitoringAllow in the lab and apply again");

@@ -155,6 +155,11 @@ public final class GitlabAccess implements AutoCloseable {
 
     /** What {@code GET /-/readiness} answered: its status, and its body (JSON naming each check), or why it could not be asked. */
     public record Readiness(int status, String body, String error) {
+        /** The URL's name does not resolve where gitlab-service runs: waiting will not mend that. */
+        public boolean unresolved() {
+            return error != null && error.startsWith(UNRESOLVED);
+        }
+
         public boolean ready() {
             return status == 200 && body != null && body.contains("\"status\":\"ok\"");
         }
@@ -171,13 +176,21 @@ public final class GitlabAccess implements AutoCloseable {
         }
     }
 
+    static final String UNRESOLVED = "no address for ";
+
     /** GitLab's readiness probe (documented under "Health check"): 200 with {@code "status":"ok"} once Rails and its services answer. */
     public Readiness readiness(Duration timeout) {
         HttpClient http = HttpClient.newBuilder().sslContext(ssl).connectTimeout(timeout).build(); // Java 17: not closeable
         try {
+            // the JDK's client reports an unknown name as a failed connection: ask the resolver first
+            java.net.InetAddress.getAllByName(URI.create(url).getHost());
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url + "/-/readiness")).timeout(timeout).GET().build(),
                     HttpResponse.BodyHandlers.ofString());
             return new Readiness(r.statusCode(), r.body(), null);
+        } catch (java.net.UnknownHostException e) {
+            return new Readiness(0, null, UNRESOLVED + URI.create(url).getHost());
+        } catch (java.net.ConnectException e) {
+            return new Readiness(0, null, "no connection (" + (e.getMessage() == null ? "nothing listens yet" : e.getMessage()) + ")");
         } catch (javax.net.ssl.SSLException e) {
             return new Readiness(0, null, "TLS refused: " + e.getMessage() + " (is GitLab's certificate signed by the lab's CA?)");
         } catch (IOException e) {

@@ -71,6 +71,16 @@ class GitlabApiStepsTest {
     }
 
     @Test
+    void aUrlWhoseNameDoesNotResolveIsRefusedAtOnceWithTheFix() {
+        var c = new GitlabCommand.AwaitGitlab("lab1", "https://gitlab.nowhere.invalid", gitlab.caPem(), 20);
+        long t0 = System.nanoTime();
+        assertThatThrownBy(() -> new AwaitGitlabExecutor(Duration.ofMillis(100)).apply(c, ctx))
+                .isInstanceOfSatisfying(ExecutorException.class, e -> assertThat(e.retryable()).isFalse())
+                .hasMessageContaining("no address for gitlab.nowhere.invalid").hasMessageContaining("/etc/hosts");
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(30));
+    }
+
+    @Test
     void aProjectIsCreatedSeededWithItsTemplateOverGitAndLeftAloneTheSecondTime() throws Exception {
         var c = new GitlabCommand.EnsureProject("lab1", gitlab.url(), gitlab.caPem(), TOKEN, "http-server", "http-server", null);
         EnsureProjectExecutor ensure = new EnsureProjectExecutor();

@@ -230,6 +230,7 @@ final class DemoCommand implements Callable<Integer> {
         Files.writeString(root.resolve("usr/bin/dockerd"), "");
         Files.writeString(root.resolve("etc/hostname"), "debian\n");
         Files.writeString(root.resolve("etc/hosts"), "127.0.0.1 localhost\n");
+        Files.writeString(root.resolve("etc/os-release"), "PRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\nID=debian\nVERSION_CODENAME=bookworm\n");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         return new ProcessBuilder(java, "-Xmx128m", "-XX:TieredStopAtLevel=1", "-jar", jar.toAbsolutePath().toString(),
                 "--labforge.agent.host-id=" + host, "--labforge.agent.bootstrap-servers=" + kafka,

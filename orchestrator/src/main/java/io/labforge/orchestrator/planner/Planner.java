@@ -69,6 +69,9 @@ public final class Planner {
                 int p = lab.swarm().registry().port();
                 fw = fw.merge(new Lab.FirewallSpec(null, List.of(new PortRange(p, p, "tcp")), List.of()));
             }
+            if (lab.gitlab() != null && lab.gitlab().installs() && lab.gitlab().host().equals(h.name())) {
+                fw = fw.merge(gitlabOpenings(lab.gitlab())); // R5: derived from the GitLab section, not repeated
+            }
             if (docker.tlsPort() != null) {
                 // the Engine API port is opened with the rest (R16 style: derived, not repeated in the lab file)
                 fw = fw.merge(new Lab.FirewallSpec(null, List.of(new PortRange(docker.tlsPort(), docker.tlsPort(), "tcp")),
@@ -619,6 +622,19 @@ public final class Planner {
                     new Compensation(type(AgentCommand.UnregisterRunner.class), unreg)));
             lastOf.put(r.host(), registered);
         }
+    }
+
+    /** R5, R6: what GitLab's host opens: http and https (omnibus redirects http), the URL's own port if it names one, the registry's. */
+    static Lab.FirewallSpec gitlabOpenings(Lab.GitlabSpec g) {
+        List<PortRange> ports = new ArrayList<>();
+        int urlPort = java.net.URI.create(g.externalUrl()).getPort();
+        if (urlPort > 0) {
+            ports.add(new PortRange(urlPort, urlPort, "tcp"));
+        }
+        if (g.registryPort() != null) {
+            ports.add(new PortRange(g.registryPort(), g.registryPort(), "tcp"));
+        }
+        return new Lab.FirewallSpec(null, ports, List.of("http", "https"));
     }
 
     static StepId hostnameStep(Host h) {

@@ -198,6 +198,25 @@ class PlannerTest {
     }
 
     @Test
+    void theGitlabHostOpensHttpHttpsItsUrlsPortAndTheRegistryWithoutTheLabSayingSo() {
+        Lab lab = io.labforge.common.lab.LabParser.parse("""
+                apiVersion: labforge/v1
+                kind: Lab
+                name: g
+                domain: g.test
+                hosts:
+                  - {name: gitlab, address: 10.1.0.10}
+                  - {name: other, address: 10.1.0.11}
+                gitlab: {host: gitlab, externalUrl: 'https://gitlab.g.test:8443', registryPort: 5050}
+                """, "g.yaml");
+        Plan plan = new Planner().plan(lab);
+        JsonNode fw = plan.step(StepId.of("firewall@gitlab")).inputs();
+        assertThat(fw.get("services").toString()).isEqualTo("[\"http\",\"https\"]");
+        assertThat(fw.get("ports").toString()).contains("8443/tcp", "5050/tcp");
+        assertThat(plan.steps()).noneMatch(st -> st.id().value().equals("firewall@other"));
+    }
+
+    @Test
     void anExistingGitlabIsNeitherInstalledNorStoppedAndItsTokenIsALabSecret() {
         Lab lab = io.labforge.common.lab.LabParser.parse("""
                 apiVersion: labforge/v1

@@ -269,6 +269,17 @@ public sealed interface AgentCommand {
     record UnregisterRunner(String name, boolean registered) implements AgentCommand {
     }
 
+    /**
+     * R7: an image of this host's Docker pushed to a GitLab project's registry under GitLab's naming
+     * convention, {@code <registry>/<namespace>/<project>/<image>:<tag>} ({@code projectPath} is
+     * {@code <namespace>/<project>}), logged in as the namespace's user with {@code token} (a secret,
+     * written only into a temporary Docker configuration of mode 600). Outputs {@code image},
+     * {@code digest}.
+     */
+    @Message(name = "agent.PushImage")
+    record PushImage(String registry, String projectPath, String image, String tag, String source, String token) implements AgentCommand {
+    }
+
     /** Undoes {@link InstallGitlabHooks}: removes the hook, only when that step created it. */
     @Message(name = "agent.RemoveGitlabHooks")
     record RemoveGitlabHooks(String hooksDir, boolean created) implements AgentCommand {

@@ -142,7 +142,7 @@ public record Lab(
      */
     public record GitlabSpec(String host, String externalUrl, Integer registryPort, String install, String rootPasswordSecret,
             List<GitlabRunner> runners, List<String> projects, String hooksDir, String tokenSecret, String image,
-            String packageRepository, List<String> monitoringAllow) {
+            String packageRepository, List<String> monitoringAllow, List<GitlabImage> images) {
         public boolean installs() {
             return !"existing".equals(install);
         }
@@ -155,6 +155,10 @@ public record Lab(
         public String urlHost() {
             return java.net.URI.create(externalUrl).getHost();
         }
+    }
+
+    /** R7: an image of the GitLab host's Docker ({@code from}) pushed as {@code <registry>/<namespace>/<project>/<name>:<tag>}. */
+    public record GitlabImage(String project, String name, String from, String tag) {
     }
 
     /**

@@ -56,7 +56,7 @@ public final class LabParser {
     private static final Set<String> DISK = Set.of("device", "serial", "size", "volumeGroup", "volumes");
     private static final Set<String> VOLUME = Set.of("name", "size", "filesystem", "mount", "allowShrink");
     private static final Set<String> GITLAB = Set.of("host", "externalUrl", "registryPort", "install", "rootPassword", "token", "image",
-            "packageRepository", "monitoringAllow", "runners",
+            "packageRepository", "monitoringAllow", "images", "runners",
             "projects", "hooksDir");
     private static final Set<String> GITLAB_RUNNER = Set.of("name", "host", "executor", "tags", "runUntagged", "image");
     private static final Pattern SECRET_NAME = Pattern.compile("[A-Z][A-Z0-9_]{0,63}");
@@ -524,6 +524,32 @@ public final class LabParser {
                             "name one of " + GitlabSpec.KNOWN_PROJECTS);
                 }
             }
+            List<Lab.GitlabImage> images = new ArrayList<>();
+            List<Node> imageItems = w.sequence(g.get("images"), "gitlab.images");
+            for (int i = 0; i < imageItems.size(); i++) {
+                String ip = "gitlab.images[" + i + "]";
+                Map<String, Node> m = w.mapping(imageItems.get(i), ip, Set.of("project", "name", "from", "tag"), Set.of("project", "name", "from"));
+                String project = w.string(m.get("project"), ip + ".project");
+                String iname = w.string(m.get("name"), ip + ".name");
+                String from = w.string(m.get("from"), ip + ".from");
+                String tag = w.string(m.get("tag"), ip + ".tag");
+                if (project != null && !projects.contains(project)) {
+                    w.error(ip + ".project", "'" + project + "' is not one of the lab's projects " + projects, "name a project listed under gitlab.projects");
+                }
+                if (iname != null && !iname.matches("[a-z0-9]+(?:[._-][a-z0-9]+)*")) {
+                    w.error(ip + ".name", "'" + iname + "' is not an image name", "use lower-case letters, digits, '.', '_' or '-'");
+                }
+                if (tag != null && !tag.matches("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}")) {
+                    w.error(ip + ".tag", "'" + tag + "' is not an image tag", "use letters, digits, '_', '.' or '-' (at most 128)");
+                }
+                if (from != null && !from.matches("[A-Za-z0-9][A-Za-z0-9._/:@-]*")) {
+                    w.error(ip + ".from", "'" + from + "' is not an image reference", "write e.g. debian:bookworm");
+                }
+                if (port == null) {
+                    w.error(ip, imageItems.get(i), "an image is pushed to GitLab's registry and the lab enables none", "give gitlab.registryPort (e.g. 5050)");
+                }
+                images.add(new Lab.GitlabImage(project, iname, from, tag == null ? "latest" : tag));
+            }
             String hooksDir = w.string(g.get("hooksDir"), "gitlab.hooksDir");
             if (hooksDir != null && (!hooksDir.startsWith("/") || hooksDir.contains(".."))) {
                 w.error("gitlab.hooksDir", "'" + hooksDir + "' is not an absolute directory", "write e.g. " + GitlabSpec.DEFAULT_HOOKS_DIR);
@@ -532,7 +558,7 @@ public final class LabParser {
                 w.error("gitlab", node, "the lab's GitLab has no externalUrl", "write externalUrl: https://" + host + ".<domain> (R5)");
             }
             return new GitlabSpec(host, url, port, install == null ? "omnibus" : install, secret, List.copyOf(runners), List.copyOf(projects),
-                    hooksDir == null ? GitlabSpec.DEFAULT_HOOKS_DIR : hooksDir, token, image, packages, List.copyOf(allow));
+                    hooksDir == null ? GitlabSpec.DEFAULT_HOOKS_DIR : hooksDir, token, image, packages, List.copyOf(allow), List.copyOf(images));
         }
 
         /** {@code {secret: NAME}}: the name of a secret the orchestrator holds; a value written in the lab is an error that does not echo it. */

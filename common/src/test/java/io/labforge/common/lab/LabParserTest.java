@@ -297,9 +297,13 @@ class LabParserTest {
                       monitoringAllow: [10.0.0.0/33]
                       runners:
                         - {host: g, executor: shell, image: alpine}
+                      projects: [sleepytest]
+                      images:
+                        - {project: http-server, name: Base, from: 'debian:bookworm', tag: 'bad tag'}
                     """);
             assertThat(errors).extracting(LabError::path).containsExactlyInAnyOrder("gitlab.token", "gitlab.image",
-                    "gitlab.packageRepository", "gitlab.monitoringAllow[0]", "gitlab.runners[0].image");
+                    "gitlab.packageRepository", "gitlab.monitoringAllow[0]", "gitlab.runners[0].image", "gitlab.images[0].project",
+                    "gitlab.images[0].name", "gitlab.images[0].tag", "gitlab.images[0]");
             assertThat(errors).filteredOn(e -> e.path().equals("gitlab.token")).singleElement()
                     .satisfies(e -> assertThat(e.fix()).contains("token: {secret: GITLAB_TOKEN}"));
             List<LabError> literal = errorsOf(HEAD + """

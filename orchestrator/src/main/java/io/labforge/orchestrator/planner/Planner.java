@@ -581,6 +581,7 @@ public final class Planner {
                     Json.object().put("method", g.install()).put("name", tokenName), List.of(ready), Duration.ofMinutes(15), RetryPolicy.DEFAULT,
                     new Compensation(type(AgentCommand.RevokeGitlabToken.class), Json.object().put("method", g.install()).put("name", tokenName))));
         }
+        List<StepSpec> pushes = new ArrayList<>();
         java.util.function.Supplier<ObjectNode> api = () -> {
             ObjectNode n = Json.object().put("url", g.externalUrl());
             n.set("caPem", Refs.ref(caRef, "ca"));
@@ -589,6 +590,19 @@ public final class Planner {
         };
         for (String p : g.projects()) {
             StepId project = StepId.of("gitlab-project-" + p + "@" + service);
+            for (Lab.GitlabImage img : g.images()) {
+                if (!img.project().equals(p)) {
+                    continue;
+                }
+                // R7: pushed from the GitLab host's Docker, which trusts the lab's CA for the registry
+                StepId push = StepId.of("gitlab-image-" + p + "-" + img.name() + "@" + h.name());
+                ObjectNode in = Json.object().put("registry", name + ":" + g.registryPort()).put("image", img.name()).put("tag", img.tag())
+                        .put("source", img.from());
+                in.set("projectPath", Refs.ref(project.value(), "path"));
+                in.set("token", Refs.ref(tokenStep.value(), tokenOutput));
+                pushes.add(new StepSpec(push, type(AgentCommand.PushImage.class), h.name(), in, List.of(project, lastOf.get(h.name())),
+                        Duration.ofMinutes(20), RetryPolicy.DEFAULT, null));
+            }
             ObjectNode in = api.get().put("lab", lab.name()).put("name", p).put("template", p);
             ObjectNode undo = api.get();
             undo.set("projectId", Refs.self("projectId"));
@@ -597,6 +611,7 @@ public final class Planner {
                     List.of(ready, tokenStep), Duration.ofMinutes(10), RetryPolicy.DEFAULT,
                     new Compensation(type(io.labforge.common.gitlab.GitlabCommand.RemoveProject.class), undo)));
         }
+        steps.addAll(pushes);
         for (Lab.GitlabRunner r : g.runners()) {
             StepId created = StepId.of("gitlab-runner-" + r.name() + "@" + service);
             ObjectNode in = api.get().put("lab", lab.name()).put("name", r.name()).put("runUntagged", r.runUntagged());

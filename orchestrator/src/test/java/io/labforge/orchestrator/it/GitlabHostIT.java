@@ -28,13 +28,14 @@ import tools.jackson.databind.JsonNode;
  * all real; GitLab itself is not (none can be installed here), so: the GitLab API is {@link FakeGitlab}
  * (GitLab's documented API, with a certificate from the lab's CA, Git pushes into JGit repositories),
  * and on the host GitLab's package and gitlab-runner are stand-ins (src/test/resources/gitlab-standins:
- * a dpkg-installed {@code gitlab-ce} whose {@code gitlab-ctl} records its calls, and a {@code
- * gitlab-runner} that writes config.toml as register/unregister do).
+ * a dpkg-installed {@code gitlab-ce} whose {@code gitlab-ctl} records its calls and runs GitLab's registry
+ * as Docker Distribution with a password file, and a {@code gitlab-runner} that writes config.toml as
+ * register/unregister do).
  *
  * <p>Checked: the certificate from the lab's CA with openssl and curl against a real TLS server using
  * the installed files, the host's CA store and Docker trusting that CA (R5); gitlab.rb written and
  * {@code gitlab-ctl reconfigure} run; GitLab waited for over TLS; the projects created and seeded with
- * JGit (R10–R13); the runners created through the API and registered on the host with the tokens GitLab
+ * JGit (R10–R13); an image pushed under a project's registry path (R7); the runners created through the API and registered on the host with the tokens GitLab
  * gave, extra_hosts in config.toml (R9); no secret in the audit log; the pre-receive hook refusing a
  * real push (R8); re-applying changes nothing; compensation unregisters and deletes the runners, deletes
  * the projects, stops GitLab and removes what the saga made.
@@ -89,6 +90,22 @@ class GitlabHostIT {
                 + " && dpkg-deb --build /root/standin /root/gitlab-ce-standin.deb >/dev/null && dpkg -i /root/gitlab-ce-standin.deb >/dev/null");
         on("sh", "-c", "cat > /usr/local/bin/gitlab-runner <<'EOF'\n" + runner + "EOF\nchmod 755 /usr/local/bin/gitlab-runner");
         assertThat(on("dpkg-query", "-W", "-f=${Status}", "gitlab-ce")).isEqualTo("install ok installed");
+        // GitLab's registry (started by the stand-in's reconfigure): Docker Distribution with the TLS files
+        // the lab makes, and a password file in place of GitLab's token service (the API token is the password)
+        String hash = org.bouncycastle.crypto.generators.OpenBSDBCrypt.generate("2b", TOKEN.toCharArray(),
+                java.security.SecureRandom.getSeed(16), 10);
+        on("sh", "-c", "mkdir -p /etc/gitlab && echo 'root:" + hash + "' > /etc/gitlab/standin-registry.htpasswd && cat > /etc/gitlab/standin-registry.yml <<'EOF'\n"
+                + "version: 0.1\nstorage:\n  filesystem:\n    rootdirectory: /var/lib/standin-registry\nhttp:\n  addr: :5050\n  tls:\n"
+                + "    certificate: " + CRT + "\n    key: " + KEY + "\nauth:\n  htpasswd:\n    realm: GitLab\n    path: /etc/gitlab/standin-registry.htpasswd\nEOF");
+        // R7 pushes debian:bookworm from the GitLab host's Docker
+        Path tar = Files.createTempFile("debian-bookworm", ".tar");
+        try {
+            io.labforge.orchestrator.labhosts.Cmd.require(List.of("docker", "save", "-o", tar.toString(), "debian:bookworm"), 300);
+            io.labforge.orchestrator.labhosts.Cmd.require(List.of("docker", "exec", "-i", local.container(lab.lab.host("gitlab").orElseThrow()),
+                    "docker", "load"), tar, 300);
+        } finally {
+            Files.deleteIfExists(tar);
+        }
     }
 
     @AfterAll
@@ -187,6 +204,13 @@ class GitlabHostIT {
         assertThat(on("cat", "/etc/gitlab-runner/certs/localhost.crt")).isEqualTo(on("cat", CA));
         String calls = on("cat", "/var/log/labforge-standin-gitlab-runner.log");
         assertThat(calls).contains("\"register\", \"--non-interactive\", \"--url\"").doesNotContain("glrt-");
+
+        // R7: debian:bookworm pushed by Labforge to the project's registry path, which needs the credentials
+        String tags = on("curl", "-sS", "--cacert", CA, "-u", "root:" + TOKEN, "https://localhost:5050/v2/root/http-server/base/tags/list");
+        assertThat(tags).isEqualTo("{\"name\":\"root/http-server/base\",\"tags\":[\"bookworm\"]}");
+        assertThat(on("curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}", "--cacert", CA, "https://localhost:5050/v2/_catalog"))
+                .as("the registry asks for credentials").isEqualTo("401");
+        assertThat(on("sh", "-c", "ls -d /var/lib/labforge/push-* 2>/dev/null | wc -l")).as("the push's Docker config is gone").isEqualTo("0");
 
         // secrets: neither the API token, the runners' tokens nor the root password in the audit log or the saga's view
         String audit = h.get("/api/audit?limit=5000").body() + h.get("/api/sagas/" + saga).body();

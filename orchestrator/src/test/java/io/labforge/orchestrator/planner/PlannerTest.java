@@ -193,6 +193,13 @@ class PlannerTest {
         assertThat(registered.inputs().get("extraHosts").toString()).isEqualTo("[\"gitlab.tp2.lab:192.168.56.10\"]");
         assertThat(registered.compensation().commandType()).isEqualTo("agent.UnregisterRunner");
         assertThat(plan.step(StepId.of("runner-gitlab-shell@gitlab")).inputs().get("executor").asString()).isEqualTo("shell");
+        // R7: pushed from the GitLab host once the project exists, under the project's path
+        StepSpec push = plan.step(StepId.of("gitlab-image-http-server-base@gitlab"));
+        assertThat(push.commandType()).isEqualTo("agent.PushImage");
+        assertThat(push.dependsOn()).contains(StepId.of("gitlab-project-http-server@gitlab-service"), StepId.of("gitlab-registry-ca@gitlab"));
+        assertThat(push.inputs().get("registry").asString()).isEqualTo("gitlab.tp2.lab:5050");
+        assertThat(push.inputs().get("projectPath").toString()).contains("gitlab-project-http-server@gitlab-service#path");
+        assertThat(push.inputs().get("token").toString()).contains("gitlab-token@gitlab#token");
         // no secret value anywhere in the plan: only references to the steps that hold them
         assertThat(plan.steps().toString()).doesNotContain("glpat-").doesNotContain("glrt-");
     }

@@ -39,7 +39,7 @@ public final class Executors {
                 new io.labforge.agent.executor.gitlab.GitlabInstallExecutor(), new io.labforge.agent.executor.gitlab.GitlabInstallExecutor.Stop(),
                 new io.labforge.agent.executor.gitlab.GitlabTokenExecutor(), new io.labforge.agent.executor.gitlab.GitlabTokenExecutor.Revoke(),
                 new io.labforge.agent.executor.gitlab.RunnerExecutor(), new io.labforge.agent.executor.gitlab.RunnerExecutor.Unregister(),
-                new io.labforge.agent.executor.registry.PushImageExecutor(), new io.labforge.agent.executor.ca.CaTrustExecutor(),
+                new io.labforge.agent.executor.registry.PushImageExecutor(), new io.labforge.agent.executor.tls.TlsKeyInstallExecutor(), new io.labforge.agent.executor.ca.CaTrustExecutor(),
                 new NoopExecutor());
     }
 }

@@ -280,6 +280,15 @@ public sealed interface AgentCommand {
     record PushImage(String registry, String projectPath, String image, String tag, String source, String token) implements AgentCommand {
     }
 
+    /**
+     * A private key the lab gives (a secret, with {@code gitlab.tls}) written as {@code dir/keyFile},
+     * mode 600, root's; an empty {@code keyPem} removes the file (the undo of a step that created it).
+     * Secret output {@code previous}: what the file held ("" when none), for the undo.
+     */
+    @Message(name = "agent.InstallTlsKey")
+    record InstallTlsKey(String dir, String keyFile, String keyPem) implements AgentCommand {
+    }
+
     /** Undoes {@link InstallGitlabHooks}: removes the hook, only when that step created it. */
     @Message(name = "agent.RemoveGitlabHooks")
     record RemoveGitlabHooks(String hooksDir, boolean created) implements AgentCommand {

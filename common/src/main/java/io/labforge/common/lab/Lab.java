@@ -142,7 +142,7 @@ public record Lab(
      */
     public record GitlabSpec(String host, String externalUrl, Integer registryPort, String install, String rootPasswordSecret,
             List<GitlabRunner> runners, List<String> projects, String hooksDir, String tokenSecret, String image,
-            String packageRepository, List<String> monitoringAllow, List<GitlabImage> images) {
+            String packageRepository, List<String> monitoringAllow, List<GitlabImage> images, GitlabTls tls) {
         public boolean installs() {
             return !"existing".equals(install);
         }
@@ -155,6 +155,14 @@ public record Lab(
         public String urlHost() {
             return java.net.URI.create(externalUrl).getHost();
         }
+    }
+
+    /**
+     * GitLab's TLS from files the lab gives instead of the lab's CA: {@code certificate} and {@code ca}
+     * are paths next to the lab file (their PEM in {@code certificatePem}/{@code caPem} when the lab came
+     * with its files), the key the name of a secret the orchestrator holds.
+     */
+    public record GitlabTls(String certificate, String ca, String keySecret, String certificatePem, String caPem) {
     }
 
     /** R7: an image of the GitLab host's Docker ({@code from}) pushed as {@code <registry>/<namespace>/<project>/<name>:<tag>}. */

@@ -31,10 +31,32 @@ public final class LabFiles {
     public static Map<String, String> collect(Path labFile, String yaml) {
         LabParser.Result r = LabParser.read(yaml);
         Map<String, String> files = new TreeMap<>();
-        if (!r.ok() || r.lab().swarm() == null) {
+        if (!r.ok()) {
             return files;
         }
         Path base = labFile.toAbsolutePath().getParent();
+        Lab.GitlabTls tls = r.lab().gitlab() == null ? null : r.lab().gitlab().tls();
+        if (tls != null) {
+            // GitLab's certificate and its CA (public: the key is a secret, never a file of the lab)
+            for (String[] f : List.of(new String[] {tls.certificate(), "gitlab.tls.certificate"}, new String[] {tls.ca(), "gitlab.tls.ca"})) {
+                Path p = base.resolve(f[0]).normalize();
+                if (!Files.isRegularFile(p)) {
+                    throw new IllegalArgumentException(f[1] + ": " + p + " is not a file: the PEM file goes next to the lab file");
+                }
+                try {
+                    byte[] bytes = Files.readAllBytes(p);
+                    if (bytes.length > 64 * 1024) {
+                        throw new IllegalArgumentException(f[1] + ": " + p + " is larger than 64 KiB: not a certificate");
+                    }
+                    files.put(base.relativize(p).toString().replace('\\', '/'), text(bytes, p));
+                } catch (IOException e) {
+                    throw new UncheckedIOException("reading " + p, e);
+                }
+            }
+        }
+        if (r.lab().swarm() == null) {
+            return files;
+        }
         List<Lab.SwarmStack> stacks = r.lab().swarm().stacks();
         for (int i = 0; i < stacks.size(); i++) {
             Path dir = base.resolve(stacks.get(i).source()).normalize();

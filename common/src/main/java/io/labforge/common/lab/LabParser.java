@@ -56,7 +56,7 @@ public final class LabParser {
     private static final Set<String> DISK = Set.of("device", "serial", "size", "volumeGroup", "volumes");
     private static final Set<String> VOLUME = Set.of("name", "size", "filesystem", "mount", "allowShrink");
     private static final Set<String> GITLAB = Set.of("host", "externalUrl", "registryPort", "install", "rootPassword", "token", "image",
-            "packageRepository", "monitoringAllow", "images", "runners",
+            "packageRepository", "monitoringAllow", "images", "tls", "runners",
             "projects", "hooksDir");
     private static final Set<String> GITLAB_RUNNER = Set.of("name", "host", "executor", "tags", "runUntagged", "image");
     private static final Pattern SECRET_NAME = Pattern.compile("[A-Z][A-Z0-9_]{0,63}");
@@ -550,6 +550,7 @@ public final class LabParser {
                 }
                 images.add(new Lab.GitlabImage(project, iname, from, tag == null ? "latest" : tag));
             }
+            Lab.GitlabTls tls = gitlabTls(g.get("tls"), url, install);
             String hooksDir = w.string(g.get("hooksDir"), "gitlab.hooksDir");
             if (hooksDir != null && (!hooksDir.startsWith("/") || hooksDir.contains(".."))) {
                 w.error("gitlab.hooksDir", "'" + hooksDir + "' is not an absolute directory", "write e.g. " + GitlabSpec.DEFAULT_HOOKS_DIR);
@@ -558,7 +559,62 @@ public final class LabParser {
                 w.error("gitlab", node, "the lab's GitLab has no externalUrl", "write externalUrl: https://" + host + ".<domain> (R5)");
             }
             return new GitlabSpec(host, url, port, install == null ? "omnibus" : install, secret, List.copyOf(runners), List.copyOf(projects),
-                    hooksDir == null ? GitlabSpec.DEFAULT_HOOKS_DIR : hooksDir, token, image, packages, List.copyOf(allow), List.copyOf(images));
+                    hooksDir == null ? GitlabSpec.DEFAULT_HOOKS_DIR : hooksDir, token, image, packages, List.copyOf(allow), List.copyOf(images), tls);
+        }
+
+        /**
+         * {@code tls: {certificate, ca, key: {secret}}}: files next to the lab, checked as far as a lab
+         * can be: PEM certificates, the certificate signed by the CA, naming the URL's host.
+         */
+        private Lab.GitlabTls gitlabTls(Node node, String url, String install) {
+            if (node == null) {
+                return null;
+            }
+            Map<String, Node> t = w.mapping(node, "gitlab.tls", Set.of("certificate", "ca", "key"), Set.of("certificate", "ca", "key"));
+            String cert = w.string(t.get("certificate"), "gitlab.tls.certificate");
+            String ca = w.string(t.get("ca"), "gitlab.tls.ca");
+            String key = secretRef(t.get("key"), "gitlab.tls.key", "GITLAB_TLS_KEY", "a private key");
+            if ("existing".equals(install)) {
+                w.error("gitlab.tls", node, "an existing GitLab keeps the TLS it has", "remove tls, or let Labforge install GitLab");
+            }
+            String certPem = tlsFile(cert, "gitlab.tls.certificate", t.get("certificate"));
+            String caPem = tlsFile(ca, "gitlab.tls.ca", t.get("ca"));
+            if (certPem != null && caPem != null) {
+                try {
+                    java.security.cert.X509Certificate c = io.labforge.common.tls.Pki.certificate(certPem);
+                    java.security.cert.X509Certificate a = io.labforge.common.tls.Pki.certificate(caPem);
+                    try {
+                        c.verify(a.getPublicKey());
+                    } catch (java.security.GeneralSecurityException e) {
+                        w.error("gitlab.tls.certificate", t.get("certificate"), cert + " is not signed by " + ca,
+                                "give the CA that issued the certificate in gitlab.tls.ca");
+                    }
+                    String host = url == null ? null : URI.create(url).getHost();
+                    List<String> names = new ArrayList<>();
+                    if (c.getSubjectAlternativeNames() != null) {
+                        c.getSubjectAlternativeNames().forEach(n -> names.add(String.valueOf(n.get(1))));
+                    }
+                    if (host != null && !names.contains(host)) {
+                        w.error("gitlab.tls.certificate", t.get("certificate"), cert + " names " + names + ", not " + host,
+                                "use a certificate whose subject alternative names hold " + host);
+                    }
+                } catch (IllegalArgumentException | java.security.cert.CertificateParsingException e) {
+                    w.error("gitlab.tls", node, "the certificate or the CA is not a PEM certificate", "give PEM files (-----BEGIN CERTIFICATE-----)");
+                }
+            }
+            return new Lab.GitlabTls(cert, ca, key, certPem, caPem);
+        }
+
+        private String tlsFile(String path, String at, Node n) {
+            if (path == null || files == null) {
+                return null;
+            }
+            String content = files.get(java.nio.file.Path.of(path).normalize().toString().replace('\\', '/'));
+            if (content == null) {
+                w.error(at, n, path + " did not come with the lab", "put it next to the lab file and submit with labforge apply, which sends it; "
+                        + "over the API, POST application/json {\"lab\": …, \"files\": {…}}");
+            }
+            return content;
         }
 
         /** {@code {secret: NAME}}: the name of a secret the orchestrator holds; a value written in the lab is an error that does not echo it. */

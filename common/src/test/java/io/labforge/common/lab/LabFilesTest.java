@@ -55,4 +55,26 @@ class LabFilesTest {
         Files.writeString(dir.resolve("app/big.txt"), "x".repeat(LabFiles.MAX_STACK_BYTES));
         assertThatThrownBy(() -> LabFiles.collect(lab, LAB)).hasMessageContaining("more than 512 KiB");
     }
+
+    @Test
+    void gitlabsCertificateAndCaTravelWithTheLabAndAMissingOneIsNamed(@TempDir Path dir) throws IOException {
+        String yaml = """
+                apiVersion: labforge/v1
+                kind: Lab
+                name: g
+                domain: g.test
+                hosts: [{name: gitlab, address: 10.1.0.10}]
+                gitlab:
+                  host: gitlab
+                  externalUrl: https://gitlab.g.test
+                  tls: {certificate: tls/gitlab.crt, ca: tls/ca.crt, key: {secret: GITLAB_TLS_KEY}}
+                """;
+        Path lab = dir.resolve("lab.yaml");
+        Files.writeString(lab, yaml);
+        Files.createDirectories(dir.resolve("tls"));
+        Files.writeString(dir.resolve("tls/gitlab.crt"), "-----BEGIN CERTIFICATE-----\nA\n-----END CERTIFICATE-----\n");
+        assertThatThrownBy(() -> LabFiles.collect(lab, yaml)).hasMessageContaining("gitlab.tls.ca").hasMessageContaining("is not a file");
+        Files.writeString(dir.resolve("tls/ca.crt"), "-----BEGIN CERTIFICATE-----\nB\n-----END CERTIFICATE-----\n");
+        assertThat(LabFiles.collect(lab, yaml)).containsOnlyKeys("tls/gitlab.crt", "tls/ca.crt");
+    }
 }

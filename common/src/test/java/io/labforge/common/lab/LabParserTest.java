@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
@@ -329,6 +330,38 @@ class LabParserTest {
             assertThat(ok.gitlab().image()).isEqualTo("gitlab/gitlab-ce:17.5.1-ce.0");
             assertThat(ok.gitlab().monitoringAllow()).containsExactly("10.0.0.1/32");
             assertThat(ok.gitlab().runners().get(0).image()).isEqualTo("alpine:3.20");
+        }
+
+        @Test
+        void gitlabsOwnTlsFilesMustComeWithTheLabBeSignedByTheirCaAndNameTheUrlsHost() {
+            java.security.KeyPair caKey = io.labforge.common.tls.Pki.newKey();
+            var ca = io.labforge.common.tls.Pki.newCa(caKey, "school CA", java.time.Duration.ofDays(30));
+            java.security.KeyPair key = io.labforge.common.tls.Pki.newKey();
+            String cert = io.labforge.common.tls.Pki.pem(io.labforge.common.tls.Pki.sign(io.labforge.common.tls.Pki.csr(key, "g"), ca,
+                    caKey.getPrivate(), "g", List.of("g.lab.test"), List.of("10.0.0.5"), io.labforge.common.tls.Pki.Usage.SERVER,
+                    java.time.Duration.ofDays(30)));
+            String other = io.labforge.common.tls.Pki.pem(io.labforge.common.tls.Pki.newCa(io.labforge.common.tls.Pki.newKey(), "other", java.time.Duration.ofDays(1)));
+            String lab = HEAD + """
+                    hosts: [{name: g, address: 10.0.0.5}]
+                    gitlab:
+                      host: g
+                      externalUrl: https://g.lab.test
+                      tls: {certificate: tls/g.crt, ca: ./tls/ca.crt, key: {secret: GITLAB_TLS_KEY}}
+                    """;
+            LabParser.Result ok = LabParser.read(lab, Map.of("tls/g.crt", cert, "tls/ca.crt", io.labforge.common.tls.Pki.pem(ca)));
+            assertThat(ok.errors()).isEmpty();
+            assertThat(ok.lab().gitlab().tls().certificatePem()).isEqualTo(cert);
+            assertThat(ok.lab().gitlab().tls().keySecret()).isEqualTo("GITLAB_TLS_KEY");
+            assertThat(LabParser.read(lab, Map.of("tls/g.crt", cert)).errors()).singleElement()
+                    .satisfies(e -> assertThat(e.path() + ": " + e.message()).isEqualTo("gitlab.tls.ca: ./tls/ca.crt did not come with the lab"));
+            assertThat(LabParser.read(lab, Map.of("tls/g.crt", cert, "tls/ca.crt", other)).errors()).singleElement()
+                    .satisfies(e -> assertThat(e.message()).isEqualTo("tls/g.crt is not signed by ./tls/ca.crt"));
+            assertThat(LabParser.read(lab.replace("https://g.lab.test", "https://gitlab.lab.test"),
+                    Map.of("tls/g.crt", cert, "tls/ca.crt", io.labforge.common.tls.Pki.pem(ca))).errors()).singleElement()
+                    .satisfies(e -> assertThat(e.message()).contains("names [g.lab.test, 10.0.0.5], not gitlab.lab.test"));
+            assertThat(LabParser.read(lab.replace("key: {secret: GITLAB_TLS_KEY}", "key: '-----BEGIN PRIVATE KEY-----'"),
+                    Map.of("tls/g.crt", cert, "tls/ca.crt", io.labforge.common.tls.Pki.pem(ca))).errors()).singleElement()
+                    .satisfies(e -> assertThat(e.path()).isEqualTo("gitlab.tls.key"));
         }
 
         @Test

@@ -488,15 +488,22 @@ public final class Planner {
             }
             return id;
         };
-        // what the lab's workers trust GitLab by: the CA that signed its certificate
+        // what the lab's workers trust GitLab by: the CA that signed its certificate (a step's output, or the lab's file)
         StepId caStep;
-        String caRef;
+        tools.jackson.databind.JsonNode caValue;
         StepId gitlabReadyAfter;
         if (g.installs()) {
-            StepId files = tls(lab, h, "gitlab-tls", GITLAB_SSL_DIR, new TlsFiles(name + ".key", name + ".crt", "labforge-ca.crt",
-                    List.of(name)), lastOf.get(h.name()), steps);
-            caStep = StepId.of("gitlab-tls-cert@" + h.name());
-            caRef = caStep.value();
+            StepId files;
+            if (g.tls() == null) {
+                files = tls(lab, h, "gitlab-tls", GITLAB_SSL_DIR, new TlsFiles(name + ".key", name + ".crt", "labforge-ca.crt",
+                        List.of(name)), lastOf.get(h.name()), steps);
+                caStep = StepId.of("gitlab-tls-cert@" + h.name());
+                caValue = Refs.ref(caStep.value(), "ca");
+            } else {
+                files = givenTls(g, h, name, secret, lastOf.get(h.name()), steps);
+                caStep = files;
+                caValue = Json.MAPPER.getNodeFactory().stringNode(g.tls().caPem());
+            }
             StepId hooks = StepId.of("gitlab-hooks@" + h.name());
             ObjectNode undo = Json.object().put("hooksDir", g.hooksDir());
             undo.set("created", Refs.self("created"));
@@ -529,7 +536,7 @@ public final class Planner {
             gitlabReadyAfter = install;
         } else {
             caStep = StepId.of("lab-ca@" + local);
-            caRef = caStep.value();
+            caValue = Refs.ref(caStep.value(), "ca");
             steps.add(new StepSpec(caStep, type(io.labforge.common.orchestrator.OrchestratorCommand.LabCaCertificate.class), local,
                     Json.object(), List.of(), SHORT, RetryPolicy.DEFAULT, null));
             gitlabReadyAfter = caStep;
@@ -539,7 +546,7 @@ public final class Planner {
         for (Host x : lab.hosts()) {
             StepId store = StepId.of("gitlab-ca@" + x.name());
             ObjectNode trust = Json.object().put("name", lab.name());
-            trust.set("caPem", Refs.ref(caRef, "ca"));
+            trust.set("caPem", caValue.deepCopy());
             ObjectNode untrust = Json.object().put("name", lab.name());
             untrust.set("caPem", Refs.self("previous"));
             steps.add(new StepSpec(store, type(AgentCommand.TrustCa.class), x.name(), trust,
@@ -553,7 +560,7 @@ public final class Planner {
             ObjectNode reg = Json.object();
             ObjectNode entry = reg.putArray("registries").addObject();
             entry.put("registry", g.urlHost() + ":" + g.registryPort());
-            entry.set("caPem", Refs.ref(caRef, "ca"));
+            entry.set("caPem", caValue.deepCopy());
             steps.add(new StepSpec(docker, type(AgentCommand.TrustRegistries.class), x.name(), reg, List.of(store), SHORT,
                     RetryPolicy.DEFAULT, new Compensation(type(AgentCommand.RestoreRegistryTrust.class),
                             (ObjectNode) Json.object().set("previous", Refs.self("previous")))));
@@ -565,7 +572,7 @@ public final class Planner {
         // GitLab answering, then its API
         StepId ready = StepId.of("gitlab-ready@" + service);
         ObjectNode await = Json.object().put("lab", lab.name()).put("url", g.externalUrl());
-        await.set("caPem", Refs.ref(caRef, "ca"));
+        await.set("caPem", caValue.deepCopy());
         steps.add(new StepSpec(ready, type(io.labforge.common.gitlab.GitlabCommand.AwaitGitlab.class), service, await,
                 List.of(gitlabReadyAfter), Duration.ofMinutes(20), RetryPolicy.DEFAULT, null));
         StepId tokenStep;
@@ -584,7 +591,7 @@ public final class Planner {
         List<StepSpec> pushes = new ArrayList<>();
         java.util.function.Supplier<ObjectNode> api = () -> {
             ObjectNode n = Json.object().put("url", g.externalUrl());
-            n.set("caPem", Refs.ref(caRef, "ca"));
+            n.set("caPem", caValue.deepCopy());
             n.set("token", Refs.ref(tokenStep.value(), tokenOutput));
             return n;
         };
@@ -627,7 +634,7 @@ public final class Planner {
             ObjectNode reg = Json.object().put("name", r.name()).put("url", g.externalUrl()).put("executor", r.executor())
                     .put("dockerImage", r.image()).put("packageRepository", g.packageRepository());
             reg.set("runnerToken", Refs.ref(created.value(), "runnerToken"));
-            reg.set("caPem", Refs.ref(caRef, "ca"));
+            reg.set("caPem", caValue.deepCopy());
             // the docker executor's job containers reach GitLab (and its registry) by its URL's name
             reg.putArray("extraHosts").add(name + ":" + h.address());
             ObjectNode unreg = Json.object().put("name", r.name());
@@ -637,6 +644,35 @@ public final class Planner {
                     new Compensation(type(AgentCommand.UnregisterRunner.class), unreg)));
             lastOf.put(r.host(), registered);
         }
+    }
+
+    /**
+     * GitLab's TLS from the lab's files: the certificate and CA as given (public, in the step's inputs),
+     * the key from the orchestrator's secret (sealed to the host), mode 600; the same file names omnibus
+     * reads as with the lab's CA.
+     */
+    private static StepId givenTls(Lab.GitlabSpec g, Host h, String name, java.util.function.Function<String, StepId> secret, StepId after,
+            List<StepSpec> steps) {
+        Lab.GitlabTls t = g.tls();
+        if (t.certificatePem() == null || t.caPem() == null) {
+            throw new IllegalArgumentException("gitlab.tls: " + t.certificate() + " and " + t.ca() + " must come with the lab (labforge apply sends them)");
+        }
+        StepId keySecret = secret.apply(t.keySecret());
+        StepId key = StepId.of("gitlab-tls-key@" + h.name());
+        ObjectNode in = Json.object().put("dir", GITLAB_SSL_DIR).put("keyFile", name + ".key");
+        in.set("keyPem", Refs.ref(keySecret.value(), "value"));
+        ObjectNode undo = Json.object().put("dir", GITLAB_SSL_DIR).put("keyFile", name + ".key");
+        undo.set("keyPem", Refs.self("previous"));
+        steps.add(new StepSpec(key, type(AgentCommand.InstallTlsKey.class), h.name(), in, List.of(after, keySecret), SHORT, RetryPolicy.DEFAULT,
+                new Compensation(type(AgentCommand.InstallTlsKey.class), undo)));
+        StepId files = StepId.of("gitlab-tls-files@" + h.name());
+        ObjectNode install = Json.object().put("dir", GITLAB_SSL_DIR);
+        install.putObject("files").put(name + ".crt", t.certificatePem()).put("labforge-ca.crt", t.caPem());
+        ObjectNode undoFiles = Json.object().put("dir", GITLAB_SSL_DIR);
+        undoFiles.set("files", Refs.self("previous"));
+        steps.add(new StepSpec(files, type(AgentCommand.InstallTlsFiles.class), h.name(), install, List.of(key), SHORT, RetryPolicy.DEFAULT,
+                new Compensation(type(AgentCommand.InstallTlsFiles.class), undoFiles)));
+        return files;
     }
 
     /** R5, R6: what GitLab's host opens: http and https (omnibus redirects http), the URL's own port if it names one, the registry's. */

@@ -224,6 +224,41 @@ class PlannerTest {
     }
 
     @Test
+    void gitlabsOwnTlsFilesReplaceTheLabCasAndItsKeyIsASecretReference() {
+        java.security.KeyPair caKey = io.labforge.common.tls.Pki.newKey();
+        var ca = io.labforge.common.tls.Pki.newCa(caKey, "school CA", Duration.ofDays(30));
+        java.security.KeyPair key = io.labforge.common.tls.Pki.newKey();
+        String cert = io.labforge.common.tls.Pki.pem(io.labforge.common.tls.Pki.sign(io.labforge.common.tls.Pki.csr(key, "g"), ca,
+                caKey.getPrivate(), "g", List.of("gitlab.g.test"), List.of(), io.labforge.common.tls.Pki.Usage.SERVER, Duration.ofDays(30)));
+        String caPem = io.labforge.common.tls.Pki.pem(ca);
+        Lab lab = LabParser.read("""
+                apiVersion: labforge/v1
+                kind: Lab
+                name: g
+                domain: g.test
+                hosts:
+                  - {name: gitlab, address: 10.1.0.10}
+                gitlab:
+                  host: gitlab
+                  externalUrl: https://gitlab.g.test
+                  tls: {certificate: gitlab.crt, ca: ca.crt, key: {secret: GITLAB_TLS_KEY}}
+                  projects: [sleepytest]
+                """, java.util.Map.of("gitlab.crt", cert, "ca.crt", caPem)).lab();
+        Plan plan = new Planner().plan(lab);
+        assertThat(plan.steps()).noneMatch(st -> st.id().value().equals("gitlab-tls-cert@gitlab"));
+        StepSpec key2 = plan.step(StepId.of("gitlab-tls-key@gitlab"));
+        assertThat(key2.commandType()).isEqualTo("agent.InstallTlsKey");
+        assertThat(key2.inputs().get("keyPem").toString()).isEqualTo("{\"$ref\":\"secret-gitlab-tls-key@orchestrator#value\"}");
+        assertThat(key2.inputs().get("keyFile").asString()).isEqualTo("gitlab.g.test.key");
+        assertThat(key2.compensation().inputs().get("keyPem").toString()).contains("self#previous");
+        StepSpec files = plan.step(StepId.of("gitlab-tls-files@gitlab"));
+        assertThat(files.inputs().get("files").get("gitlab.g.test.crt").asString()).isEqualTo(cert);
+        assertThat(plan.step(StepId.of("gitlab-ready@gitlab-service")).inputs().get("caPem").asString()).isEqualTo(caPem);
+        assertThat(plan.step(StepId.of("gitlab-ca@gitlab")).inputs().get("caPem").asString()).isEqualTo(caPem);
+        assertThat(plan.steps().toString()).doesNotContain("PRIVATE KEY");
+    }
+
+    @Test
     void anExistingGitlabIsNeitherInstalledNorStoppedAndItsTokenIsALabSecret() {
         Lab lab = io.labforge.common.lab.LabParser.parse("""
                 apiVersion: labforge/v1

@@ -566,15 +566,15 @@ public final class Planner {
                             (ObjectNode) Json.object().set("previous", Refs.self("previous")))));
             lastOf.put(x.name(), docker);
         }
-        if (g.projects().isEmpty() && g.runners().isEmpty() && g.installs()) {
-            return;
-        }
-        // GitLab answering, then its API
+        // GitLab answering (an installation is done only then), then its API when the lab asks for anything through it
         StepId ready = StepId.of("gitlab-ready@" + service);
         ObjectNode await = Json.object().put("lab", lab.name()).put("url", g.externalUrl());
         await.set("caPem", caValue.deepCopy());
         steps.add(new StepSpec(ready, type(io.labforge.common.gitlab.GitlabCommand.AwaitGitlab.class), service, await,
                 List.of(gitlabReadyAfter), Duration.ofMinutes(20), RetryPolicy.DEFAULT, null));
+        if (g.projects().isEmpty() && g.runners().isEmpty()) {
+            return;
+        }
         StepId tokenStep;
         String tokenOutput;
         if (g.tokenSecret() != null) {

@@ -163,6 +163,11 @@ class GitlabHostStepsTest {
         assertThat(new TomlMapper().readTree(RunnerExecutor.template(runner("shell", "t"))).path("runners").get(0).has("docker")).isFalse();
         assertThat(RunnerExecutor.register(runner("shell", "t")).argv()).doesNotContain("--docker-image");
 
+        // not installed: GitLab's runner repository first, as its installation page sets it up
+        List<String> fresh = new RunnerExecutor().actions(c, ctx).stream().map(Object::toString).toList();
+        assertThat(fresh).contains("curl -fsSL --retry 3 -o /var/lib/labforge/runner_gitlab-runner.gpgkey https://packages.gitlab.com/runner/gitlab-runner/gpgkey",
+                "write /etc/apt/sources.list.d/runner_gitlab-runner.list", "apt-get install -y -q gitlab-runner (with DEBIAN_FRONTEND)");
+        assertThat(fresh.indexOf("apt-get install -y -q gitlab-runner (with DEBIAN_FRONTEND)")).isLessThan(fresh.size() - 1);
         Files.createDirectories(dir.resolve("usr/bin"));
         Files.writeString(dir.resolve("usr/bin/gitlab-runner"), ""); // installed: no repository set-up
         Outcome o = new RunnerExecutor().apply(c, ctx);

@@ -38,24 +38,16 @@ public final class GitlabInstallExecutor implements Executor<InstallGitlab> {
 
     @Override
     public Outcome check(InstallGitlab c, StepContext ctx) {
-        validate(c);
-        boolean installed = installed(c, ctx);
-        boolean rbChanged = !Files2.read(ctx.root().path(RB)).map(c.gitlabRb()::equals).orElse(false);
-        List<String> diff = new ArrayList<>();
-        if (rbChanged) {
-            diff.add("~ " + RB);
-        }
-        if (!installed) {
-            diff.add("+ GitLab (" + (c.method().equals("omnibus") ? "gitlab-ce from " + repo(c) : "container " + image(c)) + ")");
-        } else if (rbChanged) {
-            diff.add("gitlab-ctl reconfigure");
-        }
-        return Outcome.of(!diff.isEmpty(), diff.isEmpty() ? "GitLab installed, gitlab.rb as the lab says" : String.join("\n", diff),
-                Json.object().put("installed", false).put("configChanged", rbChanged));
+        return run(c, ctx, false);
     }
 
     @Override
     public Outcome apply(InstallGitlab c, StepContext ctx) {
+        return run(c, ctx, true);
+    }
+
+    /** What differs from the lab (gitlab.rb, GitLab itself), as actions; run only when {@code apply}. */
+    private Outcome run(InstallGitlab c, StepContext ctx, boolean apply) {
         validate(c);
         boolean installed = installed(c, ctx);
         boolean rbChanged = !Files2.read(ctx.root().path(RB)).map(c.gitlabRb()::equals).orElse(false);
@@ -71,9 +63,11 @@ public final class GitlabInstallExecutor implements Executor<InstallGitlab> {
         if (actions.isEmpty()) {
             return Outcome.of(false, "GitLab installed, gitlab.rb as the lab says", Json.object().put("installed", false).put("configChanged", false));
         }
-        HostActions.run(actions, ctx);
-        return Outcome.of(true, String.join("\n", actions.stream().map(Object::toString).toList()),
-                Json.object().put("installed", !installed).put("configChanged", rbChanged));
+        if (apply) {
+            HostActions.run(actions, ctx);
+        }
+        return Outcome.of(true, (apply ? "" : "would: ") + String.join("\n", actions.stream().map(Object::toString).toList()),
+                Json.object().put("installed", apply && !installed).put("configChanged", rbChanged));
     }
 
     private static void validate(InstallGitlab c) {

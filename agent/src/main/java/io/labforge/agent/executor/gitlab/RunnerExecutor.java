@@ -19,7 +19,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.dataformat.toml.TomlMapper;
 
@@ -139,20 +138,21 @@ public final class RunnerExecutor implements Executor<RegisterRunner> {
 
     @Override
     public Outcome check(RegisterRunner c, StepContext ctx) {
-        validate(c);
-        Optional<String> config = Files2.read(ctx.root().path(CONFIG));
-        if (holds(config.orElse(null), c)) {
-            return Outcome.of(false, "runner " + c.name() + " registered here", Json.object().put("registered", false));
-        }
-        return Outcome.of(true, "would register runner " + c.name() + " (" + c.executor() + ") with " + c.url(), Json.object().put("registered", false));
+        return run(c, ctx, false);
     }
 
     @Override
     public Outcome apply(RegisterRunner c, StepContext ctx) {
+        return run(c, ctx, true);
+    }
+
+    private Outcome run(RegisterRunner c, StepContext ctx, boolean apply) {
         validate(c);
-        Optional<String> config = Files2.read(ctx.root().path(CONFIG));
-        if (holds(config.orElse(null), c)) {
+        if (holds(Files2.read(ctx.root().path(CONFIG)).orElse(null), c)) {
             return Outcome.of(false, "runner " + c.name() + " registered here", Json.object().put("registered", false));
+        }
+        if (!apply) {
+            return Outcome.of(true, "would register runner " + c.name() + " (" + c.executor() + ") with " + c.url(), Json.object().put("registered", false));
         }
         if (c.runnerToken() == null || c.runnerToken().isBlank()) {
             throw ExecutorException.refused("runner " + c.name() + " exists in GitLab but is not registered on this host, and GitLab shows a "

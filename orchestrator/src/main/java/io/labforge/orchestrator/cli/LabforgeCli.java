@@ -22,7 +22,7 @@ import tools.jackson.databind.JsonNode;
         description = "Provisions a lab of hosts from one YAML file, as a saga, with an audit log.",
         subcommands = {LabforgeCli.Validate.class, LabforgeCli.Apply.class, LabforgeCli.PlanCmd.class,
                 LabforgeCli.Status.class, LabforgeCli.Report.class, LabforgeCli.Resume.class, LabforgeCli.Compensate.class, LabforgeCli.Audit.class,
-                LabforgeCli.Server.class, DemoCommand.class,
+                LabforgeCli.Server.class, DemoCommand.class, SecretCommand.class,
                 LabCommands.LabCmd.class, LabCommands.HostsCmd.class, LabforgeCli.SwarmCmd.class})
 public class LabforgeCli {
     static final PrintStream OUT = System.out;

@@ -24,35 +24,25 @@ public final class LocalSteps {
         this.env = env;
     }
 
-    /** Where a lab's named secret is looked for, in order: the environment, then a file of the state directory. */
-    public static String secretVariable(String name) {
-        return "LABFORGE_SECRET_" + name;
-    }
-
     public Path secretFile(String name) {
-        return stateDir.resolve("secrets").resolve(name);
+        return new SecretStore(stateDir, env).file(name);
     }
 
     private StepEvent readSecret(OrchestratorCommand.ReadSecret r, boolean dryRun, long t0) throws java.io.IOException {
-        if (r.name() == null || !r.name().matches("[A-Z][A-Z0-9_]*")) {
+        if (r.name() == null || !SecretStore.NAME.matcher(r.name()).matches()) {
             return new StepEvent.Failed("'" + r.name() + "' is not a secret's name", false, 0);
         }
-        String value = env.apply(secretVariable(r.name()));
-        String from = "the environment (" + secretVariable(r.name()) + ")";
-        Path file = secretFile(r.name());
-        if ((value == null || value.isEmpty()) && java.nio.file.Files.isRegularFile(file)) {
-            value = java.nio.file.Files.readString(file).strip();
-            from = file.toString();
-        }
-        if (value == null || value.isEmpty()) {
-            return new StepEvent.Failed("the lab names secret " + r.name() + " and the orchestrator has none: write it to " + file
-                    + " (mode 600) or set " + secretVariable(r.name()) + " for the orchestrator, then retry", false, 0);
+        java.util.Optional<String[]> found = new SecretStore(stateDir, env).read(r.name());
+        if (found.isEmpty()) {
+            return new StepEvent.Failed("the lab names secret " + r.name() + " and the orchestrator has none: labforge secret set " + r.name()
+                    + " (writes " + secretFile(r.name()) + ", mode 600) or set " + SecretStore.variable(r.name())
+                    + " for the orchestrator, then resume", false, 0);
         }
         if (dryRun) {
-            return new StepEvent.Succeeded(false, "secret " + r.name() + " found in " + from, Json.object().put("value", "<secret " + r.name() + ">"),
-                    List.of(), false, 0);
+            return new StepEvent.Succeeded(false, "secret " + r.name() + " found in " + found.get()[1],
+                    Json.object().put("value", "<secret " + r.name() + ">"), List.of(), false, 0);
         }
-        return new StepEvent.Succeeded(false, "secret " + r.name() + " read from " + from, Json.object().put("value", value),
+        return new StepEvent.Succeeded(false, "secret " + r.name() + " read from " + found.get()[1], Json.object().put("value", found.get()[0]),
                 List.of("value"), false, (System.nanoTime() - t0) / 1_000_000);
     }
 

@@ -163,6 +163,12 @@ public record Lab(
      * with its files), the key the name of a secret the orchestrator holds.
      */
     public record GitlabTls(String certificate, String ca, String keySecret, String certificatePem, String caPem) {
+        /** {@code tls: public}: an existing GitLab whose certificate a public CA signed (trusted as the system trusts it). */
+        public static final GitlabTls PUBLIC = new GitlabTls(null, null, null, null, null);
+
+        public boolean isPublic() {
+            return certificate == null;
+        }
     }
 
     /** R7: an image of the GitLab host's Docker ({@code from}) pushed as {@code <registry>/<namespace>/<project>/<name>:<tag>}. */

@@ -570,6 +570,13 @@ public final class LabParser {
             if (node == null) {
                 return null;
             }
+            if (node instanceof org.yaml.snakeyaml.nodes.ScalarNode sc && "public".equals(sc.getValue())) {
+                if (!"existing".equals(install)) {
+                    w.error("gitlab.tls", node, "tls: public is for install: existing (a GitLab with a certificate from a public CA)",
+                            "remove it (the lab's CA signs the certificate), or give {certificate, ca, key: {secret}}");
+                }
+                return Lab.GitlabTls.PUBLIC;
+            }
             Map<String, Node> t = w.mapping(node, "gitlab.tls", Set.of("certificate", "ca", "key"), Set.of("certificate", "ca", "key"));
             String cert = w.string(t.get("certificate"), "gitlab.tls.certificate");
             String ca = w.string(t.get("ca"), "gitlab.tls.ca");

@@ -359,6 +359,14 @@ class LabParserTest {
             assertThat(LabParser.read(lab.replace("https://g.lab.test", "https://gitlab.lab.test"),
                     Map.of("tls/g.crt", cert, "tls/ca.crt", io.labforge.common.tls.Pki.pem(ca))).errors()).singleElement()
                     .satisfies(e -> assertThat(e.message()).contains("names [g.lab.test, 10.0.0.5], not gitlab.lab.test"));
+            assertThat(LabParser.read(HEAD + """
+                    hosts: [{name: g, address: 10.0.0.5}]
+                    gitlab: {host: g, externalUrl: https://g.lab.test, tls: public}
+                    """).errors()).singleElement().satisfies(e -> assertThat(e.message()).contains("tls: public is for install: existing"));
+            assertThat(LabParser.read(HEAD + """
+                    hosts: [{name: g, address: 10.0.0.5}]
+                    gitlab: {host: g, externalUrl: https://g.lab.test, tls: public, install: existing, token: {secret: T}}
+                    """).lab().gitlab().tls().isPublic()).isTrue();
             assertThat(LabParser.read(lab.replace("key: {secret: GITLAB_TLS_KEY}", "key: '-----BEGIN PRIVATE KEY-----'"),
                     Map.of("tls/g.crt", cert, "tls/ca.crt", io.labforge.common.tls.Pki.pem(ca))).errors()).singleElement()
                     .satisfies(e -> assertThat(e.path()).isEqualTo("gitlab.tls.key"));

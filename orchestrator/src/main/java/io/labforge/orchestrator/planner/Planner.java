@@ -534,6 +534,11 @@ public final class Planner {
                     RetryPolicy.DEFAULT, new Compensation(type(AgentCommand.StopGitlab.class), stop)));
             lastOf.put(h.name(), install);
             gitlabReadyAfter = install;
+        } else if (g.tls() != null && g.tls().isPublic()) {
+            // a GitLab with a public certificate: trusted as the system trusts it, nothing to install
+            caStep = null;
+            caValue = tools.jackson.databind.node.NullNode.getInstance();
+            gitlabReadyAfter = null;
         } else {
             caStep = StepId.of("lab-ca@" + local);
             caValue = Refs.ref(caStep.value(), "ca");
@@ -543,7 +548,7 @@ public final class Planner {
         }
         // R5: the lab's CA trusted where GitLab is used: every host's CA store (git, curl, gitlab-runner),
         // and every host's Docker for GitLab's registry
-        for (Host x : lab.hosts()) {
+        for (Host x : caStep == null ? List.<Host>of() : lab.hosts()) {
             StepId store = StepId.of("gitlab-ca@" + x.name());
             ObjectNode trust = Json.object().put("name", lab.name());
             trust.set("caPem", caValue.deepCopy());
@@ -571,7 +576,7 @@ public final class Planner {
         ObjectNode await = Json.object().put("lab", lab.name()).put("url", g.externalUrl());
         await.set("caPem", caValue.deepCopy());
         steps.add(new StepSpec(ready, type(io.labforge.common.gitlab.GitlabCommand.AwaitGitlab.class), service, await,
-                List.of(gitlabReadyAfter), Duration.ofMinutes(20), RetryPolicy.DEFAULT, null));
+                gitlabReadyAfter == null ? List.of() : List.of(gitlabReadyAfter), Duration.ofMinutes(20), RetryPolicy.DEFAULT, null));
         if (g.projects().isEmpty() && g.runners().isEmpty()) {
             return;
         }

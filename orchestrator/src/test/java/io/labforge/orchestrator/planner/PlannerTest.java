@@ -284,6 +284,27 @@ class PlannerTest {
         assertThat(plan.step(StepId.of("gitlab-project-sleepytest@gitlab-service")).inputs().get("token").toString())
                 .isEqualTo("{\"$ref\":\"secret-school-gitlab-token@orchestrator#value\"}");
         assertThat(plan.step(StepId.of("gitlab-ready@gitlab-service")).inputs().get("caPem").toString()).contains("lab-ca@orchestrator#ca");
+
+        // a school's GitLab with a public certificate: no CA to hand out, the system's trust
+        Lab pub = io.labforge.common.lab.LabParser.parse("""
+                apiVersion: labforge/v1
+                kind: Lab
+                name: school
+                domain: school.test
+                hosts:
+                  - {name: runner1, address: 10.1.0.11}
+                gitlab:
+                  host: runner1
+                  install: existing
+                  tls: public
+                  externalUrl: https://gitlab.example.org
+                  token: {secret: SCHOOL_GITLAB_TOKEN}
+                  runners: [{host: runner1, executor: shell, tags: [shell]}]
+                """, "school.yaml");
+        Plan p2 = new Planner().plan(pub);
+        assertThat(p2.steps()).noneMatch(st -> st.id().value().startsWith("lab-ca") || st.id().value().startsWith("gitlab-ca@"));
+        assertThat(p2.step(StepId.of("gitlab-ready@gitlab-service")).inputs().get("caPem").isNull()).isTrue();
+        assertThat(p2.step(StepId.of("runner-runner1-shell@runner1")).inputs().get("caPem").isNull()).isTrue();
     }
 
     @Test

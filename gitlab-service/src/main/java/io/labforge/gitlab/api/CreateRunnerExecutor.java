@@ -25,6 +25,10 @@ public final class CreateRunnerExecutor implements Executor<CreateRunner> {
     @Override
     public Outcome check(CreateRunner c, StepContext ctx) {
         validate(c);
+        if (GitlabAccess.planned(c.token()) || GitlabAccess.planned(c.caPem())) {
+            return Outcome.of(true, "runner " + c.name() + " tags " + tags(c) + ": checked against GitLab at apply (its token or CA is made then)",
+                    Json.object().put("created", false));
+        }
         try (GitlabAccess gitlab = GitlabAccess.open(c.url(), c.caPem(), c.token())) {
             Optional<Runner> r = find(gitlab, c.name());
             return r.map(x -> Outcome.of(false, "runner " + c.name() + " exists (id " + x.getId() + ")",

@@ -41,6 +41,10 @@ public final class EnsureProjectExecutor implements Executor<EnsureProject> {
     @Override
     public Outcome check(EnsureProject c, StepContext ctx) {
         validate(c);
+        if (GitlabAccess.planned(c.token()) || GitlabAccess.planned(c.caPem())) {
+            return Outcome.of(true, "project " + c.name() + " from template " + c.template() + ": checked against GitLab at apply "
+                    + "(its token or CA is made then)", Json.object().put("created", false));
+        }
         try (GitlabAccess gitlab = GitlabAccess.open(c.url(), c.caPem(), c.token())) {
             String path = gitlab.api().getUserApi().getCurrentUser().getUsername() + "/" + c.name();
             Optional<Project> p = GitlabAccess.optional(() -> gitlab.api().getProjectApi().getProject(path));

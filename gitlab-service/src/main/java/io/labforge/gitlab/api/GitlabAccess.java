@@ -87,6 +87,14 @@ public final class GitlabAccess implements AutoCloseable {
         }
     }
 
+    /**
+     * In a plan, a value made or read during apply stands as {@code <step#output>} (the token when
+     * Labforge makes it, a lab secret, which a plan does not send): GitLab cannot be asked with it.
+     */
+    public static boolean planned(String value) {
+        return value != null && value.startsWith("<") && value.endsWith(">");
+    }
+
     public String url() {
         return url;
     }

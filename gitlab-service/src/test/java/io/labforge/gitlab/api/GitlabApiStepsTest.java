@@ -158,6 +158,15 @@ class GitlabApiStepsTest {
     }
 
     @Test
+    void aPlanWhoseTokenIsMadeAtApplyDoesNotAskGitlabWithThePlaceholder() {
+        var p = new GitlabCommand.EnsureProject("lab1", gitlab.url(), gitlab.caPem(), "<gitlab-token@gitlab#token>", "p", "sleepytest", null);
+        assertThat(new EnsureProjectExecutor().check(p, ctx).diff()).contains("checked against GitLab at apply");
+        var r = new GitlabCommand.CreateRunner("lab1", gitlab.url(), gitlab.caPem(), "<secret GITLAB_TOKEN>", "r", List.of("shell"), true);
+        assertThat(new CreateRunnerExecutor().check(r, ctx).diff()).contains("checked against GitLab at apply");
+        assertThat(gitlab.requests).isEmpty();
+    }
+
+    @Test
     void gitlabsErrorsFailTheStepRetryableFor5xxAndNotForAWrongToken() {
         var c = new GitlabCommand.CreateRunner("lab1", gitlab.url(), gitlab.caPem(), TOKEN, "r", List.of("shell"), true);
         gitlab.failNextApiCalls(1);

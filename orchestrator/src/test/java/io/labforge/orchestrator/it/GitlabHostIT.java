@@ -241,6 +241,11 @@ class GitlabHostIT {
         JsonNode second = h.awaitFinal(again, Duration.ofMinutes(3));
         assertThat(second.get("status").asString()).isEqualTo("SUCCEEDED");
         assertThat(second.get("steps")).allSatisfy(s -> assertThat(s.get("changed").asBoolean()).as(s.toString()).isFalse());
+        // a plan checks the same through GitLab's API (the token a secret it reads too) and finds nothing to change
+        String plan = Json.read(h.post("/api/sagas?mode=plan", labSource).body()).get("id").asString();
+        JsonNode planned = h.awaitFinal(plan, Duration.ofMinutes(3));
+        assertThat(planned.get("status").asString()).as(planned.toString()).isEqualTo("SUCCEEDED");
+        assertThat(planned.get("steps")).allSatisfy(s -> assertThat(s.get("changed").asBoolean()).as(s.toString()).isFalse());
 
         assertThat(h.post("/api/sagas/" + saga + "/compensate", "").statusCode()).isLessThan(300);
         assertThat(h.awaitFinal(saga, Duration.ofMinutes(3)).get("status").asString()).isEqualTo("COMPENSATED");

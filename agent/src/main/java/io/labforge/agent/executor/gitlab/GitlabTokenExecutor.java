@@ -74,9 +74,13 @@ public final class GitlabTokenExecutor implements Executor<CreateGitlabToken> {
     @Override
     public Outcome check(CreateGitlabToken c, StepContext ctx) {
         validate(c.method(), c.name());
-        Optional<String> kept = Files2.read(ctx.root().path(file(c.name()))).map(String::strip);
-        return Outcome.of(kept.isEmpty(), kept.isEmpty() ? "would make GitLab token " + c.name() + " " + scopes(c)
-                : "GitLab token " + c.name() + " kept on the host (checked against GitLab at apply)", Json.object());
+        Optional<String> kept = Files2.read(ctx.root().path(file(c.name()))).map(String::strip).filter(t -> !t.isEmpty());
+        if (kept.isEmpty()) {
+            return Outcome.of(true, "would make GitLab token " + c.name() + " " + scopes(c), Json.object());
+        }
+        // the kept token, for the plan's checks through GitLab's API (a secret output, sealed as at apply)
+        return new Outcome(false, "GitLab token " + c.name() + " kept on the host (checked against GitLab at apply)",
+                Json.object().put("token", kept.get()), List.of("token"));
     }
 
     @Override

@@ -85,6 +85,10 @@ public final class PushImageExecutor implements Executor<PushImage> {
 
     @Override
     public Outcome check(PushImage c, StepContext ctx) {
+        if (c.projectPath() != null && c.projectPath().startsWith("<")) {
+            // a plan: the project's path is GitLab's answer at apply
+            return Outcome.of(true, "would push " + c.source() + " as " + c.registry() + "/<project>/" + c.image() + ":" + c.tag(), Json.object());
+        }
         validate(c);
         String id = sourceId(ctx, c).orElseThrow(() -> missing(c));
         boolean same = Files2.read(record(ctx, c)).map(String::strip).filter(id::equals).isPresent();

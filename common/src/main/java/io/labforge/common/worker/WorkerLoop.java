@@ -76,6 +76,39 @@ public final class WorkerLoop implements Runnable {
                         List.of(), List.of(), processor.sealingPublicKey())), null, null, null, 0, processor.hostId(), null, Instant.now(), null, false);
     }
 
+    /**
+     * Sends the announcement from a thread of its own until Kafka takes it: a worker started before the
+     * orchestrator made the presence topic (sending waits for it) still takes its commands meanwhile,
+     * and announces once the topic exists.
+     */
+    private void announce(KafkaProducer<String, byte[]> p) {
+        Thread t = new Thread(() -> {
+            while (running) {
+                try {
+                    p.send(new ProducerRecord<>(Topics.AGENT_PRESENCE, worker, announcement.toBytes())).get(30, java.util.concurrent.TimeUnit.SECONDS);
+                    return;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException | RuntimeException e) {
+                    if (!running) {
+                        return;
+                    }
+                    org.slf4j.LoggerFactory.getLogger(WorkerLoop.class).warn("{}: announcing its sealing key failed ({}); trying again", worker,
+                            e.getCause() == null ? e.toString() : e.getCause().toString());
+                    try {
+                        Thread.sleep(5_000);
+                    } catch (InterruptedException ie) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
+            }
+        }, worker + "-announce");
+        t.setDaemon(true);
+        t.start();
+    }
+
     /** Runs the loop on a thread of its own. */
     public synchronized void start() {
         thread = new Thread(this, worker);
@@ -106,7 +139,7 @@ public final class WorkerLoop implements Runnable {
             consumer = c;
             c.subscribe(List.of(topic));
             if (announcement != null) {
-                p.send(new ProducerRecord<>(Topics.AGENT_PRESENCE, worker, announcement.toBytes())).get();
+                announce(p);
             }
             while (running) {
                 List<Future<RecordMetadata>> acks = new ArrayList<>();

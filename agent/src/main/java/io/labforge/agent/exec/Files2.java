@@ -25,14 +25,34 @@ public final class Files2 {
 
     /** Writes through a temporary file and a rename, so a crash never leaves half a file. */
     public static void write(Path p, String content) {
+        write(p, content, null);
+    }
+
+    /**
+     * The same, with the file's mode ({@code rw-------} form) set on the temporary file before the
+     * content goes in: a key or token is never readable by others, not even for a moment.
+     */
+    public static void write(Path p, String content, String mode) {
         try {
             Files.createDirectories(p.getParent());
             Path tmp = p.resolveSibling("." + p.getFileName() + ".labforge.tmp");
+            Files.deleteIfExists(tmp);
+            if (mode == null) {
+                Files.createFile(tmp);
+            } else {
+                Files.createFile(tmp, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                        java.nio.file.attribute.PosixFilePermissions.fromString(mode)));
+                // the umask may have taken bits away (an executable's x): the mode asked for, exactly
+                Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString(mode));
+            }
             Files.writeString(tmp, content, StandardCharsets.UTF_8);
             try {
                 Files.move(tmp, p, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } catch (IOException e) {
                 // /etc/hosts in a container is a bind mount: it can be rewritten but not replaced
+                if (mode != null) {
+                    Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString(mode));
+                }
                 Files.writeString(p, content, StandardCharsets.UTF_8);
                 Files.deleteIfExists(tmp);
             }

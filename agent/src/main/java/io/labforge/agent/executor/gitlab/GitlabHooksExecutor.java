@@ -15,7 +15,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -82,12 +81,7 @@ public final class GitlabHooksExecutor implements Executor<InstallGitlabHooks> {
                 Apt.install("python3-yaml", "PyYAML (the hook parses compose files with it)", ctx);
             }
         }
-        Files2.write(hook, script());
-        try {
-            Files.setPosixFilePermissions(hook, PosixFilePermissions.fromString("rwxr-xr-x"));
-        } catch (IOException e) {
-            throw new ExecutorException("cannot make " + hook + " executable: " + e.getMessage(), true, e);
-        }
+        Files2.write(hook, script(), "rwxr-xr-x");
         return Outcome.of(true, (have.isPresent() ? "~ " : "+ ") + where(c.hooksDir())
                 + " (refuses pushes whose Dockerfiles or compose files do not parse)", Json.object().put("created", have.isEmpty()));
     }

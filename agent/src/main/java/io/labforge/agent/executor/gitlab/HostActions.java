@@ -3,10 +3,6 @@ package io.labforge.agent.executor.gitlab;
 import io.labforge.agent.exec.Files2;
 import io.labforge.common.exec.ExecutorException;
 import io.labforge.common.exec.StepContext;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -66,13 +62,7 @@ final class HostActions {
     }
 
     static void write(StepContext ctx, Write w) {
-        Path p = ctx.root().path(w.path());
-        Files2.write(p, w.content());
-        try {
-            Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(w.mode()));
-        } catch (IOException e) {
-            throw new ExecutorException("cannot set the mode of " + w.path() + ": " + e.getMessage(), true, e);
-        }
+        Files2.write(ctx.root().path(w.path()), w.content(), w.mode());
     }
 
     /** ID and VERSION_CODENAME of {@code /etc/os-release} (GitLab's repositories are per distribution and release). */

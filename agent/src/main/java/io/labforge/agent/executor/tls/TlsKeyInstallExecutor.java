@@ -8,10 +8,7 @@ import io.labforge.common.exec.Outcome;
 import io.labforge.common.exec.StepContext;
 import io.labforge.common.messaging.Json;
 import io.labforge.common.tls.Pki;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Optional;
 
@@ -52,12 +49,7 @@ public final class TlsKeyInstallExecutor extends DiffingExecutor<InstallTlsKey> 
             if (wanted.isEmpty()) {
                 Files2.delete(path);
             } else {
-                Files2.write(path, wanted + "\n");
-                try {
-                    Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
-                } catch (IOException e) {
-                    throw new ExecutorException("cannot make " + where + " mode 600: " + e.getMessage(), true, e);
-                }
+                Files2.write(path, wanted + "\n", "rw-------");
             }
         }
         return new Outcome(true, diff, Json.object().put("previous", now.orElse("")), List.of("previous"));

@@ -44,17 +44,11 @@ public final class Keys {
      * the orchestrator's {@code orchestrator.pub}); {@code property} names the setting in the error.
      */
     public static PublicKey orchestratorKey(String key, String file, String property) {
-        if (key != null && !key.isBlank()) {
-            return decodePublic(key.strip());
+        String text = optionalText(key, file, property);
+        if (text == null) {
+            throw new IllegalStateException("set " + property + " or " + property + "-file: this worker runs only signed commands");
         }
-        if (file != null && !file.isBlank()) {
-            try {
-                return decodePublic(java.nio.file.Files.readString(Path.of(file)).strip());
-            } catch (java.io.IOException e) {
-                throw new IllegalStateException("cannot read " + property + "-file " + file + ": " + e.getMessage(), e);
-            }
-        }
-        throw new IllegalStateException("set " + property + " or " + property + "-file: this worker runs only signed commands");
+        return decodePublic(text);
     }
 
     /** An optional key's text, given inline or in a file (null when neither is set). */

@@ -1,6 +1,7 @@
 package io.labforge.gitlab.api;
 
 import io.labforge.common.exec.ExecutorException;
+import io.labforge.common.exec.Outcome;
 import io.labforge.common.tls.Pki;
 import java.io.IOException;
 import java.net.URI;
@@ -267,6 +268,35 @@ public final class GitlabAccess implements AutoCloseable {
     @FunctionalInterface
     public interface GitLabApiCall<T> {
         T get() throws GitLabApiException;
+    }
+
+    /** A call on the API that answers nothing (a deletion). */
+    @FunctionalInterface
+    public interface GitLabApiAction {
+        void run(GitLabApi api) throws GitLabApiException;
+    }
+
+    /**
+     * The undo of a step that made something in GitLab ({@code what} {@code id}): only when that step
+     * created it ({@code created}), and only while {@code find} still finds it; {@code delete} when
+     * {@code apply}, otherwise said.
+     */
+    public static Outcome deleteIfCreated(String what, Long id, Boolean created, String url, String caPem, String token, boolean apply,
+            java.util.function.Function<GitLabApi, GitLabApiCall<?>> find, GitLabApiAction delete) {
+        if (!Boolean.TRUE.equals(created) || id == null) {
+            return Outcome.unchanged(what + " " + id + " was there before the lab: kept");
+        }
+        try (GitlabAccess gitlab = open(url, caPem, token)) {
+            if (optional(find.apply(gitlab.api())).isEmpty()) {
+                return Outcome.unchanged(what + " " + id + " is already gone");
+            }
+            if (apply) {
+                delete.run(gitlab.api());
+            }
+            return Outcome.of(true, (apply ? "deleted" : "would delete") + " " + what + " " + id, io.labforge.common.messaging.Json.object());
+        } catch (GitLabApiException e) {
+            throw failure("GitLab at " + url + " did not delete " + what + " " + id, e);
+        }
     }
 
     @Override

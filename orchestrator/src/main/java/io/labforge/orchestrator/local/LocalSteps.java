@@ -12,7 +12,7 @@ import java.util.List;
 /** Runs the steps whose target is the orchestrator itself (see {@link OrchestratorCommand}). */
 public final class LocalSteps {
     private final Path stateDir;
-    private final java.util.function.Function<String, String> env;
+    private final SecretStore secrets;
 
     public LocalSteps(Path stateDir) {
         this(stateDir, System::getenv);
@@ -21,21 +21,17 @@ public final class LocalSteps {
     /** {@code env}: where {@code LABFORGE_SECRET_<NAME>} variables are read (the process environment, or a test's). */
     public LocalSteps(Path stateDir, java.util.function.Function<String, String> env) {
         this.stateDir = stateDir;
-        this.env = env;
+        this.secrets = new SecretStore(stateDir, env);
     }
 
-    public Path secretFile(String name) {
-        return new SecretStore(stateDir, env).file(name);
-    }
-
-    private StepEvent readSecret(OrchestratorCommand.ReadSecret r, boolean dryRun, long t0) throws java.io.IOException {
+    private StepEvent readSecret(OrchestratorCommand.ReadSecret r, long t0) throws java.io.IOException {
         if (r.name() == null || !SecretStore.NAME.matcher(r.name()).matches()) {
             return new StepEvent.Failed("'" + r.name() + "' is not a secret's name", false, 0);
         }
-        java.util.Optional<String[]> found = new SecretStore(stateDir, env).read(r.name());
+        java.util.Optional<String[]> found = secrets.read(r.name());
         if (found.isEmpty()) {
             return new StepEvent.Failed("the lab names secret " + r.name() + " and the orchestrator has none: labforge secret set " + r.name()
-                    + " (writes " + secretFile(r.name()) + ", mode 600) or set " + SecretStore.variable(r.name())
+                    + " (writes " + secrets.file(r.name()) + ", mode 600) or set " + SecretStore.variable(r.name())
                     + " for the orchestrator, then resume", false, 0);
         }
         // a plan reads it too (reading changes nothing): the checks that need it (GitLab's API) can run; it
@@ -64,7 +60,7 @@ public final class LocalSteps {
                         .put("ca", Pki.pem(ca.certificate())), List.of(), false, (System.nanoTime() - t0) / 1_000_000);
             }
             if (c instanceof OrchestratorCommand.ReadSecret r) {
-                return readSecret(r, cmd.dryRun(), t0);
+                return readSecret(r, t0);
             }
             if (c instanceof OrchestratorCommand.LabCaCertificate) {
                 return new StepEvent.Succeeded(false, "the lab's CA", Json.object().put("ca", Pki.pem(LabCa.forLab(stateDir, cmd.labId()).certificate())),

@@ -363,15 +363,21 @@ public final class Planner {
         sign.putArray("ipAddresses").add(h.address());
         steps.add(new StepSpec(cert, type(io.labforge.common.orchestrator.OrchestratorCommand.SignCertificate.class),
                 io.labforge.common.orchestrator.OrchestratorCommand.TARGET, sign, List.of(key), SHORT, RetryPolicy.DEFAULT, null));
-        ObjectNode install = Json.object().put("dir", dir);
-        ObjectNode fileMap = install.putObject("files");
+        ObjectNode fileMap = Json.object();
         fileMap.set(names.ca(), Refs.ref(cert.value(), "ca"));
         fileMap.set(names.certificate(), Refs.ref(cert.value(), "certificate"));
-        ObjectNode undoFiles = Json.object().put("dir", dir);
-        undoFiles.set("files", Refs.self("previous"));
-        steps.add(new StepSpec(files, type(AgentCommand.InstallTlsFiles.class), h.name(), install, List.of(cert), SHORT,
-                RetryPolicy.DEFAULT, new Compensation(type(AgentCommand.InstallTlsFiles.class), undoFiles)));
+        steps.add(tlsFiles(files, h, dir, fileMap, cert));
         return files;
+    }
+
+    /** The public TLS files (certificate, CA) installed in {@code dir}; the undo puts back what they replaced. */
+    private static StepSpec tlsFiles(StepId id, Host h, String dir, ObjectNode files, StepId after) {
+        ObjectNode install = Json.object().put("dir", dir);
+        install.set("files", files);
+        ObjectNode undo = Json.object().put("dir", dir);
+        undo.set("files", Refs.self("previous"));
+        return new StepSpec(id, type(AgentCommand.InstallTlsFiles.class), h.name(), install, List.of(after), SHORT, RetryPolicy.DEFAULT,
+                new Compensation(type(AgentCommand.InstallTlsFiles.class), undo));
     }
 
     /**
@@ -671,12 +677,7 @@ public final class Planner {
         steps.add(new StepSpec(key, type(AgentCommand.InstallTlsKey.class), h.name(), in, List.of(after, keySecret), SHORT, RetryPolicy.DEFAULT,
                 new Compensation(type(AgentCommand.InstallTlsKey.class), undo)));
         StepId files = StepId.of("gitlab-tls-files@" + h.name());
-        ObjectNode install = Json.object().put("dir", GITLAB_SSL_DIR);
-        install.putObject("files").put(name + ".crt", t.certificatePem()).put("labforge-ca.crt", t.caPem());
-        ObjectNode undoFiles = Json.object().put("dir", GITLAB_SSL_DIR);
-        undoFiles.set("files", Refs.self("previous"));
-        steps.add(new StepSpec(files, type(AgentCommand.InstallTlsFiles.class), h.name(), install, List.of(key), SHORT, RetryPolicy.DEFAULT,
-                new Compensation(type(AgentCommand.InstallTlsFiles.class), undoFiles)));
+        steps.add(tlsFiles(files, h, GITLAB_SSL_DIR, Json.object().put(name + ".crt", t.certificatePem()).put("labforge-ca.crt", t.caPem()), key));
         return files;
     }
 

@@ -1,14 +1,14 @@
 package io.labforge.agent;
 
-import io.labforge.agent.exec.Executors;
-import io.labforge.common.exec.HostRoot;
+import io.labforge.agent.executor.AgentExecutors;
 import io.labforge.agent.runtime.AgentLoop;
-import io.labforge.common.worker.CommandProcessor;
-import io.labforge.common.worker.Journal;
+import io.labforge.common.exec.HostRoot;
 import io.labforge.common.id.HostId;
 import io.labforge.common.sealing.Sealing;
 import io.labforge.common.signing.CommandVerifier;
 import io.labforge.common.signing.Keys;
+import io.labforge.common.worker.CommandProcessor;
+import io.labforge.common.worker.Journal;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -47,7 +47,7 @@ public class AgentApplication {
         CommandProcessor.Secrets secrets = new CommandProcessor.Secrets(Sealing.loadOrCreate(props.stateDir().resolve("sealing.key")),
                 sealingKey(props));
         return new CommandProcessor(host.value(), new CommandVerifier(Keys.decodePublic(publicKey(props))),
-                Executors.all(), journal, new HostRoot(props.root()), Clock.systemUTC(), java.time.Duration.ofMillis(200), secrets);
+                AgentExecutors.all(), journal, new HostRoot(props.root()), Clock.systemUTC(), java.time.Duration.ofMillis(200), secrets);
     }
 
     private static String sealingKey(AgentProperties props) {

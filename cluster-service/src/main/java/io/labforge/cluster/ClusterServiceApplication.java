@@ -3,7 +3,7 @@ package io.labforge.cluster;
 import io.labforge.cluster.swarm.ClientKeys;
 import io.labforge.cluster.swarm.Managers;
 import io.labforge.cluster.swarm.ServiceExecutor;
-import io.labforge.common.cluster.ClusterCommand;
+import io.labforge.common.command.ClusterCommand;
 import io.labforge.common.exec.HostRoot;
 import io.labforge.common.messaging.Topics;
 import io.labforge.common.signing.CommandVerifier;

@@ -1,14 +1,14 @@
 package io.labforge.gitlab;
 
+import io.labforge.common.command.GitlabCommand;
 import io.labforge.common.exec.HostRoot;
-import io.labforge.common.gitlab.GitlabCommand;
 import io.labforge.common.messaging.Topics;
+import io.labforge.common.sealing.Sealing;
 import io.labforge.common.signing.CommandVerifier;
 import io.labforge.common.signing.Keys;
 import io.labforge.common.worker.CommandProcessor;
 import io.labforge.common.worker.Journal;
 import io.labforge.common.worker.WorkerLoop;
-import io.labforge.common.sealing.Sealing;
 import io.labforge.gitlab.api.AwaitGitlabExecutor;
 import io.labforge.gitlab.api.CreateRunnerExecutor;
 import io.labforge.gitlab.api.DeleteRunnerExecutor;

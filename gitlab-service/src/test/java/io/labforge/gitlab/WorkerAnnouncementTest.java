@@ -53,7 +53,7 @@ class WorkerAnnouncementTest {
             loop.start();
             try {
                 // the presence topic does not exist yet: a command (unsigned, so refused) is still answered meanwhile
-                Envelope cmd = Envelope.of(new io.labforge.common.gitlab.GitlabCommand.AwaitGitlab("lab", "https://gitlab.lab.test", null, 10),
+                Envelope cmd = Envelope.of(new AwaitGitlab("lab", "https://gitlab.lab.test", null, 10),
                         "lab", "saga-1", "gitlab-ready@gitlab-service", 1, "gitlab-service", null, java.time.Instant.now(), null, false);
                 try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, byte[]>(KafkaClients.producer(kafka.getBrokersAsString()))) {
                     producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(Topics.GITLAB_COMMANDS, "saga-1", cmd.toBytes())).get();

@@ -1,7 +1,6 @@
 package io.labforge.agent.exec;
 
 import io.labforge.common.exec.ExecutorException;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

@@ -1,12 +1,11 @@
 package io.labforge.agent.runtime;
 
-import io.labforge.common.worker.CommandProcessor;
-
-import io.labforge.common.exec.HostRoot;
 import io.labforge.common.agent.AgentPresence;
+import io.labforge.common.exec.HostRoot;
 import io.labforge.common.messaging.Envelope;
 import io.labforge.common.messaging.KafkaClients;
 import io.labforge.common.messaging.Topics;
+import io.labforge.common.worker.CommandProcessor;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

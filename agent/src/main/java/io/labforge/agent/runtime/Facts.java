@@ -1,10 +1,10 @@
 package io.labforge.agent.runtime;
 
 import io.labforge.agent.exec.Files2;
-import io.labforge.common.exec.HostRoot;
-import io.labforge.common.exec.ProcessRunner;
 import io.labforge.agent.executor.disk.BlockDevice;
 import io.labforge.common.agent.AgentPresence;
+import io.labforge.common.exec.HostRoot;
+import io.labforge.common.exec.ProcessRunner;
 import java.net.Inet6Address;
 import java.net.NetworkInterface;
 import java.net.SocketException;

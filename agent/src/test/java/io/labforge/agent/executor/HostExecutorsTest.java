@@ -3,11 +3,6 @@ package io.labforge.agent.executor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.labforge.common.exec.ExecutorException;
-import io.labforge.common.exec.HostRoot;
-import io.labforge.common.exec.Outcome;
-import io.labforge.common.exec.ProcessRunner;
-import io.labforge.common.exec.StepContext;
 import io.labforge.agent.executor.docker.DockerDaemonExecutor;
 import io.labforge.agent.executor.docker.RestoreDockerDaemonExecutor;
 import io.labforge.agent.executor.firewall.CloseFirewallPortsExecutor;
@@ -16,15 +11,20 @@ import io.labforge.agent.executor.hostname.HostnameExecutor;
 import io.labforge.agent.executor.hostname.RestoreHostnameExecutor;
 import io.labforge.agent.executor.hosts.HostsFileExecutor;
 import io.labforge.agent.executor.hosts.RestoreHostsEntriesExecutor;
-import io.labforge.common.agent.AgentCommand.CloseFirewallPorts;
-import io.labforge.common.agent.AgentCommand.ConfigureDockerDaemon;
-import io.labforge.common.agent.AgentCommand.EnsureHostsEntries;
-import io.labforge.common.agent.AgentCommand.HostsEntry;
-import io.labforge.common.agent.AgentCommand.OpenFirewallPorts;
-import io.labforge.common.agent.AgentCommand.RestoreDockerDaemon;
-import io.labforge.common.agent.AgentCommand.RestoreHostname;
-import io.labforge.common.agent.AgentCommand.RestoreHostsEntries;
-import io.labforge.common.agent.AgentCommand.SetHostname;
+import io.labforge.common.exec.ExecutorException;
+import io.labforge.common.exec.HostRoot;
+import io.labforge.common.exec.Outcome;
+import io.labforge.common.exec.ProcessRunner;
+import io.labforge.common.exec.StepContext;
+import io.labforge.common.lab.docker.ConfigureDockerDaemon;
+import io.labforge.common.lab.docker.RestoreDockerDaemon;
+import io.labforge.common.lab.firewall.CloseFirewallPorts;
+import io.labforge.common.lab.firewall.OpenFirewallPorts;
+import io.labforge.common.lab.host.EnsureHostsEntries;
+import io.labforge.common.lab.host.HostsEntry;
+import io.labforge.common.lab.host.RestoreHostname;
+import io.labforge.common.lab.host.RestoreHostsEntries;
+import io.labforge.common.lab.host.SetHostname;
 import io.labforge.common.messaging.Json;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -175,14 +175,14 @@ class HostExecutorsTest {
             Files.createDirectories(dir.resolve("usr/bin"));
             Files.createFile(dir.resolve("usr/bin/dockerd"));
             Outcome o = new io.labforge.agent.executor.docker.DockerInstallExecutor().apply(
-                    new io.labforge.common.agent.AgentCommand.EnsureDockerInstalled(), ctx);
+                    new EnsureDockerInstalled(), ctx);
             assertThat(o.changed()).isFalse();
         }
 
         @Test
         void aHostWithoutDockerWouldGetIt() {
             Outcome o = new io.labforge.agent.executor.docker.DockerInstallExecutor().check(
-                    new io.labforge.common.agent.AgentCommand.EnsureDockerInstalled(), ctx);
+                    new EnsureDockerInstalled(), ctx);
             assertThat(o.changed()).isTrue();
             assertThat(o.diff()).contains("docker.io");
         }
@@ -203,8 +203,8 @@ class HostExecutorsTest {
                 JKOCOP8xg1pd15c/nHpnOtFBBgIqdjkulSgTTD0=
                 -----END CERTIFICATE-----
                 """;
-        final io.labforge.common.agent.AgentCommand.TrustRegistries trust = new io.labforge.common.agent.AgentCommand.TrustRegistries(
-                List.of(new io.labforge.common.agent.AgentCommand.RegistryCa("node1.lab.test:5000", CA)));
+        final TrustRegistries trust = new TrustRegistries(
+                List.of(new RegistryCa("node1.lab.test:5000", CA)));
 
         @Test
         void placesTheCaWhereDockerLooksIsIdempotentAndUndoes() throws IOException {
@@ -216,20 +216,20 @@ class HostExecutorsTest {
             assertThat(ex.apply(trust, ctx).changed()).isFalse();
 
             var previous = Json.MAPPER.convertValue(first.outputs().get("previous"),
-                    new tools.jackson.core.type.TypeReference<List<io.labforge.common.agent.AgentCommand.RegistryCa>>() { });
+                    new tools.jackson.core.type.TypeReference<List<RegistryCa>>() { });
             new io.labforge.agent.executor.registry.RestoreRegistryTrustExecutor().apply(
-                    new io.labforge.common.agent.AgentCommand.RestoreRegistryTrust(previous), ctx);
+                    new RestoreRegistryTrust(previous), ctx);
             assertThat(dir.resolve("etc/docker/certs.d/node1.lab.test:5000")).doesNotExist();
         }
 
         @Test
         void refusesAPathOutsideCertsDAndSomethingThatIsNotACertificate() {
             var ex = new io.labforge.agent.executor.registry.RegistryTrustExecutor();
-            assertThatThrownBy(() -> ex.apply(new io.labforge.common.agent.AgentCommand.TrustRegistries(List.of(
-                    new io.labforge.common.agent.AgentCommand.RegistryCa("../../etc/cron.d", CA))), ctx))
+            assertThatThrownBy(() -> ex.apply(new TrustRegistries(List.of(
+                    new RegistryCa("../../etc/cron.d", CA))), ctx))
                     .isInstanceOf(ExecutorException.class);
-            assertThatThrownBy(() -> ex.apply(new io.labforge.common.agent.AgentCommand.TrustRegistries(List.of(
-                    new io.labforge.common.agent.AgentCommand.RegistryCa("r:5000", "-----BEGIN CERTIFICATE-----\nnope\n"))), ctx))
+            assertThatThrownBy(() -> ex.apply(new TrustRegistries(List.of(
+                    new RegistryCa("r:5000", "-----BEGIN CERTIFICATE-----\nnope\n"))), ctx))
                     .hasMessageContaining("not a PEM X.509 certificate");
             assertThat(dir.resolve("etc/docker/certs.d")).doesNotExist();
         }

@@ -1,20 +1,19 @@
 package io.labforge.agent.runtime;
 
-import io.labforge.common.worker.CommandProcessor;
-import io.labforge.common.worker.Journal;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.labforge.agent.exec.Executors;
+import io.labforge.agent.executor.AgentExecutors;
+import io.labforge.common.agent.Noop;
 import io.labforge.common.exec.HostRoot;
-import io.labforge.common.agent.AgentCommand.Noop;
-import io.labforge.common.agent.AgentCommand.SetHostname;
+import io.labforge.common.lab.host.SetHostname;
 import io.labforge.common.messaging.Envelope;
 import io.labforge.common.messaging.Json;
 import io.labforge.common.signing.CommandSigner;
 import io.labforge.common.signing.CommandVerifier;
 import io.labforge.common.signing.Keys;
 import io.labforge.common.step.StepEvent;
+import io.labforge.common.worker.CommandProcessor;
+import io.labforge.common.worker.Journal;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,7 +44,7 @@ class CommandProcessorTest {
     }
 
     CommandProcessor processor() {
-        return new CommandProcessor("node1", new CommandVerifier(keys.getPublic()), Executors.all(),
+        return new CommandProcessor("node1", new CommandVerifier(keys.getPublic()), AgentExecutors.all(),
                 new Journal(dir.resolve("state/journal.jsonl")), new HostRoot(dir.resolve("root")),
                 Clock.fixed(NOW, ZoneOffset.UTC), java.time.Duration.ZERO);
     }
@@ -119,7 +118,7 @@ class CommandProcessorTest {
 
     @Test
     void aQuickStepIsReportedByItsEndAloneASlowOneAlsoAsStarted() {
-        CommandProcessor delayed = new CommandProcessor("node1", new CommandVerifier(keys.getPublic()), Executors.all(),
+        CommandProcessor delayed = new CommandProcessor("node1", new CommandVerifier(keys.getPublic()), AgentExecutors.all(),
                 new Journal(dir.resolve("state2/journal.jsonl")), new HostRoot(dir.resolve("root")),
                 Clock.fixed(NOW, ZoneOffset.UTC), java.time.Duration.ofMillis(300));
         List<Envelope> quick = new java.util.concurrent.CopyOnWriteArrayList<>();

@@ -2,11 +2,11 @@ package io.labforge.cluster.swarm;
 
 import com.github.dockerjava.api.model.Service;
 import com.github.dockerjava.api.model.SwarmNode;
-import io.labforge.common.cluster.ClusterCommand.DescribeSwarm;
-import io.labforge.common.exec.ExecutorException;
 import io.labforge.common.exec.Executor;
+import io.labforge.common.exec.ExecutorException;
 import io.labforge.common.exec.Outcome;
 import io.labforge.common.exec.StepContext;
+import io.labforge.common.lab.swarm.DescribeSwarm;
 import io.labforge.common.messaging.Json;
 import java.util.Locale;
 import tools.jackson.databind.node.ArrayNode;

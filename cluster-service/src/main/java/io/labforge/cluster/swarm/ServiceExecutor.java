@@ -14,20 +14,21 @@ import com.github.dockerjava.api.model.ServiceSpec;
 import com.github.dockerjava.api.model.Task;
 import com.github.dockerjava.api.model.TaskSpec;
 import com.github.dockerjava.api.model.TaskState;
-import io.labforge.common.cluster.ClusterCommand.EnsureService;
-import io.labforge.common.cluster.ClusterCommand.RemoveService;
-import io.labforge.common.exec.ExecutorException;
 import io.labforge.common.exec.Executor;
+import io.labforge.common.exec.ExecutorException;
 import io.labforge.common.exec.Outcome;
 import io.labforge.common.exec.StepContext;
+import io.labforge.common.lab.swarm.EnsureService;
+import io.labforge.common.lab.swarm.PublishedPort;
+import io.labforge.common.lab.swarm.RemoveService;
+import io.labforge.common.lab.swarm.ScaleService;
+import io.labforge.common.lab.swarm.SwarmService;
 import io.labforge.common.messaging.Json;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * R18: a replicated service from the lab file, through the Engine API of a manager: created, or
@@ -36,7 +37,6 @@ import java.util.regex.Pattern;
  */
 public final class ServiceExecutor implements Executor<EnsureService> {
     static final Duration CONVERGE = Duration.ofMinutes(3);
-    private static final Pattern PORT = Pattern.compile("(\\d{1,5}):(\\d{1,5})(?:/(tcp|udp))?");
     private final Managers managers;
 
     public ServiceExecutor(Managers managers) {
@@ -66,20 +66,22 @@ public final class ServiceExecutor implements Executor<EnsureService> {
         }
     }
 
-    static ServiceSpec spec(io.labforge.common.cluster.ClusterCommand.Service s) {
+    static ServiceSpec spec(SwarmService s) {
         return spec(s, Map.of());
     }
 
     /** The spec for the Engine API; {@code configIds}: config name → id, for the service's files. */
-    static ServiceSpec spec(io.labforge.common.cluster.ClusterCommand.Service s, Map<String, String> configIds) {
+    static ServiceSpec spec(SwarmService s, Map<String, String> configIds) {
         List<PortConfig> ports = new ArrayList<>();
         for (String p : s.ports() == null ? List.<String>of() : s.ports()) {
-            Matcher m = PORT.matcher(p);
-            if (!m.matches()) {
-                throw ExecutorException.refused("port '" + p + "' of service " + s.name() + " is not published:target[/udp]");
+            PublishedPort port;
+            try {
+                port = PublishedPort.parse(p);
+            } catch (IllegalArgumentException e) {
+                throw ExecutorException.refused("port of service " + s.name() + ": " + e.getMessage());
             }
-            ports.add(new PortConfig().withPublishedPort(Integer.parseInt(m.group(1))).withTargetPort(Integer.parseInt(m.group(2)))
-                    .withProtocol("udp".equals(m.group(3)) ? PortConfigProtocol.UDP : PortConfigProtocol.TCP)
+            ports.add(new PortConfig().withPublishedPort(port.published()).withTargetPort(port.target())
+                    .withProtocol("udp".equals(port.protocol()) ? PortConfigProtocol.UDP : PortConfigProtocol.TCP)
                     .withPublishMode("host".equals(s.publishMode()) ? PortConfig.PublishMode.host : PortConfig.PublishMode.ingress));
         }
         ContainerSpec container = new ContainerSpec().withImage(s.image());
@@ -147,7 +149,7 @@ public final class ServiceExecutor implements Executor<EnsureService> {
     }
 
     /** Creates the configs of the service's files that do not exist yet; returns every one's id by name. */
-    static Map<String, String> ensureConfigs(DockerClient dc, io.labforge.common.cluster.ClusterCommand.Service s) {
+    static Map<String, String> ensureConfigs(DockerClient dc, SwarmService s) {
         Map<String, String> ids = new java.util.HashMap<>();
         if (s.files() == null || s.files().isEmpty()) {
             return ids;
@@ -178,7 +180,7 @@ public final class ServiceExecutor implements Executor<EnsureService> {
         }
     }
 
-    private static java.util.Set<String> configNames(io.labforge.common.cluster.ClusterCommand.Service s) {
+    private static java.util.Set<String> configNames(SwarmService s) {
         java.util.Set<String> names = new java.util.HashSet<>();
         if (s.files() != null) {
             s.files().forEach((target, content) -> names.add(configName(s.name(), target, content)));
@@ -293,8 +295,8 @@ public final class ServiceExecutor implements Executor<EnsureService> {
         return wanted == up.size() ? wanted : -1;
     }
 
-    /** {@link io.labforge.common.cluster.ClusterCommand.ScaleService}: the replicas alone, awaited until they run. */
-    public static final class Scale implements Executor<io.labforge.common.cluster.ClusterCommand.ScaleService> {
+    /** {@link ScaleService}: the replicas alone, awaited until they run. */
+    public static final class Scale implements Executor<ScaleService> {
         private final Managers managers;
 
         public Scale(Managers managers) {
@@ -302,21 +304,21 @@ public final class ServiceExecutor implements Executor<EnsureService> {
         }
 
         @Override
-        public Class<io.labforge.common.cluster.ClusterCommand.ScaleService> commandType() {
-            return io.labforge.common.cluster.ClusterCommand.ScaleService.class;
+        public Class<ScaleService> commandType() {
+            return ScaleService.class;
         }
 
         @Override
-        public Outcome check(io.labforge.common.cluster.ClusterCommand.ScaleService c, StepContext ctx) {
+        public Outcome check(ScaleService c, StepContext ctx) {
             return run(c, ctx, false);
         }
 
         @Override
-        public Outcome apply(io.labforge.common.cluster.ClusterCommand.ScaleService c, StepContext ctx) {
+        public Outcome apply(ScaleService c, StepContext ctx) {
             return run(c, ctx, true);
         }
 
-        private Outcome run(io.labforge.common.cluster.ClusterCommand.ScaleService c, StepContext ctx, boolean apply) {
+        private Outcome run(ScaleService c, StepContext ctx, boolean apply) {
             if (c.replicas() < 0 || c.replicas() > 1000) {
                 throw ExecutorException.refused(c.replicas() + " replicas: give 0 to 1000");
             }

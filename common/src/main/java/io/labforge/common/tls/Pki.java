@@ -177,6 +177,19 @@ public final class Pki {
         }
     }
 
+    /** Whether {@code pem} holds a PEM X.509 certificate. */
+    public static boolean isCertificate(String pem) {
+        if (pem == null || !pem.contains("-----BEGIN CERTIFICATE-----")) {
+            return false;
+        }
+        try {
+            certificate(pem);
+            return true;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
     public static X509Certificate certificate(String pem) {
         Object o = read(pem);
         if (o instanceof X509CertificateHolder h) {

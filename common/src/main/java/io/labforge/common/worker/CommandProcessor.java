@@ -11,13 +11,17 @@ import io.labforge.common.messaging.Json;
 import io.labforge.common.messaging.MessageTypes;
 import io.labforge.common.sealing.Sealing;
 import io.labforge.common.signing.CommandVerifier;
+import io.labforge.common.step.Output;
 import io.labforge.common.step.StepEvent;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -38,6 +42,9 @@ public final class CommandProcessor {
     private final String hostId;
     private final CommandVerifier verifier;
     private final Map<Class<?>, Executor<?>> executors = new HashMap<>();
+    /** The commands this worker executes, by logical name: what it can decode. */
+    private final MessageTypes commands;
+    private static final MessageTypes EVENTS = MessageTypes.of(List.of(StepEvent.class.getPermittedSubclasses()));
     private final Journal journal;
     private final HostRoot root;
     private final Clock clock;
@@ -70,6 +77,7 @@ public final class CommandProcessor {
         this.hostId = hostId;
         this.verifier = verifier;
         executors.forEach(e -> this.executors.put(e.commandType(), e));
+        this.commands = MessageTypes.of(this.executors.keySet());
         this.journal = journal;
         this.root = root;
         this.clock = clock;
@@ -152,7 +160,7 @@ public final class CommandProcessor {
         String key = cmd.messageId().toString();
         Optional<Journal.Entry> done = journal.find(key);
         if (done.isPresent()) {
-            Object recorded = Json.convert(done.get().payload(), MessageTypes.forName(done.get().eventType()).javaType());
+            Object recorded = Json.convert(done.get().payload(), EVENTS.forName(done.get().eventType()).javaType());
             if (recorded instanceof StepEvent.Succeeded s) {
                 recorded = new StepEvent.Succeeded(s.changed(), s.diff(), s.outputs(), s.secretOutputs(), true, 0);
             }
@@ -178,9 +186,9 @@ public final class CommandProcessor {
         StepContext ctx = new StepContext(root, new ProcessRunner(), cmd.attempt(), progress);
         Object result;
         try {
-            Object command = cmd.withPayload(openSecrets(cmd)).payloadObject();
+            Object command = commands.decode(cmd.withPayload(openSecrets(cmd)));
             executions.computeIfAbsent(cmd.stepId(), k -> new AtomicInteger()).incrementAndGet();
-            Outcome o = run(executors.get(command.getClass()), command, ctx, cmd.dryRun());
+            Outcome o = declared(command.getClass(), run(executors.get(command.getClass()), command, ctx, cmd.dryRun()));
             result = new StepEvent.Succeeded(o.changed(), o.diff(), sealOutputs(cmd, o), o.secretOutputs(), false, millis(t0));
         } catch (ExecutorException e) {
             result = new StepEvent.Failed(e.getMessage(), e.retryable(), millis(t0));
@@ -193,8 +201,30 @@ public final class CommandProcessor {
         if (timer != null) {
             timer.cancel(false);
         }
-        journal.record(key, MessageTypes.of(result.getClass()).name(), Json.tree(result));
+        journal.record(key, MessageTypes.typeOf(result.getClass()).name(), Json.tree(result));
         started.end(event(cmd, result));
+    }
+
+    /**
+     * The outcome as the command declares its outputs ({@link Output}): an output it does not declare is
+     * an executor's bug, refused here rather than handed to steps that cannot name it; an output declared
+     * secret is sealed even if the executor did not list it.
+     */
+    private static Outcome declared(Class<?> command, Outcome o) {
+        List<Output<?, ?>> declared = Output.declaredBy(command);
+        List<String> undeclared = new ArrayList<>();
+        o.outputs().propertyNames().forEach(n -> {
+            if (declared.stream().noneMatch(d -> d.name().equals(n))) {
+                undeclared.add(n);
+            }
+        });
+        if (!undeclared.isEmpty()) {
+            throw new ExecutorException("the executor of " + command.getSimpleName() + " reported outputs its command does not declare: "
+                    + undeclared, false);
+        }
+        Set<String> secret = new LinkedHashSet<>(o.secretOutputs());
+        declared.stream().filter(d -> d.secret() && o.outputs().has(d.name())).forEach(d -> secret.add(d.name()));
+        return new Outcome(o.changed(), o.diff(), o.outputs(), List.copyOf(secret));
     }
 
     /** Says "started" at most once, and never after the step's end. */
@@ -242,8 +272,7 @@ public final class CommandProcessor {
         if (cmd.deadline() != null && now.isAfter(cmd.deadline())) {
             return reject(StepEvent.Rejection.EXPIRED, "the command expired at " + cmd.deadline() + " (now " + now + ")");
         }
-        Optional<MessageTypes.Type> type = MessageTypes.find(cmd.type());
-        if (type.isEmpty() || !executors.containsKey(type.get().javaType())) {
+        if (commands.find(cmd.type()).isEmpty()) {
             return reject(StepEvent.Rejection.UNKNOWN_TYPE, "this agent has no executor for " + cmd.type());
         }
         return Optional.empty();

@@ -3,6 +3,9 @@ package io.labforge.common.lab;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.labforge.common.lab.gitlab.GitlabSpec;
+import io.labforge.common.lab.swarm.SwarmService;
+import io.labforge.common.lab.swarm.SwarmSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -167,13 +170,13 @@ class LabParserTest {
                         - {name: plain, image: "r:5000/web:1"}
                       availability: {worker2: drain}
                     """, "swarm.yaml");
-            assertThat(lab.swarm().registry()).isEqualTo(new Lab.RegistrySpec("manager1", 5000));
-            assertThat(lab.swarm().services()).extracting(Lab.SwarmService::name).containsExactly("web", "plain");
-            Lab.SwarmService web = lab.swarm().services().get(0);
+            assertThat(lab.swarm().registry()).isEqualTo(new SwarmSpec.Registry("manager1", 5000));
+            assertThat(lab.swarm().services()).extracting(SwarmService::name).containsExactly("web", "plain");
+            SwarmService web = lab.swarm().services().get(0);
             assertThat(web.ports()).containsExactly("8080:80", "53:53/udp");
             assertThat(web.labels()).containsEntry("tier", "web");
-            assertThat(lab.swarm().services().get(1)).extracting(Lab.SwarmService::replicas, Lab.SwarmService::publishMode,
-                    Lab.SwarmService::endpointMode).containsExactly(1, "ingress", "vip");
+            assertThat(lab.swarm().services().get(1)).extracting(SwarmService::replicas, SwarmService::publishMode,
+                    SwarmService::endpointMode).containsExactly(1, "ingress", "vip");
             assertThat(lab.swarm().availability()).containsEntry("worker2", "drain");
         }
 
@@ -199,13 +202,13 @@ class LabParserTest {
             java.util.Map<String, String> files = java.util.Map.of("tp1-app/docker-compose.yml", "services: {}",
                     "tp1-app/web/app.py", "print()", "other/x", "y");
             Lab lab = LabParser.read(yaml, files).lab();
-            Lab.SwarmStack tp1 = lab.swarm().stacks().get(0);
+            SwarmSpec.Stack tp1 = lab.swarm().stacks().get(0);
             assertThat(tp1.name()).isEqualTo("tp1");
             assertThat(tp1.compose()).isEqualTo("docker-compose.yml");
             assertThat(tp1.buildOn()).as("the first manager by default").isEqualTo("manager1");
             assertThat(tp1.files()).containsOnlyKeys("docker-compose.yml", "web/app.py");
             assertThat(tp1.env()).containsEntry("PUBLISH_MODE", "host");
-            assertThat(lab.swarm().prometheus()).isEqualTo(new Lab.Prometheus("labforge/prometheus:bookworm", "manager1", 9090, "host"));
+            assertThat(lab.swarm().prometheus()).isEqualTo(new SwarmSpec.Prometheus("labforge/prometheus:bookworm", "manager1", 9090, "host"));
             assertThat(lab.swarm().defaultAddrPool()).containsExactly("10.200.0.0/16");
             // a stored lab is read again without its files (scale, status): nothing is asked of them
             assertThat(LabParser.read(yaml).ok()).isTrue();
@@ -247,12 +250,12 @@ class LabParserTest {
 
         @Test
         void theReferenceLabsGitlabHasItsRunnersProjectsAndASecretReference() throws IOException {
-            Lab.GitlabSpec g = LabParser.parse(example("reference-lab.yaml"), "reference-lab.yaml").gitlab();
+            GitlabSpec g = LabParser.parse(example("reference-lab.yaml"), "reference-lab.yaml").gitlab();
             assertThat(g.install()).isEqualTo("omnibus");
             assertThat(g.rootPasswordSecret()).isEqualTo("GITLAB_ROOT_PASSWORD");
             assertThat(g.urlHost()).isEqualTo("gitlab.tp2.lab");
-            assertThat(g.hooksDir()).isEqualTo(Lab.GitlabSpec.DEFAULT_HOOKS_DIR);
-            assertThat(g.runners()).extracting(Lab.GitlabRunner::name, Lab.GitlabRunner::executor, Lab.GitlabRunner::tags)
+            assertThat(g.hooksDir()).isEqualTo(GitlabSpec.DEFAULT_HOOKS_DIR);
+            assertThat(g.runners()).extracting(GitlabSpec.Runner::name, GitlabSpec.Runner::executor, GitlabSpec.Runner::tags)
                     .containsExactly(org.assertj.core.groups.Tuple.tuple("gitlab-docker", "docker", List.of("docker")),
                             org.assertj.core.groups.Tuple.tuple("gitlab-shell", "shell", List.of("shell")));
             assertThat(g.projects()).containsExactly("sleepytest", "http-server", "tp1-app");

@@ -2,7 +2,7 @@ package io.labforge.common.messaging;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.labforge.common.agent.AgentCommand.SetHostname;
+import io.labforge.common.lab.host.SetHostname;
 import io.labforge.common.signing.CommandSigner;
 import io.labforge.common.signing.CommandVerifier;
 import io.labforge.common.signing.Keys;

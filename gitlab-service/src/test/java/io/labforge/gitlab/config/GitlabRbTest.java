@@ -3,7 +3,7 @@ package io.labforge.gitlab.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.labforge.common.gitlab.GitlabCommand.RenderGitlabConfig;
+import io.labforge.common.lab.gitlab.RenderGitlabConfig;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,5 +1,8 @@
 package io.labforge.orchestrator.cli;
 
+import io.labforge.common.command.ClusterCommand;
+import io.labforge.common.command.GitlabCommand;
+import io.labforge.common.id.SagaId;
 import io.labforge.common.lab.Lab;
 import io.labforge.common.lab.LabParser;
 import io.labforge.common.lab.LabValidationException;
@@ -14,7 +17,6 @@ import io.labforge.orchestrator.runtime.ProgressBus;
 import io.labforge.orchestrator.runtime.SagaCoordinator;
 import io.labforge.orchestrator.saga.Saga;
 import io.labforge.orchestrator.saga.SagaStatus;
-import io.labforge.common.id.SagaId;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -88,7 +90,7 @@ final class DemoCommand implements Callable<Integer> {
             throw new Api.CliError("this lab builds a Docker Swarm, which needs real hosts, not directories: start Docker and "
                     + "build the lab-host images (lab-hosts/docker-up && lab-hosts/build-images), or use examples/local-lab.yaml");
         }
-        if (lab.hosts().stream().anyMatch(h -> h.kind() == io.labforge.common.lab.Lab.Kind.VM)) {
+        if (lab.hosts().stream().anyMatch(h -> h.kind() == Lab.Kind.VM)) {
             throw new Api.CliError("this lab has VM hosts (kind: vm): start them with ./labforge lab up " + labFile
                     + ", then ./labforge server and ./labforge hosts bootstrap (the demo runs containers or directories)");
         }
@@ -137,11 +139,11 @@ final class DemoCommand implements Callable<Integer> {
             }
             java.util.Set<String> targets = new java.util.HashSet<>();
             new io.labforge.orchestrator.planner.Planner().plan(lab).steps().forEach(st -> targets.add(st.target()));
-            if (targets.contains(io.labforge.common.cluster.ClusterCommand.TARGET)) {
+            if (targets.contains(ClusterCommand.TARGET)) {
                 agents.add(startService("cluster", infra.kafkaBootstrapServers()));
                 LabforgeCli.OUT.println("cluster-service started (the swarm's services and Prometheus go through it)");
             }
-            if (targets.contains(io.labforge.common.gitlab.GitlabCommand.TARGET)) {
+            if (targets.contains(GitlabCommand.TARGET)) {
                 agents.add(startService("gitlab", infra.kafkaBootstrapServers()));
                 LabforgeCli.OUT.println("gitlab-service started (gitlab.rb, GitLab's readiness, projects and runners go through it)");
             }

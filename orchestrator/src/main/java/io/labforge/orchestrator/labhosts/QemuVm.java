@@ -1,6 +1,7 @@
 package io.labforge.orchestrator.labhosts;
 
 import io.labforge.common.lab.Lab;
+import io.labforge.common.lab.disk.DiskSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -116,7 +117,7 @@ public final class QemuVm {
                     "-drive", "file=" + root + ",if=none,id=root,format=qcow2,cache=unsafe",
                     "-device", "virtio-blk-pci,drive=root,addr=0x5"));
             int i = 0;
-            for (Lab.DiskSpec d : host.disks()) {
+            for (DiskSpec d : host.disks()) {
                 i++;
                 Path disk = dir.resolve("disk" + i + ".qcow2");
                 if (!Files.exists(disk)) {
@@ -138,7 +139,7 @@ public final class QemuVm {
     }
 
     /** The serial a VM disk shows in lsblk: the lab's, or {@code labforge-<vg>}. */
-    static String serial(Lab.DiskSpec d, int index) {
+    static String serial(DiskSpec d, int index) {
         return d.serial() != null ? d.serial() : d.volumeGroup() != null ? "labforge-" + d.volumeGroup() : "labforge-disk" + index;
     }
 

@@ -1,8 +1,11 @@
 package io.labforge.orchestrator.local;
 
+import io.labforge.common.command.OrchestratorCommand;
+import io.labforge.common.lab.secret.ReadSecret;
+import io.labforge.common.lab.tls.LabCaCertificate;
+import io.labforge.common.lab.tls.SignCertificate;
 import io.labforge.common.messaging.Envelope;
 import io.labforge.common.messaging.Json;
-import io.labforge.common.orchestrator.OrchestratorCommand;
 import io.labforge.common.step.StepEvent;
 import io.labforge.common.tls.Pki;
 import java.nio.file.Path;
@@ -24,7 +27,7 @@ public final class LocalSteps {
         this.secrets = new SecretStore(stateDir, env);
     }
 
-    private StepEvent readSecret(OrchestratorCommand.ReadSecret r, long t0) throws java.io.IOException {
+    private StepEvent readSecret(ReadSecret r, long t0) throws java.io.IOException {
         if (r.name() == null || !SecretStore.NAME.matcher(r.name()).matches()) {
             return new StepEvent.Failed("'" + r.name() + "' is not a secret's name", false, 0);
         }
@@ -45,7 +48,7 @@ public final class LocalSteps {
         long t0 = System.nanoTime();
         try {
             Object c = cmd.payloadObject();
-            if (c instanceof OrchestratorCommand.SignCertificate s) {
+            if (c instanceof SignCertificate s) {
                 LabCa ca = LabCa.forLab(stateDir, cmd.labId());
                 if (cmd.dryRun() && (s.csr() == null || s.csr().startsWith("<"))) {
                     return new StepEvent.Succeeded(false, "a certificate will be signed once the host has its key",
@@ -59,10 +62,10 @@ public final class LocalSteps {
                         + s.ipAddresses() + ", signed by the lab's CA", Json.object().put("certificate", Pki.pem(cert))
                         .put("ca", Pki.pem(ca.certificate())), List.of(), false, (System.nanoTime() - t0) / 1_000_000);
             }
-            if (c instanceof OrchestratorCommand.ReadSecret r) {
+            if (c instanceof ReadSecret r) {
                 return readSecret(r, t0);
             }
-            if (c instanceof OrchestratorCommand.LabCaCertificate) {
+            if (c instanceof LabCaCertificate) {
                 return new StepEvent.Succeeded(false, "the lab's CA", Json.object().put("ca", Pki.pem(LabCa.forLab(stateDir, cmd.labId()).certificate())),
                         List.of(), false, 0);
             }

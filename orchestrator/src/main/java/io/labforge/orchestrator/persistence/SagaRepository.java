@@ -1,8 +1,8 @@
 package io.labforge.orchestrator.persistence;
 
+import Lab.FailurePolicy;
 import io.labforge.common.id.SagaId;
 import io.labforge.common.id.StepId;
-import io.labforge.common.lab.Lab.FailurePolicy;
 import io.labforge.common.messaging.Json;
 import io.labforge.orchestrator.planner.StepSpec;
 import io.labforge.orchestrator.saga.Saga;

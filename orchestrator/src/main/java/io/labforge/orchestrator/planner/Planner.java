@@ -1,12 +1,58 @@
 package io.labforge.orchestrator.planner;
 
-import io.labforge.common.agent.AgentCommand;
+import Lab.Host;
+import io.labforge.common.command.AgentCommand;
+import io.labforge.common.command.ClusterCommand;
+import io.labforge.common.command.GitlabCommand;
+import io.labforge.common.command.OrchestratorCommand;
 import io.labforge.common.id.StepId;
 import io.labforge.common.lab.Lab;
-import io.labforge.common.lab.Lab.Host;
-import io.labforge.common.lab.PortRange;
+import io.labforge.common.lab.disk.DiskSpec;
+import io.labforge.common.lab.disk.EnsureDisk;
+import io.labforge.common.lab.disk.RemoveDisk;
+import io.labforge.common.lab.disk.Volume;
+import io.labforge.common.lab.docker.ConfigureDockerDaemon;
+import io.labforge.common.lab.docker.DockerSpec;
+import io.labforge.common.lab.docker.EnsureDockerInstalled;
+import io.labforge.common.lab.docker.RestoreDockerDaemon;
+import io.labforge.common.lab.firewall.CloseFirewallPorts;
+import io.labforge.common.lab.firewall.FirewallSpec;
+import io.labforge.common.lab.firewall.OpenFirewallPorts;
+import io.labforge.common.lab.gitlab.CreateGitlabToken;
+import io.labforge.common.lab.gitlab.GitlabSpec;
+import io.labforge.common.lab.gitlab.InstallGitlab;
+import io.labforge.common.lab.gitlab.InstallGitlabHooks;
+import io.labforge.common.lab.gitlab.PushImage;
+import io.labforge.common.lab.gitlab.RegisterRunner;
+import io.labforge.common.lab.gitlab.RemoveGitlabHooks;
+import io.labforge.common.lab.gitlab.RevokeGitlabToken;
+import io.labforge.common.lab.gitlab.StopGitlab;
+import io.labforge.common.lab.gitlab.UnregisterRunner;
+import io.labforge.common.lab.host.EnsureHostsEntries;
+import io.labforge.common.lab.host.RestoreHostname;
+import io.labforge.common.lab.host.RestoreHostsEntries;
+import io.labforge.common.lab.host.SetHostname;
+import io.labforge.common.lab.registry.EnsureRegistry;
+import io.labforge.common.lab.registry.RegistryCa;
+import io.labforge.common.lab.registry.RestoreRegistry;
+import io.labforge.common.lab.registry.RestoreRegistryTrust;
+import io.labforge.common.lab.registry.TrustRegistries;
+import io.labforge.common.lab.swarm.BuildStack;
+import io.labforge.common.lab.swarm.DeployStack;
+import io.labforge.common.lab.swarm.RemoveStack;
+import io.labforge.common.lab.swarm.SwarmInit;
+import io.labforge.common.lab.swarm.SwarmJoin;
+import io.labforge.common.lab.swarm.SwarmLeave;
+import io.labforge.common.lab.swarm.SwarmService;
+import io.labforge.common.lab.swarm.SwarmSpec;
+import io.labforge.common.lab.tls.CreateTlsKey;
+import io.labforge.common.lab.tls.InstallTlsFiles;
+import io.labforge.common.lab.tls.InstallTlsKey;
+import io.labforge.common.lab.tls.RemoveTlsKey;
+import io.labforge.common.lab.tls.TrustCa;
 import io.labforge.common.messaging.Json;
 import io.labforge.common.messaging.MessageTypes;
+import io.labforge.common.net.PortRange;
 import io.labforge.orchestrator.planner.StepSpec.Compensation;
 import io.labforge.orchestrator.planner.StepSpec.RetryPolicy;
 import java.time.Duration;
@@ -39,8 +85,8 @@ public final class Planner {
             if (lab.domain() != null) {
                 in.put("domain", lab.domain());
             }
-            steps.add(new StepSpec(hostname, type(AgentCommand.SetHostname.class), h.name(), in, List.of(), SHORT,
-                    RetryPolicy.DEFAULT, new Compensation(type(AgentCommand.RestoreHostname.class),
+            steps.add(new StepSpec(hostname, type(SetHostname.class), h.name(), in, List.of(), SHORT,
+                    RetryPolicy.DEFAULT, new Compensation(type(RestoreHostname.class),
                             Json.object().set("hostname", Refs.self("previousHostname")))));
 
             ArrayNode entries = Json.MAPPER.createArrayNode();
@@ -53,28 +99,28 @@ public final class Planner {
                     names.add(Refs.ref(hostnameStep(peer).value(), "hostname"));
                 }
             }
-            steps.add(new StepSpec(StepId.of("hosts-file@" + h.name()), type(AgentCommand.EnsureHostsEntries.class),
+            steps.add(new StepSpec(StepId.of("hosts-file@" + h.name()), type(EnsureHostsEntries.class),
                     h.name(), (ObjectNode) Json.object().set("entries", entries), List.copyOf(allHostnames), SHORT,
-                    RetryPolicy.DEFAULT, new Compensation(type(AgentCommand.RestoreHostsEntries.class),
+                    RetryPolicy.DEFAULT, new Compensation(type(RestoreHostsEntries.class),
                             Json.object().set("previousBlock", Refs.self("previousBlock")))));
 
             StepId last = hostname;
-            for (Lab.DiskSpec disk : h.disks()) {
+            for (DiskSpec disk : h.disks()) {
                 // before Docker: R4's data-root lives on the volume R3 mounts
                 last = disk(h, disk, last, steps);
             }
-            Lab.FirewallSpec fw = lab.firewallOf(h);
-            Lab.DockerSpec docker = lab.dockerOf(h);
+            FirewallSpec fw = lab.firewallOf(h);
+            DockerSpec docker = lab.dockerOf(h);
             if (lab.swarm() != null && lab.swarm().registry() != null && lab.swarm().registry().host().equals(h.name())) {
                 int p = lab.swarm().registry().port();
-                fw = fw.merge(new Lab.FirewallSpec(null, List.of(new PortRange(p, p, "tcp")), List.of()));
+                fw = fw.merge(new FirewallSpec(null, List.of(new PortRange(p, p, "tcp")), List.of()));
             }
             if (lab.gitlab() != null && lab.gitlab().installs() && lab.gitlab().host().equals(h.name())) {
                 fw = fw.merge(gitlabOpenings(lab.gitlab())); // R5: derived from the GitLab section, not repeated
             }
             if (docker.tlsPort() != null) {
                 // the Engine API port is opened with the rest (R16 style: derived, not repeated in the lab file)
-                fw = fw.merge(new Lab.FirewallSpec(null, List.of(new PortRange(docker.tlsPort(), docker.tlsPort(), "tcp")),
+                fw = fw.merge(new FirewallSpec(null, List.of(new PortRange(docker.tlsPort(), docker.tlsPort(), "tcp")),
                         List.of()));
             }
             if (!fw.isEmpty()) {
@@ -89,14 +135,14 @@ public final class Planner {
                 undo.put("zone", f.get("zone").asString());
                 undo.set("ports", Refs.self("addedPorts"));
                 undo.set("services", Refs.self("addedServices"));
-                steps.add(new StepSpec(id, type(AgentCommand.OpenFirewallPorts.class), h.name(), f, List.of(last), SHORT,
-                        RetryPolicy.DEFAULT, new Compensation(type(AgentCommand.CloseFirewallPorts.class), undo)));
+                steps.add(new StepSpec(id, type(OpenFirewallPorts.class), h.name(), f, List.of(last), SHORT,
+                        RetryPolicy.DEFAULT, new Compensation(type(CloseFirewallPorts.class), undo)));
                 last = id;
             }
-            List<Lab.RegistryTrust> trust = lab.registryTrustOf(h);
+            List<RegistryCa> trust = lab.registryTrustOf(h);
             if (!docker.isEmpty() || !trust.isEmpty()) {
                 StepId id = StepId.of("docker-install@" + h.name());
-                steps.add(new StepSpec(id, type(AgentCommand.EnsureDockerInstalled.class), h.name(), Json.object(),
+                steps.add(new StepSpec(id, type(EnsureDockerInstalled.class), h.name(), Json.object(),
                         List.of(last), Duration.ofMinutes(20), RetryPolicy.DEFAULT, null));
                 last = id;
             }
@@ -104,9 +150,9 @@ public final class Planner {
                 StepId id = StepId.of("registry-trust@" + h.name());
                 ObjectNode t = Json.object();
                 t.set("registries", Json.tree(trust.stream()
-                        .map(r -> new AgentCommand.RegistryCa(r.registry(), r.caPem())).toList()));
-                steps.add(new StepSpec(id, type(AgentCommand.TrustRegistries.class), h.name(), t, List.of(last), SHORT,
-                        RetryPolicy.DEFAULT, new Compensation(type(AgentCommand.RestoreRegistryTrust.class),
+                        .map(r -> new RegistryCa(r.registry(), r.caPem())).toList()));
+                steps.add(new StepSpec(id, type(TrustRegistries.class), h.name(), t, List.of(last), SHORT,
+                        RetryPolicy.DEFAULT, new Compensation(type(RestoreRegistryTrust.class),
                                 (ObjectNode) Json.object().set("previous", Refs.self("previous")))));
                 last = id;
             }
@@ -121,9 +167,9 @@ public final class Planner {
                 ObjectNode undo = Json.object();
                 undo.set("previousContent", Refs.self("previousContent"));
                 undo.set("existed", Refs.self("existed"));
-                steps.add(new StepSpec(id, type(AgentCommand.ConfigureDockerDaemon.class), h.name(), d, List.of(last),
+                steps.add(new StepSpec(id, type(ConfigureDockerDaemon.class), h.name(), d, List.of(last),
                         DOCKER, RetryPolicy.DEFAULT,
-                        new Compensation(type(AgentCommand.RestoreDockerDaemon.class), undo)));
+                        new Compensation(type(RestoreDockerDaemon.class), undo)));
                 last = id;
             }
             lastOf.put(h.name(), last);
@@ -146,15 +192,15 @@ public final class Planner {
      * /etc/hosts steps come first, so nodes already reach each other by name.
      */
     private static void swarm(Lab lab, java.util.Map<String, StepId> lastOf, List<StepSpec> steps) {
-        Lab.SwarmSpec sw = lab.swarm();
+        SwarmSpec sw = lab.swarm();
         Host first = lab.host(sw.managers().get(0)).orElseThrow();
         StepId init = StepId.of("swarm-init@" + first.name());
         List<StepId> initDeps = new ArrayList<>(List.of(lastOf.get(first.name())));
         initDeps.add(StepId.of("hosts-file@" + first.name()));
         ObjectNode initIn = Json.object().put("advertiseAddress", first.address()).put("dataPathPort", sw.dataPathPort());
         initIn.set("defaultAddrPool", Json.tree(sw.defaultAddrPool()));
-        steps.add(new StepSpec(init, type(AgentCommand.SwarmInit.class), first.name(), initIn, initDeps, SHORT,
-                RetryPolicy.DEFAULT, new Compensation(type(AgentCommand.SwarmLeave.class),
+        steps.add(new StepSpec(init, type(SwarmInit.class), first.name(), initIn, initDeps, SHORT,
+                RetryPolicy.DEFAULT, new Compensation(type(SwarmLeave.class),
                         (ObjectNode) Json.object().set("member", Refs.self("created")))));
         List<String> joiners = new ArrayList<>(sw.managers().subList(1, sw.managers().size()));
         joiners.addAll(sw.workers());
@@ -165,8 +211,8 @@ public final class Planner {
             in.set("managerAddress", Refs.ref(init.value(), "managerAddress"));
             in.set("token", Refs.ref(init.value(), manager ? "managerToken" : "workerToken"));
             List<StepId> deps = new ArrayList<>(List.of(init, lastOf.get(name), StepId.of("hosts-file@" + name)));
-            steps.add(new StepSpec(StepId.of("swarm-join@" + name), type(AgentCommand.SwarmJoin.class), name, in, deps, SHORT,
-                    RetryPolicy.DEFAULT, new Compensation(type(AgentCommand.SwarmLeave.class),
+            steps.add(new StepSpec(StepId.of("swarm-join@" + name), type(SwarmJoin.class), name, in, deps, SHORT,
+                    RetryPolicy.DEFAULT, new Compensation(type(SwarmLeave.class),
                             (ObjectNode) Json.object().set("member", Refs.self("member")))));
         }
         List<StepId> swarmDone = new ArrayList<>(List.of(init));
@@ -174,7 +220,7 @@ public final class Planner {
         if (!sw.services().isEmpty() || !sw.availability().isEmpty() || sw.prometheus() != null) {
             services(lab, first, swarmDone, steps);
         }
-        for (Lab.SwarmStack stack : sw.stacks()) {
+        for (SwarmSpec.Stack stack : sw.stacks()) {
             stack(lab, stack, first, swarmDone, lastOf, steps);
         }
     }
@@ -184,10 +230,10 @@ public final class Planner {
      * deployed from the first manager once every node is in the swarm (and trusts the registry) and
      * the nodes' availability is as the lab says. Both steps carry the stack's files.
      */
-    private static void stack(Lab lab, Lab.SwarmStack stack, Host manager, List<StepId> swarmDone,
+    private static void stack(Lab lab, SwarmSpec.Stack stack, Host manager, List<StepId> swarmDone,
             java.util.Map<String, StepId> lastOf, List<StepSpec> steps) {
         java.util.Map<String, String> env = new java.util.TreeMap<>(stack.env());
-        Lab.RegistrySpec registry = lab.swarm().registry();
+        SwarmSpec.Registry registry = lab.swarm().registry();
         if (registry != null) {
             env.putIfAbsent("REGISTRY", lab.fqdn(lab.host(registry.host()).orElseThrow()) + ":" + registry.port());
         }
@@ -199,17 +245,17 @@ public final class Planner {
         if (registry != null) {
             buildDeps.add(StepId.of("registry@" + registry.host()));
         }
-        steps.add(new StepSpec(build, type(AgentCommand.BuildStack.class), stack.buildOn(), in, buildDeps, Duration.ofMinutes(20),
+        steps.add(new StepSpec(build, type(BuildStack.class), stack.buildOn(), in, buildDeps, Duration.ofMinutes(20),
                 RetryPolicy.DEFAULT, null));
         List<StepId> deployDeps = new ArrayList<>(swarmDone);
         deployDeps.add(build);
         new java.util.TreeSet<>(lab.swarm().availability().keySet())
-                .forEach(n -> deployDeps.add(StepId.of("availability-" + n + "@" + io.labforge.common.cluster.ClusterCommand.TARGET)));
+                .forEach(n -> deployDeps.add(StepId.of("availability-" + n + "@" + ClusterCommand.TARGET)));
         ObjectNode undo = Json.object().put("stack", stack.name());
         undo.set("created", Refs.self("created"));
-        steps.add(new StepSpec(StepId.of("stack-" + stack.name() + "@" + manager.name()), type(AgentCommand.DeployStack.class),
+        steps.add(new StepSpec(StepId.of("stack-" + stack.name() + "@" + manager.name()), type(DeployStack.class),
                 manager.name(), in.deepCopy(), deployDeps, Duration.ofMinutes(10), RetryPolicy.DEFAULT,
-                new Compensation(type(AgentCommand.RemoveStack.class), undo)));
+                new Compensation(type(RemoveStack.class), undo)));
     }
 
     /**
@@ -236,23 +282,23 @@ public final class Planner {
      * over mutual TLS once every node is in the swarm.
      */
     private static void services(Lab lab, Host manager, List<StepId> swarmDone, List<StepSpec> steps) {
-        String target = io.labforge.common.cluster.ClusterCommand.TARGET;
+        String target = ClusterCommand.TARGET;
         StepId key = StepId.of("cluster-key@" + target);
         StepId cert = StepId.of("cluster-cert@" + target);
         StepId install = StepId.of("cluster-client@" + target);
-        steps.add(new StepSpec(key, type(io.labforge.common.cluster.ClusterCommand.CreateClientKey.class), target,
+        steps.add(new StepSpec(key, type(CreateClientKey.class), target,
                 Json.object().put("lab", lab.name()), List.of(), SHORT, RetryPolicy.DEFAULT, null));
         ObjectNode sign = Json.object();
         sign.set("csr", Refs.ref(key.value(), "csr"));
         sign.put("commonName", target).put("usage", "CLIENT");
         sign.putArray("dnsNames").add(target);
         sign.putArray("ipAddresses");
-        steps.add(new StepSpec(cert, type(io.labforge.common.orchestrator.OrchestratorCommand.SignCertificate.class),
-                io.labforge.common.orchestrator.OrchestratorCommand.TARGET, sign, List.of(key), SHORT, RetryPolicy.DEFAULT, null));
+        steps.add(new StepSpec(cert, type(SignCertificate.class),
+                OrchestratorCommand.TARGET, sign, List.of(key), SHORT, RetryPolicy.DEFAULT, null));
         ObjectNode inst = Json.object().put("lab", lab.name());
         inst.set("certificate", Refs.ref(cert.value(), "certificate"));
         inst.set("ca", Refs.ref(cert.value(), "ca"));
-        steps.add(new StepSpec(install, type(io.labforge.common.cluster.ClusterCommand.InstallClientCertificate.class), target, inst,
+        steps.add(new StepSpec(install, type(InstallClientCertificate.class), target, inst,
                 List.of(cert), SHORT, RetryPolicy.DEFAULT, null));
         String endpoint = manager.address() + ":" + lab.dockerOf(manager).tlsPort();
         List<StepId> deps = new ArrayList<>(swarmDone);
@@ -263,38 +309,38 @@ public final class Planner {
             StepId id = StepId.of("availability-" + a.getKey() + "@" + target);
             ObjectNode undo = Json.object().put("lab", lab.name()).put("manager", endpoint).put("node", a.getKey());
             undo.set("availability", Refs.self("previous"));
-            steps.add(new StepSpec(id, type(io.labforge.common.cluster.ClusterCommand.SetNodeAvailability.class), target,
+            steps.add(new StepSpec(id, type(SetNodeAvailability.class), target,
                     Json.object().put("lab", lab.name()).put("manager", endpoint).put("node", a.getKey()).put("availability", a.getValue()),
                     List.copyOf(deps), SHORT, RetryPolicy.DEFAULT,
-                    new Compensation(type(io.labforge.common.cluster.ClusterCommand.SetNodeAvailability.class), undo)));
+                    new Compensation(type(SetNodeAvailability.class), undo)));
             availability.add(id);
         }
         deps.addAll(availability);
-        List<io.labforge.common.cluster.ClusterCommand.Service> services = new ArrayList<>();
-        for (Lab.SwarmService svc : lab.swarm().services()) {
-            services.add(new io.labforge.common.cluster.ClusterCommand.Service(svc.name(), svc.image(), svc.replicas(),
+        List<Service> services = new ArrayList<>();
+        for (SwarmService svc : lab.swarm().services()) {
+            services.add(new Service(svc.name(), svc.image(), svc.replicas(),
                     svc.constraints(), svc.ports(), svc.labels(), svc.command(), svc.publishMode(), svc.endpointMode(), java.util.Map.of()));
         }
-        Lab.Prometheus prom = lab.swarm().prometheus();
+        SwarmSpec.Prometheus prom = lab.swarm().prometheus();
         if (prom != null) {
-            services.add(new io.labforge.common.cluster.ClusterCommand.Service("prometheus", prom.image(), 1,
+            services.add(new Service("prometheus", prom.image(), 1,
                     List.of("node.hostname == " + prom.node()), List.of(prom.port() + ":9090"),
                     java.util.Map.of("io.labforge.lab", lab.name()), List.of(), prom.publishMode(), "vip",
                     java.util.Map.of("/etc/prometheus/prometheus.yml", prometheusConfig(lab))));
         }
-        for (io.labforge.common.cluster.ClusterCommand.Service svc : services) {
+        for (Service svc : services) {
             ObjectNode in = Json.object().put("lab", lab.name()).put("manager", endpoint);
             in.set("service", Json.tree(svc));
             ObjectNode undo = Json.object().put("lab", lab.name()).put("manager", endpoint).put("name", svc.name());
             undo.set("created", Refs.self("created"));
             steps.add(new StepSpec(StepId.of("service-" + svc.name() + "@" + target),
-                    type(io.labforge.common.cluster.ClusterCommand.EnsureService.class), target, in, List.copyOf(deps), Duration.ofMinutes(5),
-                    RetryPolicy.DEFAULT, new Compensation(type(io.labforge.common.cluster.ClusterCommand.RemoveService.class), undo)));
+                    type(EnsureService.class), target, in, List.copyOf(deps), Duration.ofMinutes(5),
+                    RetryPolicy.DEFAULT, new Compensation(type(RemoveService.class), undo)));
         }
     }
 
     /** R3: one step per disk; its compensation removes only what the step reports it created. */
-    private static StepId disk(Host h, Lab.DiskSpec disk, StepId after, List<StepSpec> steps) {
+    private static StepId disk(Host h, DiskSpec disk, StepId after, List<StepSpec> steps) {
         StepId id = StepId.of("disk-" + disk.volumeGroup() + "@" + h.name());
         ObjectNode in = Json.object();
         in.put("device", disk.device()).put("serial", disk.serial()).put("volumeGroup", disk.volumeGroup());
@@ -304,7 +350,7 @@ public final class Planner {
             in.putNull("diskSize");
         }
         ArrayNode volumes = in.putArray("volumes");
-        for (Lab.VolumeSpec v : disk.volumes()) {
+        for (Volume v : disk.volumes()) {
             volumes.addObject().put("name", v.name()).put("size", v.size().toString()).put("filesystem", v.filesystem())
                     .put("mount", v.mount()).put("allowShrink", v.allowShrink());
         }
@@ -312,8 +358,8 @@ public final class Planner {
         for (String out : List.of("device", "volumeGroup", "pvCreated", "vgCreated", "lvsCreated", "fstabAdded", "mounted")) {
             undo.set(out, Refs.self(out));
         }
-        steps.add(new StepSpec(id, type(AgentCommand.EnsureDisk.class), h.name(), in, List.of(after), Duration.ofMinutes(15),
-                RetryPolicy.DEFAULT, new Compensation(type(AgentCommand.RemoveDisk.class), undo)));
+        steps.add(new StepSpec(id, type(EnsureDisk.class), h.name(), in, List.of(after), Duration.ofMinutes(15),
+                RetryPolicy.DEFAULT, new Compensation(type(RemoveDisk.class), undo)));
         return id;
     }
 
@@ -352,17 +398,17 @@ public final class Planner {
         StepId files = StepId.of(prefix + "-files@" + h.name());
         ObjectNode undoKey = Json.object().put("dir", dir).put("keyFile", names.key());
         undoKey.set("created", Refs.self("created"));
-        steps.add(new StepSpec(key, type(AgentCommand.CreateTlsKey.class), h.name(),
+        steps.add(new StepSpec(key, type(CreateTlsKey.class), h.name(),
                 Json.object().put("dir", dir).put("commonName", lab.fqdn(h)).put("keyFile", names.key()), List.of(after), SHORT,
-                RetryPolicy.DEFAULT, new Compensation(type(AgentCommand.RemoveTlsKey.class), undoKey)));
+                RetryPolicy.DEFAULT, new Compensation(type(RemoveTlsKey.class), undoKey)));
         ObjectNode sign = Json.object();
         sign.set("csr", Refs.ref(key.value(), "csr"));
         sign.put("commonName", lab.fqdn(h)).put("usage", "SERVER");
         ArrayNode dns = sign.putArray("dnsNames");
         new java.util.LinkedHashSet<>(concat(List.of(lab.fqdn(h), h.name()), names.extraNames())).forEach(dns::add);
         sign.putArray("ipAddresses").add(h.address());
-        steps.add(new StepSpec(cert, type(io.labforge.common.orchestrator.OrchestratorCommand.SignCertificate.class),
-                io.labforge.common.orchestrator.OrchestratorCommand.TARGET, sign, List.of(key), SHORT, RetryPolicy.DEFAULT, null));
+        steps.add(new StepSpec(cert, type(SignCertificate.class),
+                OrchestratorCommand.TARGET, sign, List.of(key), SHORT, RetryPolicy.DEFAULT, null));
         ObjectNode fileMap = Json.object();
         fileMap.set(names.ca(), Refs.ref(cert.value(), "ca"));
         fileMap.set(names.certificate(), Refs.ref(cert.value(), "certificate"));
@@ -376,8 +422,8 @@ public final class Planner {
         install.set("files", files);
         ObjectNode undo = Json.object().put("dir", dir);
         undo.set("files", Refs.self("previous"));
-        return new StepSpec(id, type(AgentCommand.InstallTlsFiles.class), h.name(), install, List.of(after), SHORT, RetryPolicy.DEFAULT,
-                new Compensation(type(AgentCommand.InstallTlsFiles.class), undo));
+        return new StepSpec(id, type(InstallTlsFiles.class), h.name(), install, List.of(after), SHORT, RetryPolicy.DEFAULT,
+                new Compensation(type(InstallTlsFiles.class), undo));
     }
 
     /**
@@ -387,9 +433,9 @@ public final class Planner {
     /** {@code labforge swarm status}: one read-only step that describes the swarm through cluster-service. */
     public Plan describeSwarm(Lab lab) {
         String endpoint = engineApi(lab);
-        String target = io.labforge.common.cluster.ClusterCommand.TARGET;
+        String target = ClusterCommand.TARGET;
         return Plan.of(List.of(new StepSpec(StepId.of("describe-swarm@" + target),
-                type(io.labforge.common.cluster.ClusterCommand.DescribeSwarm.class), target,
+                type(DescribeSwarm.class), target,
                 Json.object().put("lab", lab.name()).put("manager", endpoint), List.of(), SHORT, RetryPolicy.DEFAULT, null)));
     }
 
@@ -410,19 +456,19 @@ public final class Planner {
     public Plan scale(Lab lab, String service, int replicas) {
         if (lab.swarm() == null || lab.swarm().services().stream().noneMatch(s -> s.name().equals(service))) {
             throw new IllegalArgumentException("lab " + lab.name() + " has no swarm service '" + service + "'"
-                    + (lab.swarm() == null ? "" : ": it has " + lab.swarm().services().stream().map(Lab.SwarmService::name).toList()));
+                    + (lab.swarm() == null ? "" : ": it has " + lab.swarm().services().stream().map(SwarmService::name).toList()));
         }
         if (replicas < 0 || replicas > 1000) {
             throw new IllegalArgumentException("replicas must be between 0 and 1000, not " + replicas);
         }
         String endpoint = engineApi(lab);
-        String target = io.labforge.common.cluster.ClusterCommand.TARGET;
+        String target = ClusterCommand.TARGET;
         ObjectNode in = Json.object().put("lab", lab.name()).put("manager", endpoint).put("name", service).put("replicas", replicas);
         ObjectNode undo = Json.object().put("lab", lab.name()).put("manager", endpoint).put("name", service);
         undo.set("replicas", Refs.self("previous"));
         return Plan.of(List.of(new StepSpec(StepId.of("scale-" + service + "@" + target),
-                type(io.labforge.common.cluster.ClusterCommand.ScaleService.class), target, in, List.of(), Duration.ofMinutes(5),
-                RetryPolicy.DEFAULT, new Compensation(type(io.labforge.common.cluster.ClusterCommand.ScaleService.class), undo))));
+                type(ScaleService.class), target, in, List.of(), Duration.ofMinutes(5),
+                RetryPolicy.DEFAULT, new Compensation(type(ScaleService.class), undo))));
     }
 
     static final String REGISTRY_TLS_DIR = "/etc/docker/registry/labforge-tls";
@@ -432,7 +478,7 @@ public final class Planner {
      * trusting that CA for it ({@code /etc/docker/certs.d/<fqdn>:<port>/ca.crt}).
      */
     private static void registry(Lab lab, java.util.Map<String, StepId> lastOf, List<StepSpec> steps) {
-        Lab.RegistrySpec r = lab.swarm().registry();
+        SwarmSpec.Registry r = lab.swarm().registry();
         Host h = lab.host(r.host()).orElseThrow();
         StepId files = tls(lab, h, "registry-tls", REGISTRY_TLS_DIR, lastOf.get(h.name()), steps);
         StepId reg = StepId.of("registry@" + h.name());
@@ -440,9 +486,9 @@ public final class Planner {
         for (String out : List.of("previousConfig", "existed", "wasEnabled", "wasActive")) {
             undo.set(out, Refs.self(out));
         }
-        steps.add(new StepSpec(reg, type(AgentCommand.EnsureRegistry.class), h.name(),
+        steps.add(new StepSpec(reg, type(EnsureRegistry.class), h.name(),
                 Json.object().put("port", r.port()).put("tlsDir", REGISTRY_TLS_DIR), List.of(files), Duration.ofMinutes(10),
-                RetryPolicy.DEFAULT, new Compensation(type(AgentCommand.RestoreRegistry.class), undo)));
+                RetryPolicy.DEFAULT, new Compensation(type(RestoreRegistry.class), undo)));
         lastOf.put(h.name(), reg);
         java.util.Set<String> nodes = new java.util.LinkedHashSet<>(lab.swarm().managers());
         nodes.addAll(lab.swarm().workers());
@@ -453,9 +499,9 @@ public final class Planner {
             entry.put("registry", lab.fqdn(h) + ":" + r.port());
             entry.set("caPem", Refs.ref("registry-tls-cert@" + h.name(), "ca"));
             StepId id = StepId.of("registry-ca@" + n);
-            steps.add(new StepSpec(id, type(AgentCommand.TrustRegistries.class), n, trust,
+            steps.add(new StepSpec(id, type(TrustRegistries.class), n, trust,
                     List.of(lastOf.get(n), StepId.of("registry-tls-cert@" + h.name())), SHORT, RetryPolicy.DEFAULT,
-                    new Compensation(type(AgentCommand.RestoreRegistryTrust.class),
+                    new Compensation(type(RestoreRegistryTrust.class),
                             (ObjectNode) Json.object().set("previous", Refs.self("previous")))));
             lastOf.put(n, id);
         }
@@ -480,16 +526,16 @@ public final class Planner {
      * only as references to secret outputs, sealed to the worker that reads them.
      */
     private static void gitlab(Lab lab, java.util.Map<String, StepId> lastOf, List<StepSpec> steps) {
-        Lab.GitlabSpec g = lab.gitlab();
+        GitlabSpec g = lab.gitlab();
         Host h = lab.host(g.host()).orElseThrow();
         String name = g.urlHost();
-        String service = io.labforge.common.gitlab.GitlabCommand.TARGET;
-        String local = io.labforge.common.orchestrator.OrchestratorCommand.TARGET;
+        String service = GitlabCommand.TARGET;
+        String local = OrchestratorCommand.TARGET;
         java.util.Set<String> secretsRead = new java.util.HashSet<>();
         java.util.function.Function<String, StepId> secret = n -> {
             StepId id = StepId.of("secret-" + n.toLowerCase(java.util.Locale.ROOT).replace('_', '-') + "@" + local);
             if (secretsRead.add(n)) {
-                steps.add(new StepSpec(id, type(io.labforge.common.orchestrator.OrchestratorCommand.ReadSecret.class), local,
+                steps.add(new StepSpec(id, type(ReadSecret.class), local,
                         Json.object().put("name", n), List.of(), SHORT, RetryPolicy.NONE, null));
             }
             return id;
@@ -513,15 +559,15 @@ public final class Planner {
             StepId hooks = StepId.of("gitlab-hooks@" + h.name());
             ObjectNode undo = Json.object().put("hooksDir", g.hooksDir());
             undo.set("created", Refs.self("created"));
-            steps.add(new StepSpec(hooks, type(AgentCommand.InstallGitlabHooks.class), h.name(), Json.object().put("hooksDir", g.hooksDir()),
-                    List.of(files), Duration.ofMinutes(10), RetryPolicy.DEFAULT, new Compensation(type(AgentCommand.RemoveGitlabHooks.class), undo)));
+            steps.add(new StepSpec(hooks, type(InstallGitlabHooks.class), h.name(), Json.object().put("hooksDir", g.hooksDir()),
+                    List.of(files), Duration.ofMinutes(10), RetryPolicy.DEFAULT, new Compensation(type(RemoveGitlabHooks.class), undo)));
             StepId config = StepId.of("gitlab-config@" + service);
             ObjectNode render = Json.object().put("lab", lab.name()).put("externalUrl", g.externalUrl()).put("sslDir", GITLAB_SSL_DIR)
                     .put("hooksDir", g.hooksDir());
             render.set("registryPort", g.registryPort() == null ? null : Json.MAPPER.getNodeFactory().numberNode(g.registryPort()));
             ArrayNode allow = render.putArray("monitoringAllow");
             g.monitoringAllow().forEach(allow::add);
-            steps.add(new StepSpec(config, type(io.labforge.common.gitlab.GitlabCommand.RenderGitlabConfig.class), service, render, List.of(),
+            steps.add(new StepSpec(config, type(RenderGitlabConfig.class), service, render, List.of(),
                     SHORT, RetryPolicy.DEFAULT, null));
             StepId install = StepId.of("gitlab-install@" + h.name());
             ObjectNode in = Json.object().put("method", g.install()).put("externalUrl", g.externalUrl()).put("image", g.image())
@@ -536,8 +582,8 @@ public final class Planner {
             }
             ObjectNode stop = Json.object().put("method", g.install());
             stop.set("installed", Refs.self("installed"));
-            steps.add(new StepSpec(install, type(AgentCommand.InstallGitlab.class), h.name(), in, after, Duration.ofMinutes(60),
-                    RetryPolicy.DEFAULT, new Compensation(type(AgentCommand.StopGitlab.class), stop)));
+            steps.add(new StepSpec(install, type(InstallGitlab.class), h.name(), in, after, Duration.ofMinutes(60),
+                    RetryPolicy.DEFAULT, new Compensation(type(StopGitlab.class), stop)));
             lastOf.put(h.name(), install);
             gitlabReadyAfter = install;
         } else if (g.tls() != null && g.tls().isPublic()) {
@@ -548,7 +594,7 @@ public final class Planner {
         } else {
             caStep = StepId.of("lab-ca@" + local);
             caValue = Refs.ref(caStep.value(), "ca");
-            steps.add(new StepSpec(caStep, type(io.labforge.common.orchestrator.OrchestratorCommand.LabCaCertificate.class), local,
+            steps.add(new StepSpec(caStep, type(LabCaCertificate.class), local,
                     Json.object(), List.of(), SHORT, RetryPolicy.DEFAULT, null));
             gitlabReadyAfter = caStep;
         }
@@ -560,9 +606,9 @@ public final class Planner {
             trust.set("caPem", caValue.deepCopy());
             ObjectNode untrust = Json.object().put("name", lab.name());
             untrust.set("caPem", Refs.self("previous"));
-            steps.add(new StepSpec(store, type(AgentCommand.TrustCa.class), x.name(), trust,
+            steps.add(new StepSpec(store, type(TrustCa.class), x.name(), trust,
                     List.of(lastOf.get(x.name()), caStep), SHORT, RetryPolicy.DEFAULT,
-                    new Compensation(type(AgentCommand.TrustCa.class), untrust)));
+                    new Compensation(type(TrustCa.class), untrust)));
             if (g.registryPort() == null) {
                 lastOf.put(x.name(), store);
                 continue;
@@ -572,8 +618,8 @@ public final class Planner {
             ObjectNode entry = reg.putArray("registries").addObject();
             entry.put("registry", g.urlHost() + ":" + g.registryPort());
             entry.set("caPem", caValue.deepCopy());
-            steps.add(new StepSpec(docker, type(AgentCommand.TrustRegistries.class), x.name(), reg, List.of(store), SHORT,
-                    RetryPolicy.DEFAULT, new Compensation(type(AgentCommand.RestoreRegistryTrust.class),
+            steps.add(new StepSpec(docker, type(TrustRegistries.class), x.name(), reg, List.of(store), SHORT,
+                    RetryPolicy.DEFAULT, new Compensation(type(RestoreRegistryTrust.class),
                             (ObjectNode) Json.object().set("previous", Refs.self("previous")))));
             lastOf.put(x.name(), docker);
         }
@@ -581,7 +627,7 @@ public final class Planner {
         StepId ready = StepId.of("gitlab-ready@" + service);
         ObjectNode await = Json.object().put("lab", lab.name()).put("url", g.externalUrl());
         await.set("caPem", caValue.deepCopy());
-        steps.add(new StepSpec(ready, type(io.labforge.common.gitlab.GitlabCommand.AwaitGitlab.class), service, await,
+        steps.add(new StepSpec(ready, type(AwaitGitlab.class), service, await,
                 gitlabReadyAfter == null ? List.of() : List.of(gitlabReadyAfter), Duration.ofMinutes(20), RetryPolicy.DEFAULT, null));
         if (g.projects().isEmpty() && g.runners().isEmpty()) {
             return;
@@ -595,9 +641,9 @@ public final class Planner {
             tokenStep = StepId.of("gitlab-token@" + h.name());
             tokenOutput = "token";
             String tokenName = "labforge-" + lab.name();
-            steps.add(new StepSpec(tokenStep, type(AgentCommand.CreateGitlabToken.class), h.name(),
+            steps.add(new StepSpec(tokenStep, type(CreateGitlabToken.class), h.name(),
                     Json.object().put("method", g.install()).put("name", tokenName), List.of(ready), Duration.ofMinutes(15), RetryPolicy.DEFAULT,
-                    new Compensation(type(AgentCommand.RevokeGitlabToken.class), Json.object().put("method", g.install()).put("name", tokenName))));
+                    new Compensation(type(RevokeGitlabToken.class), Json.object().put("method", g.install()).put("name", tokenName))));
         }
         List<StepSpec> pushes = new ArrayList<>();
         java.util.function.Supplier<ObjectNode> api = () -> {
@@ -608,7 +654,7 @@ public final class Planner {
         };
         for (String p : g.projects()) {
             StepId project = StepId.of("gitlab-project-" + p + "@" + service);
-            for (Lab.GitlabImage img : g.images()) {
+            for (GitlabSpec.Image img : g.images()) {
                 if (!img.project().equals(p)) {
                     continue;
                 }
@@ -618,19 +664,19 @@ public final class Planner {
                         .put("source", img.from());
                 in.set("projectPath", Refs.ref(project.value(), "path"));
                 in.set("token", Refs.ref(tokenStep.value(), tokenOutput));
-                pushes.add(new StepSpec(push, type(AgentCommand.PushImage.class), h.name(), in, List.of(project, lastOf.get(h.name())),
+                pushes.add(new StepSpec(push, type(PushImage.class), h.name(), in, List.of(project, lastOf.get(h.name())),
                         Duration.ofMinutes(20), RetryPolicy.DEFAULT, null));
             }
             ObjectNode in = api.get().put("lab", lab.name()).put("name", p).put("template", p);
             ObjectNode undo = api.get();
             undo.set("projectId", Refs.self("projectId"));
             undo.set("created", Refs.self("created"));
-            steps.add(new StepSpec(project, type(io.labforge.common.gitlab.GitlabCommand.EnsureProject.class), service, in,
+            steps.add(new StepSpec(project, type(EnsureProject.class), service, in,
                     List.of(ready, tokenStep), Duration.ofMinutes(10), RetryPolicy.DEFAULT,
-                    new Compensation(type(io.labforge.common.gitlab.GitlabCommand.RemoveProject.class), undo)));
+                    new Compensation(type(RemoveProject.class), undo)));
         }
         steps.addAll(pushes);
-        for (Lab.GitlabRunner r : g.runners()) {
+        for (GitlabSpec.Runner r : g.runners()) {
             StepId created = StepId.of("gitlab-runner-" + r.name() + "@" + service);
             ObjectNode in = api.get().put("lab", lab.name()).put("name", r.name()).put("runUntagged", r.runUntagged());
             ArrayNode tags = in.putArray("tags");
@@ -638,9 +684,9 @@ public final class Planner {
             ObjectNode undo = api.get();
             undo.set("runnerId", Refs.self("runnerId"));
             undo.set("created", Refs.self("created"));
-            steps.add(new StepSpec(created, type(io.labforge.common.gitlab.GitlabCommand.CreateRunner.class), service, in,
+            steps.add(new StepSpec(created, type(CreateRunner.class), service, in,
                     List.of(ready, tokenStep), SHORT, RetryPolicy.DEFAULT,
-                    new Compensation(type(io.labforge.common.gitlab.GitlabCommand.DeleteRunner.class), undo)));
+                    new Compensation(type(DeleteRunner.class), undo)));
             StepId registered = StepId.of("runner-" + r.name() + "@" + r.host());
             ObjectNode reg = Json.object().put("name", r.name()).put("url", g.externalUrl()).put("executor", r.executor())
                     .put("dockerImage", r.image()).put("packageRepository", g.packageRepository());
@@ -650,9 +696,9 @@ public final class Planner {
             reg.putArray("extraHosts").add(name + ":" + h.address());
             ObjectNode unreg = Json.object().put("name", r.name());
             unreg.set("registered", Refs.self("registered"));
-            steps.add(new StepSpec(registered, type(AgentCommand.RegisterRunner.class), r.host(), reg,
+            steps.add(new StepSpec(registered, type(RegisterRunner.class), r.host(), reg,
                     List.of(created, lastOf.get(r.host())), Duration.ofMinutes(20), RetryPolicy.DEFAULT,
-                    new Compensation(type(AgentCommand.UnregisterRunner.class), unreg)));
+                    new Compensation(type(UnregisterRunner.class), unreg)));
             lastOf.put(r.host(), registered);
         }
     }
@@ -662,9 +708,9 @@ public final class Planner {
      * the key from the orchestrator's secret (sealed to the host), mode 600; the same file names omnibus
      * reads as with the lab's CA.
      */
-    private static StepId givenTls(Lab.GitlabSpec g, Host h, String name, java.util.function.Function<String, StepId> secret, StepId after,
+    private static StepId givenTls(GitlabSpec g, Host h, String name, java.util.function.Function<String, StepId> secret, StepId after,
             List<StepSpec> steps) {
-        Lab.GitlabTls t = g.tls();
+        GitlabSpec.Tls t = g.tls();
         if (t.certificatePem() == null || t.caPem() == null) {
             throw new IllegalArgumentException("gitlab.tls: " + t.certificate() + " and " + t.ca() + " must come with the lab (labforge apply sends them)");
         }
@@ -674,15 +720,15 @@ public final class Planner {
         in.set("keyPem", Refs.ref(keySecret.value(), "value"));
         ObjectNode undo = Json.object().put("dir", GITLAB_SSL_DIR).put("keyFile", name + ".key");
         undo.set("keyPem", Refs.self("previous"));
-        steps.add(new StepSpec(key, type(AgentCommand.InstallTlsKey.class), h.name(), in, List.of(after, keySecret), SHORT, RetryPolicy.DEFAULT,
-                new Compensation(type(AgentCommand.InstallTlsKey.class), undo)));
+        steps.add(new StepSpec(key, type(InstallTlsKey.class), h.name(), in, List.of(after, keySecret), SHORT, RetryPolicy.DEFAULT,
+                new Compensation(type(InstallTlsKey.class), undo)));
         StepId files = StepId.of("gitlab-tls-files@" + h.name());
         steps.add(tlsFiles(files, h, GITLAB_SSL_DIR, Json.object().put(name + ".crt", t.certificatePem()).put("labforge-ca.crt", t.caPem()), key));
         return files;
     }
 
     /** R5, R6: what GitLab's host opens: http and https (omnibus redirects http), the URL's own port if it names one, the registry's. */
-    static Lab.FirewallSpec gitlabOpenings(Lab.GitlabSpec g) {
+    static FirewallSpec gitlabOpenings(GitlabSpec g) {
         List<PortRange> ports = new ArrayList<>();
         int urlPort = java.net.URI.create(g.externalUrl()).getPort();
         if (urlPort > 0) {
@@ -691,7 +737,7 @@ public final class Planner {
         if (g.registryPort() != null) {
             ports.add(new PortRange(g.registryPort(), g.registryPort(), "tcp"));
         }
-        return new Lab.FirewallSpec(null, ports, List.of("http", "https"));
+        return new FirewallSpec(null, ports, List.of("http", "https"));
     }
 
     static StepId hostnameStep(Host h) {

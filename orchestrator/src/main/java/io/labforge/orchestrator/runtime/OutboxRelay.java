@@ -1,7 +1,7 @@
 package io.labforge.orchestrator.runtime;
 
-import io.labforge.orchestrator.persistence.SagaRepository;
 import io.labforge.orchestrator.persistence.SagaRepository.OutboxRow;
+import io.labforge.orchestrator.persistence.SagaRepository;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

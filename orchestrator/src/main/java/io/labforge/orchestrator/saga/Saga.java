@@ -1,8 +1,8 @@
 package io.labforge.orchestrator.saga;
 
+import Lab.FailurePolicy;
 import io.labforge.common.id.SagaId;
 import io.labforge.common.id.StepId;
-import io.labforge.common.lab.Lab.FailurePolicy;
 import io.labforge.orchestrator.planner.Plan;
 import io.labforge.orchestrator.planner.StepSpec;
 import java.time.Instant;

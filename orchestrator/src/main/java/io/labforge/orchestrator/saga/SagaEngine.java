@@ -1,12 +1,12 @@
 package io.labforge.orchestrator.saga;
 
+import Lab.FailurePolicy;
 import io.labforge.common.id.StepId;
-import io.labforge.common.lab.Lab.FailurePolicy;
 import io.labforge.common.messaging.Json;
 import io.labforge.common.step.StepEvent;
 import io.labforge.orchestrator.planner.Refs;
-import io.labforge.orchestrator.planner.StepSpec;
 import io.labforge.orchestrator.planner.StepSpec.RetryPolicy;
+import io.labforge.orchestrator.planner.StepSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,10 +1,10 @@
 package io.labforge.orchestrator.bench;
 
-import io.labforge.common.agent.AgentCommand.Noop;
+import Lab.FailurePolicy;
+import io.labforge.common.agent.Noop;
 import io.labforge.common.id.LabId;
 import io.labforge.common.id.SagaId;
 import io.labforge.common.id.StepId;
-import io.labforge.common.lab.Lab.FailurePolicy;
 import io.labforge.common.messaging.Json;
 import io.labforge.orchestrator.OrchestratorApplication;
 import io.labforge.orchestrator.embedded.EmbeddedServices;

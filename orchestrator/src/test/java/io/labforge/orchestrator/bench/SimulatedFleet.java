@@ -1,12 +1,12 @@
 package io.labforge.orchestrator.bench;
 
-import io.labforge.common.exec.HostRoot;
 import io.labforge.agent.executor.noop.NoopExecutor;
-import io.labforge.common.worker.CommandProcessor;
-import io.labforge.common.worker.Journal;
+import io.labforge.common.exec.HostRoot;
 import io.labforge.common.messaging.Envelope;
 import io.labforge.common.messaging.Topics;
 import io.labforge.common.signing.CommandVerifier;
+import io.labforge.common.worker.CommandProcessor;
+import io.labforge.common.worker.Journal;
 import io.labforge.orchestrator.runtime.KafkaSetup;
 import java.nio.file.Path;
 import java.security.PublicKey;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.labforge.common.lab.LabParser;
 import io.labforge.common.messaging.Json;
-import io.labforge.orchestrator.labhosts.Cmd;
 import io.labforge.gitlab.fake.FakeGitlab;
+import io.labforge.orchestrator.labhosts.Cmd;
 import io.labforge.orchestrator.labhosts.LocalLab;
 import io.labforge.orchestrator.local.LabCa;
 import java.io.IOException;

@@ -2,8 +2,8 @@ package io.labforge.orchestrator.it;
 
 import io.labforge.agent.AgentApplication;
 import io.labforge.agent.runtime.AgentLoop;
-import io.labforge.common.worker.CommandProcessor;
 import io.labforge.common.signing.Keys;
+import io.labforge.common.worker.CommandProcessor;
 import io.labforge.orchestrator.OrchestratorApplication;
 import io.labforge.orchestrator.embedded.EmbeddedServices;
 import io.labforge.orchestrator.runtime.OrchestratorRuntime;

@@ -83,10 +83,10 @@ class LabSubmissionIT {
         // given a step whose worker answers with a secret (as a swarm init answers with its join token)
         io.labforge.orchestrator.planner.StepSpec init = new io.labforge.orchestrator.planner.StepSpec(
                 io.labforge.common.id.StepId.of("init@m1"), "agent.Noop", "m1",
-                (tools.jackson.databind.node.ObjectNode) Json.tree(new io.labforge.common.agent.AgentCommand.Noop(0, 0)),
+                (tools.jackson.databind.node.ObjectNode) Json.tree(new Noop(0, 0)),
                 List.of(), java.time.Duration.ofMinutes(1), io.labforge.orchestrator.planner.StepSpec.RetryPolicy.NONE, null);
         io.labforge.common.id.SagaId id = h.coordinator().submitPlan(io.labforge.common.id.LabId.of("secret"), "generated",
-                io.labforge.orchestrator.planner.Plan.of(List.of(init)), io.labforge.common.lab.Lab.FailurePolicy.PAUSE,
+                io.labforge.orchestrator.planner.Plan.of(List.of(init)), Lab.FailurePolicy.PAUSE,
                 io.labforge.orchestrator.saga.Saga.Mode.APPLY, "it-test");
         java.util.UUID command = h.coordinator().awaited(id).get(0);
         String token = "SWMTKN-1-very-secret-token";

@@ -3,11 +3,11 @@ package io.labforge.orchestrator.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.labforge.common.agent.AgentCommand.Noop;
+import Lab.FailurePolicy;
+import io.labforge.common.agent.Noop;
 import io.labforge.common.id.LabId;
 import io.labforge.common.id.SagaId;
 import io.labforge.common.id.StepId;
-import io.labforge.common.lab.Lab.FailurePolicy;
 import io.labforge.common.messaging.Envelope;
 import io.labforge.common.messaging.Json;
 import io.labforge.common.messaging.Topics;

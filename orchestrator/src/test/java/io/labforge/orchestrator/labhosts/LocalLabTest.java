@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.labforge.common.lab.Lab;
 import io.labforge.common.lab.LabParser;
+import io.labforge.common.lab.disk.DiskSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,8 +30,8 @@ class LocalLabTest {
 
     @Test
     void aVmDiskGetsTheLabsSerialOrOneNamedAfterItsVolumeGroup() {
-        assertThat(QemuVm.serial(new Lab.DiskSpec("/dev/vdb", null, null, "data", java.util.List.of()), 1)).isEqualTo("labforge-data");
-        assertThat(QemuVm.serial(new Lab.DiskSpec(null, "lf-7", null, "data", java.util.List.of()), 1)).isEqualTo("lf-7");
+        assertThat(QemuVm.serial(new DiskSpec("/dev/vdb", null, null, "data", java.util.List.of()), 1)).isEqualTo("labforge-data");
+        assertThat(QemuVm.serial(new DiskSpec(null, "lf-7", null, "data", java.util.List.of()), 1)).isEqualTo("lf-7");
         assertThat(VmShell.quote("it's; rm -rf /")).isEqualTo("'it'\\''s; rm -rf /'");
     }
 }

@@ -3,10 +3,10 @@ package io.labforge.orchestrator.saga;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import Lab.FailurePolicy;
 import io.labforge.common.id.SagaId;
 import io.labforge.common.id.StepId;
 import io.labforge.common.lab.Lab;
-import io.labforge.common.lab.Lab.FailurePolicy;
 import io.labforge.common.lab.LabParser;
 import io.labforge.common.messaging.Json;
 import io.labforge.common.step.StepEvent;

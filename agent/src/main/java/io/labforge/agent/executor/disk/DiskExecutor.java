@@ -1,12 +1,12 @@
 package io.labforge.agent.executor.disk;
 
-import io.labforge.common.exec.ExecutorException;
 import io.labforge.common.exec.Executor;
+import io.labforge.common.exec.ExecutorException;
 import io.labforge.common.exec.Outcome;
 import io.labforge.common.exec.StepContext;
-import io.labforge.common.agent.AgentCommand.EnsureDisk;
-import io.labforge.common.agent.AgentCommand.RemoveDisk;
-import io.labforge.common.agent.AgentCommand.Volume;
+import io.labforge.common.lab.disk.EnsureDisk;
+import io.labforge.common.lab.disk.RemoveDisk;
+import io.labforge.common.lab.disk.Volume;
 import io.labforge.common.messaging.Json;
 import java.nio.file.Files;
 import java.util.ArrayList;

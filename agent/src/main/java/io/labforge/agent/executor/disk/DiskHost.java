@@ -1,7 +1,7 @@
 package io.labforge.agent.executor.disk;
 
-import io.labforge.common.exec.ExecutorException;
 import io.labforge.agent.exec.Files2;
+import io.labforge.common.exec.ExecutorException;
 import io.labforge.common.exec.ProcessRunner;
 import io.labforge.common.exec.StepContext;
 import java.io.IOException;

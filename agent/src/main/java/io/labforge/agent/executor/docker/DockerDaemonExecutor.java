@@ -1,12 +1,12 @@
 package io.labforge.agent.executor.docker;
 
-import io.labforge.common.exec.ExecutorException;
-import io.labforge.common.exec.DiffingExecutor;
 import io.labforge.agent.exec.Files2;
-import io.labforge.common.exec.Outcome;
 import io.labforge.agent.exec.Services;
+import io.labforge.common.exec.DiffingExecutor;
+import io.labforge.common.exec.ExecutorException;
+import io.labforge.common.exec.Outcome;
 import io.labforge.common.exec.StepContext;
-import io.labforge.common.agent.AgentCommand.ConfigureDockerDaemon;
+import io.labforge.common.lab.docker.ConfigureDockerDaemon;
 import io.labforge.common.messaging.Json;
 import java.nio.file.Path;
 import java.util.Map;

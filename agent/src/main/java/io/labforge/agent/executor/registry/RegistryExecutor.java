@@ -1,13 +1,13 @@
 package io.labforge.agent.executor.registry;
 
 import io.labforge.agent.exec.Apt;
-import io.labforge.common.exec.ExecutorException;
-import io.labforge.common.exec.Executor;
 import io.labforge.agent.exec.Files2;
+import io.labforge.common.exec.Executor;
+import io.labforge.common.exec.ExecutorException;
 import io.labforge.common.exec.Outcome;
 import io.labforge.common.exec.StepContext;
-import io.labforge.common.agent.AgentCommand.EnsureRegistry;
-import io.labforge.common.agent.AgentCommand.RestoreRegistry;
+import io.labforge.common.lab.registry.EnsureRegistry;
+import io.labforge.common.lab.registry.RestoreRegistry;
 import io.labforge.common.messaging.Json;
 import java.io.IOException;
 import java.net.InetSocketAddress;

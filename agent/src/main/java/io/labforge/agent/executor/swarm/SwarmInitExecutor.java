@@ -1,10 +1,10 @@
 package io.labforge.agent.executor.swarm;
 
-import io.labforge.common.exec.ExecutorException;
 import io.labforge.common.exec.Executor;
+import io.labforge.common.exec.ExecutorException;
 import io.labforge.common.exec.Outcome;
 import io.labforge.common.exec.StepContext;
-import io.labforge.common.agent.AgentCommand.SwarmInit;
+import io.labforge.common.lab.swarm.SwarmInit;
 import io.labforge.common.messaging.Json;
 import java.util.List;
 import tools.jackson.databind.node.ObjectNode;

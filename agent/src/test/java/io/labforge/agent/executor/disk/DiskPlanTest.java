@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.labforge.common.exec.ExecutorException;
-import io.labforge.common.agent.AgentCommand.EnsureDisk;
-import io.labforge.common.agent.AgentCommand.Volume;
+import io.labforge.common.lab.disk.EnsureDisk;
+import io.labforge.common.lab.disk.Volume;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

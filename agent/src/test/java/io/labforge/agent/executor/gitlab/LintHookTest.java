@@ -123,7 +123,7 @@ class LintHookTest {
     void theExecutorInstallsTheHookWhereGitlabRunsServerHooksAndItsUndoRemovesOnlyWhatItMade(@TempDir Path root) throws Exception {
         var ctx = new io.labforge.common.exec.StepContext(new io.labforge.common.exec.HostRoot(root), new io.labforge.common.exec.ProcessRunner(),
                 1, line -> { });
-        var install = new io.labforge.common.agent.AgentCommand.InstallGitlabHooks("/var/opt/gitlab/gitaly/custom_hooks");
+        var install = new InstallGitlabHooks("/var/opt/gitlab/gitaly/custom_hooks");
         GitlabHooksExecutor exec = new GitlabHooksExecutor();
         assertThat(exec.check(install, ctx).changed()).isTrue();
         var first = exec.apply(install, ctx);
@@ -138,10 +138,10 @@ class LintHookTest {
         assertThat(commitAndPush("no FROM").out()).contains("GL-HOOK-ERR: Dockerfile (refs/heads/main): line 1: RUN before any FROM");
 
         var remove = new GitlabHooksExecutor.Remove();
-        var keep = remove.apply(new io.labforge.common.agent.AgentCommand.RemoveGitlabHooks("/var/opt/gitlab/gitaly/custom_hooks", false), ctx);
+        var keep = remove.apply(new RemoveGitlabHooks("/var/opt/gitlab/gitaly/custom_hooks", false), ctx);
         assertThat(keep.changed()).isFalse();
         assertThat(hook).exists();
-        assertThat(remove.apply(new io.labforge.common.agent.AgentCommand.RemoveGitlabHooks("/var/opt/gitlab/gitaly/custom_hooks", true), ctx)
+        assertThat(remove.apply(new RemoveGitlabHooks("/var/opt/gitlab/gitaly/custom_hooks", true), ctx)
                 .changed()).isTrue();
         assertThat(hook).doesNotExist();
     }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.labforge.common.agent.AgentPresence;
 import io.labforge.common.exec.HostRoot;
+import io.labforge.common.features.Features;
+import io.labforge.common.lab.gitlab.AwaitGitlab;
 import io.labforge.common.messaging.Envelope;
 import io.labforge.common.messaging.KafkaClients;
 import io.labforge.common.messaging.Topics;
@@ -66,7 +68,7 @@ class WorkerAnnouncementTest {
                     long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
                     while (answer == null && System.nanoTime() < until) {
                         for (var r : c.poll(Duration.ofMillis(500))) {
-                            answer = Envelope.fromBytes(r.value()).payloadObject();
+                            answer = Features.TYPES.decode(Envelope.fromBytes(r.value()));
                         }
                     }
                 }
@@ -83,7 +85,7 @@ class WorkerAnnouncementTest {
                     long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
                     while (seen == null && System.nanoTime() < until) {
                         for (var r : c.poll(Duration.ofMillis(500))) {
-                            if (Envelope.fromBytes(r.value()).payloadObject() instanceof AgentPresence.Announced a) {
+                            if (Features.TYPES.decode(Envelope.fromBytes(r.value())) instanceof AgentPresence.Announced a) {
                                 seen = a;
                             }
                         }

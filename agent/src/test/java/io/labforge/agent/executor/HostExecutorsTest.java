@@ -7,25 +7,32 @@ import io.labforge.agent.executor.docker.DockerDaemonExecutor;
 import io.labforge.agent.executor.docker.RestoreDockerDaemonExecutor;
 import io.labforge.agent.executor.firewall.CloseFirewallPortsExecutor;
 import io.labforge.agent.executor.firewall.FirewallExecutor;
-import io.labforge.agent.executor.hostname.HostnameExecutor;
-import io.labforge.agent.executor.hostname.RestoreHostnameExecutor;
-import io.labforge.agent.executor.hosts.HostsFileExecutor;
-import io.labforge.agent.executor.hosts.RestoreHostsEntriesExecutor;
+import io.labforge.agent.executor.host.HostnameExecutor;
+import io.labforge.agent.executor.host.HostsFileExecutor;
+import io.labforge.agent.executor.host.RestoreHostnameExecutor;
+import io.labforge.agent.executor.host.RestoreHostsEntriesExecutor;
 import io.labforge.common.exec.ExecutorException;
 import io.labforge.common.exec.HostRoot;
 import io.labforge.common.exec.Outcome;
 import io.labforge.common.exec.ProcessRunner;
 import io.labforge.common.exec.StepContext;
 import io.labforge.common.lab.docker.ConfigureDockerDaemon;
+import io.labforge.common.lab.docker.EnsureDockerInstalled;
 import io.labforge.common.lab.docker.RestoreDockerDaemon;
 import io.labforge.common.lab.firewall.CloseFirewallPorts;
+import io.labforge.common.lab.firewall.FirewallService;
+import io.labforge.common.lab.firewall.FirewallZone;
 import io.labforge.common.lab.firewall.OpenFirewallPorts;
 import io.labforge.common.lab.host.EnsureHostsEntries;
 import io.labforge.common.lab.host.HostsEntry;
 import io.labforge.common.lab.host.RestoreHostname;
 import io.labforge.common.lab.host.RestoreHostsEntries;
 import io.labforge.common.lab.host.SetHostname;
+import io.labforge.common.lab.registry.RegistryCa;
+import io.labforge.common.lab.registry.RestoreRegistryTrust;
+import io.labforge.common.lab.registry.TrustRegistries;
 import io.labforge.common.messaging.Json;
+import io.labforge.common.net.PortRange;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -237,8 +244,12 @@ class HostExecutorsTest {
 
     @Nested
     class Firewall {
-        final OpenFirewallPorts swarm = new OpenFirewallPorts("public",
-                List.of("2377/tcp", "7946/tcp", "7946/udp", "4789/udp", "9323/tcp"), List.of("ssh"));
+        final OpenFirewallPorts swarm = open(List.of("2377/tcp", "7946/tcp", "7946/udp", "4789/udp", "9323/tcp"), List.of("ssh"));
+
+        static OpenFirewallPorts open(List<String> ports, List<String> services) {
+            return new OpenFirewallPorts(FirewallZone.PUBLIC, ports.stream().map(PortRange::parse).toList(),
+                    services.stream().map(FirewallService::of).toList());
+        }
 
         @Test
         void nftablesWhereFirewalldDoesNotRun() throws IOException {
@@ -267,22 +278,26 @@ class HostExecutorsTest {
         @Test
         void compensationClosesOnlyWhatTheStepOpened() throws IOException {
             FirewallExecutor ex = new FirewallExecutor();
-            ex.apply(new OpenFirewallPorts("public", List.of("9323/tcp"), List.of()), ctx); // open before the saga
+            ex.apply(open(List.of("9323/tcp"), List.of()), ctx); // open before the saga
             Outcome step = ex.apply(swarm, ctx);
             assertThat(step.outputs().get("addedPorts")).extracting(JsonNode::asString).doesNotContain("9323/tcp");
 
-            List<String> added = new ArrayList<>();
-            step.outputs().get("addedPorts").forEach(n -> added.add(n.asString()));
-            new CloseFirewallPortsExecutor().apply(new CloseFirewallPorts("public", added, List.of("ssh")), ctx);
+            List<PortRange> added = new ArrayList<>();
+            step.outputs().get("addedPorts").forEach(n -> added.add(PortRange.parse(n.asString())));
+            new CloseFirewallPortsExecutor().apply(new CloseFirewallPorts(FirewallZone.PUBLIC, added, List.of(FirewallService.of("ssh"))), ctx);
 
             String ruleset = file("etc/nftables.d/labforge.nft");
             assertThat(ruleset).contains("tcp dport 9323 accept").doesNotContain("2377");
         }
 
         @Test
-        void refusesBadPortsBeforeChangingAnything() {
-            assertThatThrownBy(() -> new FirewallExecutor().apply(new OpenFirewallPorts("public", List.of("99999/tcp"),
-                    List.of()), ctx)).isInstanceOf(ExecutorException.class);
+        void aCommandWithABadPortOrZoneDoesNotDecodeSoNothingRuns() {
+            // the values validate themselves when the command is decoded: no executor ever sees them
+            for (String bad : List.of("{\"zone\":\"public\",\"ports\":[\"99999/tcp\"],\"services\":[]}",
+                    "{\"zone\":\"pub lic\",\"ports\":[\"22/tcp\"],\"services\":[]}",
+                    "{\"zone\":\"public\",\"ports\":[],\"services\":[\"ssh\\nx\"]}")) {
+                assertThatThrownBy(() -> Json.convert(Json.read(bad), OpenFirewallPorts.class)).as(bad).isInstanceOf(RuntimeException.class);
+            }
             assertThat(dir.resolve("etc/nftables.d")).doesNotExist();
         }
     }

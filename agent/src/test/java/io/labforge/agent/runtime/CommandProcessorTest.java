@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.labforge.agent.executor.AgentExecutors;
 import io.labforge.common.agent.Noop;
 import io.labforge.common.exec.HostRoot;
+import io.labforge.common.features.Features;
 import io.labforge.common.lab.host.SetHostname;
 import io.labforge.common.messaging.Envelope;
 import io.labforge.common.messaging.Json;
@@ -54,7 +55,7 @@ class CommandProcessorTest {
     }
 
     List<Object> payloads() {
-        return events.stream().map(Envelope::payloadObject).toList();
+        return events.stream().map(Features.TYPES::decode).toList();
     }
 
     @Test

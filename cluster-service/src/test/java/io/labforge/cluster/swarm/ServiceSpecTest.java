@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
 
 /** The lab's service as the Engine API's spec, and what counts as a difference from the running one. */
 class ServiceSpecTest {
-    static Service web(int replicas) {
-        return new Service("web", "r:5000/web:1", replicas, List.of("node.role == worker"), List.of("8080:80", "53:53/udp"),
+    static SwarmService web(int replicas) {
+        return new SwarmService("web", "r:5000/web:1", replicas, List.of("node.role == worker"), List.of("8080:80", "53:53/udp"),
                 Map.of("tier", "web"), List.of("/bin/busybox", "httpd", "-f"), "host", "dnsrr", Map.of());
     }
 
@@ -32,13 +32,13 @@ class ServiceSpecTest {
                 PortConfig::getProtocol, PortConfig::getPublishMode).containsExactly(
                         org.assertj.core.groups.Tuple.tuple(8080, 80, PortConfigProtocol.TCP, PortConfig.PublishMode.host),
                         org.assertj.core.groups.Tuple.tuple(53, 53, PortConfigProtocol.UDP, PortConfig.PublishMode.host));
-        Service plain = new Service("p", "img", 1, null, null, null, null, "ingress", "vip", Map.of());
+        SwarmService plain = new SwarmService("p", "img", 1, null, null, null, null, "ingress", "vip", Map.of());
         assertThat(ServiceExecutor.spec(plain).getEndpointSpec().getMode()).isEqualTo(EndpointResolutionMode.VIP);
     }
 
     @Test
     void aBadPortIsRefused() {
-        Service bad = new Service("web", "img", 1, List.of(), List.of("80"), Map.of(), List.of(), "ingress", "vip", Map.of());
+        SwarmService bad = new SwarmService("web", "img", 1, List.of(), List.of("80"), Map.of(), List.of(), "ingress", "vip", Map.of());
         assertThatThrownBy(() -> ServiceExecutor.spec(bad)).isInstanceOf(ExecutorException.class).hasMessageContaining("'80'");
     }
 
@@ -57,9 +57,9 @@ class ServiceSpecTest {
 
     @Test
     void aServicesFilesAreSwarmConfigsNamedByTheirContent() {
-        Service v1 = new Service("prometheus", "p:1", 1, List.of(), List.of(), Map.of(), List.of(), "ingress", "vip",
+        SwarmService v1 = new SwarmService("prometheus", "p:1", 1, List.of(), List.of(), Map.of(), List.of(), "ingress", "vip",
                 Map.of("/etc/prometheus/prometheus.yml", "targets: [a]"));
-        Service v2 = new Service("prometheus", "p:1", 1, List.of(), List.of(), Map.of(), List.of(), "ingress", "vip",
+        SwarmService v2 = new SwarmService("prometheus", "p:1", 1, List.of(), List.of(), Map.of(), List.of(), "ingress", "vip",
                 Map.of("/etc/prometheus/prometheus.yml", "targets: [a, b]"));
         String name1 = ServiceExecutor.configName("prometheus", "/etc/prometheus/prometheus.yml", "targets: [a]");
         ServiceSpec s1 = ServiceExecutor.spec(v1, Map.of(name1, "cfg-id-1"));

@@ -5,6 +5,7 @@ import io.labforge.common.messaging.Json;
 import io.labforge.orchestrator.audit.AuditEntry;
 import io.labforge.orchestrator.audit.AuditLog;
 import io.labforge.orchestrator.persistence.SagaRepository;
+import io.labforge.orchestrator.runtime.LabSubmissions;
 import io.labforge.orchestrator.runtime.ProgressBus;
 import io.labforge.orchestrator.runtime.SagaCoordinator;
 import io.labforge.orchestrator.runtime.SagaNotFound;
@@ -39,13 +40,15 @@ public class SagaController {
     static final String ACTOR = "X-Labforge-Actor";
 
     private final SagaCoordinator coordinator;
+    private final LabSubmissions submissions;
     private final SagaRepository repo;
     private final AuditLog audit;
     private final ProgressBus bus;
     private final java.util.Set<SseEmitter> streams = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-    public SagaController(SagaCoordinator coordinator, SagaRepository repo, AuditLog audit, ProgressBus bus) {
+    public SagaController(SagaCoordinator coordinator, LabSubmissions submissions, SagaRepository repo, AuditLog audit, ProgressBus bus) {
         this.coordinator = coordinator;
+        this.submissions = submissions;
         this.repo = repo;
         this.audit = audit;
         this.bus = bus;
@@ -55,7 +58,7 @@ public class SagaController {
     @PostMapping(path = "/sagas", consumes = {"application/yaml", "text/yaml", "text/plain", "application/x-yaml"})
     public ResponseEntity<SagaView> submit(@RequestBody String lab, @RequestParam(defaultValue = "apply") String mode,
             @RequestHeader(name = ACTOR, defaultValue = "api") String actor) {
-        SagaId id = coordinator.submit(lab, mode(mode), actor);
+        SagaId id = submissions.submit(lab, mode(mode), actor);
         return ResponseEntity.created(URI.create("/api/sagas/" + id)).body(view(id));
     }
 
@@ -70,7 +73,7 @@ public class SagaController {
         if (body.lab() == null || body.lab().isBlank()) {
             throw new IllegalArgumentException("the body has no lab: send {\"lab\": \"<the lab file>\", \"files\": {…}}");
         }
-        SagaId id = coordinator.submit(body.lab(), body.files() == null ? Map.of() : body.files(), mode(mode), actor);
+        SagaId id = submissions.submit(body.lab(), body.files() == null ? Map.of() : body.files(), mode(mode), actor);
         return ResponseEntity.created(URI.create("/api/sagas/" + id)).body(view(id));
     }
 
@@ -96,7 +99,7 @@ public class SagaController {
     @PostMapping("/labs/{lab}/services/{service}/scale")
     public ResponseEntity<SagaView> scale(@PathVariable String lab, @PathVariable String service, @RequestParam int replicas,
             @RequestHeader(name = ACTOR, defaultValue = "api") String actor) {
-        SagaId id = coordinator.scale(lab, service, replicas, actor);
+        SagaId id = submissions.scale(lab, service, replicas, actor);
         return ResponseEntity.created(URI.create("/api/sagas/" + id)).body(view(id));
     }
 
@@ -104,7 +107,7 @@ public class SagaController {
     @PostMapping("/labs/{lab}/swarm/status")
     public ResponseEntity<SagaView> swarmStatus(@PathVariable String lab,
             @RequestHeader(name = ACTOR, defaultValue = "api") String actor) {
-        SagaId id = coordinator.describeSwarm(lab, actor);
+        SagaId id = submissions.describeSwarm(lab, actor);
         return ResponseEntity.created(URI.create("/api/sagas/" + id)).body(view(id));
     }
 

@@ -1,10 +1,14 @@
 package io.labforge.orchestrator.cli;
 
+import io.labforge.common.features.Features;
+import io.labforge.common.lab.Lab;
 import io.labforge.common.lab.LabError;
+import io.labforge.common.lab.LabFiles;
 import io.labforge.common.lab.LabParser;
+import io.labforge.common.lab.LabValidationException;
 import io.labforge.common.messaging.Json;
 import io.labforge.orchestrator.OrchestratorApplication;
-import io.labforge.orchestrator.planner.Planner;
+import io.labforge.orchestrator.plan.Planners;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -22,23 +26,46 @@ import tools.jackson.databind.JsonNode;
         description = "Provisions a lab of hosts from one YAML file, as a saga, with an audit log.",
         subcommands = {LabforgeCli.Validate.class, LabforgeCli.Apply.class, LabforgeCli.PlanCmd.class,
                 LabforgeCli.Status.class, LabforgeCli.Report.class, LabforgeCli.Resume.class, LabforgeCli.Compensate.class, LabforgeCli.Audit.class,
-                LabforgeCli.Server.class, DemoCommand.class, SecretCommand.class,
-                LabCommands.LabCmd.class, LabCommands.HostsCmd.class, LabforgeCli.SwarmCmd.class})
+                LabforgeCli.Server.class, SecretCommand.class, HostsCommand.HostsCmd.class, LabforgeCli.SwarmCmd.class})
 public class LabforgeCli {
-    static final PrintStream OUT = System.out;
+    public static final PrintStream OUT = System.out;
 
     public static void main(String[] args) {
+        run(commandLine(), args);
+    }
+
+    /** The command line, to which the development rig adds its own commands (demo, lab). */
+    public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new LabforgeCli());
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            if (e instanceof Api.CliError) {
+            if (e instanceof CliError) {
                 System.err.println("labforge: " + e.getMessage());
                 return 2;
             }
             throw e;
         });
+        return cli;
+    }
+
+    /** Runs it and exits with its code, unless it started the server (which goes on). */
+    public static void run(CommandLine cli, String[] args) {
         int code = cli.execute(args);
         if (code != 0 || !isServer(args)) {
             System.exit(code);
+        }
+    }
+
+    /** Where the command line keeps its state: known hosts, secrets, local labs. */
+    public static Path home() {
+        return Path.of(System.getProperty("user.home"), ".labforge");
+    }
+
+    /** A lab file, read and validated; an invalid one is an error listing every problem. */
+    public static Lab lab(Path file) {
+        try {
+            return Features.PARSER.parse(read(file), file.toString());
+        } catch (LabValidationException e) {
+            throw new CliError(e.getMessage());
         }
     }
 
@@ -57,11 +84,11 @@ public class LabforgeCli {
         }
     }
 
-    static String read(Path file) {
+    public static String read(Path file) {
         try {
             return Files.readString(file);
         } catch (IOException e) {
-            throw new Api.CliError("cannot read " + file + ": " + e.getMessage());
+            throw new CliError("cannot read " + file + ": " + e.getMessage());
         }
     }
 
@@ -73,10 +100,10 @@ public class LabforgeCli {
         @Override
         public Integer call() {
             String yaml = read(file);
-            LabParser.Result r = LabParser.read(yaml, files(file, yaml));
+            LabParser.Result r = Features.PARSER.read(yaml, files(file, yaml));
             if (r.ok()) {
                 OUT.println(file + ": valid — " + r.lab().hosts().size() + " hosts, "
-                        + new Planner().plan(r.lab()).steps().size() + " steps");
+                        + Planners.all().plan(r.lab()).steps().size() + " steps");
                 return 0;
             }
             OUT.println(file + ": " + r.errors().size() + " error(s)");
@@ -131,11 +158,11 @@ public class LabforgeCli {
     }
 
     /** The files the lab names beside it (its stacks' directories), which travel with it. */
-    static java.util.Map<String, String> files(Path file, String yaml) {
+    public static java.util.Map<String, String> files(Path file, String yaml) {
         try {
-            return io.labforge.common.lab.LabFiles.collect(file, yaml);
+            return LabFiles.collect(file, Features.PARSER.read(yaml));
         } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
-            throw new Api.CliError(file + ": " + e.getMessage());
+            throw new CliError(file + ": " + e.getMessage());
         }
     }
 
@@ -314,7 +341,7 @@ public class LabforgeCli {
                             : "audit log TAMPERED: " + v.get("problem").asString());
                     return v.get("ok").asBoolean() ? 0 : 1;
                 }
-                default -> throw new Api.CliError("audit takes list, export or verify, not '" + action + "'");
+                default -> throw new CliError("audit takes list, export or verify, not '" + action + "'");
             }
         }
     }

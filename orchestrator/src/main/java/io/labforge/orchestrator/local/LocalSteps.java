@@ -2,10 +2,12 @@ package io.labforge.orchestrator.local;
 
 import io.labforge.common.command.OrchestratorCommand;
 import io.labforge.common.lab.secret.ReadSecret;
+import io.labforge.common.lab.secret.SecretRef;
 import io.labforge.common.lab.tls.LabCaCertificate;
 import io.labforge.common.lab.tls.SignCertificate;
 import io.labforge.common.messaging.Envelope;
 import io.labforge.common.messaging.Json;
+import io.labforge.common.messaging.MessageTypes;
 import io.labforge.common.step.StepEvent;
 import io.labforge.common.tls.Pki;
 import java.nio.file.Path;
@@ -14,6 +16,8 @@ import java.util.List;
 
 /** Runs the steps whose target is the orchestrator itself (see {@link OrchestratorCommand}). */
 public final class LocalSteps {
+    /** The commands the orchestrator runs itself. */
+    private static final MessageTypes TYPES = MessageTypes.of(List.of(SignCertificate.class, ReadSecret.class, LabCaCertificate.class));
     private final Path stateDir;
     private final SecretStore secrets;
 
@@ -28,7 +32,7 @@ public final class LocalSteps {
     }
 
     private StepEvent readSecret(ReadSecret r, long t0) throws java.io.IOException {
-        if (r.name() == null || !SecretStore.NAME.matcher(r.name()).matches()) {
+        if (r.name() == null || !SecretRef.isName(r.name())) {
             return new StepEvent.Failed("'" + r.name() + "' is not a secret's name", false, 0);
         }
         java.util.Optional<String[]> found = secrets.read(r.name());
@@ -47,7 +51,7 @@ public final class LocalSteps {
     public StepEvent run(Envelope cmd) {
         long t0 = System.nanoTime();
         try {
-            Object c = cmd.payloadObject();
+            Object c = TYPES.decode(cmd);
             if (c instanceof SignCertificate s) {
                 LabCa ca = LabCa.forLab(stateDir, cmd.labId());
                 if (cmd.dryRun() && (s.csr() == null || s.csr().startsWith("<"))) {

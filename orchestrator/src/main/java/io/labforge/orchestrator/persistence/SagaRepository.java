@@ -1,6 +1,6 @@
 package io.labforge.orchestrator.persistence;
 
-import Lab.FailurePolicy;
+import io.labforge.common.lab.Lab.FailurePolicy;
 import io.labforge.common.id.SagaId;
 import io.labforge.common.id.StepId;
 import io.labforge.common.messaging.Json;

@@ -1,6 +1,7 @@
 package io.labforge.orchestrator.runtime;
 
 import io.labforge.common.agent.AgentPresence;
+import io.labforge.common.features.Features;
 import io.labforge.common.messaging.Envelope;
 import io.labforge.common.messaging.Json;
 import io.labforge.common.messaging.Topics;
@@ -93,7 +94,7 @@ public final class EventConsumer implements Runnable {
 
     private void presence(Envelope e) {
         try {
-            Object p = e.payloadObject();
+            Object p = Features.TYPES.decode(e);
             if (p instanceof AgentPresence.Announced a) {
                 coordinator.onPresence(a.hostId(), Json.tree(a.facts()), a.agentVersion(), true);
             } else if (p instanceof AgentPresence.Heartbeat h) {

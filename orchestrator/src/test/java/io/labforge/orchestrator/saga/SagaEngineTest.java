@@ -3,13 +3,15 @@ package io.labforge.orchestrator.saga;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import Lab.FailurePolicy;
+import io.labforge.common.features.Features;
 import io.labforge.common.id.SagaId;
 import io.labforge.common.id.StepId;
+import io.labforge.common.lab.Lab.FailurePolicy;
 import io.labforge.common.lab.Lab;
 import io.labforge.common.lab.LabParser;
 import io.labforge.common.messaging.Json;
 import io.labforge.common.step.StepEvent;
+import io.labforge.orchestrator.plan.Planners;
 import io.labforge.orchestrator.planner.Plan;
 import io.labforge.orchestrator.planner.Planner;
 import io.labforge.orchestrator.planner.StepSpec;
@@ -40,8 +42,8 @@ class SagaEngineTest {
 
     static Plan plan() throws IOException {
         if (plan == null) {
-            Lab lab = LabParser.parse(Files.readString(Path.of("..", "examples", "local-lab.yaml")), "local-lab.yaml");
-            plan = new Planner().plan(lab);
+            Lab lab = Features.PARSER.parse(Files.readString(Path.of("..", "examples", "local-lab.yaml")), "local-lab.yaml");
+            plan = Planners.all().plan(lab);
         }
         return plan;
     }

@@ -2,6 +2,8 @@ package io.labforge.agent.executor.gitlab;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.labforge.common.lab.gitlab.InstallGitlabHooks;
+import io.labforge.common.lab.gitlab.RemoveGitlabHooks;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

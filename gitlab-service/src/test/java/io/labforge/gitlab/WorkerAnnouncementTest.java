@@ -51,7 +51,7 @@ class WorkerAnnouncementTest {
                 admin.createTopics(List.of(new NewTopic(Topics.GITLAB_COMMANDS, 1, (short) 1), new NewTopic(Topics.STEP_EVENTS, 1, (short) 1)))
                         .all().get();
             }
-            WorkerLoop loop = WorkerLoop.running(kafka.getBrokersAsString(), Topics.GITLAB_COMMANDS, processor);
+            WorkerLoop loop = WorkerLoop.forService(kafka.getBrokersAsString(), Topics.GITLAB_COMMANDS, processor);
             loop.start();
             try {
                 // the presence topic does not exist yet: a command (unsigned, so refused) is still answered meanwhile

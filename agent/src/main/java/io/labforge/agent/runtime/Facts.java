@@ -14,11 +14,11 @@ import java.util.Collections;
 import java.util.List;
 
 /** What an agent tells about its host when it starts. */
-final class Facts {
+public final class Facts {
     private Facts() {
     }
 
-    static AgentPresence.Facts gather(HostRoot root, String sealingKey) {
+    public static AgentPresence.Facts gather(HostRoot root, String sealingKey) {
         String hostname = Files2.read(root.path("/etc/hostname")).map(String::strip).orElse("");
         String os = Files2.read(root.path("/etc/os-release")).flatMap(s -> s.lines()
                 .filter(l -> l.startsWith("PRETTY_NAME=")).findFirst()).map(l -> l.substring(12).replace("\"", ""))

@@ -1,13 +1,13 @@
 package io.labforge.devrig.bench;
 
-import io.labforge.common.lab.Lab.FailurePolicy;
 import io.labforge.common.agent.Noop;
 import io.labforge.common.id.LabId;
 import io.labforge.common.id.SagaId;
 import io.labforge.common.id.StepId;
+import io.labforge.common.lab.Lab.FailurePolicy;
 import io.labforge.common.messaging.Json;
-import io.labforge.orchestrator.OrchestratorApplication;
 import io.labforge.devrig.embedded.EmbeddedServices;
+import io.labforge.orchestrator.OrchestratorApplication;
 import io.labforge.orchestrator.planner.Plan;
 import io.labforge.orchestrator.planner.StepSpec;
 import io.labforge.orchestrator.runtime.OrchestratorRuntime;
@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import picocli.CommandLine.Command;
@@ -97,9 +98,7 @@ public final class Benchmark implements java.util.concurrent.Callable<Integer> {
                 "--spring.datasource.password=postgres", "--labforge.bootstrap-servers=" + infra.kafkaBootstrapServers(),
                 "--labforge.state-dir=" + dir.resolve("orchestrator"), "--logging.level.root=WARN")) {
             OrchestratorRuntime runtime = ctx.getBean(OrchestratorRuntime.class);
-            while (!runtime.isLeader()) {
-                Thread.sleep(50);
-            }
+            Awaitility.await("the orchestrator owns the sagas").atMost(Duration.ofMinutes(1)).until(runtime::isLeader);
             List<String> ids = new ArrayList<>();
             List<StepSpec> specs = new ArrayList<>();
             ObjectNode noop = (ObjectNode) Json.tree(new Noop(0, 0));
@@ -134,7 +133,8 @@ public final class Benchmark implements java.util.concurrent.Callable<Integer> {
                         done.countDown();
                     }
                 });
-                Thread.sleep(1000); // the fleet's consumer is at the end of the topic before the first command
+                // the fleet reads the command topic from its end before the first command goes out
+                Awaitility.await("the fleet reads its commands").atMost(Duration.ofMinutes(1)).until(fleet::ready);
                 ThreadMXBean mx = ManagementFactory.getThreadMXBean();
                 long cpu0 = orchestratorCpu(mx);
                 var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();

@@ -37,6 +37,7 @@ final class SimulatedFleet implements Runnable, AutoCloseable {
     private final Journal journal;
     private volatile boolean running = true;
     private volatile KafkaConsumer<String, byte[]> consumer;
+    private volatile boolean ready;
     private final Thread thread;
     /** Per command: from the orchestrator writing it (issuedAt) to the host's answer (the event's issuedAt), in ns. */
     final List<Long> commandToEvent = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -59,6 +60,11 @@ final class SimulatedFleet implements Runnable, AutoCloseable {
         thread.start();
     }
 
+    /** True once the fleet reads the command topic from its end. */
+    public boolean ready() {
+        return ready;
+    }
+
     @Override
     public void run() {
         try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(KafkaSetup.consumer(servers, "labforge-bench-fleet"));
@@ -69,6 +75,7 @@ final class SimulatedFleet implements Runnable, AutoCloseable {
             c.assign(parts);
             c.seekToEnd(parts);
             parts.forEach(c::position);
+            ready = true;
             while (running) {
                 List<Future<RecordMetadata>> acks = java.util.Collections.synchronizedList(new ArrayList<>());
                 List<Future<?>> work = new ArrayList<>();
@@ -100,12 +107,16 @@ final class SimulatedFleet implements Runnable, AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         running = false;
         if (consumer != null) {
             consumer.wakeup();
         }
-        thread.join(10_000);
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         for (var w : workers) {
             w.shutdownNow();
         }

@@ -1,6 +1,7 @@
 package io.labforge.devrig.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.labforge.common.features.Features;
 import io.labforge.common.lab.LabParser;
@@ -14,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -144,14 +146,10 @@ class GitlabHostIT {
         // a real TLS server with the installed files; curl checks the chain and the name
         on("sh", "-c", "cd /tmp && (openssl s_server -quiet -accept 8443 -cert " + CRT + " -key " + KEY
                 + " -WWW </dev/null >/tmp/s_server.log 2>&1 &) && echo hello > /tmp/index.txt");
-        String page = null;
-        for (int i = 0; i < 50 && page == null; i++) {
+        String page = await("openssl s_server answers").atMost(Duration.ofSeconds(10)).until(() -> {
             Cmd.Result r = local.exec("gitlab", "curl", "-sS", "--cacert", CA, "https://gitlab.gitlab.test:8443/index.txt");
-            page = r.ok() ? r.out() : null;
-            if (page == null) {
-                sleep(200);
-            }
-        }
+            return r.ok() ? r.out() : null;
+        }, Objects::nonNull);
         assertThat(page).as("curl through TLS with the lab's CA").isEqualTo("hello");
         on("mkdir", "-p", "/root/no-cas");
         Cmd.Result wrongName = local.exec("gitlab", "curl", "-sS", "--cacert", CA, "--capath", "/root/no-cas", "--resolve", "other.test:8443:127.0.0.1",
@@ -261,11 +259,4 @@ class GitlabHostIT {
         assertThat(on("cat", "/var/log/labforge-standin-gitlab-ctl.log")).isEqualTo("reconfigure\nstop");
     }
 
-    static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
 }

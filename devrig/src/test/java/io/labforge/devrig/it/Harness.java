@@ -1,11 +1,11 @@
 package io.labforge.devrig.it;
 
 import io.labforge.agent.AgentApplication;
-import io.labforge.agent.runtime.AgentLoop;
 import io.labforge.common.signing.Keys;
 import io.labforge.common.worker.CommandProcessor;
-import io.labforge.orchestrator.OrchestratorApplication;
+import io.labforge.common.worker.WorkerLoop;
 import io.labforge.devrig.embedded.EmbeddedServices;
+import io.labforge.orchestrator.OrchestratorApplication;
 import io.labforge.orchestrator.runtime.OrchestratorRuntime;
 import io.labforge.orchestrator.runtime.SagaCoordinator;
 import java.io.IOException;
@@ -124,7 +124,7 @@ final class Harness implements AutoCloseable {
                         "--labforge.agent.root=" + root,
                         "--labforge.agent.state-dir=" + dir.resolve("agent-state").resolve(host),
                         "--labforge.agent.heartbeat=2s");
-        AgentLoop loop = ctx.getBean(AgentLoop.class);
+        WorkerLoop loop = ctx.getBean(WorkerLoop.class);
         Awaitility.await("agent " + host + " reads its partition").atMost(Duration.ofSeconds(30)).until(loop::ready);
         agents.put(host, ctx);
         return ctx;

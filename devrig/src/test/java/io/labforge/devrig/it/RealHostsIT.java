@@ -211,7 +211,10 @@ class RealHostsIT {
         on("node3", "sh", "-c", "echo '{\"log-level\": \"warn\"}' > /etc/docker/daemon.json");
         Cmd.require(List.of("docker", "stop", local.container(lab.host("node3").orElseThrow())), 120);
         String saga = Json.read(h.post("/api/sagas", labSource).body()).get("id").asString();
-        await().pollDelay(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(6)).until(() -> true);
+        // node3 is down while the saga sends it commands: one of them is in flight and unanswered
+        await("a command for node3 in flight").atMost(Duration.ofSeconds(60)).until(() -> Json.read(h.get("/api/sagas/" + saga).body())
+                .get("steps").valueStream().anyMatch(st -> st.get("target").asString().equals("node3")
+                        && st.get("state").asString().equals("DISPATCHED")));
         Cmd.require(List.of("docker", "start", local.container(lab.host("node3").orElseThrow())), 120);
 
         JsonNode done = awaitFinal(saga, Duration.ofMinutes(5));

@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.labforge.common.messaging.Json;
+import io.labforge.common.worker.CommandSource;
+import io.labforge.common.worker.WorkerLoop;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -52,8 +55,7 @@ class ThreeHostLabIT {
     @Test
     void eachAgentReadsOnlyThePartitionItsHostIdHashesTo() {
         for (String host : new String[] {"node1", "node2", "node3"}) {
-            org.apache.kafka.common.TopicPartition p = h.agents.get(host)
-                    .getBean(io.labforge.agent.runtime.AgentLoop.class).assignedPartition();
+            TopicPartition p = ((CommandSource.OwnPartition) h.agents.get(host).getBean(WorkerLoop.class).source()).partition();
             assertThat(p.topic()).isEqualTo(io.labforge.common.messaging.Topics.AGENT_COMMANDS);
             assertThat(p.partition()).isEqualTo(io.labforge.common.messaging.Topics.partitionFor(host,
                     io.labforge.orchestrator.runtime.KafkaSetup.AGENT_COMMAND_PARTITIONS));

@@ -349,7 +349,7 @@ class PlannerTest {
         assertThatThrownBy(() -> Plan.of(List.of(a, b))).hasMessageContaining("cycle");
 
         StepSpec c = step("c", List.of(), Json.object());
-        StepSpec d = step("d", List.of(), (tools.jackson.databind.node.ObjectNode) Json.object().set("x", Refs.ref("c", "out")));
+        StepSpec d = step("d", List.of(), Json.object().set("x", Refs.ref("c", "out")));
         assertThatThrownBy(() -> Plan.of(List.of(c, d))).hasMessageContaining("without depending on it");
     }
 

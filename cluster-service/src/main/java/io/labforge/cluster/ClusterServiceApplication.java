@@ -4,6 +4,8 @@ import io.labforge.cluster.swarm.ClientKeys;
 import io.labforge.cluster.swarm.DescribeSwarmExecutor;
 import io.labforge.cluster.swarm.Managers;
 import io.labforge.cluster.swarm.NodeAvailabilityExecutor;
+import io.labforge.cluster.swarm.RemoveServiceExecutor;
+import io.labforge.cluster.swarm.ScaleServiceExecutor;
 import io.labforge.cluster.swarm.ServiceExecutor;
 import io.labforge.common.command.ClusterCommand;
 import io.labforge.common.exec.Executor;
@@ -40,7 +42,7 @@ public class ClusterServiceApplication {
     static List<Executor<?>> executors(Path stateDir) {
         ClientKeys keys = new ClientKeys(stateDir);
         Managers managers = new Managers(keys);
-        return List.of(keys.new Create(), keys.new Install(), new ServiceExecutor(managers), new ServiceExecutor.Remove(managers),
-                new ServiceExecutor.Scale(managers), new NodeAvailabilityExecutor(managers), new DescribeSwarmExecutor(managers));
+        return List.of(keys.new Create(), keys.new Install(), new ServiceExecutor(managers), new RemoveServiceExecutor(managers),
+                new ScaleServiceExecutor(managers), new NodeAvailabilityExecutor(managers), new DescribeSwarmExecutor(managers));
     }
 }

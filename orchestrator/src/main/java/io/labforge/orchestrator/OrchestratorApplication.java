@@ -88,7 +88,7 @@ public class OrchestratorApplication {
 
     @Bean
     LabSubmissions labSubmissions(SagaCoordinator coordinator, SagaRepository repo) {
-        return new LabSubmissions(Features.PARSER, Planners.all(), coordinator, repo);
+        return new LabSubmissions(Features.PARSER, Planners.all(), coordinator, repo::labSource);
     }
 
     @Bean

@@ -8,6 +8,7 @@ import io.labforge.agent.executor.host.HostExecutors;
 import io.labforge.agent.executor.noop.NoopExecutors;
 import io.labforge.agent.executor.registry.RegistryExecutors;
 import io.labforge.agent.executor.swarm.SwarmExecutors;
+import io.labforge.agent.executor.sysctl.SysctlExecutors;
 import io.labforge.agent.executor.tls.TlsExecutors;
 import io.labforge.common.exec.Executor;
 import java.util.List;
@@ -25,6 +26,7 @@ public final class AgentExecutors {
         return Stream.of(
                 HostExecutors.all(),
                 FirewallExecutors.all(),
+                SysctlExecutors.all(),
                 DockerExecutors.all(),
                 DiskExecutors.all(),
                 TlsExecutors.all(),

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.labforge.agent.executor.docker.DockerDaemonExecutor;
+import io.labforge.agent.executor.docker.DockerInstallExecutor;
 import io.labforge.agent.executor.docker.RestoreDockerDaemonExecutor;
 import io.labforge.agent.executor.firewall.CloseFirewallPortsExecutor;
 import io.labforge.agent.executor.firewall.FirewallExecutor;
@@ -11,6 +12,8 @@ import io.labforge.agent.executor.host.HostnameExecutor;
 import io.labforge.agent.executor.host.HostsFileExecutor;
 import io.labforge.agent.executor.host.RestoreHostnameExecutor;
 import io.labforge.agent.executor.host.RestoreHostsEntriesExecutor;
+import io.labforge.agent.executor.registry.RegistryTrustExecutor;
+import io.labforge.agent.executor.registry.RestoreRegistryTrustExecutor;
 import io.labforge.common.exec.ExecutorException;
 import io.labforge.common.exec.HostRoot;
 import io.labforge.common.exec.Outcome;
@@ -46,6 +49,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.JsonNode;
 
 /** The executors against a host root in a temporary directory: real files, nothing run on this machine. */
@@ -181,14 +185,14 @@ class HostExecutorsTest {
         void nothingToDoWhereDockerIsInstalled() throws IOException {
             Files.createDirectories(dir.resolve("usr/bin"));
             Files.createFile(dir.resolve("usr/bin/dockerd"));
-            Outcome o = new io.labforge.agent.executor.docker.DockerInstallExecutor().apply(
+            Outcome o = new DockerInstallExecutor().apply(
                     new EnsureDockerInstalled(), ctx);
             assertThat(o.changed()).isFalse();
         }
 
         @Test
         void aHostWithoutDockerWouldGetIt() {
-            Outcome o = new io.labforge.agent.executor.docker.DockerInstallExecutor().check(
+            Outcome o = new DockerInstallExecutor().check(
                     new EnsureDockerInstalled(), ctx);
             assertThat(o.changed()).isTrue();
             assertThat(o.diff()).contains("docker.io");
@@ -215,7 +219,7 @@ class HostExecutorsTest {
 
         @Test
         void placesTheCaWhereDockerLooksIsIdempotentAndUndoes() throws IOException {
-            var ex = new io.labforge.agent.executor.registry.RegistryTrustExecutor();
+            var ex = new RegistryTrustExecutor();
             Outcome first = ex.apply(trust, ctx);
 
             assertThat(first.changed()).isTrue();
@@ -223,15 +227,15 @@ class HostExecutorsTest {
             assertThat(ex.apply(trust, ctx).changed()).isFalse();
 
             var previous = Json.MAPPER.convertValue(first.outputs().get("previous"),
-                    new tools.jackson.core.type.TypeReference<List<RegistryCa>>() { });
-            new io.labforge.agent.executor.registry.RestoreRegistryTrustExecutor().apply(
+                    new TypeReference<List<RegistryCa>>() { });
+            new RestoreRegistryTrustExecutor().apply(
                     new RestoreRegistryTrust(previous), ctx);
             assertThat(dir.resolve("etc/docker/certs.d/node1.lab.test:5000")).doesNotExist();
         }
 
         @Test
         void refusesAPathOutsideCertsDAndSomethingThatIsNotACertificate() {
-            var ex = new io.labforge.agent.executor.registry.RegistryTrustExecutor();
+            var ex = new RegistryTrustExecutor();
             assertThatThrownBy(() -> ex.apply(new TrustRegistries(List.of(
                     new RegistryCa("../../etc/cron.d", CA))), ctx))
                     .isInstanceOf(ExecutorException.class);

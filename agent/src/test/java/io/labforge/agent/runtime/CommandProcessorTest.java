@@ -20,10 +20,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,7 +50,7 @@ class CommandProcessorTest {
     CommandProcessor processor() {
         return new CommandProcessor("node1", new CommandVerifier(keys.getPublic()), AgentExecutors.all(),
                 new Journal(dir.resolve("state/journal.jsonl")), new HostRoot(dir.resolve("root")),
-                Clock.fixed(NOW, ZoneOffset.UTC), java.time.Duration.ZERO);
+                Clock.fixed(NOW, ZoneOffset.UTC), Duration.ZERO);
     }
 
     Envelope command(Object payload, String target, Instant deadline) {
@@ -106,7 +109,7 @@ class CommandProcessorTest {
         processor.handle(signer.sign(good).withPayload(evil), events::add);
         processor.handle(signer.sign(command(new SetHostname("node1", null), "node1", NOW.minusSeconds(1))), events::add);
         processor.handle(signer.sign(command(new SetHostname("node1", null), "node2", NOW.plusSeconds(60))), events::add);
-        Envelope unknown = new Envelope(java.util.UUID.randomUUID(), "agent.FormatDisk", 1, "lab", "saga-1", "x", 1, "node1",
+        Envelope unknown = new Envelope(UUID.randomUUID(), "agent.FormatDisk", 1, "lab", "saga-1", "x", 1, "node1",
                 null, NOW, NOW.plusSeconds(60), false, Json.object(), null);
         processor.handle(signer.sign(unknown), events::add);
 
@@ -121,12 +124,12 @@ class CommandProcessorTest {
     void aQuickStepIsReportedByItsEndAloneASlowOneAlsoAsStarted() {
         CommandProcessor delayed = new CommandProcessor("node1", new CommandVerifier(keys.getPublic()), AgentExecutors.all(),
                 new Journal(dir.resolve("state2/journal.jsonl")), new HostRoot(dir.resolve("root")),
-                Clock.fixed(NOW, ZoneOffset.UTC), java.time.Duration.ofMillis(300));
-        List<Envelope> quick = new java.util.concurrent.CopyOnWriteArrayList<>();
+                Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofMillis(300));
+        List<Envelope> quick = new CopyOnWriteArrayList<>();
         delayed.handle(signer.sign(command(new Noop(0, 0), "node1", NOW.plusSeconds(60))), quick::add);
         assertThat(quick).extracting(Envelope::type).containsExactly("step.Succeeded");
 
-        List<Envelope> slow = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<Envelope> slow = new CopyOnWriteArrayList<>();
         Envelope cmd = Envelope.of(new Noop(700, 0), "lab", "saga-1", "slow@node1", 1, "node1", null, NOW,
                 NOW.plusSeconds(60), false);
         delayed.handle(signer.sign(cmd), slow::add);

@@ -8,12 +8,13 @@ import io.labforge.common.exec.StepContext;
 import io.labforge.common.lab.swarm.CreateClientKey;
 import io.labforge.common.lab.swarm.InstallClientCertificate;
 import io.labforge.common.messaging.Json;
-import io.labforge.common.tls.Pki;
 import io.labforge.common.net.Dns;
+import io.labforge.common.tls.Pki;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyStore;
 import java.security.SecureRandom;
@@ -21,6 +22,7 @@ import java.security.cert.Certificate;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * cluster-service's client identity per lab, for the Engine API's mutual TLS: the key is made here
@@ -68,7 +70,7 @@ public final class ClientKeys {
             return ctx;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } catch (java.security.GeneralSecurityException e) {
+        } catch (GeneralSecurityException e) {
             throw new ExecutorException("cannot build the TLS context for lab " + lab + ": " + e.getMessage(), false, e);
         }
     }
@@ -104,7 +106,7 @@ public final class ClientKeys {
             return Outcome.of(true, "+ client key for lab " + c.lab(), outputs(pair, true));
         }
 
-        private tools.jackson.databind.node.ObjectNode outputs(KeyPair pair, boolean created) {
+        private ObjectNode outputs(KeyPair pair, boolean created) {
             return Json.object().put("csr", Pki.csr(pair, ClusterCommandTarget.NAME)).put("created", created);
         }
 

@@ -13,6 +13,7 @@ import io.labforge.common.lab.kubernetes.KubernetesFeature;
 import io.labforge.common.lab.registry.RegistryFeature;
 import io.labforge.common.lab.secret.SecretFeature;
 import io.labforge.common.lab.swarm.SwarmFeature;
+import io.labforge.common.lab.sysctl.SysctlFeature;
 import io.labforge.common.lab.tls.TlsFeature;
 import io.labforge.common.messaging.MessageTypes;
 import io.labforge.common.step.StepEvent;
@@ -28,6 +29,7 @@ public final class Features {
     public static final List<Feature> ALL = List.of(
             HostFeature.FEATURE,
             FirewallFeature.FEATURE,
+            SysctlFeature.FEATURE,
             DockerFeature.FEATURE,
             DiskFeature.FEATURE,
             TlsFeature.FEATURE,

@@ -14,6 +14,7 @@ import io.labforge.common.signing.CommandVerifier;
 import io.labforge.common.step.Output;
 import io.labforge.common.step.StepEvent;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -23,11 +24,16 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Runs one worker's commands (a host's agent, or a service such as cluster-service): refuses what is
@@ -49,9 +55,9 @@ public final class CommandProcessor {
     private final HostRoot root;
     private final Clock clock;
     private final Map<String, AtomicInteger> executions = new ConcurrentHashMap<>();
-    private final java.time.Duration startedAfter;
-    private static final java.util.concurrent.ScheduledExecutorService STARTED_TIMER =
-            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+    private final Duration startedAfter;
+    private static final ScheduledExecutorService STARTED_TIMER =
+            Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "started-timer");
                 t.setDaemon(true);
                 return t;
@@ -71,7 +77,7 @@ public final class CommandProcessor {
     private final Secrets secrets;
 
     public CommandProcessor(String hostId, CommandVerifier verifier, List<Executor<?>> executors, Journal journal,
-            HostRoot root, Clock clock, java.time.Duration startedAfter, Secrets secrets) {
+            HostRoot root, Clock clock, Duration startedAfter, Secrets secrets) {
         this.secrets = secrets;
         this.startedAfter = startedAfter;
         this.hostId = hostId;
@@ -84,13 +90,13 @@ public final class CommandProcessor {
     }
 
     public CommandProcessor(String hostId, CommandVerifier verifier, List<Executor<?>> executors, Journal journal,
-            HostRoot root, Clock clock, java.time.Duration startedAfter) {
+            HostRoot root, Clock clock, Duration startedAfter) {
         this(hostId, verifier, executors, journal, root, clock, startedAfter, null);
     }
 
     public CommandProcessor(String hostId, CommandVerifier verifier, List<Executor<?>> executors, Journal journal,
             HostRoot root, Clock clock) {
-        this(hostId, verifier, executors, journal, root, clock, java.time.Duration.ofMillis(200));
+        this(hostId, verifier, executors, journal, root, clock, Duration.ofMillis(200));
     }
 
     /** The public half of this agent's sealing key, for its announcement (null when it has none). */
@@ -127,7 +133,7 @@ public final class CommandProcessor {
             throw ExecutorException.refused("the step produced secret outputs " + o.secretOutputs() + " and this agent has no "
                     + "orchestrator sealing key (labforge.agent.orchestrator-sealing-key): it will not send them in clear");
         }
-        tools.jackson.databind.node.ObjectNode marked = o.outputs().deepCopy();
+        ObjectNode marked = o.outputs().deepCopy();
         for (String name : o.secretOutputs()) {
             if (marked.has(name)) {
                 marked.set(name, Json.object().set(Sealing.SECRET, marked.get(name)));
@@ -170,8 +176,8 @@ public final class CommandProcessor {
         }
         long t0 = System.nanoTime();
         Started started = new Started(cmd, emit);
-        java.util.concurrent.ScheduledFuture<?> timer = startedAfter.isZero() ? null
-                : STARTED_TIMER.schedule(started::announce, startedAfter.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> timer = startedAfter.isZero() ? null
+                : STARTED_TIMER.schedule(started::announce, startedAfter.toMillis(), TimeUnit.MILLISECONDS);
         if (timer == null) {
             started.announce();
         }

@@ -4,6 +4,8 @@ import io.labforge.common.agent.AgentPresence;
 import io.labforge.common.messaging.Envelope;
 import io.labforge.common.messaging.KafkaClients;
 import io.labforge.common.messaging.Topics;
+import java.io.IOException;
+import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -78,8 +80,8 @@ public final class WorkerLoop implements Runnable {
     private static Envelope serviceAnnouncement(CommandProcessor processor) {
         String host;
         try {
-            host = java.net.InetAddress.getLocalHost().getHostName();
-        } catch (java.io.IOException e) {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
             host = processor.hostId();
         }
         String version = WorkerLoop.class.getPackage().getImplementationVersion();

@@ -12,12 +12,17 @@ import io.labforge.common.lab.gitlab.GitlabSpec;
 import io.labforge.common.lab.kubernetes.KubernetesSpec;
 import io.labforge.common.lab.swarm.SwarmService;
 import io.labforge.common.lab.swarm.SwarmSpec;
+import io.labforge.common.lab.sysctl.SysctlSpec;
 import io.labforge.common.net.PortRange;
+import io.labforge.common.tls.Pki;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
@@ -208,7 +213,7 @@ class LabParserTest {
         @Test
         void stacksTakeTheirFilesFromWhatCameWithTheLab() throws IOException {
             String yaml = example("swarm-lab.yaml");
-            java.util.Map<String, String> files = java.util.Map.of("tp1-app/docker-compose.yml", "services: {}",
+            Map<String, String> files = Map.of("tp1-app/docker-compose.yml", "services: {}",
                     "tp1-app/web/app.py", "print()", "other/x", "y");
             Lab lab = PARSER.read(yaml, files).lab();
             SwarmSpec.Stack tp1 = SwarmSpec.of(lab).stacks().get(0);
@@ -222,7 +227,7 @@ class LabParserTest {
             // a stored lab is read again without its files (scale, status): nothing is asked of them
             assertThat(PARSER.read(yaml).ok()).isTrue();
             // submitted without them: the error says how to send them
-            List<LabError> errors = PARSER.read(yaml, java.util.Map.of()).errors();
+            List<LabError> errors = PARSER.read(yaml, Map.of()).errors();
             assertThat(errors).singleElement().satisfies(e -> {
                 assertThat(e.path()).isEqualTo("swarm.stacks[0].source");
                 assertThat(e.message()).contains("tp1-app/docker-compose.yml did not come with the lab");
@@ -265,8 +270,8 @@ class LabParserTest {
             assertThat(g.urlHost()).isEqualTo("gitlab.tp2.lab");
             assertThat(g.hooksDir()).isEqualTo(GitlabSpec.DEFAULT_HOOKS_DIR);
             assertThat(g.runners()).extracting(GitlabSpec.Runner::name, GitlabSpec.Runner::executor, GitlabSpec.Runner::tags)
-                    .containsExactly(org.assertj.core.groups.Tuple.tuple("gitlab-docker", "docker", List.of("docker")),
-                            org.assertj.core.groups.Tuple.tuple("gitlab-shell", "shell", List.of("shell")));
+                    .containsExactly(Tuple.tuple("gitlab-docker", "docker", List.of("docker")),
+                            Tuple.tuple("gitlab-shell", "shell", List.of("shell")));
             assertThat(g.projects()).containsExactly("sleepytest", "http-server", "tp1-app");
         }
 
@@ -346,13 +351,13 @@ class LabParserTest {
 
         @Test
         void gitlabsOwnTlsFilesMustComeWithTheLabBeSignedByTheirCaAndNameTheUrlsHost() {
-            java.security.KeyPair caKey = io.labforge.common.tls.Pki.newKey();
-            var ca = io.labforge.common.tls.Pki.newCa(caKey, "school CA", java.time.Duration.ofDays(30));
-            java.security.KeyPair key = io.labforge.common.tls.Pki.newKey();
-            String cert = io.labforge.common.tls.Pki.pem(io.labforge.common.tls.Pki.sign(io.labforge.common.tls.Pki.csr(key, "g"), ca,
-                    caKey.getPrivate(), "g", List.of("g.lab.test"), List.of("10.0.0.5"), io.labforge.common.tls.Pki.Usage.SERVER,
-                    java.time.Duration.ofDays(30)));
-            String other = io.labforge.common.tls.Pki.pem(io.labforge.common.tls.Pki.newCa(io.labforge.common.tls.Pki.newKey(), "other", java.time.Duration.ofDays(1)));
+            KeyPair caKey = Pki.newKey();
+            var ca = Pki.newCa(caKey, "school CA", Duration.ofDays(30));
+            KeyPair key = Pki.newKey();
+            String cert = Pki.pem(Pki.sign(Pki.csr(key, "g"), ca,
+                    caKey.getPrivate(), "g", List.of("g.lab.test"), List.of("10.0.0.5"), Pki.Usage.SERVER,
+                    Duration.ofDays(30)));
+            String other = Pki.pem(Pki.newCa(Pki.newKey(), "other", Duration.ofDays(1)));
             String lab = HEAD + """
                     hosts: [{name: g, address: 10.0.0.5}]
                     gitlab:
@@ -360,7 +365,7 @@ class LabParserTest {
                       externalUrl: https://g.lab.test
                       tls: {certificate: tls/g.crt, ca: ./tls/ca.crt, key: {secret: GITLAB_TLS_KEY}}
                     """;
-            LabParser.Result ok = PARSER.read(lab, Map.of("tls/g.crt", cert, "tls/ca.crt", io.labforge.common.tls.Pki.pem(ca)));
+            LabParser.Result ok = PARSER.read(lab, Map.of("tls/g.crt", cert, "tls/ca.crt", Pki.pem(ca)));
             assertThat(ok.errors()).isEmpty();
             assertThat(GitlabSpec.of(ok.lab()).tls().certificatePem()).isEqualTo(cert);
             assertThat(GitlabSpec.of(ok.lab()).tls().keySecret()).isEqualTo("GITLAB_TLS_KEY");
@@ -369,7 +374,7 @@ class LabParserTest {
             assertThat(PARSER.read(lab, Map.of("tls/g.crt", cert, "tls/ca.crt", other)).errors()).singleElement()
                     .satisfies(e -> assertThat(e.message()).isEqualTo("tls/g.crt is not signed by ./tls/ca.crt"));
             assertThat(PARSER.read(lab.replace("https://g.lab.test", "https://gitlab.lab.test"),
-                    Map.of("tls/g.crt", cert, "tls/ca.crt", io.labforge.common.tls.Pki.pem(ca))).errors()).singleElement()
+                    Map.of("tls/g.crt", cert, "tls/ca.crt", Pki.pem(ca))).errors()).singleElement()
                     .satisfies(e -> assertThat(e.message()).contains("names [g.lab.test, 10.0.0.5], not gitlab.lab.test"));
             assertThat(PARSER.read(HEAD + """
                     hosts: [{name: g, address: 10.0.0.5}]
@@ -380,7 +385,7 @@ class LabParserTest {
                     gitlab: {host: g, externalUrl: https://g.lab.test, tls: public, install: existing, token: {secret: T}}
                     """).lab()).tls().isPublic()).isTrue();
             assertThat(PARSER.read(lab.replace("key: {secret: GITLAB_TLS_KEY}", "key: '-----BEGIN PRIVATE KEY-----'"),
-                    Map.of("tls/g.crt", cert, "tls/ca.crt", io.labforge.common.tls.Pki.pem(ca))).errors()).singleElement()
+                    Map.of("tls/g.crt", cert, "tls/ca.crt", Pki.pem(ca))).errors()).singleElement()
                     .satisfies(e -> assertThat(e.path()).isEqualTo("gitlab.tls.key"));
         }
 
@@ -438,6 +443,25 @@ class LabParserTest {
                     .hasMessageContaining("unknown key 'bogus'")
                     .hasMessageContaining("the lab has no hosts");
         }
+    }
+
+    @Test
+    void kernelParametersMergeFromRolesAndBadOnesAreNamed() {
+        Lab lab = PARSER.parse(Refusals.HEAD + """
+                roles:
+                  k8s: {sysctl: {net.ipv4.ip_forward: 1, net.bridge.bridge-nf-call-iptables: 1}}
+                hosts:
+                  - {name: a, address: 10.0.0.1, roles: [k8s], sysctl: {net.ipv4.ip_forward: 0, vm.swappiness: 10}}
+                """, "t");
+        assertThat(SysctlSpec.of(lab, lab.requireHost("a")).values()).containsExactly(
+                Map.entry("net.bridge.bridge-nf-call-iptables", "1"), Map.entry("net.ipv4.ip_forward", "0"), Map.entry("vm.swappiness", "10"));
+        List<LabError> errors = errorsOf(Refusals.HEAD + """
+                hosts:
+                  - {name: a, address: 10.0.0.1, sysctl: {../../etc/shadow: 1, net.ipv4.ip_forward: "1; reboot"}}
+                """);
+        assertThat(errors).extracting(LabError::path).containsExactlyInAnyOrder("hosts[0].sysctl.../../etc/shadow",
+                "hosts[0].sysctl.net.ipv4.ip_forward");
+        assertThat(errors).allSatisfy(e -> assertThat(e.fix()).isNotBlank());
     }
 
     @Test

@@ -24,8 +24,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -97,7 +101,7 @@ public final class DemoCommand implements Callable<Integer> {
             LabforgeCli.OUT.println("starting " + lab.hosts().size() + " lab hosts (containers: systemd, sshd, Docker, firewalld) …");
             local.down();
             lab.hosts().forEach(h -> HostBootstrap.forgetHostKey(LabforgeCli.home().resolve("known_hosts"), h.address()));
-            local.up(java.time.Duration.ofMinutes(3));
+            local.up(Duration.ofMinutes(3));
             LabforgeCli.OUT.printf("lab hosts up (%.1fs)%n", secs(t0));
         }
         LabforgeCli.OUT.println("starting embedded PostgreSQL and Kafka (KRaft) …");
@@ -135,7 +139,7 @@ public final class DemoCommand implements Callable<Integer> {
                     agents.add(startAgent(jar, h.name(), infra.kafkaBootstrapServers()));
                 }
             }
-            java.util.Set<String> targets = new java.util.HashSet<>();
+            Set<String> targets = new HashSet<>();
             Planners.all().plan(lab).steps().forEach(st -> targets.add(st.target()));
             if (targets.contains(ClusterCommand.TARGET)) {
                 agents.add(startService("cluster", infra.kafkaBootstrapServers()));
@@ -275,7 +279,7 @@ public final class DemoCommand implements Callable<Integer> {
             return;
         }
         try (var walk = Files.walk(p)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(f -> {
+            walk.sorted(Comparator.reverseOrder()).forEach(f -> {
                 try {
                     Files.delete(f);
                 } catch (IOException e) {

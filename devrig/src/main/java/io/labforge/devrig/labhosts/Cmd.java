@@ -2,6 +2,7 @@ package io.labforge.devrig.labhosts;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -22,7 +23,7 @@ public final class Cmd {
     }
 
     /** With the program's standard input read from {@code input} (null: none). */
-    public static Result run(List<String> argv, java.nio.file.Path input, long timeoutSeconds) {
+    public static Result run(List<String> argv, Path input, long timeoutSeconds) {
         try {
             ProcessBuilder pb = new ProcessBuilder(new ArrayList<>(argv)).redirectErrorStream(true);
             if (input != null) {
@@ -50,7 +51,7 @@ public final class Cmd {
         return require(argv, null, timeoutSeconds);
     }
 
-    public static String require(List<String> argv, java.nio.file.Path input, long timeoutSeconds) {
+    public static String require(List<String> argv, Path input, long timeoutSeconds) {
         Result r = run(argv, input, timeoutSeconds);
         if (!r.ok()) {
             throw new IllegalStateException(String.join(" ", argv) + " failed (" + r.exit() + "): " + r.out());

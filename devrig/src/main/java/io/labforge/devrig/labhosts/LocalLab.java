@@ -2,16 +2,20 @@ package io.labforge.devrig.labhosts;
 
 import io.labforge.common.lab.Lab;
 import io.labforge.common.lab.swarm.SwarmSpec;
+import io.labforge.orchestrator.bootstrap.HostBootstrap;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A lab's hosts as containers on the local Docker daemon — the way kind gives a local Kubernetes:
@@ -181,7 +185,7 @@ public final class LocalLab {
                 List<String> save = new ArrayList<>(List.of("docker", "save", "-o", partial.toString()));
                 save.addAll(tags);
                 Cmd.require(save, 600);
-                Files.move(partial, tar, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                Files.move(partial, tar, StandardCopyOption.REPLACE_EXISTING);
                 // the images of an earlier recipe are of no further use
                 try (var old = Files.list(tar.getParent())) {
                     for (Path p : old.filter(p -> !p.equals(tar) && p.getFileName().toString().endsWith(".tar")).toList()) {
@@ -294,7 +298,7 @@ public final class LocalLab {
         awaitSsh(hosts().stream().filter(x -> x.name().equals(host)).findFirst().orElseThrow(), deadline, timeout);
     }
 
-    private final java.util.Map<String, VmShell> shells = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, VmShell> shells = new ConcurrentHashMap<>();
 
     private void closeShell(String host) {
         VmShell s = shells.remove(host);
@@ -313,7 +317,7 @@ public final class LocalLab {
             closeShell(h.name());
             QemuVm vm = vm(h);
             // a VM made again gets new host keys: forget the old ones with it
-            io.labforge.orchestrator.bootstrap.HostBootstrap.forgetHostKey(home.resolve("known_hosts"), "[127.0.0.1]:" + vm.sshPort());
+            HostBootstrap.forgetHostKey(home.resolve("known_hosts"), "[127.0.0.1]:" + vm.sshPort());
             vm.delete();
         }
         if (containerHosts().isEmpty()) {

@@ -4,7 +4,11 @@ import io.labforge.common.lab.Lab;
 import io.labforge.common.lab.disk.DiskSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
 import java.net.ServerSocket;
+import java.net.SocketException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -15,8 +19,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A lab host as a qemu VM (../shared/MACHINE.md, "VMs"): a copy-on-write overlay of the image
@@ -55,17 +62,17 @@ public final class QemuVm {
      */
     public static String addressForVms() {
         try {
-            for (java.net.NetworkInterface nif : java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())) {
+            for (NetworkInterface nif : Collections.list(NetworkInterface.getNetworkInterfaces())) {
                 if (nif.isLoopback() || !nif.isUp()) {
                     continue;
                 }
-                for (java.net.InetAddress a : java.util.Collections.list(nif.getInetAddresses())) {
-                    if (a instanceof java.net.Inet4Address) {
+                for (InetAddress a : Collections.list(nif.getInetAddresses())) {
+                    if (a instanceof Inet4Address) {
                         return a.getHostAddress();
                     }
                 }
             }
-        } catch (java.net.SocketException e) {
+        } catch (SocketException e) {
             throw new IllegalStateException("cannot list this machine's addresses", e);
         }
         throw new IllegalStateException("this machine has no IPv4 address besides loopback: VMs could not reach Kafka");
@@ -165,7 +172,7 @@ public final class QemuVm {
     public void kill() {
         pid().flatMap(ProcessHandle::of).ifPresent(p -> {
             p.destroyForcibly();
-            p.onExit().orTimeout(30, java.util.concurrent.TimeUnit.SECONDS).join();
+            p.onExit().orTimeout(30, TimeUnit.SECONDS).join();
         });
     }
 
@@ -174,7 +181,7 @@ public final class QemuVm {
         kill();
         if (Files.isDirectory(dir)) {
             try (var files = Files.walk(dir)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Where the VM image is ({@code lab-hosts/build-vm-image}'s cache, or {@code LABFORGE_VM_IMAGE}),
@@ -70,7 +71,7 @@ public final class VmImage {
                         "-no-reboot", "-display", "none", "-serial", "file:" + log, "-kernel", image.resolve("vmlinuz").toString(),
                         "-append", "console=ttyS0 panic=-1 root=/dev/nothing").redirectErrorStream(true)
                         .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-                boolean exited = p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS);
+                boolean exited = p.waitFor(20, TimeUnit.SECONDS);
                 if (!exited) {
                     p.destroyForcibly();
                 }

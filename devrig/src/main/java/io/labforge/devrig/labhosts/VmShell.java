@@ -3,6 +3,7 @@ package io.labforge.devrig.labhosts;
 import io.labforge.orchestrator.bootstrap.TofuKnownHosts;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -43,7 +44,7 @@ final class VmShell implements AutoCloseable {
     private Cmd.Result once(List<String> argv, long timeoutSeconds) throws IOException {
         if (ssh == null || !ssh.isConnected() || !ssh.isAuthenticated()) {
             SSHClient c = new SSHClient();
-            java.nio.file.Files.createDirectories(knownHosts.getParent());
+            Files.createDirectories(knownHosts.getParent());
             c.addHostKeyVerifier(new TofuKnownHosts(knownHosts.toFile()));
             c.setConnectTimeout(15_000);
             c.connect(host, port);

@@ -1,5 +1,6 @@
 package io.labforge.devrig.bench;
 
+import com.sun.management.OperatingSystemMXBean;
 import io.labforge.common.agent.Noop;
 import io.labforge.common.id.LabId;
 import io.labforge.common.id.SagaId;
@@ -22,8 +23,10 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -32,6 +35,7 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -40,7 +44,7 @@ import tools.jackson.databind.node.ObjectNode;
  * steps per second, command→event latency and the orchestrator's CPU time.
  */
 @Command(name = "labforge-bench", mixinStandardHelpOptions = true, description = "Measures Labforge's own overhead: N simulated hosts × K no-op steps.")
-public final class Benchmark implements java.util.concurrent.Callable<Integer> {
+public final class Benchmark implements Callable<Integer> {
     /** Threads that are the orchestrator's own work (Kafka's client threads are not counted). */
     static final List<String> ORCHESTRATOR_THREADS = List.of("saga-loop", "outbox-relay", "event-consumer", "saga-timer");
 
@@ -52,7 +56,7 @@ public final class Benchmark implements java.util.concurrent.Callable<Integer> {
     int warmups;
 
     public static void main(String[] args) {
-        System.exit(new picocli.CommandLine(new Benchmark()).execute(args));
+        System.exit(new CommandLine(new Benchmark()).execute(args));
     }
 
     @Override
@@ -115,7 +119,7 @@ public final class Benchmark implements java.util.concurrent.Callable<Integer> {
             KeyPair keys = ctx.getBean(KeyPair.class);
             try (SimulatedFleet fleet = new SimulatedFleet(ids, keys.getPublic(), infra.kafkaBootstrapServers(), dir)) {
                 Map<String, Long> dispatched = new ConcurrentHashMap<>();
-                List<Long> latencies = java.util.Collections.synchronizedList(new ArrayList<>());
+                List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
                 CountDownLatch done = new CountDownLatch(1);
                 ctx.getBean(ProgressBus.class).watchAll(u -> {
                     String event = u.path("event").asString("");
@@ -137,7 +141,7 @@ public final class Benchmark implements java.util.concurrent.Callable<Integer> {
                 Awaitility.await("the fleet reads its commands").atMost(Duration.ofMinutes(1)).until(fleet::ready);
                 ThreadMXBean mx = ManagementFactory.getThreadMXBean();
                 long cpu0 = orchestratorCpu(mx);
-                var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+                var os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
                 long jvm0 = os.getProcessCpuTime();
                 long t0 = System.nanoTime();
                 SagaId id = ctx.getBean(SagaCoordinator.class).submitPlan(LabId.of(db), "generated", plan,

@@ -13,9 +13,12 @@ import java.security.PublicKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -40,10 +43,10 @@ final class SimulatedFleet implements Runnable, AutoCloseable {
     private volatile boolean ready;
     private final Thread thread;
     /** Per command: from the orchestrator writing it (issuedAt) to the host's answer (the event's issuedAt), in ns. */
-    final List<Long> commandToEvent = java.util.Collections.synchronizedList(new ArrayList<>());
+    final List<Long> commandToEvent = Collections.synchronizedList(new ArrayList<>());
     /** Per command: from the relay publishing it on Kafka (the record's timestamp) to the host's answer, in ns. */
-    final List<Long> publishedToEvent = java.util.Collections.synchronizedList(new ArrayList<>());
-    private final java.util.concurrent.ExecutorService[] workers = new java.util.concurrent.ExecutorService[4];
+    final List<Long> publishedToEvent = Collections.synchronizedList(new ArrayList<>());
+    private final ExecutorService[] workers = new ExecutorService[4];
 
     SimulatedFleet(List<String> hostIds, PublicKey key, String servers, Path stateDir) {
         this.servers = servers;
@@ -54,7 +57,7 @@ final class SimulatedFleet implements Runnable, AutoCloseable {
                     new HostRoot(stateDir.resolve("root")), Clock.systemUTC()));
         }
         for (int i = 0; i < workers.length; i++) {
-            workers[i] = java.util.concurrent.Executors.newSingleThreadExecutor();
+            workers[i] = Executors.newSingleThreadExecutor();
         }
         thread = new Thread(this, "simulated-fleet");
         thread.start();
@@ -77,7 +80,7 @@ final class SimulatedFleet implements Runnable, AutoCloseable {
             parts.forEach(c::position);
             ready = true;
             while (running) {
-                List<Future<RecordMetadata>> acks = java.util.Collections.synchronizedList(new ArrayList<>());
+                List<Future<RecordMetadata>> acks = Collections.synchronizedList(new ArrayList<>());
                 List<Future<?>> work = new ArrayList<>();
                 var records = c.poll(Duration.ofMillis(100));
                 for (ConsumerRecord<String, byte[]> r : records) {
@@ -87,7 +90,7 @@ final class SimulatedFleet implements Runnable, AutoCloseable {
                             Envelope cmd = Envelope.fromBytes(r.value());
                             host.handle(cmd, ev -> {
                                 if (ev.type().equals("step.Succeeded")) {
-                                    commandToEvent.add(java.time.Duration.between(cmd.issuedAt(), ev.issuedAt()).toNanos());
+                                    commandToEvent.add(Duration.between(cmd.issuedAt(), ev.issuedAt()).toNanos());
                                     publishedToEvent.add((ev.issuedAt().toEpochMilli() - r.timestamp()) * 1_000_000);
                                 }
                                 acks.add(p.send(new ProducerRecord<>(Topics.STEP_EVENTS, ev.sagaId(), ev.toBytes())));

@@ -13,9 +13,11 @@ import io.labforge.orchestrator.local.LabCa;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -25,6 +27,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.dataformat.toml.TomlMapper;
 
 /**
  * Part 1 (issue 6) on a real lab host, the orchestrator, Kafka, PostgreSQL, the agent and gitlab-service
@@ -95,16 +98,16 @@ class GitlabHostIT {
         assertThat(on("dpkg-query", "-W", "-f=${Status}", "gitlab-ce")).isEqualTo("install ok installed");
         // GitLab's registry (started by the stand-in's reconfigure): Docker Distribution with the TLS files
         // the lab makes, and a password file in place of GitLab's token service (the API token is the password)
-        String hash = org.bouncycastle.crypto.generators.OpenBSDBCrypt.generate("2b", TOKEN.toCharArray(),
-                java.security.SecureRandom.getSeed(16), 10);
+        String hash = OpenBSDBCrypt.generate("2b", TOKEN.toCharArray(),
+                SecureRandom.getSeed(16), 10);
         on("sh", "-c", "mkdir -p /etc/gitlab && echo 'root:" + hash + "' > /etc/gitlab/standin-registry.htpasswd && cat > /etc/gitlab/standin-registry.yml <<'EOF'\n"
                 + "version: 0.1\nstorage:\n  filesystem:\n    rootdirectory: /var/lib/standin-registry\nhttp:\n  addr: :5050\n  tls:\n"
                 + "    certificate: " + CRT + "\n    key: " + KEY + "\nauth:\n  htpasswd:\n    realm: GitLab\n    path: /etc/gitlab/standin-registry.htpasswd\nEOF");
         // R7 pushes debian:bookworm from the GitLab host's Docker
         Path tar = Files.createTempFile("debian-bookworm", ".tar");
         try {
-            io.labforge.devrig.labhosts.Cmd.require(List.of("docker", "save", "-o", tar.toString(), "debian:bookworm"), 300);
-            io.labforge.devrig.labhosts.Cmd.require(List.of("docker", "exec", "-i", local.container(lab.lab.host("gitlab").orElseThrow()),
+            Cmd.require(List.of("docker", "save", "-o", tar.toString(), "debian:bookworm"), 300);
+            Cmd.require(List.of("docker", "exec", "-i", local.container(lab.lab.host("gitlab").orElseThrow()),
                     "docker", "load"), tar, 300);
         } finally {
             Files.deleteIfExists(tar);
@@ -190,7 +193,7 @@ class GitlabHostIT {
         // R9: two runners made through the API with the lab's tags, registered on the host with the tokens GitLab gave
         assertThat(gitlab.runners().values()).extracting(r -> r.get("description").asString() + " " + r.get("tag_list"))
                 .containsExactlyInAnyOrder("gitlab-docker [\"docker\"]", "gitlab-shell [\"shell\"]");
-        JsonNode config = new tools.jackson.dataformat.toml.TomlMapper().readTree(on("cat", "/etc/gitlab-runner/config.toml"));
+        JsonNode config = new TomlMapper().readTree(on("cat", "/etc/gitlab-runner/config.toml"));
         assertThat(config.get("runners")).hasSize(2);
         for (JsonNode r : config.get("runners")) {
             assertThat(r.get("url").asString()).isEqualTo(gitlab.url());
@@ -253,7 +256,7 @@ class GitlabHostIT {
             assertThat(local.exec("gitlab", "test", "-e", f).ok()).as(f + " removed").isFalse();
         }
         // runners unregistered on the host and deleted in GitLab, projects deleted, GitLab stopped
-        assertThat(new tools.jackson.dataformat.toml.TomlMapper().readTree(on("cat", "/etc/gitlab-runner/config.toml")).path("runners")).isEmpty();
+        assertThat(new TomlMapper().readTree(on("cat", "/etc/gitlab-runner/config.toml")).path("runners")).isEmpty();
         assertThat(gitlab.runners()).isEmpty();
         assertThat(gitlab.projects()).isEmpty();
         assertThat(on("cat", "/var/log/labforge-standin-gitlab-ctl.log")).isEqualTo("reconfigure\nstop");

@@ -1,10 +1,14 @@
 package io.labforge.devrig.it;
 
 import io.labforge.agent.AgentApplication;
+import io.labforge.cluster.ClusterServiceApplication;
+import io.labforge.common.messaging.Json;
+import io.labforge.common.sealing.Sealing;
 import io.labforge.common.signing.Keys;
 import io.labforge.common.worker.CommandProcessor;
 import io.labforge.common.worker.WorkerLoop;
 import io.labforge.devrig.embedded.EmbeddedServices;
+import io.labforge.gitlab.GitlabServiceApplication;
 import io.labforge.orchestrator.OrchestratorApplication;
 import io.labforge.orchestrator.runtime.OrchestratorRuntime;
 import io.labforge.orchestrator.runtime.SagaCoordinator;
@@ -27,6 +31,7 @@ import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
+import tools.jackson.databind.JsonNode;
 
 /**
  * A whole Labforge for one test class: the shared embedded PostgreSQL and Kafka (real servers,
@@ -71,7 +76,7 @@ final class Harness implements AutoCloseable {
         this.dbUrl = services.newDatabase("it_" + ProcessHandle.current().pid() + "_" + DATABASES.incrementAndGet());
         this.stateDir = dir.resolve("orchestrator-state");
         this.publicKey = Keys.encodePublic(Keys.loadOrCreate(stateDir).getPublic());
-        this.sealingKey = io.labforge.common.sealing.Sealing.loadOrCreate(stateDir.resolve("sealing.key")).publicKey();
+        this.sealingKey = Sealing.loadOrCreate(stateDir.resolve("sealing.key")).publicKey();
     }
 
     ConfigurableApplicationContext startOrchestrator() {
@@ -143,10 +148,10 @@ final class Harness implements AutoCloseable {
     }
 
     /** Polls a saga until it is no longer running or compensating; returns it as the API shows it. */
-    tools.jackson.databind.JsonNode awaitFinal(String sagaId, Duration timeout) {
-        tools.jackson.databind.JsonNode[] last = new tools.jackson.databind.JsonNode[1];
+    JsonNode awaitFinal(String sagaId, Duration timeout) {
+        JsonNode[] last = new JsonNode[1];
         Awaitility.await("saga " + sagaId).atMost(timeout).pollInterval(Duration.ofMillis(500)).until(() -> {
-            last[0] = io.labforge.common.messaging.Json.read(get("/api/sagas/" + sagaId).body());
+            last[0] = Json.read(get("/api/sagas/" + sagaId).body());
             String s = last[0].get("status").asString();
             return !s.equals("RUNNING") && !s.equals("COMPENSATING");
         });
@@ -154,8 +159,8 @@ final class Harness implements AutoCloseable {
     }
 
     /** One step of a saga as the API shows it. */
-    static tools.jackson.databind.JsonNode step(tools.jackson.databind.JsonNode saga, String id) {
-        for (tools.jackson.databind.JsonNode s : saga.get("steps")) {
+    static JsonNode step(JsonNode saga, String id) {
+        for (JsonNode s : saga.get("steps")) {
             if (s.get("id").asString().equals(id)) {
                 return s;
             }
@@ -187,7 +192,7 @@ final class Harness implements AutoCloseable {
     /** Posts a JSON body, e.g. a lab with its files ({@code {"lab": …, "files": {…}}}). */
     HttpResponse<String> postJson(String path, Object body) {
         return send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).header("Content-Type", "application/json")
-                .header("X-Labforge-Actor", "it-test").POST(HttpRequest.BodyPublishers.ofString(io.labforge.common.messaging.Json.write(body)))
+                .header("X-Labforge-Actor", "it-test").POST(HttpRequest.BodyPublishers.ofString(Json.write(body)))
                 .build());
     }
 
@@ -204,7 +209,7 @@ final class Harness implements AutoCloseable {
 
     /** cluster-service in this JVM, on the same Kafka, trusting this orchestrator's key. */
     ConfigurableApplicationContext startClusterService() {
-        clusterService = new SpringApplicationBuilder(io.labforge.cluster.ClusterServiceApplication.class)
+        clusterService = new SpringApplicationBuilder(ClusterServiceApplication.class)
                 .web(WebApplicationType.NONE)
                 .run("--labforge.bootstrap-servers=" + services.kafkaBootstrapServers(),
                         "--labforge.cluster.state-dir=" + dir.resolve("cluster-service"),
@@ -216,7 +221,7 @@ final class Harness implements AutoCloseable {
 
     /** gitlab-service in this JVM: it trusts this orchestrator's key and seals secret outputs (runner tokens) to it. */
     ConfigurableApplicationContext startGitlabService() {
-        gitlabService = new SpringApplicationBuilder(io.labforge.gitlab.GitlabServiceApplication.class)
+        gitlabService = new SpringApplicationBuilder(GitlabServiceApplication.class)
                 .web(WebApplicationType.NONE)
                 .run("--labforge.bootstrap-servers=" + services.kafkaBootstrapServers(),
                         "--labforge.gitlab.state-dir=" + dir.resolve("gitlab-service"),

@@ -3,13 +3,26 @@ package io.labforge.devrig.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.labforge.common.agent.Noop;
+import io.labforge.common.id.LabId;
+import io.labforge.common.id.SagaId;
+import io.labforge.common.id.StepId;
 import io.labforge.common.lab.Lab;
+import io.labforge.common.messaging.Envelope;
 import io.labforge.common.messaging.Json;
+import io.labforge.common.step.StepEvent;
+import io.labforge.orchestrator.persistence.SagaRepository;
+import io.labforge.orchestrator.planner.Plan;
+import io.labforge.orchestrator.planner.StepSpec;
+import io.labforge.orchestrator.saga.Saga;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.UUID;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -21,6 +34,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.jdbc.core.JdbcTemplate;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /** The API's refusals, and the audit log's tamper evidence, against a real PostgreSQL. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -83,30 +97,30 @@ class LabSubmissionIT {
     @Order(3)
     void secretOutputsAreStoredEncryptedAndNeverShown() {
         // given a step whose worker answers with a secret (as a swarm init answers with its join token)
-        io.labforge.orchestrator.planner.StepSpec init = new io.labforge.orchestrator.planner.StepSpec(
-                io.labforge.common.id.StepId.of("init@m1"), "agent.Noop", "m1",
-                (tools.jackson.databind.node.ObjectNode) Json.tree(new Noop(0, 0)),
-                List.of(), java.time.Duration.ofMinutes(1), io.labforge.orchestrator.planner.StepSpec.RetryPolicy.NONE, null);
-        io.labforge.common.id.SagaId id = h.coordinator().submitPlan(io.labforge.common.id.LabId.of("secret"), "generated",
-                io.labforge.orchestrator.planner.Plan.of(List.of(init)), Lab.FailurePolicy.PAUSE,
-                io.labforge.orchestrator.saga.Saga.Mode.APPLY, "it-test");
-        java.util.UUID command = h.coordinator().awaited(id).get(0);
+        StepSpec init = new StepSpec(
+                StepId.of("init@m1"), "agent.Noop", "m1",
+                (ObjectNode) Json.tree(new Noop(0, 0)),
+                List.of(), Duration.ofMinutes(1), StepSpec.RetryPolicy.NONE, null);
+        SagaId id = h.coordinator().submitPlan(LabId.of("secret"), "generated",
+                Plan.of(List.of(init)), Lab.FailurePolicy.PAUSE,
+                Saga.Mode.APPLY, "it-test");
+        UUID command = h.coordinator().awaited(id).get(0);
         String token = "SWMTKN-1-very-secret-token";
 
         // when the answer arrives
-        h.coordinator().onEvents(List.of(io.labforge.common.messaging.Envelope.of(
-                new io.labforge.common.step.StepEvent.Succeeded(true, "swarm initialised",
+        h.coordinator().onEvents(List.of(Envelope.of(
+                new StepEvent.Succeeded(true, "swarm initialised",
                         Json.object().put("joinToken", token).put("nodeId", "n-1"), List.of("joinToken"), false, 1),
-                "secret", id.toString(), "init@m1", 1, "m1", command, java.time.Instant.now(), null, false)));
+                "secret", id.toString(), "init@m1", 1, "m1", command, Instant.now(), null, false)));
 
         // then the database holds it sealed, the API and the audit log redacted, and a reload opens it
         String stored = h.jdbc().queryForObject("SELECT outputs::text FROM step WHERE saga_id = ?", String.class, id.value());
         assertThat(stored).doesNotContain(token).contains("$enc").contains("n-1");
         assertThat(h.get("/api/sagas/" + id).body()).doesNotContain(token).contains("***redacted***");
         assertThat(h.get("/api/audit/export").body()).doesNotContain(token);
-        io.labforge.orchestrator.persistence.SagaRepository repo =
-                h.orchestrator.getBean(io.labforge.orchestrator.persistence.SagaRepository.class);
-        assertThat(repo.load(id).orElseThrow().step(io.labforge.common.id.StepId.of("init@m1")).outputs().get("joinToken")
+        SagaRepository repo =
+                h.orchestrator.getBean(SagaRepository.class);
+        assertThat(repo.load(id).orElseThrow().step(StepId.of("init@m1")).outputs().get("joinToken")
                 .asString()).isEqualTo(token);
     }
 
@@ -127,7 +141,7 @@ class LabSubmissionIT {
         JdbcTemplate jdbc = h.jdbc();
 
         // the log refuses changes through SQL…
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> jdbc.update("DELETE FROM audit_log WHERE seq = 1"))
+        Assertions.assertThatThrownBy(() -> jdbc.update("DELETE FROM audit_log WHERE seq = 1"))
                 .hasMessageContaining("append-only");
         // …so a tamperer turns the trigger off (superuser), and verify still catches it
         jdbc.execute("ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only");

@@ -7,14 +7,19 @@ import io.labforge.common.features.Features;
 import io.labforge.common.lab.Lab;
 import io.labforge.common.lab.LabParser;
 import io.labforge.common.messaging.Json;
+import io.labforge.common.tls.Pki;
 import io.labforge.devrig.embedded.EmbeddedServices;
 import io.labforge.devrig.labhosts.Cmd;
 import io.labforge.devrig.labhosts.LocalLab;
 import io.labforge.orchestrator.bootstrap.HostBootstrap;
+import io.labforge.orchestrator.local.LabCa;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -82,7 +87,7 @@ class RealHostsIT {
     @Test
     @Order(1)
     void agentsAreInstalledOverSshOnceAndAnnounceThemselves() {
-        List<String[]> withAGhost = new java.util.ArrayList<>(hosts());
+        List<String[]> withAGhost = new ArrayList<>(hosts());
         withAGhost.add(1, new String[] {"ghost", "10.77.0.99"});
         List<HostBootstrap.Outcome> all = bootstrap().all(withAGhost);
 
@@ -227,16 +232,16 @@ class RealHostsIT {
     /** GET https://node1:2376/version from this machine, with or without a client certificate of the lab's CA. */
     String engineApi(boolean withClientCert) {
         try {
-            io.labforge.orchestrator.local.LabCa ca = io.labforge.orchestrator.local.LabCa.forLab(h.stateDir, lab.name());
-            java.security.KeyPair key = io.labforge.common.tls.Pki.newKey();
-            var cert = io.labforge.common.tls.Pki.sign(io.labforge.common.tls.Pki.csr(key, "labforge-test"), ca.certificate(),
-                    ca.key().getPrivate(), "labforge-test", List.of(), List.of(), io.labforge.common.tls.Pki.Usage.CLIENT,
+            LabCa ca = LabCa.forLab(h.stateDir, lab.name());
+            KeyPair key = Pki.newKey();
+            var cert = Pki.sign(Pki.csr(key, "labforge-test"), ca.certificate(),
+                    ca.key().getPrivate(), "labforge-test", List.of(), List.of(), Pki.Usage.CLIENT,
                     Duration.ofDays(1));
             Path d = Files.createTempDirectory(home, "client");
-            Files.writeString(d.resolve("ca.pem"), io.labforge.common.tls.Pki.pem(ca.certificate()));
-            Files.writeString(d.resolve("cert.pem"), io.labforge.common.tls.Pki.pem(cert));
-            Files.writeString(d.resolve("key.pem"), io.labforge.common.tls.Pki.pem(key.getPrivate()));
-            List<String> argv = new java.util.ArrayList<>(List.of("curl", "-s", "--max-time", "10", "--cacert",
+            Files.writeString(d.resolve("ca.pem"), Pki.pem(ca.certificate()));
+            Files.writeString(d.resolve("cert.pem"), Pki.pem(cert));
+            Files.writeString(d.resolve("key.pem"), Pki.pem(key.getPrivate()));
+            List<String> argv = new ArrayList<>(List.of("curl", "-s", "--max-time", "10", "--cacert",
                     d.resolve("ca.pem").toString()));
             if (withClientCert) {
                 argv.addAll(List.of("--cert", d.resolve("cert.pem").toString(), "--key", d.resolve("key.pem").toString()));
@@ -244,7 +249,7 @@ class RealHostsIT {
             argv.add("https://10.77.0.11:2376/version");
             return Cmd.run(argv, 30).out();
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -315,5 +320,29 @@ class RealHostsIT {
         assertThat(stepOutputs(done, "docker-install@node1").get("installed").asBoolean()).isTrue();
         assertThat(on("node1", "docker", "info", "--format", "{{.ServerVersion}}")).isNotBlank();
         assertThat(on("node1", "systemctl", "is-active", "docker")).isEqualTo("active");
+    }
+
+    @Test
+    @Order(10)
+    void kernelParametersAreSetNowAndAtBootThenUndoneToWhatWasFound() {
+        String before = on("node2", "cat", "/proc/sys/net/ipv4/tcp_keepalive_time");
+        String withSysctl = labSource.replace("  - name: node2\n    address: 10.77.0.12\n",
+                "  - name: node2\n    address: 10.77.0.12\n    sysctl: {net.ipv4.tcp_keepalive_time: 600, net.core.somaxconn: 1024}\n");
+        assertThat(withSysctl).contains("sysctl:");
+        String saga = Json.read(h.post("/api/sagas", withSysctl).body()).get("id").asString();
+        JsonNode done = awaitFinal(saga, Duration.ofMinutes(3));
+        assertThat(done.get("status").asString()).as(done.toString()).isEqualTo("SUCCEEDED");
+
+        // the running kernel and the file read at boot, as sysctl itself reports them
+        assertThat(on("node2", "sysctl", "-n", "net.ipv4.tcp_keepalive_time")).isEqualTo("600");
+        assertThat(on("node2", "sysctl", "-n", "net.core.somaxconn")).isEqualTo("1024");
+        assertThat(on("node2", "cat", "/etc/sysctl.d/90-labforge.conf")).contains("net.ipv4.tcp_keepalive_time = 600");
+        assertThat(on("node2", "sysctl", "--system")).contains("net.ipv4.tcp_keepalive_time = 600");
+
+        assertThat(h.post("/api/sagas/" + saga + "/compensate", "").statusCode()).isEqualTo(200);
+        JsonNode undone = awaitFinal(saga, Duration.ofMinutes(3));
+        assertThat(undone.get("status").asString()).as(undone.toString()).isEqualTo("COMPENSATED");
+        assertThat(on("node2", "cat", "/proc/sys/net/ipv4/tcp_keepalive_time")).isEqualTo(before);
+        assertThat(local.exec("node2", "test", "-e", "/etc/sysctl.d/90-labforge.conf").ok()).as("the file is gone").isFalse();
     }
 }

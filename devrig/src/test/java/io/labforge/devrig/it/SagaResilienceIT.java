@@ -12,6 +12,7 @@ import io.labforge.common.lab.Lab.FailurePolicy;
 import io.labforge.common.messaging.Envelope;
 import io.labforge.common.messaging.Json;
 import io.labforge.common.messaging.Topics;
+import io.labforge.common.signing.CommandSigner;
 import io.labforge.common.signing.Keys;
 import io.labforge.common.step.StepEvent;
 import io.labforge.orchestrator.persistence.SagaRepository;
@@ -22,10 +23,12 @@ import io.labforge.orchestrator.saga.Saga;
 import io.labforge.orchestrator.saga.SagaStatus;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -165,9 +168,9 @@ class SagaResilienceIT {
     @Order(6)
     void aRowLeftInTheOutboxIsSweptAndSent() {
         // what an orchestrator that stopped between its commit and the send leaves: a row nobody handed over
-        Envelope left = new io.labforge.common.signing.CommandSigner(Keys.loadOrCreate(h.stateDir).getPrivate()).sign(new Envelope(
+        Envelope left = new CommandSigner(Keys.loadOrCreate(h.stateDir).getPrivate()).sign(new Envelope(
                 UUID.randomUUID(), captured.type(), 1, captured.labId(), captured.sagaId(), "left@r1", 1, "r1", null,
-                java.time.Instant.now(), java.time.Instant.now().plusSeconds(300), false, captured.payload(), null));
+                Instant.now(), Instant.now().plusSeconds(300), false, captured.payload(), null));
         h.jdbc().update("INSERT INTO outbox (topic, msg_key, message_id, envelope) VALUES (?, ?, ?, ?)", Topics.AGENT_COMMANDS, "r1",
                 left.messageId(), left.toBytes());
 
@@ -213,7 +216,7 @@ class SagaResilienceIT {
         }
     }
 
-    Object awaitEvent(UUID causation, Class<?> type, java.util.function.Predicate<Object> which) {
+    Object awaitEvent(UUID causation, Class<?> type, Predicate<Object> which) {
         try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(KafkaSetup.consumer(Harness.infra().kafkaBootstrapServers(),
                 "it-events-" + UUID.randomUUID()))) {
             c.subscribe(List.of(Topics.STEP_EVENTS));

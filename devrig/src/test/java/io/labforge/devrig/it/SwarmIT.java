@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.labforge.common.features.Features;
 import io.labforge.common.lab.Lab;
+import io.labforge.common.lab.LabFiles;
 import io.labforge.common.lab.LabParser;
 import io.labforge.common.messaging.Json;
 import io.labforge.common.messaging.Topics;
@@ -18,9 +19,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.StreamSupport;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -45,7 +49,7 @@ class SwarmIT {
     String labSource;
     /** The whole of examples/swarm-lab.yaml, with the files it names (tp1-app/). */
     String fullSource;
-    java.util.Map<String, String> files;
+    Map<String, String> files;
     LabHostsFixture hosts;
     LocalLab local;
     EmbeddedServices services;
@@ -56,7 +60,7 @@ class SwarmIT {
     void start(@TempDir Path dir) throws IOException {
         Path file = Path.of("..", "examples", "swarm-lab.yaml");
         fullSource = Files.readString(file);
-        files = io.labforge.common.lab.LabFiles.collect(file, Features.PARSER.read(fullSource));
+        files = LabFiles.collect(file, Features.PARSER.read(fullSource));
         labSource = fullSource.substring(0, fullSource.indexOf("\n  # R20") + 1);
         lab = Features.PARSER.read(fullSource, files).lab();
         hosts = new LabHostsFixture("SwarmIT", lab, dir).up(Duration.ofMinutes(3), true);
@@ -312,7 +316,7 @@ class SwarmIT {
     @Order(7)
     void theTp1StackIsBuiltPushedAndDeployedOnTheWorkersAndPrometheusScrapesEveryNode() {
         long t0 = System.nanoTime();
-        String full = Json.read(h.postJson("/api/sagas", java.util.Map.of("lab", fullSource, "files", files)).body()).get("id").asString();
+        String full = Json.read(h.postJson("/api/sagas", Map.of("lab", fullSource, "files", files)).body()).get("id").asString();
         JsonNode done = awaitFinal(full, Duration.ofMinutes(10));
         assertThat(done.get("status").asString()).as(done.toString()).isEqualTo("SUCCEEDED");
         System.out.printf("SwarmIT: TP1 built, pushed and deployed, Prometheus up, in %.1fs%n", (System.nanoTime() - t0) / 1e9);
@@ -345,20 +349,20 @@ class SwarmIT {
         JsonNode targets = await("Prometheus's targets are up").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(2)).until(
                 () -> Json.read(local.exec("manager1", "curl", "-sS", "--max-time", "5", "http://manager1.swarm.test:9090/api/v1/targets").out()
                         .replaceFirst("^[^{]*", "")).path("data").path("activeTargets"),
-                t -> t.size() == 3 && java.util.stream.StreamSupport.stream(t.spliterator(), false).allMatch(x -> x.path("health").asString().equals("up")));
-        assertThat(java.util.stream.StreamSupport.stream(targets.spliterator(), false).map(t -> t.path("labels").path("node").asString()).sorted()
+                t -> t.size() == 3 && StreamSupport.stream(t.spliterator(), false).allMatch(x -> x.path("health").asString().equals("up")));
+        assertThat(StreamSupport.stream(targets.spliterator(), false).map(t -> t.path("labels").path("node").asString()).sorted()
                 .toList()).containsExactly("manager1", "worker1", "worker2");
         JsonNode status = swarmStatus();
         assertThat(replicasOf(status, "tp1_web")).isEqualTo("5/5");
         assertThat(replicasOf(status, "prometheus")).isEqualTo("1/1");
 
         // the same lab again: nothing to change (the images rebuild to the same ids, the stack's specs stay)
-        String again = Json.read(h.postJson("/api/sagas", java.util.Map.of("lab", fullSource, "files", files)).body()).get("id").asString();
+        String again = Json.read(h.postJson("/api/sagas", Map.of("lab", fullSource, "files", files)).body()).get("id").asString();
         JsonNode second = awaitFinal(again, Duration.ofMinutes(5));
         assertThat(second.get("status").asString()).as(second.toString()).isEqualTo("SUCCEEDED");
         assertThat(second.get("steps")).allSatisfy(s -> assertThat(s.get("changed").asBoolean()).as(s.toString()).isFalse());
         // and a plan (checks only) agrees: the build record says the images are those of these files
-        String plan = Json.read(h.postJson("/api/sagas?mode=plan", java.util.Map.of("lab", fullSource, "files", files)).body())
+        String plan = Json.read(h.postJson("/api/sagas?mode=plan", Map.of("lab", fullSource, "files", files)).body())
                 .get("id").asString();
         JsonNode planned = awaitFinal(plan, Duration.ofMinutes(3));
         assertThat(planned.get("status").asString()).as(planned.toString()).isEqualTo("SUCCEEDED");
@@ -394,7 +398,7 @@ class SwarmIT {
             try {
                 await(x.name() + "'s Docker answers").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
                         .until(() -> local.exec(x.name(), "docker", "info", "--format", "{{.ServerVersion}}").ok());
-            } catch (org.awaitility.core.ConditionTimeoutException e) {
+            } catch (ConditionTimeoutException e) {
                 throw new AssertionError(x.name() + ": " + local.exec(x.name(), "docker", "info").out() + "\n"
                         + local.exec(x.name(), "sh", "-c", "cat /etc/docker/daemon.json; ls -la /etc/systemd/system/docker.service.d/; env | grep -i docker").out(), e);
             }

@@ -4,13 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.labforge.common.messaging.Json;
+import io.labforge.common.messaging.Topics;
+import io.labforge.common.tls.Pki;
 import io.labforge.common.worker.CommandSource;
 import io.labforge.common.worker.WorkerLoop;
+import io.labforge.orchestrator.runtime.KafkaSetup;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -56,9 +64,9 @@ class ThreeHostLabIT {
     void eachAgentReadsOnlyThePartitionItsHostIdHashesTo() {
         for (String host : new String[] {"node1", "node2", "node3"}) {
             TopicPartition p = ((CommandSource.OwnPartition) h.agents.get(host).getBean(WorkerLoop.class).source()).partition();
-            assertThat(p.topic()).isEqualTo(io.labforge.common.messaging.Topics.AGENT_COMMANDS);
-            assertThat(p.partition()).isEqualTo(io.labforge.common.messaging.Topics.partitionFor(host,
-                    io.labforge.orchestrator.runtime.KafkaSetup.AGENT_COMMAND_PARTITIONS));
+            assertThat(p.topic()).isEqualTo(Topics.AGENT_COMMANDS);
+            assertThat(p.partition()).isEqualTo(Topics.partitionFor(host,
+                    KafkaSetup.AGENT_COMMAND_PARTITIONS));
         }
     }
 
@@ -85,7 +93,7 @@ class ThreeHostLabIT {
                     .startsWith("-----BEGIN CERTIFICATE-----");
             // the Engine API's TLS: the key made on the host, the certificate signed by the lab's CA for its names
             assertThat(root.resolve("etc/docker/labforge-tls/key.pem")).exists();
-            java.security.cert.X509Certificate cert = io.labforge.common.tls.Pki.certificate(
+            X509Certificate cert = Pki.certificate(
                     Files.readString(root.resolve("etc/docker/labforge-tls/cert.pem")));
             assertThat(cert.getSubjectAlternativeNames().toString()).contains(host + ".lab.test");
             assertThat(Files.readString(root.resolve("etc/systemd/system/docker.service.d/labforge-hosts.conf")))
@@ -127,9 +135,9 @@ class ThreeHostLabIT {
         assertThat(Files.readString(h.hostRoot("node2").resolve("etc/hostname"))).isEqualTo("renamed\n");
 
         // compensating the first saga puts every host back as it found it; a live watcher sees it happen
-        java.util.List<String> live = new java.util.concurrent.CopyOnWriteArrayList<>();
-        var stream = h.http.sendAsync(java.net.http.HttpRequest.newBuilder(java.net.URI.create(h.baseUrl()
-                + "/api/sagas/" + sagaId + "/events")).build(), java.net.http.HttpResponse.BodyHandlers.ofLines())
+        List<String> live = new CopyOnWriteArrayList<>();
+        var stream = h.http.sendAsync(HttpRequest.newBuilder(URI.create(h.baseUrl()
+                + "/api/sagas/" + sagaId + "/events")).build(), HttpResponse.BodyHandlers.ofLines())
                 .thenAccept(r -> r.body().forEach(live::add));
         await("the live stream is open").atMost(Duration.ofSeconds(10))
                 .until(() -> live.stream().anyMatch(l -> l.startsWith("event:subscribed")));

@@ -15,9 +15,11 @@ import io.labforge.orchestrator.bootstrap.HostBootstrap;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -37,7 +39,7 @@ import tools.jackson.databind.JsonNode;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-@Timeout(value = 20, unit = java.util.concurrent.TimeUnit.MINUTES)
+@Timeout(value = 20, unit = TimeUnit.MINUTES)
 class VmDisksIT {
     static final String HOST = "vm1";
     String labSource;
@@ -196,7 +198,7 @@ class VmDisksIT {
         assertThat(on("docker", "info", "--format", "{{.DockerRootDir}}")).isEqualTo("/data/docker");
         await("the agent comes back by itself").atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(1))
                 .until(() -> h.jdbc().queryForObject("SELECT count(*) FROM host WHERE lab_host = ? AND announced_at > ?",
-                        Integer.class, HOST, java.sql.Timestamp.from(before)) == 1);
+                        Integer.class, HOST, Timestamp.from(before)) == 1);
     }
 
     @Test

@@ -9,6 +9,7 @@ import io.labforge.common.lab.disk.DiskSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,8 +32,8 @@ class LocalLabTest {
 
     @Test
     void aVmDiskGetsTheLabsSerialOrOneNamedAfterItsVolumeGroup() {
-        assertThat(QemuVm.serial(new DiskSpec("/dev/vdb", null, null, "data", java.util.List.of()), 1)).isEqualTo("labforge-data");
-        assertThat(QemuVm.serial(new DiskSpec(null, "lf-7", null, "data", java.util.List.of()), 1)).isEqualTo("lf-7");
+        assertThat(QemuVm.serial(new DiskSpec("/dev/vdb", null, null, "data", List.of()), 1)).isEqualTo("labforge-data");
+        assertThat(QemuVm.serial(new DiskSpec(null, "lf-7", null, "data", List.of()), 1)).isEqualTo("lf-7");
         assertThat(VmShell.quote("it's; rm -rf /")).isEqualTo("'it'\\''s; rm -rf /'");
     }
 }

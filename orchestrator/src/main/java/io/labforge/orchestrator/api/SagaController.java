@@ -5,6 +5,7 @@ import io.labforge.common.messaging.Json;
 import io.labforge.orchestrator.audit.AuditEntry;
 import io.labforge.orchestrator.audit.AuditLog;
 import io.labforge.orchestrator.persistence.SagaRepository;
+import io.labforge.orchestrator.report.LabReport;
 import io.labforge.orchestrator.runtime.LabSubmissions;
 import io.labforge.orchestrator.runtime.ProgressBus;
 import io.labforge.orchestrator.runtime.SagaCoordinator;
@@ -16,10 +17,20 @@ import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.springframework.context.event.ContextClosedEvent;
+import org.springframework.context.event.EventListener;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -44,7 +55,7 @@ public class SagaController {
     private final SagaRepository repo;
     private final AuditLog audit;
     private final ProgressBus bus;
-    private final java.util.Set<SseEmitter> streams = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<SseEmitter> streams = ConcurrentHashMap.newKeySet();
 
     public SagaController(SagaCoordinator coordinator, LabSubmissions submissions, SagaRepository repo, AuditLog audit, ProgressBus bus) {
         this.coordinator = coordinator;
@@ -128,10 +139,10 @@ public class SagaController {
     public SseEmitter events(@PathVariable String id) {
         SagaId sid = SagaId.parse(id);
         view(sid);
-        SseEmitter emitter = new SseEmitter(java.time.Duration.ofHours(12).toMillis());
+        SseEmitter emitter = new SseEmitter(Duration.ofHours(12).toMillis());
         // the bus calls watchers on the saga loop: a slow client must not hold it, so sends go through
         // a thread of this emitter's own (which keeps their order)
-        java.util.concurrent.ExecutorService sender = java.util.concurrent.Executors.newSingleThreadExecutor();
+        ExecutorService sender = Executors.newSingleThreadExecutor();
         Runnable[] cancel = new Runnable[1];
         cancel[0] = bus.watch(sid, update -> sender.execute(() -> {
             try {
@@ -163,11 +174,11 @@ public class SagaController {
     @GetMapping("/hosts")
     public List<Map<String, Object>> hosts(@RequestParam List<String> name) {
         return repo.hosts(name).stream().map(row -> {
-            Map<String, Object> m = new java.util.LinkedHashMap<>();
+            Map<String, Object> m = new LinkedHashMap<>();
             m.put("name", row.get("lab_host"));
             m.put("agentVersion", row.get("agent_version"));
-            m.put("announcedAt", row.get("announced_at") == null ? null : ((java.sql.Timestamp) row.get("announced_at")).toInstant());
-            m.put("lastSeen", row.get("last_seen") == null ? null : ((java.sql.Timestamp) row.get("last_seen")).toInstant());
+            m.put("announcedAt", row.get("announced_at") == null ? null : ((Timestamp) row.get("announced_at")).toInstant());
+            m.put("lastSeen", row.get("last_seen") == null ? null : ((Timestamp) row.get("last_seen")).toInstant());
             m.put("facts", row.get("facts") == null ? null : Json.read((String) row.get("facts")));
             return m;
         }).toList();
@@ -177,7 +188,7 @@ public class SagaController {
      * Ends the live streams as the orchestrator starts to stop (before the web server's graceful
      * shutdown, which would otherwise wait 30 s for these never-ending requests).
      */
-    @org.springframework.context.event.EventListener(org.springframework.context.event.ContextClosedEvent.class)
+    @EventListener(ContextClosedEvent.class)
     void endStreams() {
         streams.forEach(SseEmitter::complete);
     }
@@ -187,9 +198,9 @@ public class SagaController {
     public String report(@PathVariable String id) {
         SagaId sid = SagaId.parse(id);
         view(sid);
-        List<AuditEntry> rows = new java.util.ArrayList<>();
+        List<AuditEntry> rows = new ArrayList<>();
         audit.export(sid.value(), rows::add);
-        return io.labforge.orchestrator.report.LabReport.markdown(sid.value(), rows);
+        return LabReport.markdown(sid.value(), rows);
     }
 
     @GetMapping("/audit")

@@ -5,7 +5,11 @@ import io.labforge.orchestrator.bootstrap.HostBootstrap;
 import io.labforge.orchestrator.bootstrap.HostDirectory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -68,8 +72,8 @@ final class HostsCommand {
             }
             HostBootstrap b = new HostBootstrap(jar, LabforgeCli.home().resolve("known_hosts"), login, kafka, Files.readString(pub), sealing);
             int failed = 0;
-            java.time.Instant started = java.time.Instant.now();
-            java.util.List<String> installed = new java.util.ArrayList<>();
+            Instant started = Instant.now();
+            List<String> installed = new ArrayList<>();
             List<HostBootstrap.Target> targets = directory.targets(lab);
             for (HostBootstrap.Outcome o : b.allTargets(targets)) {
                 LabforgeCli.OUT.printf("%-10s %-15s %s %s%n", o.host(), o.address(), o.ok() ? (o.changed() ? "installed" : "ok") : "FAILED",
@@ -86,14 +90,14 @@ final class HostsCommand {
         }
 
         /** Waits (up to two minutes) until each agent has announced itself since {@code since}. */
-        static int awaitAnnouncements(Api api, java.util.List<String> hosts, java.time.Instant since) throws InterruptedException {
+        static int awaitAnnouncements(Api api, List<String> hosts, Instant since) throws InterruptedException {
             String query = String.join("&", hosts.stream().map(h -> "name=" + h).toList());
             long deadline = System.currentTimeMillis() + 120_000;
-            java.util.Set<String> seen = new java.util.HashSet<>();
+            Set<String> seen = new HashSet<>();
             while (System.currentTimeMillis() < deadline) {
                 for (var row : api.get("/api/hosts?" + query)) {
                     var at = row.path("lastSeen");
-                    if (at.isString() && !java.time.Instant.parse(at.asString()).isBefore(since.minusSeconds(1))
+                    if (at.isString() && !Instant.parse(at.asString()).isBefore(since.minusSeconds(1))
                             && seen.add(row.get("name").asString())) {
                         LabforgeCli.OUT.println(row.get("name").asString() + ": agent announced itself");
                     }

@@ -11,9 +11,14 @@ import io.labforge.orchestrator.OrchestratorApplication;
 import io.labforge.orchestrator.plan.Planners;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import org.springframework.boot.SpringApplication;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -144,9 +149,9 @@ public class LabforgeCli {
 
     static int submit(Api api, Path file, String mode, boolean noWait) {
         String yaml = read(file);
-        java.util.Map<String, String> files = files(file, yaml);
+        Map<String, String> files = files(file, yaml);
         JsonNode saga = files.isEmpty() ? api.post("/api/sagas?mode=" + mode, yaml)
-                : api.postJson("/api/sagas?mode=" + mode, java.util.Map.of("lab", yaml, "files", files));
+                : api.postJson("/api/sagas?mode=" + mode, Map.of("lab", yaml, "files", files));
         String id = saga.get("id").asString();
         OUT.println(mode + " " + file + ": saga " + id + " (" + saga.get("steps").size() + " steps on "
                 + saga.get("hosts").size() + " hosts)");
@@ -158,10 +163,10 @@ public class LabforgeCli {
     }
 
     /** The files the lab names beside it (its stacks' directories), which travel with it. */
-    public static java.util.Map<String, String> files(Path file, String yaml) {
+    public static Map<String, String> files(Path file, String yaml) {
         try {
             return LabFiles.collect(file, Features.PARSER.read(yaml));
-        } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+        } catch (IllegalArgumentException | UncheckedIOException e) {
             throw new CliError(file + ": " + e.getMessage());
         }
     }
@@ -191,7 +196,7 @@ public class LabforgeCli {
 
     /** Reads a lab's swarm through cluster-service (a read-only saga) and prints its nodes and services. */
     static int printSwarm(Api api, String lab) throws InterruptedException {
-        String id = api.post("/api/labs/" + java.net.URLEncoder.encode(lab, java.nio.charset.StandardCharsets.UTF_8)
+        String id = api.post("/api/labs/" + URLEncoder.encode(lab, StandardCharsets.UTF_8)
                 + "/swarm/status", null).get("id").asString();
         JsonNode saga = api.get("/api/sagas/" + id);
         for (int i = 0; i < 120 && saga.get("status").asString().equals("RUNNING"); i++) {
@@ -220,7 +225,7 @@ public class LabforgeCli {
             b.append(String.format("%-20s %-9s %s%s%n", s.get("name").asString(), running + "/" + desired, s.get("image").asString(),
                     running < desired ? "   (converging)" : ""));
         });
-        return b.toString().lines().map(String::stripTrailing).collect(java.util.stream.Collectors.joining("\n", "", "\n"));
+        return b.toString().lines().map(String::stripTrailing).collect(Collectors.joining("\n", "", "\n"));
     }
 
     @Command(name = "scale", description = "Sets a service's replicas (a saga of one step: audited, and compensate scales back).")
@@ -237,8 +242,8 @@ public class LabforgeCli {
         @Override
         public Integer call() {
             Api api = remote.api();
-            JsonNode saga = api.post("/api/labs/" + java.net.URLEncoder.encode(lab, java.nio.charset.StandardCharsets.UTF_8)
-                    + "/services/" + java.net.URLEncoder.encode(service, java.nio.charset.StandardCharsets.UTF_8)
+            JsonNode saga = api.post("/api/labs/" + URLEncoder.encode(lab, StandardCharsets.UTF_8)
+                    + "/services/" + URLEncoder.encode(service, StandardCharsets.UTF_8)
                     + "/scale?replicas=" + replicas, null);
             String id = saga.get("id").asString();
             OUT.println("scale " + service + " of lab " + lab + " to " + replicas + ": saga " + id);

@@ -10,9 +10,12 @@ import io.labforge.common.messaging.Json;
 import io.labforge.common.messaging.MessageTypes;
 import io.labforge.common.step.StepEvent;
 import io.labforge.common.tls.Pki;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
 
 /** Runs the steps whose target is the orchestrator itself (see {@link OrchestratorCommand}). */
 public final class LocalSteps {
@@ -26,16 +29,16 @@ public final class LocalSteps {
     }
 
     /** {@code env}: where {@code LABFORGE_SECRET_<NAME>} variables are read (the process environment, or a test's). */
-    public LocalSteps(Path stateDir, java.util.function.Function<String, String> env) {
+    public LocalSteps(Path stateDir, Function<String, String> env) {
         this.stateDir = stateDir;
         this.secrets = new SecretStore(stateDir, env);
     }
 
-    private StepEvent readSecret(ReadSecret r, long t0) throws java.io.IOException {
+    private StepEvent readSecret(ReadSecret r, long t0) throws IOException {
         if (r.name() == null || !SecretRef.isName(r.name())) {
             return new StepEvent.Failed("'" + r.name() + "' is not a secret's name", false, 0);
         }
-        java.util.Optional<String[]> found = secrets.read(r.name());
+        Optional<String[]> found = secrets.read(r.name());
         if (found.isEmpty()) {
             return new StepEvent.Failed("the lab names secret " + r.name() + " and the orchestrator has none: labforge secret set " + r.name()
                     + " (writes " + secrets.file(r.name()) + ", mode 600) or set " + SecretStore.variable(r.name())
@@ -76,7 +79,7 @@ public final class LocalSteps {
             return new StepEvent.CommandRejected(StepEvent.Rejection.UNKNOWN_TYPE, "the orchestrator has no step " + cmd.type());
         } catch (IllegalArgumentException e) {
             return new StepEvent.Failed(e.getMessage(), false, (System.nanoTime() - t0) / 1_000_000);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return new StepEvent.Failed("cannot read a secret: " + e.getMessage(), true, (System.nanoTime() - t0) / 1_000_000);
         } catch (RuntimeException e) {
             return new StepEvent.Failed(e.toString(), true, (System.nanoTime() - t0) / 1_000_000);

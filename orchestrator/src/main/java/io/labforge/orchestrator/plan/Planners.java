@@ -8,12 +8,13 @@ import io.labforge.orchestrator.plan.gitlab.GitlabPlanner;
 import io.labforge.orchestrator.plan.host.HostPlanner;
 import io.labforge.orchestrator.plan.registry.RegistryPlanner;
 import io.labforge.orchestrator.plan.swarm.SwarmPlanner;
+import io.labforge.orchestrator.plan.sysctl.SysctlPlanner;
 import io.labforge.orchestrator.planner.Planner;
 import java.util.List;
 
 /**
  * Every feature's planner, registered once, in the order a host's chain runs: its name, its disks, its
- * firewall (before Docker: starting firewalld flushes Docker's rules), Docker installed, registries
+ * firewall (before Docker: starting firewalld flushes Docker's rules), its kernel parameters, Docker installed, registries
  * trusted, Docker's daemon configured; then the features that span hosts. A new feature is one line here.
  */
 public final class Planners {
@@ -25,6 +26,7 @@ public final class Planners {
                 new HostPlanner(),
                 new DiskPlanner(),
                 new FirewallPlanner(),
+                new SysctlPlanner(),
                 new DockerInstallPlanner(),
                 new RegistryPlanner(),
                 new DockerPlanner(),

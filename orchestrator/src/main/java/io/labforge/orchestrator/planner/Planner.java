@@ -2,6 +2,7 @@ package io.labforge.orchestrator.planner;
 
 import io.labforge.common.lab.Lab;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * Turns a lab into its plan: each registered feature plans its part, in order, over one
@@ -21,7 +22,7 @@ public final class Planner {
     }
 
     /** A plan of a few steps made for one task on a lab (scale a service, describe the swarm), outside the features' order. */
-    public static Plan of(Lab lab, java.util.function.Consumer<PlanBuilder> steps) {
+    public static Plan of(Lab lab, Consumer<PlanBuilder> steps) {
         PlanBuilder plan = new PlanBuilder(lab, List.of());
         steps.accept(plan);
         return plan.build();

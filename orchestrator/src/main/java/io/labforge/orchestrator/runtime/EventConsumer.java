@@ -8,6 +8,8 @@ import io.labforge.common.messaging.Topics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -48,8 +50,8 @@ public final class EventConsumer implements Runnable {
     @Override
     public void run() {
         while (running) {
-            java.util.Properties props = KafkaSetup.consumer(servers, "labforge-orchestrator");
-            props.put(org.apache.kafka.clients.consumer.ConsumerConfig.MAX_POLL_RECORDS_CONFIG, batch);
+            Properties props = KafkaSetup.consumer(servers, "labforge-orchestrator");
+            props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, batch);
             try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(props)) {
                 consumer = c;
                 c.subscribe(List.of(Topics.STEP_EVENTS, Topics.AGENT_PRESENCE));

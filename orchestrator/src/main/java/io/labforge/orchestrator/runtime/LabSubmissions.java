@@ -5,12 +5,13 @@ import io.labforge.common.id.SagaId;
 import io.labforge.common.lab.Lab;
 import io.labforge.common.lab.LabParser;
 import io.labforge.common.lab.LabValidationException;
-import io.labforge.orchestrator.persistence.SagaRepository;
 import io.labforge.orchestrator.plan.swarm.SwarmPlans;
 import io.labforge.orchestrator.planner.Plan;
 import io.labforge.orchestrator.planner.Planner;
 import io.labforge.orchestrator.saga.Saga;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * What a user submits becomes a saga: a lab file is read and validated (an invalid one changes nothing:
@@ -20,14 +21,15 @@ import java.util.Map;
 public final class LabSubmissions {
     private final LabParser parser;
     private final Planner planner;
-    private final SagaCoordinator coordinator;
-    private final SagaRepository repo;
+    private final SagaStarter coordinator;
+    private final Function<String, Optional<String>> labSource;
 
-    public LabSubmissions(LabParser parser, Planner planner, SagaCoordinator coordinator, SagaRepository repo) {
+    /** {@code labSource}: the source of a lab applied before, by id. */
+    public LabSubmissions(LabParser parser, Planner planner, SagaStarter coordinator, Function<String, Optional<String>> labSource) {
         this.parser = parser;
         this.planner = planner;
         this.coordinator = coordinator;
-        this.repo = repo;
+        this.labSource = labSource;
     }
 
     public SagaId submit(String source, Saga.Mode mode, String actor) {
@@ -65,7 +67,7 @@ public final class LabSubmissions {
     }
 
     private Stored stored(String labId) {
-        String source = repo.labSource(labId).orElseThrow(() -> new SagaNotFound("lab " + labId));
+        String source = labSource.apply(labId).orElseThrow(() -> new SagaNotFound("lab " + labId));
         return new Stored(parser.parse(source, labId), source);
     }
 

@@ -11,8 +11,8 @@ import io.labforge.common.messaging.MessageTypes;
 import io.labforge.common.step.StepEvent;
 import io.labforge.orchestrator.audit.AuditLog;
 import io.labforge.orchestrator.local.LocalSteps;
-import io.labforge.orchestrator.persistence.SagaRepository;
 import io.labforge.orchestrator.persistence.SagaRepository.OutboxRow;
+import io.labforge.orchestrator.persistence.SagaRepository;
 import io.labforge.orchestrator.planner.Plan;
 import io.labforge.orchestrator.saga.Effect;
 import io.labforge.orchestrator.saga.Saga;
@@ -22,6 +22,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,7 +50,7 @@ import tools.jackson.databind.node.ObjectNode;
  * PostgreSQL on next use. After a commit, the outbox rows go to the relay, the orchestrator's own steps
  * to their runner, and the changes to the progress watchers.
  */
-public final class SagaCoordinator implements AutoCloseable {
+public final class SagaCoordinator implements SagaStarter, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SagaCoordinator.class);
     public static final String SYSTEM = "orchestrator";
 
@@ -107,7 +108,8 @@ public final class SagaCoordinator implements AutoCloseable {
     }
 
     /** Records a lab that failed validation: the only thing it writes. */
-    void recordRejection(String actor, Saga.Mode mode, List<LabError> errors) {
+    @Override
+    public void recordRejection(String actor, Saga.Mode mode, List<LabError> errors) {
         call(() -> tx.execute(t -> {
             ObjectNode detail = Json.object().put("mode", mode.name());
             detail.set("errors", Json.tree(errors.stream().map(LabError::toString).toList()));
@@ -117,6 +119,7 @@ public final class SagaCoordinator implements AutoCloseable {
     }
 
     /** Starts a saga for a plan (a lab's, a one-step task's, the benchmark's generated labs). */
+    @Override
     public SagaId submitPlan(LabId lab, String source, Plan plan, Lab.FailurePolicy policy, Saga.Mode mode, String actor) {
         SagaId id = SagaId.random();
         return call(() -> {
@@ -244,7 +247,7 @@ public final class SagaCoordinator implements AutoCloseable {
     }
 
     /** Runs {@code work} in a transaction; if it fails, what it built is dropped and these sagas are reloaded on next use. */
-    private void inTransaction(java.util.Collection<SagaId> sagas, Runnable work) {
+    private void inTransaction(Collection<SagaId> sagas, Runnable work) {
         try {
             tx.executeWithoutResult(t -> work.run());
         } catch (RuntimeException e) {

@@ -7,6 +7,7 @@ import io.labforge.common.lab.secret.ReadSecret;
 import io.labforge.common.lab.tls.LabCaCertificate;
 import io.labforge.common.messaging.Envelope;
 import io.labforge.common.step.StepEvent;
+import io.labforge.common.tls.Pki;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -51,6 +52,6 @@ class LocalStepsTest {
         LocalSteps steps = new LocalSteps(dir, k -> null);
         StepEvent.Succeeded ca = (StepEvent.Succeeded) steps.run(cmd(new LabCaCertificate(), false));
         assertThat(ca.outputs().get("ca").asString()).startsWith("-----BEGIN CERTIFICATE-----")
-                .isEqualTo(io.labforge.common.tls.Pki.pem(LabCa.forLab(dir, "lab1").certificate()));
+                .isEqualTo(Pki.pem(LabCa.forLab(dir, "lab1").certificate()));
     }
 }

@@ -6,18 +6,24 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.labforge.common.features.Features;
 import io.labforge.common.id.StepId;
 import io.labforge.common.lab.Lab;
+import io.labforge.common.lab.LabFiles;
 import io.labforge.common.lab.LabParser;
 import io.labforge.common.messaging.Json;
+import io.labforge.common.tls.Pki;
 import io.labforge.orchestrator.plan.Planners;
 import io.labforge.orchestrator.plan.swarm.SwarmPlans;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 class PlannerTest {
 
@@ -101,7 +107,7 @@ class PlannerTest {
         String yaml = Files.readString(file) + """
                   availability: {worker2: drain}
                 """;
-        Lab lab = Features.PARSER.read(yaml, io.labforge.common.lab.LabFiles.collect(file, Features.PARSER.read(yaml))).lab();
+        Lab lab = Features.PARSER.read(yaml, LabFiles.collect(file, Features.PARSER.read(yaml))).lab();
         Plan plan = Planners.all().plan(lab);
         assertThat(plan.step(StepId.of("swarm-init@manager1")).inputs().get("defaultAddrPool").toString()).contains("10.200.0.0/16");
 
@@ -130,7 +136,7 @@ class PlannerTest {
         assertThat(config).contains("'10.79.0.11:9323'", "'10.79.0.12:9323'", "'10.79.0.13:9323'", "node: 'worker2'");
         assertThat(prom.compensation().commandType()).isEqualTo("cluster.RemoveService");
         // it is valid YAML with one target per node
-        Object parsed = new org.yaml.snakeyaml.Yaml().load(config);
+        Object parsed = new Yaml().load(config);
         assertThat(parsed.toString()).contains("job_name=docker");
     }
 
@@ -143,7 +149,7 @@ class PlannerTest {
         assertThat(key.compensation().inputs().get("keyFile").asString()).isEqualTo("gitlab.tp2.lab.key");
         StepSpec sign = plan.step(StepId.of("gitlab-tls-cert@gitlab"));
         assertThat(sign.inputs().get("dnsNames").toString()).contains("gitlab.tp2.lab", "\"gitlab\"");
-        assertThat(plan.step(StepId.of("gitlab-tls-files@gitlab")).inputs().get("files").properties().stream().map(java.util.Map.Entry::getKey)
+        assertThat(plan.step(StepId.of("gitlab-tls-files@gitlab")).inputs().get("files").properties().stream().map(Map.Entry::getKey)
                 .toList()).containsExactlyInAnyOrder("gitlab.tp2.lab.crt", "labforge-ca.crt");
         StepSpec hooks = plan.step(StepId.of("gitlab-hooks@gitlab"));
         assertThat(hooks.dependsOn()).containsExactly(StepId.of("gitlab-tls-files@gitlab"));
@@ -228,12 +234,12 @@ class PlannerTest {
 
     @Test
     void gitlabsOwnTlsFilesReplaceTheLabCasAndItsKeyIsASecretReference() {
-        java.security.KeyPair caKey = io.labforge.common.tls.Pki.newKey();
-        var ca = io.labforge.common.tls.Pki.newCa(caKey, "school CA", Duration.ofDays(30));
-        java.security.KeyPair key = io.labforge.common.tls.Pki.newKey();
-        String cert = io.labforge.common.tls.Pki.pem(io.labforge.common.tls.Pki.sign(io.labforge.common.tls.Pki.csr(key, "g"), ca,
-                caKey.getPrivate(), "g", List.of("gitlab.g.test"), List.of(), io.labforge.common.tls.Pki.Usage.SERVER, Duration.ofDays(30)));
-        String caPem = io.labforge.common.tls.Pki.pem(ca);
+        KeyPair caKey = Pki.newKey();
+        var ca = Pki.newCa(caKey, "school CA", Duration.ofDays(30));
+        KeyPair key = Pki.newKey();
+        String cert = Pki.pem(Pki.sign(Pki.csr(key, "g"), ca,
+                caKey.getPrivate(), "g", List.of("gitlab.g.test"), List.of(), Pki.Usage.SERVER, Duration.ofDays(30)));
+        String caPem = Pki.pem(ca);
         Lab lab = Features.PARSER.read("""
                 apiVersion: labforge/v1
                 kind: Lab
@@ -311,6 +317,17 @@ class PlannerTest {
     }
 
     @Test
+    void kernelParametersAreSetInTheHostsChainAfterItsFirewallAndUndoneFromWhatTheStepFound() throws IOException {
+        Plan plan = Planners.all().plan(lab("reference-lab.yaml"));
+        StepSpec sysctl = plan.step(StepId.of("sysctl@k8s1"));
+        assertThat(sysctl.commandType()).isEqualTo("agent.SetSysctls");
+        assertThat(sysctl.inputs().get("values").get("net.ipv4.ip_forward").asString()).isEqualTo("1");
+        assertThat(sysctl.dependsOn()).containsExactly(StepId.of("firewall@k8s1"));
+        assertThat(sysctl.compensation().inputs().toString()).contains("self#previousFile", "self#previous");
+        assertThat(plan.has(StepId.of("sysctl@swarm1"))).as("the swarm's hosts set none").isFalse();
+    }
+
+    @Test
     void stepsComeInDependencyOrder() throws IOException {
         Plan plan = Planners.all().plan(lab("reference-lab.yaml"));
         List<StepId> order = plan.steps().stream().map(StepSpec::id).toList();
@@ -353,7 +370,7 @@ class PlannerTest {
         assertThatThrownBy(() -> Plan.of(List.of(c, d))).hasMessageContaining("without depending on it");
     }
 
-    static StepSpec step(String id, List<String> deps, tools.jackson.databind.node.ObjectNode inputs) {
+    static StepSpec step(String id, List<String> deps, ObjectNode inputs) {
         return new StepSpec(StepId.of(id), "agent.Noop", "h", inputs, deps.stream().map(StepId::of).toList(),
                 Duration.ofSeconds(1), StepSpec.RetryPolicy.NONE, null);
     }

@@ -27,6 +27,7 @@ import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -142,16 +143,16 @@ class SagaEngineTest {
     @Test
     void aDispatchCapSendsReadyStepsOverSeveralCallsEachOnce() throws IOException {
         // twelve independent steps, at most five commands per call of the engine
-        List<io.labforge.orchestrator.planner.StepSpec> specs = new ArrayList<>();
+        List<StepSpec> specs = new ArrayList<>();
         for (int h = 0; h < 12; h++) {
-            specs.add(new io.labforge.orchestrator.planner.StepSpec(io.labforge.common.id.StepId.of("s@h" + h), "agent.Noop", "h" + h,
-                    Json.object(), List.of(), java.time.Duration.ofMinutes(1), io.labforge.orchestrator.planner.StepSpec.RetryPolicy.DEFAULT,
+            specs.add(new StepSpec(StepId.of("s@h" + h), "agent.Noop", "h" + h,
+                    Json.object(), List.of(), Duration.ofMinutes(1), StepSpec.RetryPolicy.DEFAULT,
                     null));
         }
         Saga saga = Saga.create(SagaId.random(), "many", Saga.Mode.APPLY, FailurePolicy.PAUSE, Plan.of(specs));
         SagaEngine engine = new SagaEngine(4, 5);
         List<String> sent = new ArrayList<>();
-        java.util.function.Consumer<List<Effect>> take = effects -> effects.stream().filter(e -> e instanceof Effect.Dispatch)
+        Consumer<List<Effect>> take = effects -> effects.stream().filter(e -> e instanceof Effect.Dispatch)
                 .forEach(e -> sent.add(((Effect.Dispatch) e).step().value()));
 
         take.accept(engine.start(saga, T0));
@@ -326,7 +327,7 @@ class SagaEngineTest {
     @Test
     void atMostTheBoundRunsOnOneHostAndAFreedSlotIsFilledAtOnce() {
         SagaEngine engine = new SagaEngine(2);
-        List<StepSpec> specs = new java.util.ArrayList<>();
+        List<StepSpec> specs = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             specs.add(new StepSpec(StepId.of("n" + i), "agent.Noop", "h", Json.object(), List.of(), Duration.ofSeconds(30),
                     StepSpec.RetryPolicy.NONE, null));

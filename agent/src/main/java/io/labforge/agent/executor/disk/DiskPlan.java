@@ -6,6 +6,7 @@ import io.labforge.common.lab.disk.Size;
 import io.labforge.common.lab.disk.Volume;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -282,9 +283,9 @@ public final class DiskPlan {
 
     static String human(long bytes) {
         if (bytes >= 1L << 30) {
-            return String.format(java.util.Locale.ROOT, "%.1fG", bytes / (double) (1L << 30)).replace(".0G", "G");
+            return String.format(Locale.ROOT, "%.1fG", bytes / (double) (1L << 30)).replace(".0G", "G");
         }
-        return String.format(java.util.Locale.ROOT, "%.0fM", bytes / (double) (1L << 20));
+        return String.format(Locale.ROOT, "%.0fM", bytes / (double) (1L << 20));
     }
 
     private static ExecutorException refused(String what, String fix) {

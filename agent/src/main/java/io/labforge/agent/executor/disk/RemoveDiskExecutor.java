@@ -7,6 +7,7 @@ import io.labforge.common.exec.StepContext;
 import io.labforge.common.lab.disk.RemoveDisk;
 import io.labforge.common.messaging.Json;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -83,7 +84,7 @@ public final class RemoveDiskExecutor implements Executor<RemoveDisk> {
 
     private static List<String> reversed(List<String> l) {
         List<String> r = new ArrayList<>(l);
-        java.util.Collections.reverse(r);
+        Collections.reverse(r);
         return r;
     }
 

@@ -18,8 +18,10 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -42,14 +44,14 @@ public final class PushImageExecutor implements Executor<PushImage> {
 
     /** GitLab's naming convention: {@code <registry>/<namespace>/<project>/<image>:<tag>}. */
     static String target(PushImage c) {
-        return c.registry() + "/" + c.projectPath().toLowerCase(java.util.Locale.ROOT) + "/" + c.image() + ":" + c.tag();
+        return c.registry() + "/" + c.projectPath().toLowerCase(Locale.ROOT) + "/" + c.image() + ":" + c.tag();
     }
 
     static void validate(PushImage c) {
         if (c.registry() == null || !REGISTRY.matcher(c.registry()).matches()) {
             throw ExecutorException.refused("'" + c.registry() + "' is not a registry (host:port)");
         }
-        if (c.projectPath() == null || !PATH.matcher(c.projectPath().toLowerCase(java.util.Locale.ROOT)).matches()) {
+        if (c.projectPath() == null || !PATH.matcher(c.projectPath().toLowerCase(Locale.ROOT)).matches()) {
             throw ExecutorException.refused("'" + c.projectPath() + "' is not a project path (namespace/project)");
         }
         if (!ImageNames.isName(c.image())) {
@@ -146,7 +148,7 @@ public final class PushImageExecutor implements Executor<PushImage> {
         } finally {
             if (dir != null) {
                 try (var files = Files.walk(dir)) {
-                    files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                    files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
                 } catch (IOException e) {
                     // a leftover empty directory
                 }

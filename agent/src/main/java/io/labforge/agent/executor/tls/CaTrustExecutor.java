@@ -1,5 +1,6 @@
 package io.labforge.agent.executor.tls;
 
+import io.labforge.agent.exec.Apt;
 import io.labforge.agent.exec.Files2;
 import io.labforge.common.exec.DiffingExecutor;
 import io.labforge.common.exec.ExecutorException;
@@ -60,7 +61,7 @@ public final class CaTrustExecutor extends DiffingExecutor<TrustCa> {
         }
         if (ctx.root().isReal()) {
             if (!ProcessRunner.onPath("update-ca-certificates")) {
-                io.labforge.agent.exec.Apt.install("ca-certificates", "update-ca-certificates", ctx);
+                Apt.install("ca-certificates", "update-ca-certificates", ctx);
             }
             ctx.processes().require(List.of("update-ca-certificates", "--fresh"), Duration.ofMinutes(2), null);
         } else {

@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -123,7 +124,7 @@ class GitlabHostStepsTest {
             ProcessRunner.Result r = new ProcessRunner().run(List.of("ruby", "-c", "-e", script), Duration.ofSeconds(30), null);
             assertThat(r.output()).as(script).contains("Syntax OK");
         }
-        var env = new java.util.LinkedHashMap<String, String>();
+        var env = new LinkedHashMap<String, String>();
         env.put("LABFORGE_TOKEN", "glpat-secret");
         assertThat(GitlabTokenExecutor.railsRunner("container", GitlabTokenExecutor.VERIFY, env))
                 .containsExactly("docker", "exec", "--env", "LABFORGE_TOKEN", "gitlab", "gitlab-rails", "runner", GitlabTokenExecutor.VERIFY);

@@ -10,5 +10,6 @@ import io.labforge.common.step.Output;
  */
 @Message(name = "cluster.ScaleService")
 public record ScaleService(String lab, String manager, String name, int replicas) implements ClusterCommand {
+    public static final Output<ScaleService, Long> RUNNING = Output.number("running");
     public static final Output<ScaleService, Long> PREVIOUS = Output.number("previous");
 }

@@ -1,0 +1,66 @@
+package io.labforge.agent.executor.sysctl;
+
+import io.labforge.agent.exec.Files2;
+import io.labforge.common.exec.ExecutorException;
+import io.labforge.common.exec.StepContext;
+import io.labforge.common.lab.sysctl.SysctlSpec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Kernel parameters on the host: Labforge's own file in {@code /etc/sysctl.d} (read at every boot) and the
+ * running values in {@code /proc/sys}, which is what {@code sysctl -w} writes too. Under a test root both
+ * are files under it.
+ */
+final class Sysctls {
+    static final String FILE = "/etc/sysctl.d/90-labforge.conf";
+
+    private Sysctls() {
+    }
+
+    static String fileContent(Map<String, String> values) {
+        StringBuilder s = new StringBuilder("# written by Labforge: the lab's kernel parameters, applied at every boot\n");
+        new TreeMap<>(values).forEach((k, v) -> s.append(k).append(" = ").append(v).append('\n'));
+        return s.toString();
+    }
+
+    static Path file(StepContext ctx) {
+        return ctx.root().path(FILE);
+    }
+
+    /** {@code net.ipv4.ip_forward} → {@code /proc/sys/net/ipv4/ip_forward} (a checked name: dotted words, no path). */
+    static Path proc(StepContext ctx, String key) {
+        if (!SysctlSpec.isKey(key)) {
+            throw ExecutorException.refused("'" + key + "' is not a kernel parameter's name");
+        }
+        return ctx.root().path("/proc/sys/" + key.replace('.', '/'));
+    }
+
+    /** The running value, whitespace as sysctl prints it (tabs become spaces); "" when the kernel has no such parameter. */
+    static String running(StepContext ctx, String key) {
+        return Files2.read(proc(ctx, key)).map(v -> v.strip().replaceAll("\\s+", " ")).orElse("");
+    }
+
+    /** Sets a running value; on a real host the parameter must exist (its module loaded), in a test root it is made. */
+    static void set(StepContext ctx, String key, String value) {
+        Path p = proc(ctx, key);
+        try {
+            if (ctx.root().isReal()) {
+                if (!Files.exists(p)) {
+                    throw ExecutorException.refused("the kernel has no parameter " + key + " (" + p + "): load the module that provides it, "
+                            + "e.g. br_netfilter for net.bridge.*");
+                }
+                Files.writeString(p, value + "\n");
+            } else {
+                Files.createDirectories(p.getParent());
+                Files.writeString(p, value + "\n");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot set " + key + " in " + p, e);
+        }
+    }
+}

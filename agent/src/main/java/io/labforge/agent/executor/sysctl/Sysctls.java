@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -45,20 +47,25 @@ final class Sysctls {
         return Files2.read(proc(ctx, key)).map(v -> v.strip().replaceAll("\\s+", " ")).orElse("");
     }
 
-    /** Sets a running value; on a real host the parameter must exist (its module loaded), in a test root it is made. */
+    /**
+     * Sets a running value. On a real host through {@code sysctl -w} (argv, no shell): the parameter must
+     * exist (its module loaded), and the kernel takes a value only in one write from offset 0, which
+     * sysctl does and a Java write to /proc does not (it was seen to set only the first digit). In a test
+     * root the file under it is written.
+     */
     static void set(StepContext ctx, String key, String value) {
         Path p = proc(ctx, key);
-        try {
-            if (ctx.root().isReal()) {
-                if (!Files.exists(p)) {
-                    throw ExecutorException.refused("the kernel has no parameter " + key + " (" + p + "): load the module that provides it, "
-                            + "e.g. br_netfilter for net.bridge.*");
-                }
-                Files.writeString(p, value + "\n");
-            } else {
-                Files.createDirectories(p.getParent());
-                Files.writeString(p, value + "\n");
+        if (ctx.root().isReal()) {
+            if (!Files.exists(p)) {
+                throw ExecutorException.refused("the kernel has no parameter " + key + " (" + p + "): load the module that provides it, "
+                        + "e.g. br_netfilter for net.bridge.*");
             }
+            ctx.processes().require(List.of("sysctl", "-w", key + "=" + value), Duration.ofSeconds(10), ctx.progress());
+            return;
+        }
+        try {
+            Files.createDirectories(p.getParent());
+            Files.writeString(p, value + "\n");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot set " + key + " in " + p, e);
         }

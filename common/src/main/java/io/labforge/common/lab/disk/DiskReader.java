@@ -12,40 +12,15 @@ import java.util.regex.Pattern;
 import org.yaml.snakeyaml.nodes.Node;
 
 /** {@code disks:} of a host (R3): each disk, its volume group and its logical volumes; a host with disks is a VM. */
-final class DiskReader implements HostSetting<DiskSpec.Disks> {
-    static final DiskReader SETTING = new DiskReader();
-    private static final DiskSpec.Disks NONE = new DiskSpec.Disks(List.of());
+final class DiskReader {
+    // a host with disks is a VM: LVM needs device-mapper, which containers do not have
+    static final HostSetting<DiskSpec.Disks> SETTING = HostSetting.hostOnly("disks", DiskSpec.Disks.class, new DiskSpec.Disks(List.of()),
+            d -> !d.disks().isEmpty(), DiskReader::read);
     private static final Pattern ABSOLUTE_PATH = Pattern.compile("/[A-Za-z0-9._/@+-]*");
     private static final Pattern SERIAL = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
     private static final Pattern LVM_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.+-]{0,126}");
 
-    @Override
-    public String key() {
-        return "disks";
-    }
-
-    @Override
-    public Class<DiskSpec.Disks> type() {
-        return DiskSpec.Disks.class;
-    }
-
-    @Override
-    public boolean inRoles() {
-        return false;
-    }
-
-    @Override
-    public DiskSpec.Disks empty() {
-        return NONE;
-    }
-
-    @Override
-    public boolean needsVm(DiskSpec.Disks value) {
-        return !value.disks().isEmpty(); // LVM needs device-mapper, which containers do not have
-    }
-
-    @Override
-    public DiskSpec.Disks read(Node node, String path, LabReading in) {
+    private static DiskSpec.Disks read(Node node, String path, LabReading in) {
         YamlWalker w = in.yaml();
         List<DiskSpec> disks = new ArrayList<>();
         Map<String, String> devices = new HashMap<>();

@@ -12,32 +12,12 @@ import java.util.regex.Pattern;
 import org.yaml.snakeyaml.nodes.Node;
 
 /** {@code docker: {data-root, metrics-addr, experimental, insecure-registries, tls-port}} under a host or a role. */
-final class DockerReader implements HostSetting<DockerSpec> {
-    static final DockerReader SETTING = new DockerReader();
+final class DockerReader {
+    static final HostSetting<DockerSpec> SETTING = HostSetting.of("docker", DockerSpec.class, DockerSpec.EMPTY, DockerSpec::merge,
+            DockerReader::read);
     private static final Pattern ABSOLUTE_PATH = Pattern.compile("/[A-Za-z0-9._/@+-]*");
 
-    @Override
-    public String key() {
-        return "docker";
-    }
-
-    @Override
-    public Class<DockerSpec> type() {
-        return DockerSpec.class;
-    }
-
-    @Override
-    public DockerSpec empty() {
-        return DockerSpec.EMPTY;
-    }
-
-    @Override
-    public DockerSpec merge(DockerSpec base, DockerSpec over) {
-        return base.merge(over);
-    }
-
-    @Override
-    public DockerSpec read(Node node, String path, LabReading in) {
+    private static DockerSpec read(Node node, String path, LabReading in) {
         YamlWalker w = in.yaml();
         Map<String, Node> d = w.mapping(node, path, Set.of("data-root", "metrics-addr", "experimental", "insecure-registries", "tls-port"),
                 Set.of());

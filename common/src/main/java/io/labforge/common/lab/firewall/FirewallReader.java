@@ -11,31 +11,11 @@ import java.util.Set;
 import org.yaml.snakeyaml.nodes.Node;
 
 /** {@code firewall: {zone, ports, services}} under a host or a role. */
-final class FirewallReader implements HostSetting<FirewallSpec> {
-    static final FirewallReader SETTING = new FirewallReader();
+final class FirewallReader {
+    static final HostSetting<FirewallSpec> SETTING = HostSetting.of("firewall", FirewallSpec.class, FirewallSpec.EMPTY,
+            FirewallSpec::merge, FirewallReader::read);
 
-    @Override
-    public String key() {
-        return "firewall";
-    }
-
-    @Override
-    public Class<FirewallSpec> type() {
-        return FirewallSpec.class;
-    }
-
-    @Override
-    public FirewallSpec empty() {
-        return FirewallSpec.EMPTY;
-    }
-
-    @Override
-    public FirewallSpec merge(FirewallSpec base, FirewallSpec over) {
-        return base.merge(over);
-    }
-
-    @Override
-    public FirewallSpec read(Node node, String path, LabReading in) {
+    private static FirewallSpec read(Node node, String path, LabReading in) {
         YamlWalker w = in.yaml();
         Map<String, Node> f = w.mapping(node, path, Set.of("zone", "ports", "services"), Set.of());
         FirewallZone zone = null;

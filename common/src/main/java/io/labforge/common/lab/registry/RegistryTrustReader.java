@@ -13,31 +13,11 @@ import java.util.Set;
 import org.yaml.snakeyaml.nodes.Node;
 
 /** {@code registryTrust: [{registry, ca}]} under a host or a role. */
-final class RegistryTrustReader implements HostSetting<RegistryTrust> {
-    static final RegistryTrustReader SETTING = new RegistryTrustReader();
+final class RegistryTrustReader {
+    static final HostSetting<RegistryTrust> SETTING = HostSetting.of("registryTrust", RegistryTrust.class, RegistryTrust.NONE,
+            RegistryTrust::merge, RegistryTrustReader::read);
 
-    @Override
-    public String key() {
-        return "registryTrust";
-    }
-
-    @Override
-    public Class<RegistryTrust> type() {
-        return RegistryTrust.class;
-    }
-
-    @Override
-    public RegistryTrust empty() {
-        return RegistryTrust.NONE;
-    }
-
-    @Override
-    public RegistryTrust merge(RegistryTrust base, RegistryTrust over) {
-        return base.merge(over);
-    }
-
-    @Override
-    public RegistryTrust read(Node node, String path, LabReading in) {
+    private static RegistryTrust read(Node node, String path, LabReading in) {
         YamlWalker w = in.yaml();
         List<RegistryCa> out = new ArrayList<>();
         List<Node> items = w.sequence(node, path);

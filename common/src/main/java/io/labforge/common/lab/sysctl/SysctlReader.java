@@ -8,31 +8,11 @@ import java.util.Map;
 import org.yaml.snakeyaml.nodes.Node;
 
 /** {@code sysctl: {net.ipv4.ip_forward: 1}} under a host or a role. */
-final class SysctlReader implements HostSetting<SysctlSpec> {
-    static final SysctlReader SETTING = new SysctlReader();
+final class SysctlReader {
+    static final HostSetting<SysctlSpec> SETTING = HostSetting.of("sysctl", SysctlSpec.class, SysctlSpec.NONE, SysctlSpec::merge,
+            SysctlReader::read);
 
-    @Override
-    public String key() {
-        return "sysctl";
-    }
-
-    @Override
-    public Class<SysctlSpec> type() {
-        return SysctlSpec.class;
-    }
-
-    @Override
-    public SysctlSpec empty() {
-        return SysctlSpec.NONE;
-    }
-
-    @Override
-    public SysctlSpec merge(SysctlSpec base, SysctlSpec over) {
-        return base.merge(over);
-    }
-
-    @Override
-    public SysctlSpec read(Node node, String path, LabReading in) {
+    private static SysctlSpec read(Node node, String path, LabReading in) {
         YamlWalker w = in.yaml();
         Map<String, String> values = new LinkedHashMap<>();
         w.stringMap(node, path).forEach((key, value) -> {

@@ -1,11 +1,12 @@
 package io.labforge.agent.executor.sysctl;
 
-import io.labforge.agent.exec.Files2;
 import io.labforge.common.exec.ExecutorException;
 import io.labforge.common.exec.StepContext;
 import io.labforge.common.lab.sysctl.SysctlSpec;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,6 +21,8 @@ import java.util.TreeMap;
  */
 final class Sysctls {
     static final String FILE = "/etc/sysctl.d/90-labforge.conf";
+    /** Larger than any sysctl value (the kernel's own limit for one is a page). */
+    private static final int MAX_VALUE = 4096;
 
     private Sysctls() {
     }
@@ -42,16 +45,27 @@ final class Sysctls {
         return ctx.root().path("/proc/sys/" + key.replace('.', '/'));
     }
 
-    /** The running value, whitespace as sysctl prints it (tabs become spaces); "" when the kernel has no such parameter. */
+    /**
+     * The running value, whitespace as sysctl prints it (tabs become spaces); "" when the kernel has no such
+     * parameter. Read in one read from offset 0: a sysctl file answers a read at a later offset with
+     * end-of-file, so Java's {@code Files.readString}, which reads a file of size 0 a byte at a time,
+     * sees only its first character (found by RealHostsIT: 7200 read as 7).
+     */
     static String running(StepContext ctx, String key) {
-        return Files2.read(proc(ctx, key)).map(v -> v.strip().replaceAll("\\s+", " ")).orElse("");
+        Path p = proc(ctx, key);
+        if (!Files.exists(p)) {
+            return "";
+        }
+        try (InputStream in = Files.newInputStream(p)) {
+            return new String(in.readNBytes(MAX_VALUE), StandardCharsets.US_ASCII).strip().replaceAll("\\s+", " ");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + p, e);
+        }
     }
 
     /**
-     * Sets a running value. On a real host through {@code sysctl -w} (argv, no shell): the parameter must
-     * exist (its module loaded), and the kernel takes a value only in one write from offset 0, which
-     * sysctl does and a Java write to /proc does not (it was seen to set only the first digit). In a test
-     * root the file under it is written.
+     * Sets a running value. On a real host through {@code sysctl -w} (argv, no shell), the tool of the
+     * field: the parameter must exist (its module loaded). In a test root the file under it is written.
      */
     static void set(StepContext ctx, String key, String value) {
         Path p = proc(ctx, key);

@@ -51,8 +51,19 @@ public record Output<C, T>(String name, Class<?> type, boolean secret) {
         return new Output<>(name, Object.class, false);
     }
 
-    /** The outputs {@code command} declares: its public static {@code Output} constants. */
+    /** The outputs {@code command} declares: its public static {@code Output} constants (read once per class). */
     public static List<Output<?, ?>> declaredBy(Class<?> command) {
+        return DECLARED.get(command);
+    }
+
+    private static final ClassValue<List<Output<?, ?>>> DECLARED = new ClassValue<>() {
+        @Override
+        protected List<Output<?, ?>> computeValue(Class<?> command) {
+            return read(command);
+        }
+    };
+
+    private static List<Output<?, ?>> read(Class<?> command) {
         List<Output<?, ?>> out = new ArrayList<>();
         for (Field f : command.getFields()) {
             if (Modifier.isStatic(f.getModifiers()) && f.getType() == Output.class) {

@@ -1,20 +1,26 @@
 package io.labforge.agent;
 
-import io.labforge.agent.exec.Executors;
+import io.labforge.agent.executor.AgentExecutors;
+import io.labforge.agent.runtime.Facts;
+import io.labforge.common.agent.AgentPresence;
 import io.labforge.common.exec.HostRoot;
-import io.labforge.agent.runtime.AgentLoop;
-import io.labforge.common.worker.CommandProcessor;
-import io.labforge.common.worker.Journal;
 import io.labforge.common.id.HostId;
+import io.labforge.common.messaging.Topics;
 import io.labforge.common.sealing.Sealing;
 import io.labforge.common.signing.CommandVerifier;
 import io.labforge.common.signing.Keys;
+import io.labforge.common.worker.CommandProcessor;
+import io.labforge.common.worker.CommandSource;
+import io.labforge.common.worker.Journal;
+import io.labforge.common.worker.WorkerLoop;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.Clock;
+import java.time.Duration;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 
@@ -28,7 +34,7 @@ public class AgentApplication {
 
     public static void main(String[] args) {
         SpringApplication app = new SpringApplication(AgentApplication.class);
-        app.setWebApplicationType(org.springframework.boot.WebApplicationType.NONE);
+        app.setWebApplicationType(WebApplicationType.NONE);
         app.run(args);
     }
 
@@ -47,7 +53,7 @@ public class AgentApplication {
         CommandProcessor.Secrets secrets = new CommandProcessor.Secrets(Sealing.loadOrCreate(props.stateDir().resolve("sealing.key")),
                 sealingKey(props));
         return new CommandProcessor(host.value(), new CommandVerifier(Keys.decodePublic(publicKey(props))),
-                Executors.all(), journal, new HostRoot(props.root()), Clock.systemUTC(), java.time.Duration.ofMillis(200), secrets);
+                AgentExecutors.all(), journal, new HostRoot(props.root()), Clock.systemUTC(), Duration.ofMillis(200), secrets);
     }
 
     private static String sealingKey(AgentProperties props) {
@@ -78,10 +84,15 @@ public class AgentApplication {
         throw new IllegalStateException("set labforge.agent.orchestrator-public-key or -file: the agent runs only signed commands");
     }
 
+    /** Reads only the partition its host id hashes to; announces itself with its facts, then heartbeats. */
     @Bean(initMethod = "start", destroyMethod = "stop")
-    AgentLoop agentLoop(AgentProperties props, CommandProcessor processor) {
+    WorkerLoop agentLoop(AgentProperties props, CommandProcessor processor) {
         String version = AgentApplication.class.getPackage().getImplementationVersion();
-        return new AgentLoop(processor, props.bootstrapServers(), new HostRoot(props.root()), props.heartbeat(),
-                Clock.systemUTC(), version == null ? "dev" : version);
+        String host = processor.hostId();
+        HostRoot root = new HostRoot(props.root());
+        Clock clock = Clock.systemUTC();
+        return new WorkerLoop(props.bootstrapServers(), CommandSource.ownPartition(Topics.AGENT_COMMANDS, host), processor,
+                () -> WorkerLoop.presence(new AgentPresence.Announced(host, version == null ? "dev" : version,
+                        Facts.gather(root, processor.sealingPublicKey())), host, clock.instant()), props.heartbeat(), clock);
     }
 }

@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.labforge.common.agent.AgentPresence;
 import io.labforge.common.exec.HostRoot;
+import io.labforge.common.features.Features;
+import io.labforge.common.lab.gitlab.AwaitGitlab;
 import io.labforge.common.messaging.Envelope;
 import io.labforge.common.messaging.KafkaClients;
 import io.labforge.common.messaging.Topics;
 import io.labforge.common.sealing.Sealing;
 import io.labforge.common.signing.CommandVerifier;
+import io.labforge.common.step.StepEvent;
 import io.labforge.common.worker.CommandProcessor;
 import io.labforge.common.worker.Journal;
 import io.labforge.common.worker.WorkerLoop;
@@ -16,12 +19,16 @@ import java.nio.file.Path;
 import java.security.KeyPairGenerator;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
@@ -45,18 +52,18 @@ class WorkerAnnouncementTest {
             CommandProcessor processor = new CommandProcessor("gitlab-service",
                     new CommandVerifier(KeyPairGenerator.getInstance("Ed25519").generateKeyPair().getPublic()), List.of(), journal,
                     new HostRoot(dir), Clock.systemUTC(), Duration.ofMillis(200), new CommandProcessor.Secrets(sealing, null));
-            try (Admin admin = Admin.create(java.util.Map.of("bootstrap.servers", kafka.getBrokersAsString()))) {
+            try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.getBrokersAsString()))) {
                 admin.createTopics(List.of(new NewTopic(Topics.GITLAB_COMMANDS, 1, (short) 1), new NewTopic(Topics.STEP_EVENTS, 1, (short) 1)))
                         .all().get();
             }
-            WorkerLoop loop = WorkerLoop.running(kafka.getBrokersAsString(), Topics.GITLAB_COMMANDS, processor);
+            WorkerLoop loop = WorkerLoop.forService(kafka.getBrokersAsString(), Topics.GITLAB_COMMANDS, processor);
             loop.start();
             try {
                 // the presence topic does not exist yet: a command (unsigned, so refused) is still answered meanwhile
-                Envelope cmd = Envelope.of(new io.labforge.common.gitlab.GitlabCommand.AwaitGitlab("lab", "https://gitlab.lab.test", null, 10),
-                        "lab", "saga-1", "gitlab-ready@gitlab-service", 1, "gitlab-service", null, java.time.Instant.now(), null, false);
-                try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, byte[]>(KafkaClients.producer(kafka.getBrokersAsString()))) {
-                    producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(Topics.GITLAB_COMMANDS, "saga-1", cmd.toBytes())).get();
+                Envelope cmd = Envelope.of(new AwaitGitlab("lab", "https://gitlab.lab.test", null, 10),
+                        "lab", "saga-1", "gitlab-ready@gitlab-service", 1, "gitlab-service", null, Instant.now(), null, false);
+                try (var producer = new KafkaProducer<String, byte[]>(KafkaClients.producer(kafka.getBrokersAsString()))) {
+                    producer.send(new ProducerRecord<>(Topics.GITLAB_COMMANDS, "saga-1", cmd.toBytes())).get();
                 }
                 Properties ep = KafkaClients.consumer(kafka.getBrokersAsString(), "events-test");
                 ep.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
@@ -66,13 +73,13 @@ class WorkerAnnouncementTest {
                     long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
                     while (answer == null && System.nanoTime() < until) {
                         for (var r : c.poll(Duration.ofMillis(500))) {
-                            answer = Envelope.fromBytes(r.value()).payloadObject();
+                            answer = Features.TYPES.decode(Envelope.fromBytes(r.value()));
                         }
                     }
                 }
                 assertThat(answer).as("the command answered while the service could not announce itself")
-                        .isInstanceOf(io.labforge.common.step.StepEvent.CommandRejected.class);
-                try (Admin admin = Admin.create(java.util.Map.of("bootstrap.servers", kafka.getBrokersAsString()))) {
+                        .isInstanceOf(StepEvent.CommandRejected.class);
+                try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.getBrokersAsString()))) {
                     admin.createTopics(List.of(new NewTopic(Topics.AGENT_PRESENCE, 1, (short) 1))).all().get();
                 }
                 Properties cp = KafkaClients.consumer(kafka.getBrokersAsString(), "announcement-test");
@@ -83,7 +90,7 @@ class WorkerAnnouncementTest {
                     long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
                     while (seen == null && System.nanoTime() < until) {
                         for (var r : c.poll(Duration.ofMillis(500))) {
-                            if (Envelope.fromBytes(r.value()).payloadObject() instanceof AgentPresence.Announced a) {
+                            if (Features.TYPES.decode(Envelope.fromBytes(r.value())) instanceof AgentPresence.Announced a) {
                                 seen = a;
                             }
                         }

@@ -1,15 +1,26 @@
 package io.labforge.orchestrator;
 
+import io.labforge.common.features.Features;
+import io.labforge.common.sealing.Sealing;
 import io.labforge.common.signing.CommandSigner;
 import io.labforge.common.signing.Keys;
 import io.labforge.orchestrator.audit.AuditLog;
+import io.labforge.orchestrator.local.LocalSteps;
 import io.labforge.orchestrator.persistence.SagaRepository;
+import io.labforge.orchestrator.persistence.SecretBox;
+import io.labforge.orchestrator.plan.Planners;
+import io.labforge.orchestrator.runtime.CommandEnvelopes;
 import io.labforge.orchestrator.runtime.EventConsumer;
+import io.labforge.orchestrator.runtime.LabSubmissions;
 import io.labforge.orchestrator.runtime.OrchestratorRuntime;
 import io.labforge.orchestrator.runtime.OutboxRelay;
 import io.labforge.orchestrator.runtime.ProgressBus;
 import io.labforge.orchestrator.runtime.SagaCoordinator;
+import io.labforge.orchestrator.runtime.SecretSealer;
 import io.labforge.orchestrator.saga.SagaEngine;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.security.KeyPair;
 import java.time.Clock;
 import javax.sql.DataSource;
@@ -35,19 +46,19 @@ public class OrchestratorApplication {
      * written beside it ({@code sealing.pub}) for {@code labforge hosts bootstrap}.
      */
     @Bean
-    io.labforge.common.sealing.Sealing.KeyPair sealingKey(OrchestratorProperties props) {
-        io.labforge.common.sealing.Sealing.KeyPair k = io.labforge.common.sealing.Sealing.loadOrCreate(props.stateDir().resolve("sealing.key"));
+    Sealing.KeyPair sealingKey(OrchestratorProperties props) {
+        Sealing.KeyPair k = Sealing.loadOrCreate(props.stateDir().resolve("sealing.key"));
         try {
-            java.nio.file.Files.writeString(props.stateDir().resolve("sealing.pub"), k.publicKey() + "\n");
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot write " + props.stateDir().resolve("sealing.pub"), e);
+            Files.writeString(props.stateDir().resolve("sealing.pub"), k.publicKey() + "\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + props.stateDir().resolve("sealing.pub"), e);
         }
         return k;
     }
 
     @Bean
     SagaRepository sagaRepository(JdbcTemplate jdbc, OrchestratorProperties props) {
-        return new SagaRepository(jdbc, io.labforge.orchestrator.persistence.SecretBox.loadOrCreate(props.stateDir()));
+        return new SagaRepository(jdbc, SecretBox.loadOrCreate(props.stateDir()));
     }
 
     @Bean
@@ -67,10 +78,17 @@ public class OrchestratorApplication {
 
     @Bean
     SagaCoordinator sagaCoordinator(SagaRepository repo, AuditLog audit, PlatformTransactionManager txm, KeyPair keys,
-            OutboxRelay relay, ProgressBus bus, OrchestratorProperties props, io.labforge.common.sealing.Sealing.KeyPair sealing) {
-        return new SagaCoordinator(repo, audit, new TransactionTemplate(txm), new CommandSigner(keys.getPrivate()),
-                new SagaEngine(props.maxInFlightPerHost(), props.dispatchBatch()), Clock.systemUTC(), relay::handOver, bus,
-                new io.labforge.orchestrator.local.LocalSteps(props.stateDir()), sealing);
+            OutboxRelay relay, ProgressBus bus, OrchestratorProperties props, Sealing.KeyPair sealing) {
+        SecretSealer sealer = new SecretSealer(repo::sealingKeyOf, sealing);
+        return new SagaCoordinator(new SagaCoordinator.Parts(repo, audit, new TransactionTemplate(txm),
+                new SagaEngine(props.maxInFlightPerHost(), props.dispatchBatch()), Clock.systemUTC(),
+                new CommandEnvelopes(new CommandSigner(keys.getPrivate()), sealer, Features.TYPES), sealer, Features.TYPES,
+                relay::handOver, bus, new LocalSteps(props.stateDir())));
+    }
+
+    @Bean
+    LabSubmissions labSubmissions(SagaCoordinator coordinator, SagaRepository repo) {
+        return new LabSubmissions(Features.PARSER, Planners.all(), coordinator, repo::labSource);
     }
 
     @Bean

@@ -1,9 +1,8 @@
 package io.labforge.agent.exec;
 
-import io.labforge.common.exec.StepContext;
 import io.labforge.common.exec.ExecutorException;
 import io.labforge.common.exec.ProcessRunner;
-
+import io.labforge.common.exec.StepContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

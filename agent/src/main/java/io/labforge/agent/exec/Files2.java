@@ -1,13 +1,13 @@
 package io.labforge.agent.exec;
 
 import io.labforge.common.exec.ExecutorException;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
 
 /** Reading and atomically replacing host files. */
@@ -40,10 +40,10 @@ public final class Files2 {
             if (mode == null) {
                 Files.createFile(tmp);
             } else {
-                Files.createFile(tmp, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                        java.nio.file.attribute.PosixFilePermissions.fromString(mode)));
+                Files.createFile(tmp, PosixFilePermissions.asFileAttribute(
+                        PosixFilePermissions.fromString(mode)));
                 // the umask may have taken bits away (an executable's x): the mode asked for, exactly
-                Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString(mode));
+                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString(mode));
             }
             Files.writeString(tmp, content, StandardCharsets.UTF_8);
             try {
@@ -51,7 +51,7 @@ public final class Files2 {
             } catch (IOException e) {
                 // /etc/hosts in a container is a bind mount: it can be rewritten but not replaced
                 if (mode != null) {
-                    Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString(mode));
+                    Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(mode));
                 }
                 Files.writeString(p, content, StandardCharsets.UTF_8);
                 Files.deleteIfExists(tmp);

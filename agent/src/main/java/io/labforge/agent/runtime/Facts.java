@@ -1,10 +1,10 @@
 package io.labforge.agent.runtime;
 
 import io.labforge.agent.exec.Files2;
-import io.labforge.common.exec.HostRoot;
-import io.labforge.common.exec.ProcessRunner;
 import io.labforge.agent.executor.disk.BlockDevice;
 import io.labforge.common.agent.AgentPresence;
+import io.labforge.common.exec.HostRoot;
+import io.labforge.common.exec.ProcessRunner;
 import java.net.Inet6Address;
 import java.net.NetworkInterface;
 import java.net.SocketException;
@@ -14,11 +14,11 @@ import java.util.Collections;
 import java.util.List;
 
 /** What an agent tells about its host when it starts. */
-final class Facts {
+public final class Facts {
     private Facts() {
     }
 
-    static AgentPresence.Facts gather(HostRoot root, String sealingKey) {
+    public static AgentPresence.Facts gather(HostRoot root, String sealingKey) {
         String hostname = Files2.read(root.path("/etc/hostname")).map(String::strip).orElse("");
         String os = Files2.read(root.path("/etc/os-release")).flatMap(s -> s.lines()
                 .filter(l -> l.startsWith("PRETTY_NAME=")).findFirst()).map(l -> l.substring(12).replace("\"", ""))

@@ -3,29 +3,39 @@ package io.labforge.agent.executor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.labforge.agent.executor.docker.DockerDaemonExecutor;
+import io.labforge.agent.executor.docker.DockerInstallExecutor;
+import io.labforge.agent.executor.docker.RestoreDockerDaemonExecutor;
+import io.labforge.agent.executor.firewall.CloseFirewallPortsExecutor;
+import io.labforge.agent.executor.firewall.FirewallExecutor;
+import io.labforge.agent.executor.host.HostnameExecutor;
+import io.labforge.agent.executor.host.HostsFileExecutor;
+import io.labforge.agent.executor.host.RestoreHostnameExecutor;
+import io.labforge.agent.executor.host.RestoreHostsEntriesExecutor;
+import io.labforge.agent.executor.registry.RegistryTrustExecutor;
+import io.labforge.agent.executor.registry.RestoreRegistryTrustExecutor;
 import io.labforge.common.exec.ExecutorException;
 import io.labforge.common.exec.HostRoot;
 import io.labforge.common.exec.Outcome;
 import io.labforge.common.exec.ProcessRunner;
 import io.labforge.common.exec.StepContext;
-import io.labforge.agent.executor.docker.DockerDaemonExecutor;
-import io.labforge.agent.executor.docker.RestoreDockerDaemonExecutor;
-import io.labforge.agent.executor.firewall.CloseFirewallPortsExecutor;
-import io.labforge.agent.executor.firewall.FirewallExecutor;
-import io.labforge.agent.executor.hostname.HostnameExecutor;
-import io.labforge.agent.executor.hostname.RestoreHostnameExecutor;
-import io.labforge.agent.executor.hosts.HostsFileExecutor;
-import io.labforge.agent.executor.hosts.RestoreHostsEntriesExecutor;
-import io.labforge.common.agent.AgentCommand.CloseFirewallPorts;
-import io.labforge.common.agent.AgentCommand.ConfigureDockerDaemon;
-import io.labforge.common.agent.AgentCommand.EnsureHostsEntries;
-import io.labforge.common.agent.AgentCommand.HostsEntry;
-import io.labforge.common.agent.AgentCommand.OpenFirewallPorts;
-import io.labforge.common.agent.AgentCommand.RestoreDockerDaemon;
-import io.labforge.common.agent.AgentCommand.RestoreHostname;
-import io.labforge.common.agent.AgentCommand.RestoreHostsEntries;
-import io.labforge.common.agent.AgentCommand.SetHostname;
+import io.labforge.common.lab.docker.ConfigureDockerDaemon;
+import io.labforge.common.lab.docker.EnsureDockerInstalled;
+import io.labforge.common.lab.docker.RestoreDockerDaemon;
+import io.labforge.common.lab.firewall.CloseFirewallPorts;
+import io.labforge.common.lab.firewall.FirewallService;
+import io.labforge.common.lab.firewall.FirewallZone;
+import io.labforge.common.lab.firewall.OpenFirewallPorts;
+import io.labforge.common.lab.host.EnsureHostsEntries;
+import io.labforge.common.lab.host.HostsEntry;
+import io.labforge.common.lab.host.RestoreHostname;
+import io.labforge.common.lab.host.RestoreHostsEntries;
+import io.labforge.common.lab.host.SetHostname;
+import io.labforge.common.lab.registry.RegistryCa;
+import io.labforge.common.lab.registry.RestoreRegistryTrust;
+import io.labforge.common.lab.registry.TrustRegistries;
 import io.labforge.common.messaging.Json;
+import io.labforge.common.net.PortRange;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,6 +49,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.JsonNode;
 
 /** The executors against a host root in a temporary directory: real files, nothing run on this machine. */
@@ -174,15 +185,15 @@ class HostExecutorsTest {
         void nothingToDoWhereDockerIsInstalled() throws IOException {
             Files.createDirectories(dir.resolve("usr/bin"));
             Files.createFile(dir.resolve("usr/bin/dockerd"));
-            Outcome o = new io.labforge.agent.executor.docker.DockerInstallExecutor().apply(
-                    new io.labforge.common.agent.AgentCommand.EnsureDockerInstalled(), ctx);
+            Outcome o = new DockerInstallExecutor().apply(
+                    new EnsureDockerInstalled(), ctx);
             assertThat(o.changed()).isFalse();
         }
 
         @Test
         void aHostWithoutDockerWouldGetIt() {
-            Outcome o = new io.labforge.agent.executor.docker.DockerInstallExecutor().check(
-                    new io.labforge.common.agent.AgentCommand.EnsureDockerInstalled(), ctx);
+            Outcome o = new DockerInstallExecutor().check(
+                    new EnsureDockerInstalled(), ctx);
             assertThat(o.changed()).isTrue();
             assertThat(o.diff()).contains("docker.io");
         }
@@ -203,12 +214,12 @@ class HostExecutorsTest {
                 JKOCOP8xg1pd15c/nHpnOtFBBgIqdjkulSgTTD0=
                 -----END CERTIFICATE-----
                 """;
-        final io.labforge.common.agent.AgentCommand.TrustRegistries trust = new io.labforge.common.agent.AgentCommand.TrustRegistries(
-                List.of(new io.labforge.common.agent.AgentCommand.RegistryCa("node1.lab.test:5000", CA)));
+        final TrustRegistries trust = new TrustRegistries(
+                List.of(new RegistryCa("node1.lab.test:5000", CA)));
 
         @Test
         void placesTheCaWhereDockerLooksIsIdempotentAndUndoes() throws IOException {
-            var ex = new io.labforge.agent.executor.registry.RegistryTrustExecutor();
+            var ex = new RegistryTrustExecutor();
             Outcome first = ex.apply(trust, ctx);
 
             assertThat(first.changed()).isTrue();
@@ -216,20 +227,20 @@ class HostExecutorsTest {
             assertThat(ex.apply(trust, ctx).changed()).isFalse();
 
             var previous = Json.MAPPER.convertValue(first.outputs().get("previous"),
-                    new tools.jackson.core.type.TypeReference<List<io.labforge.common.agent.AgentCommand.RegistryCa>>() { });
-            new io.labforge.agent.executor.registry.RestoreRegistryTrustExecutor().apply(
-                    new io.labforge.common.agent.AgentCommand.RestoreRegistryTrust(previous), ctx);
+                    new TypeReference<List<RegistryCa>>() { });
+            new RestoreRegistryTrustExecutor().apply(
+                    new RestoreRegistryTrust(previous), ctx);
             assertThat(dir.resolve("etc/docker/certs.d/node1.lab.test:5000")).doesNotExist();
         }
 
         @Test
         void refusesAPathOutsideCertsDAndSomethingThatIsNotACertificate() {
-            var ex = new io.labforge.agent.executor.registry.RegistryTrustExecutor();
-            assertThatThrownBy(() -> ex.apply(new io.labforge.common.agent.AgentCommand.TrustRegistries(List.of(
-                    new io.labforge.common.agent.AgentCommand.RegistryCa("../../etc/cron.d", CA))), ctx))
+            var ex = new RegistryTrustExecutor();
+            assertThatThrownBy(() -> ex.apply(new TrustRegistries(List.of(
+                    new RegistryCa("../../etc/cron.d", CA))), ctx))
                     .isInstanceOf(ExecutorException.class);
-            assertThatThrownBy(() -> ex.apply(new io.labforge.common.agent.AgentCommand.TrustRegistries(List.of(
-                    new io.labforge.common.agent.AgentCommand.RegistryCa("r:5000", "-----BEGIN CERTIFICATE-----\nnope\n"))), ctx))
+            assertThatThrownBy(() -> ex.apply(new TrustRegistries(List.of(
+                    new RegistryCa("r:5000", "-----BEGIN CERTIFICATE-----\nnope\n"))), ctx))
                     .hasMessageContaining("not a PEM X.509 certificate");
             assertThat(dir.resolve("etc/docker/certs.d")).doesNotExist();
         }
@@ -237,8 +248,12 @@ class HostExecutorsTest {
 
     @Nested
     class Firewall {
-        final OpenFirewallPorts swarm = new OpenFirewallPorts("public",
-                List.of("2377/tcp", "7946/tcp", "7946/udp", "4789/udp", "9323/tcp"), List.of("ssh"));
+        final OpenFirewallPorts swarm = open(List.of("2377/tcp", "7946/tcp", "7946/udp", "4789/udp", "9323/tcp"), List.of("ssh"));
+
+        static OpenFirewallPorts open(List<String> ports, List<String> services) {
+            return new OpenFirewallPorts(FirewallZone.PUBLIC, ports.stream().map(PortRange::parse).toList(),
+                    services.stream().map(FirewallService::of).toList());
+        }
 
         @Test
         void nftablesWhereFirewalldDoesNotRun() throws IOException {
@@ -267,22 +282,26 @@ class HostExecutorsTest {
         @Test
         void compensationClosesOnlyWhatTheStepOpened() throws IOException {
             FirewallExecutor ex = new FirewallExecutor();
-            ex.apply(new OpenFirewallPorts("public", List.of("9323/tcp"), List.of()), ctx); // open before the saga
+            ex.apply(open(List.of("9323/tcp"), List.of()), ctx); // open before the saga
             Outcome step = ex.apply(swarm, ctx);
             assertThat(step.outputs().get("addedPorts")).extracting(JsonNode::asString).doesNotContain("9323/tcp");
 
-            List<String> added = new ArrayList<>();
-            step.outputs().get("addedPorts").forEach(n -> added.add(n.asString()));
-            new CloseFirewallPortsExecutor().apply(new CloseFirewallPorts("public", added, List.of("ssh")), ctx);
+            List<PortRange> added = new ArrayList<>();
+            step.outputs().get("addedPorts").forEach(n -> added.add(PortRange.parse(n.asString())));
+            new CloseFirewallPortsExecutor().apply(new CloseFirewallPorts(FirewallZone.PUBLIC, added, List.of(FirewallService.of("ssh"))), ctx);
 
             String ruleset = file("etc/nftables.d/labforge.nft");
             assertThat(ruleset).contains("tcp dport 9323 accept").doesNotContain("2377");
         }
 
         @Test
-        void refusesBadPortsBeforeChangingAnything() {
-            assertThatThrownBy(() -> new FirewallExecutor().apply(new OpenFirewallPorts("public", List.of("99999/tcp"),
-                    List.of()), ctx)).isInstanceOf(ExecutorException.class);
+        void aCommandWithABadPortOrZoneDoesNotDecodeSoNothingRuns() {
+            // the values validate themselves when the command is decoded: no executor ever sees them
+            for (String bad : List.of("{\"zone\":\"public\",\"ports\":[\"99999/tcp\"],\"services\":[]}",
+                    "{\"zone\":\"pub lic\",\"ports\":[\"22/tcp\"],\"services\":[]}",
+                    "{\"zone\":\"public\",\"ports\":[],\"services\":[\"ssh\\nx\"]}")) {
+                assertThatThrownBy(() -> Json.convert(Json.read(bad), OpenFirewallPorts.class)).as(bad).isInstanceOf(RuntimeException.class);
+            }
             assertThat(dir.resolve("etc/nftables.d")).doesNotExist();
         }
     }

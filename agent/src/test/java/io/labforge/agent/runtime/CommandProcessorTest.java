@@ -1,29 +1,32 @@
 package io.labforge.agent.runtime;
 
-import io.labforge.common.worker.CommandProcessor;
-import io.labforge.common.worker.Journal;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.labforge.agent.exec.Executors;
+import io.labforge.agent.executor.AgentExecutors;
+import io.labforge.common.agent.Noop;
 import io.labforge.common.exec.HostRoot;
-import io.labforge.common.agent.AgentCommand.Noop;
-import io.labforge.common.agent.AgentCommand.SetHostname;
+import io.labforge.common.features.Features;
+import io.labforge.common.lab.host.SetHostname;
 import io.labforge.common.messaging.Envelope;
 import io.labforge.common.messaging.Json;
 import io.labforge.common.signing.CommandSigner;
 import io.labforge.common.signing.CommandVerifier;
 import io.labforge.common.signing.Keys;
 import io.labforge.common.step.StepEvent;
+import io.labforge.common.worker.CommandProcessor;
+import io.labforge.common.worker.Journal;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,9 +48,9 @@ class CommandProcessorTest {
     }
 
     CommandProcessor processor() {
-        return new CommandProcessor("node1", new CommandVerifier(keys.getPublic()), Executors.all(),
+        return new CommandProcessor("node1", new CommandVerifier(keys.getPublic()), AgentExecutors.all(),
                 new Journal(dir.resolve("state/journal.jsonl")), new HostRoot(dir.resolve("root")),
-                Clock.fixed(NOW, ZoneOffset.UTC), java.time.Duration.ZERO);
+                Clock.fixed(NOW, ZoneOffset.UTC), Duration.ZERO);
     }
 
     Envelope command(Object payload, String target, Instant deadline) {
@@ -55,7 +58,7 @@ class CommandProcessorTest {
     }
 
     List<Object> payloads() {
-        return events.stream().map(Envelope::payloadObject).toList();
+        return events.stream().map(Features.TYPES::decode).toList();
     }
 
     @Test
@@ -106,7 +109,7 @@ class CommandProcessorTest {
         processor.handle(signer.sign(good).withPayload(evil), events::add);
         processor.handle(signer.sign(command(new SetHostname("node1", null), "node1", NOW.minusSeconds(1))), events::add);
         processor.handle(signer.sign(command(new SetHostname("node1", null), "node2", NOW.plusSeconds(60))), events::add);
-        Envelope unknown = new Envelope(java.util.UUID.randomUUID(), "agent.FormatDisk", 1, "lab", "saga-1", "x", 1, "node1",
+        Envelope unknown = new Envelope(UUID.randomUUID(), "agent.FormatDisk", 1, "lab", "saga-1", "x", 1, "node1",
                 null, NOW, NOW.plusSeconds(60), false, Json.object(), null);
         processor.handle(signer.sign(unknown), events::add);
 
@@ -119,14 +122,14 @@ class CommandProcessorTest {
 
     @Test
     void aQuickStepIsReportedByItsEndAloneASlowOneAlsoAsStarted() {
-        CommandProcessor delayed = new CommandProcessor("node1", new CommandVerifier(keys.getPublic()), Executors.all(),
+        CommandProcessor delayed = new CommandProcessor("node1", new CommandVerifier(keys.getPublic()), AgentExecutors.all(),
                 new Journal(dir.resolve("state2/journal.jsonl")), new HostRoot(dir.resolve("root")),
-                Clock.fixed(NOW, ZoneOffset.UTC), java.time.Duration.ofMillis(300));
-        List<Envelope> quick = new java.util.concurrent.CopyOnWriteArrayList<>();
+                Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofMillis(300));
+        List<Envelope> quick = new CopyOnWriteArrayList<>();
         delayed.handle(signer.sign(command(new Noop(0, 0), "node1", NOW.plusSeconds(60))), quick::add);
         assertThat(quick).extracting(Envelope::type).containsExactly("step.Succeeded");
 
-        List<Envelope> slow = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<Envelope> slow = new CopyOnWriteArrayList<>();
         Envelope cmd = Envelope.of(new Noop(700, 0), "lab", "saga-1", "slow@node1", 1, "node1", null, NOW,
                 NOW.plusSeconds(60), false);
         delayed.handle(signer.sign(cmd), slow::add);

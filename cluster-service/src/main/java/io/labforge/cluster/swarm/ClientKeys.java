@@ -1,25 +1,28 @@
 package io.labforge.cluster.swarm;
 
-import io.labforge.common.exec.ExecutorException;
+import io.labforge.common.command.ClusterCommand;
 import io.labforge.common.exec.Executor;
+import io.labforge.common.exec.ExecutorException;
 import io.labforge.common.exec.Outcome;
 import io.labforge.common.exec.StepContext;
-import io.labforge.common.cluster.ClusterCommand.CreateClientKey;
-import io.labforge.common.cluster.ClusterCommand.InstallClientCertificate;
+import io.labforge.common.lab.swarm.CreateClientKey;
+import io.labforge.common.lab.swarm.InstallClientCertificate;
 import io.labforge.common.messaging.Json;
+import io.labforge.common.net.Dns;
 import io.labforge.common.tls.Pki;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyStore;
 import java.security.SecureRandom;
 import java.security.cert.Certificate;
-import java.util.regex.Pattern;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * cluster-service's client identity per lab, for the Engine API's mutual TLS: the key is made here
@@ -27,7 +30,6 @@ import javax.net.ssl.TrustManagerFactory;
  * request with the lab's CA; certificate and CA are kept beside it.
  */
 public final class ClientKeys {
-    private static final Pattern LAB = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
     private final Path stateDir;
 
     public ClientKeys(Path stateDir) {
@@ -35,7 +37,7 @@ public final class ClientKeys {
     }
 
     Path dir(String lab) {
-        if (lab == null || !LAB.matcher(lab).matches()) {
+        if (!Dns.isLabel(lab)) {
             throw ExecutorException.refused("'" + lab + "' is not a lab name");
         }
         return stateDir.resolve("labs").resolve(lab);
@@ -68,7 +70,7 @@ public final class ClientKeys {
             return ctx;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } catch (java.security.GeneralSecurityException e) {
+        } catch (GeneralSecurityException e) {
             throw new ExecutorException("cannot build the TLS context for lab " + lab + ": " + e.getMessage(), false, e);
         }
     }
@@ -104,7 +106,7 @@ public final class ClientKeys {
             return Outcome.of(true, "+ client key for lab " + c.lab(), outputs(pair, true));
         }
 
-        private tools.jackson.databind.node.ObjectNode outputs(KeyPair pair, boolean created) {
+        private ObjectNode outputs(KeyPair pair, boolean created) {
             return Json.object().put("csr", Pki.csr(pair, ClusterCommandTarget.NAME)).put("created", created);
         }
 
@@ -160,7 +162,7 @@ public final class ClientKeys {
 
     /** The name cluster-service's certificates carry. */
     static final class ClusterCommandTarget {
-        static final String NAME = io.labforge.common.cluster.ClusterCommand.TARGET;
+        static final String NAME = ClusterCommand.TARGET;
 
         private ClusterCommandTarget() {
         }

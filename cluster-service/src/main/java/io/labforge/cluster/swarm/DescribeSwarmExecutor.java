@@ -2,11 +2,11 @@ package io.labforge.cluster.swarm;
 
 import com.github.dockerjava.api.model.Service;
 import com.github.dockerjava.api.model.SwarmNode;
-import io.labforge.common.cluster.ClusterCommand.DescribeSwarm;
-import io.labforge.common.exec.ExecutorException;
 import io.labforge.common.exec.Executor;
+import io.labforge.common.exec.ExecutorException;
 import io.labforge.common.exec.Outcome;
 import io.labforge.common.exec.StepContext;
+import io.labforge.common.lab.swarm.DescribeSwarm;
 import io.labforge.common.messaging.Json;
 import java.util.Locale;
 import tools.jackson.databind.node.ArrayNode;
@@ -55,7 +55,7 @@ public final class DescribeSwarmExecutor implements Executor<DescribeSwarm> {
                 String name = s.getSpec().getName();
                 long desired = s.getSpec().getMode() != null && s.getSpec().getMode().getReplicated() != null
                         ? s.getSpec().getMode().getReplicated().getReplicas() : -1;
-                long running = Math.max(0, ServiceExecutor.running(dc, name));
+                long running = Math.max(0, SwarmServices.running(dc, name));
                 String image = s.getSpec().getTaskTemplate().getContainerSpec().getImage();
                 services.addObject().put("name", name).put("image", image == null ? "" : image.split("@")[0])
                         .put("desired", desired).put("running", running);

@@ -6,8 +6,11 @@ import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.transport.DockerHttpClient;
 import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
 import io.labforge.common.exec.ExecutorException;
+import java.io.IOException;
 import java.time.Duration;
+import java.util.function.Function;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
 
 /** A docker-java client for a swarm manager's Engine API, over mutual TLS with the lab's client certificate. */
 public final class Managers {
@@ -22,7 +25,7 @@ public final class Managers {
         if (manager == null || !HOST_PORT.matcher(manager).matches()) {
             throw ExecutorException.refused("'" + manager + "' is not a manager's host:port");
         }
-        javax.net.ssl.SSLContext ssl = keys.sslContext(lab);
+        SSLContext ssl = keys.sslContext(lab);
         DefaultDockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder()
                 .withDockerHost("tcp://" + manager).withDockerTlsVerify(true).withCustomSslConfig(() -> ssl).build();
         DockerHttpClient http = new ZerodepDockerHttpClient.Builder().dockerHost(config.getDockerHost())
@@ -35,10 +38,10 @@ public final class Managers {
      * Runs {@code work} with a client of the manager's Engine API, closed after; not reaching the
      * manager fails the step as retryable, naming it.
      */
-    public <T> T call(String lab, String manager, java.util.function.Function<DockerClient, T> work) {
+    public <T> T call(String lab, String manager, Function<DockerClient, T> work) {
         try (DockerClient dc = client(lab, manager)) {
             return work.apply(dc);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new ExecutorException("the Engine API of " + manager + ": " + e.getMessage(), true, e);
         }
     }

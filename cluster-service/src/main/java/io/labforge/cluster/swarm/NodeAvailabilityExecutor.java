@@ -3,11 +3,11 @@ package io.labforge.cluster.swarm;
 import com.github.dockerjava.api.model.SwarmNode;
 import com.github.dockerjava.api.model.SwarmNodeAvailability;
 import com.github.dockerjava.api.model.SwarmNodeSpec;
-import io.labforge.common.cluster.ClusterCommand.SetNodeAvailability;
-import io.labforge.common.exec.ExecutorException;
 import io.labforge.common.exec.Executor;
+import io.labforge.common.exec.ExecutorException;
 import io.labforge.common.exec.Outcome;
 import io.labforge.common.exec.StepContext;
+import io.labforge.common.lab.swarm.SetNodeAvailability;
 import io.labforge.common.messaging.Json;
 import java.util.Locale;
 

@@ -4,10 +4,14 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -38,11 +42,11 @@ public final class ProcessRunner {
     }
 
     public Result run(List<String> argv, Duration timeout, Consumer<String> progress) {
-        return run(argv, java.util.Map.of(), timeout, progress);
+        return run(argv, Map.of(), timeout, progress);
     }
 
     /** With extra environment variables (e.g. {@code DEBIAN_FRONTEND}); never a shell. */
-    public Result run(List<String> argv, java.util.Map<String, String> env, Duration timeout, Consumer<String> progress) {
+    public Result run(List<String> argv, Map<String, String> env, Duration timeout, Consumer<String> progress) {
         ProcessBuilder pb = new ProcessBuilder(new ArrayList<>(argv)).redirectErrorStream(true);
         pb.environment().put("LC_ALL", "C");
         pb.environment().putAll(env);
@@ -94,10 +98,10 @@ public final class ProcessRunner {
 
     /** Runs and fails the step when the exit code is not 0, with the output's tail as the reason. */
     public Result require(List<String> argv, Duration timeout, Consumer<String> progress) {
-        return require(argv, java.util.Map.of(), timeout, progress);
+        return require(argv, Map.of(), timeout, progress);
     }
 
-    public Result require(List<String> argv, java.util.Map<String, String> env, Duration timeout, Consumer<String> progress) {
+    public Result require(List<String> argv, Map<String, String> env, Duration timeout, Consumer<String> progress) {
         Result r = run(argv, env, timeout, progress);
         if (!r.ok()) {
             String tail = r.output().length() > 800 ? r.output().substring(r.output().length() - 800) : r.output();
@@ -111,11 +115,11 @@ public final class ProcessRunner {
      * output alone, and fails the step with the command's error output when the exit code is not 0.
      */
     public String query(List<String> argv, Duration timeout) {
-        return query(argv, java.util.Map.of(), timeout);
+        return query(argv, Map.of(), timeout);
     }
 
     /** {@link #query(List, Duration)} with extra environment variables. */
-    public String query(List<String> argv, java.util.Map<String, String> env, Duration timeout) {
+    public String query(List<String> argv, Map<String, String> env, Duration timeout) {
         ProcessBuilder pb = new ProcessBuilder(new ArrayList<>(argv));
         pb.environment().put("LC_ALL", "C");
         pb.environment().putAll(env);
@@ -125,7 +129,7 @@ public final class ProcessRunner {
         } catch (IOException e) {
             throw new ExecutorException("cannot start " + argv.get(0) + ": " + e.getMessage(), false, e);
         }
-        java.util.concurrent.CompletableFuture<String> err = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> {
             try {
                 return new String(p.getErrorStream().readNBytes(MAX_CAPTURE), StandardCharsets.UTF_8);
             } catch (IOException e) {
@@ -166,7 +170,7 @@ public final class ProcessRunner {
     public static boolean onPath(String program) {
         String path = System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
         for (String dir : path.split(":")) {
-            if (java.nio.file.Files.isExecutable(java.nio.file.Path.of(dir, program))) {
+            if (Files.isExecutable(Path.of(dir, program))) {
                 return true;
             }
         }

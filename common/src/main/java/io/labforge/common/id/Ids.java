@@ -1,21 +1,17 @@
 package io.labforge.common.id;
 
+import io.labforge.common.net.Dns;
 import java.util.regex.Pattern;
 
 /** Shared validation of the typed ids: a lowercase DNS label, so an id is safe in a hostname, a topic key and a path. */
 final class Ids {
-    private static final Pattern LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
     private static final Pattern STEP = Pattern.compile("[a-z0-9][a-z0-9@._:-]{0,199}");
 
     private Ids() {
     }
 
     static String label(String kind, String value) {
-        if (value == null || !LABEL.matcher(value).matches()) {
-            throw new IllegalArgumentException(kind + " '" + value
-                    + "' is not valid: use 1 to 63 lowercase letters, digits or '-', starting and ending with a letter or digit");
-        }
-        return value;
+        return Dns.label(kind, value);
     }
 
     static String step(String value) {

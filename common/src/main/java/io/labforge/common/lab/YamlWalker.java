@@ -17,25 +17,35 @@ import org.yaml.snakeyaml.nodes.Tag;
 /**
  * Reads a composed YAML node tree while collecting every error with its path and line, so the
  * user sees all of them at once. Each reader returns {@code null} (or an empty value) on error and
- * goes on.
+ * goes on. Shared by every section reader of the lab file.
  */
-final class YamlWalker {
-    final List<LabError> errors = new ArrayList<>();
+public final class YamlWalker {
+    private final List<LabError> errors = new ArrayList<>();
     private final Map<String, Integer> lines = new LinkedHashMap<>();
 
-    static int line(Node node) {
+    /** Every error reported so far. */
+    public List<LabError> errors() {
+        return List.copyOf(errors);
+    }
+
+    /** Whether an error was reported at {@code path} itself. */
+    public boolean hasErrorAt(String path) {
+        return errors.stream().anyMatch(e -> e.path().equals(path));
+    }
+
+    public static int line(Node node) {
         return node == null ? 0 : node.getStartMark().getLine() + 1;
     }
 
-    int lineOf(String path) {
+    public int lineOf(String path) {
         return lines.getOrDefault(path, 0);
     }
 
-    void error(String path, Node at, String message, String fix) {
+    public void error(String path, Node at, String message, String fix) {
         errors.add(new LabError(path, at == null ? lineOf(path) : line(at), message, fix));
     }
 
-    void error(String path, String message, String fix) {
+    public void error(String path, String message, String fix) {
         errors.add(new LabError(path, lineOf(path), message, fix));
     }
 
@@ -43,7 +53,7 @@ final class YamlWalker {
      * The entries of a mapping, by key; unknown and duplicate keys are reported. Returns an empty map
      * when the node is not a mapping.
      */
-    Map<String, Node> mapping(Node node, String path, Set<String> allowed, Set<String> required) {
+    public Map<String, Node> mapping(Node node, String path, Set<String> allowed, Set<String> required) {
         Map<String, Node> out = new LinkedHashMap<>();
         if (node == null) {
             return out;
@@ -83,8 +93,32 @@ final class YamlWalker {
         return out;
     }
 
+    /** A mapping whose keys are the user's own (role names), each reported with its line; unknown keys are not errors. */
+    public Map<String, Node> stringKeyedMapping(Node node, String path) {
+        Map<String, Node> out = new LinkedHashMap<>();
+        if (node == null) {
+            return out;
+        }
+        lines.put(path, line(node));
+        if (!(node instanceof MappingNode m)) {
+            error(path, node, "expected a mapping (key: value lines), found " + kind(node), "write " + path + " as key: value pairs");
+            return out;
+        }
+        for (NodeTuple t : m.getValue()) {
+            String key = t.getKeyNode() instanceof ScalarNode s ? s.getValue() : null;
+            if (key == null) {
+                error(path, t.getKeyNode(), "a key must be a plain word", "remove the complex key");
+            } else if (out.putIfAbsent(key, t.getValueNode()) != null) {
+                error(join(path, key), t.getKeyNode(), "key '" + key + "' is given twice", "keep one of the two");
+            } else {
+                lines.put(join(path, key), line(t.getKeyNode()));
+            }
+        }
+        return out;
+    }
+
     /** A mapping of free keys to plain values (labels). */
-    Map<String, String> stringMap(Node node, String path) {
+    public Map<String, String> stringMap(Node node, String path) {
         Map<String, String> out = new LinkedHashMap<>();
         if (node == null) {
             return out;
@@ -109,7 +143,7 @@ final class YamlWalker {
         return m.getValue().stream().anyMatch(t -> t.getKeyNode() instanceof ScalarNode s && s.getValue().equals(key));
     }
 
-    List<Node> sequence(Node node, String path) {
+    public List<Node> sequence(Node node, String path) {
         if (node == null) {
             return List.of();
         }
@@ -124,7 +158,7 @@ final class YamlWalker {
         return List.of();
     }
 
-    String string(Node node, String path) {
+    public String string(Node node, String path) {
         if (node == null) {
             return null;
         }
@@ -136,7 +170,7 @@ final class YamlWalker {
         return null;
     }
 
-    List<String> strings(Node node, String path) {
+    public List<String> strings(Node node, String path) {
         List<String> out = new ArrayList<>();
         List<Node> items = sequence(node, path);
         for (int i = 0; i < items.size(); i++) {
@@ -148,7 +182,7 @@ final class YamlWalker {
         return out;
     }
 
-    Boolean bool(Node node, String path) {
+    public Boolean bool(Node node, String path) {
         String v = string(node, path);
         if (v == null) {
             return null;
@@ -160,7 +194,7 @@ final class YamlWalker {
         return null;
     }
 
-    Integer integer(Node node, String path, int min, int max, String what) {
+    public Integer integer(Node node, String path, int min, int max, String what) {
         String v = string(node, path);
         if (v == null) {
             return null;
@@ -186,12 +220,12 @@ final class YamlWalker {
         };
     }
 
-    static String join(String path, String key) {
+    public static String join(String path, String key) {
         return path.isEmpty() ? key : path + "." + key;
     }
 
     /** The allowed key closest to a mistyped one, when it is close enough to be a typo. */
-    static String nearest(String key, Set<String> allowed) {
+    public static String nearest(String key, Set<String> allowed) {
         return allowed.stream()
                 .filter(a -> distance(a.toLowerCase(), key.toLowerCase()) <= Math.max(2, key.length() / 3))
                 .min(Comparator.comparingInt(a -> distance(a.toLowerCase(), key.toLowerCase())))

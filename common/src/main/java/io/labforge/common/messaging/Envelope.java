@@ -31,7 +31,7 @@ public record Envelope(
     /** Builds an unsigned envelope around a {@link Message}-annotated payload. */
     public static Envelope of(Object payload, String labId, String sagaId, String stepId, int attempt,
             String target, UUID causationId, Instant issuedAt, Instant deadline, boolean dryRun) {
-        MessageTypes.Type t = MessageTypes.of(payload.getClass());
+        MessageTypes.Type t = MessageTypes.typeOf(payload.getClass());
         return new Envelope(UUID.randomUUID(), t.name(), t.version(), labId, sagaId, stepId, attempt, target,
                 causationId, issuedAt, deadline, dryRun, Json.tree(payload), null);
     }
@@ -54,11 +54,6 @@ public record Envelope(
                 String.valueOf(causationId), String.valueOf(issuedAt), String.valueOf(deadline),
                 Boolean.toString(dryRun), Json.canonical(payload));
         return text.getBytes(StandardCharsets.UTF_8);
-    }
-
-    /** Decodes the payload into its record type, looked up by logical name. */
-    public Object payloadObject() {
-        return Json.convert(payload, MessageTypes.forName(type).javaType());
     }
 
     public byte[] toBytes() {

@@ -1,59 +1,57 @@
 package io.labforge.common.messaging;
 
-import io.labforge.common.agent.AgentCommand;
-import io.labforge.common.agent.AgentPresence;
-import io.labforge.common.orchestrator.OrchestratorCommand;
-import io.labforge.common.step.StepEvent;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 
-/** The registry of logical message names: every payload record of the contracts, by name. */
+/**
+ * A registry of logical message names: the payload records a process can decode, by name. The set of
+ * contracts is assembled once, from the features ({@code io.labforge.common.features.Features}); this
+ * class knows none of them.
+ */
 public final class MessageTypes {
     public record Type(String name, int version, Class<?> javaType) {
     }
 
-    private static final Map<String, Type> BY_NAME = new HashMap<>();
-    private static final Map<Class<?>, Type> BY_CLASS = new HashMap<>();
+    private final Map<String, Type> byName = new HashMap<>();
 
-    static {
-        for (Class<?> sealed : new Class<?>[] {AgentCommand.class, AgentPresence.class, StepEvent.class,
-                OrchestratorCommand.class, io.labforge.common.cluster.ClusterCommand.class,
-                io.labforge.common.gitlab.GitlabCommand.class}) {
-            for (Class<?> c : sealed.getPermittedSubclasses()) {
-                register(c);
+    private MessageTypes(Collection<Class<?>> payloads) {
+        for (Class<?> c : payloads) {
+            Type t = typeOf(c);
+            if (byName.put(t.name(), t) != null) {
+                throw new IllegalStateException("two payloads named " + t.name());
             }
         }
     }
 
-    private MessageTypes() {
+    public static MessageTypes of(Collection<Class<?>> payloads) {
+        return new MessageTypes(payloads);
     }
 
-    private static void register(Class<?> c) {
-        Message m = c.getAnnotation(Message.class);
+    /** The logical name and version a payload class travels under, from its {@link Message} annotation. */
+    public static Type typeOf(Class<?> payloadClass) {
+        Message m = payloadClass.getAnnotation(Message.class);
         if (m == null) {
-            throw new IllegalStateException(c + " has no @Message");
+            throw new IllegalArgumentException(payloadClass + " is not a message payload (it has no @Message)");
         }
-        Type t = new Type(m.name(), m.version(), c);
-        if (BY_NAME.put(m.name(), t) != null) {
-            throw new IllegalStateException("two payloads named " + m.name());
-        }
-        BY_CLASS.put(c, t);
+        return new Type(m.name(), m.version(), payloadClass);
     }
 
-    public static Type of(Class<?> payloadClass) {
-        Type t = BY_CLASS.get(payloadClass);
-        if (t == null) {
-            throw new IllegalArgumentException(payloadClass + " is not a registered message payload");
-        }
-        return t;
-    }
-
-    public static Type forName(String name) {
+    public Type forName(String name) {
         return find(name).orElseThrow(() -> new IllegalArgumentException("unknown message type '" + name + "'"));
     }
 
-    public static Optional<Type> find(String name) {
-        return Optional.ofNullable(BY_NAME.get(name));
+    public Optional<Type> find(String name) {
+        return Optional.ofNullable(byName.get(name));
+    }
+
+    /** The envelope's payload as its record, looked up by the envelope's logical type name. */
+    public Object decode(Envelope e) {
+        return Json.convert(e.payload(), forName(e.type()).javaType());
+    }
+
+    public Collection<Type> all() {
+        return byName.values();
     }
 }

@@ -6,11 +6,15 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 import org.bouncycastle.crypto.AsymmetricCipherKeyPair;
 import org.bouncycastle.crypto.InvalidCipherTextException;
 import org.bouncycastle.crypto.hpke.HPKE;
@@ -67,7 +71,7 @@ public final class Sealing {
             Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), ".sealing", ".tmp",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             Files.writeString(tmp, Base64.getEncoder().encodeToString(h.serializePrivateKey(k.pair().getPrivate())));
-            Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
             return k;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read or write the sealing key " + file, e);
@@ -100,8 +104,8 @@ public final class Sealing {
         if (sealed.length <= enc) {
             throw new SealingException("sealed value too short");
         }
-        byte[] e = java.util.Arrays.copyOfRange(sealed, 0, enc);
-        byte[] ct = java.util.Arrays.copyOfRange(sealed, enc, sealed.length);
+        byte[] e = Arrays.copyOfRange(sealed, 0, enc);
+        byte[] ct = Arrays.copyOfRange(sealed, enc, sealed.length);
         try {
             return h.open(e, key.pair(), INFO, context.getBytes(StandardCharsets.UTF_8), ct, null, null, null);
         } catch (InvalidCipherTextException | RuntimeException ex) {
@@ -144,7 +148,7 @@ public final class Sealing {
     }
 
     /** The reason of the first withheld secret in the tree, if any. */
-    public static java.util.Optional<String> withheldReason(JsonNode node) {
+    public static Optional<String> withheldReason(JsonNode node) {
         return paths(node, WITHHELD).stream().map(n -> n.get(WITHHELD).asString()).findFirst();
     }
 
@@ -166,7 +170,7 @@ public final class Sealing {
         });
     }
 
-    private static JsonNode map(JsonNode node, String key, java.util.function.Function<JsonNode, JsonNode> f) {
+    private static JsonNode map(JsonNode node, String key, Function<JsonNode, JsonNode> f) {
         if (node == null) {
             return null;
         }

@@ -58,8 +58,8 @@ public final class Keys {
         }
         if (file != null && !file.isBlank()) {
             try {
-                return java.nio.file.Files.readString(Path.of(file)).strip();
-            } catch (java.io.IOException e) {
+                return Files.readString(Path.of(file)).strip();
+            } catch (IOException e) {
                 throw new IllegalStateException("cannot read " + property + "-file " + file + ": " + e.getMessage(), e);
             }
         }

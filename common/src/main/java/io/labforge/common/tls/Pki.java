@@ -5,11 +5,17 @@ import java.io.StringReader;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
+import java.security.Provider;
 import java.security.SecureRandom;
+import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
@@ -29,6 +35,7 @@ import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
@@ -36,7 +43,9 @@ import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.operator.ContentSigner;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
+import org.bouncycastle.pkcs.PKCSException;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 
 /**
@@ -47,7 +56,7 @@ import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 public final class Pki {
     private static final SecureRandom RANDOM = new SecureRandom();
     /** Not registered globally: only these conversions use it (the JDK's EC provider lacks OID aliases). */
-    private static final java.security.Provider BC = new org.bouncycastle.jce.provider.BouncyCastleProvider();
+    private static final Provider BC = new BouncyCastleProvider();
 
     private Pki() {
     }
@@ -97,7 +106,7 @@ public final class Pki {
             List<String> dnsNames, List<String> ipAddresses, Usage usage, Duration validity) {
         try {
             PKCS10CertificationRequest req = (PKCS10CertificationRequest) read(csrPem);
-            if (!req.isSignatureValid(new org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder()
+            if (!req.isSignatureValid(new JcaContentVerifierProviderBuilder()
                     .setProvider(BC).build(req.getSubjectPublicKeyInfo()))) {
                 throw new IllegalArgumentException("the certificate request's signature is not valid");
             }
@@ -118,7 +127,7 @@ public final class Pki {
                 b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names.toArray(new GeneralName[0])));
             }
             return convert(b.build(signer(caKey)));
-        } catch (IOException | GeneralSecurityException | OperatorCreationException | org.bouncycastle.pkcs.PKCSException e) {
+        } catch (IOException | GeneralSecurityException | OperatorCreationException | PKCSException e) {
             throw new IllegalArgumentException("cannot sign the certificate request: " + e.getMessage(), e);
         }
     }
@@ -135,24 +144,24 @@ public final class Pki {
                     && now.getSubjectX500Principal().equals(wanted.getSubjectX500Principal())
                     && now.getIssuerX500Principal().equals(wanted.getIssuerX500Principal())
                     && names(now).equals(names(wanted))
-                    && now.getNotAfter().toInstant().isAfter(java.time.Instant.now().plus(Duration.ofDays(30)));
-        } catch (IllegalArgumentException | java.security.cert.CertificateParsingException e) {
+                    && now.getNotAfter().toInstant().isAfter(Instant.now().plus(Duration.ofDays(30)));
+        } catch (IllegalArgumentException | CertificateParsingException e) {
             return false;
         }
     }
 
     /** As a list: the JDK returns an unmodifiable collection, which has no equals of its own. */
-    private static List<?> names(X509Certificate c) throws java.security.cert.CertificateParsingException {
-        return c.getSubjectAlternativeNames() == null ? List.of() : new java.util.ArrayList<>(c.getSubjectAlternativeNames());
+    private static List<?> names(X509Certificate c) throws CertificateParsingException {
+        return c.getSubjectAlternativeNames() == null ? List.of() : new ArrayList<>(c.getSubjectAlternativeNames());
     }
 
     /** Writes a private key as PEM through a temporary file of mode 600 and an atomic rename. */
-    public static void writePrivateKey(java.nio.file.Path file, KeyPair pair) throws java.io.IOException {
-        java.nio.file.Files.createDirectories(file.getParent());
-        java.nio.file.Path tmp = java.nio.file.Files.createTempFile(file.getParent(), ".key", ".tmp",
-                java.nio.file.attribute.PosixFilePermissions.asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
-        java.nio.file.Files.writeString(tmp, pem(pair.getPrivate()));
-        java.nio.file.Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    public static void writePrivateKey(Path file, KeyPair pair) throws IOException {
+        Files.createDirectories(file.getParent());
+        Path tmp = Files.createTempFile(file.getParent(), ".key", ".tmp",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(tmp, pem(pair.getPrivate()));
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
     }
 
     public static String pem(Object o) {
@@ -174,6 +183,19 @@ public final class Pki {
             return o;
         } catch (IOException e) {
             throw new IllegalArgumentException("not valid PEM: " + e.getMessage(), e);
+        }
+    }
+
+    /** Whether {@code pem} holds a PEM X.509 certificate. */
+    public static boolean isCertificate(String pem) {
+        if (pem == null || !pem.contains("-----BEGIN CERTIFICATE-----")) {
+            return false;
+        }
+        try {
+            certificate(pem);
+            return true;
+        } catch (RuntimeException e) {
+            return false;
         }
     }
 

@@ -11,19 +11,29 @@ import io.labforge.common.messaging.Json;
 import io.labforge.common.messaging.MessageTypes;
 import io.labforge.common.sealing.Sealing;
 import io.labforge.common.signing.CommandVerifier;
+import io.labforge.common.step.Output;
 import io.labforge.common.step.StepEvent;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Runs one worker's commands (a host's agent, or a service such as cluster-service): refuses what is
@@ -38,13 +48,16 @@ public final class CommandProcessor {
     private final String hostId;
     private final CommandVerifier verifier;
     private final Map<Class<?>, Executor<?>> executors = new HashMap<>();
+    /** The commands this worker executes, by logical name: what it can decode. */
+    private final MessageTypes commands;
+    private static final MessageTypes EVENTS = MessageTypes.of(List.of(StepEvent.class.getPermittedSubclasses()));
     private final Journal journal;
     private final HostRoot root;
     private final Clock clock;
     private final Map<String, AtomicInteger> executions = new ConcurrentHashMap<>();
-    private final java.time.Duration startedAfter;
-    private static final java.util.concurrent.ScheduledExecutorService STARTED_TIMER =
-            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+    private final Duration startedAfter;
+    private static final ScheduledExecutorService STARTED_TIMER =
+            Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "started-timer");
                 t.setDaemon(true);
                 return t;
@@ -64,25 +77,26 @@ public final class CommandProcessor {
     private final Secrets secrets;
 
     public CommandProcessor(String hostId, CommandVerifier verifier, List<Executor<?>> executors, Journal journal,
-            HostRoot root, Clock clock, java.time.Duration startedAfter, Secrets secrets) {
+            HostRoot root, Clock clock, Duration startedAfter, Secrets secrets) {
         this.secrets = secrets;
         this.startedAfter = startedAfter;
         this.hostId = hostId;
         this.verifier = verifier;
         executors.forEach(e -> this.executors.put(e.commandType(), e));
+        this.commands = MessageTypes.of(this.executors.keySet());
         this.journal = journal;
         this.root = root;
         this.clock = clock;
     }
 
     public CommandProcessor(String hostId, CommandVerifier verifier, List<Executor<?>> executors, Journal journal,
-            HostRoot root, Clock clock, java.time.Duration startedAfter) {
+            HostRoot root, Clock clock, Duration startedAfter) {
         this(hostId, verifier, executors, journal, root, clock, startedAfter, null);
     }
 
     public CommandProcessor(String hostId, CommandVerifier verifier, List<Executor<?>> executors, Journal journal,
             HostRoot root, Clock clock) {
-        this(hostId, verifier, executors, journal, root, clock, java.time.Duration.ofMillis(200));
+        this(hostId, verifier, executors, journal, root, clock, Duration.ofMillis(200));
     }
 
     /** The public half of this agent's sealing key, for its announcement (null when it has none). */
@@ -119,7 +133,7 @@ public final class CommandProcessor {
             throw ExecutorException.refused("the step produced secret outputs " + o.secretOutputs() + " and this agent has no "
                     + "orchestrator sealing key (labforge.agent.orchestrator-sealing-key): it will not send them in clear");
         }
-        tools.jackson.databind.node.ObjectNode marked = o.outputs().deepCopy();
+        ObjectNode marked = o.outputs().deepCopy();
         for (String name : o.secretOutputs()) {
             if (marked.has(name)) {
                 marked.set(name, Json.object().set(Sealing.SECRET, marked.get(name)));
@@ -152,7 +166,7 @@ public final class CommandProcessor {
         String key = cmd.messageId().toString();
         Optional<Journal.Entry> done = journal.find(key);
         if (done.isPresent()) {
-            Object recorded = Json.convert(done.get().payload(), MessageTypes.forName(done.get().eventType()).javaType());
+            Object recorded = Json.convert(done.get().payload(), EVENTS.forName(done.get().eventType()).javaType());
             if (recorded instanceof StepEvent.Succeeded s) {
                 recorded = new StepEvent.Succeeded(s.changed(), s.diff(), s.outputs(), s.secretOutputs(), true, 0);
             }
@@ -162,8 +176,8 @@ public final class CommandProcessor {
         }
         long t0 = System.nanoTime();
         Started started = new Started(cmd, emit);
-        java.util.concurrent.ScheduledFuture<?> timer = startedAfter.isZero() ? null
-                : STARTED_TIMER.schedule(started::announce, startedAfter.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> timer = startedAfter.isZero() ? null
+                : STARTED_TIMER.schedule(started::announce, startedAfter.toMillis(), TimeUnit.MILLISECONDS);
         if (timer == null) {
             started.announce();
         }
@@ -178,9 +192,9 @@ public final class CommandProcessor {
         StepContext ctx = new StepContext(root, new ProcessRunner(), cmd.attempt(), progress);
         Object result;
         try {
-            Object command = cmd.withPayload(openSecrets(cmd)).payloadObject();
+            Object command = commands.decode(cmd.withPayload(openSecrets(cmd)));
             executions.computeIfAbsent(cmd.stepId(), k -> new AtomicInteger()).incrementAndGet();
-            Outcome o = run(executors.get(command.getClass()), command, ctx, cmd.dryRun());
+            Outcome o = declared(command.getClass(), run(executors.get(command.getClass()), command, ctx, cmd.dryRun()));
             result = new StepEvent.Succeeded(o.changed(), o.diff(), sealOutputs(cmd, o), o.secretOutputs(), false, millis(t0));
         } catch (ExecutorException e) {
             result = new StepEvent.Failed(e.getMessage(), e.retryable(), millis(t0));
@@ -193,8 +207,30 @@ public final class CommandProcessor {
         if (timer != null) {
             timer.cancel(false);
         }
-        journal.record(key, MessageTypes.of(result.getClass()).name(), Json.tree(result));
+        journal.record(key, MessageTypes.typeOf(result.getClass()).name(), Json.tree(result));
         started.end(event(cmd, result));
+    }
+
+    /**
+     * The outcome as the command declares its outputs ({@link Output}): an output it does not declare is
+     * an executor's bug, refused here rather than handed to steps that cannot name it; an output declared
+     * secret is sealed even if the executor did not list it.
+     */
+    private static Outcome declared(Class<?> command, Outcome o) {
+        List<Output<?, ?>> declared = Output.declaredBy(command);
+        List<String> undeclared = new ArrayList<>();
+        o.outputs().propertyNames().forEach(n -> {
+            if (declared.stream().noneMatch(d -> d.name().equals(n))) {
+                undeclared.add(n);
+            }
+        });
+        if (!undeclared.isEmpty()) {
+            throw new ExecutorException("the executor of " + command.getSimpleName() + " reported outputs its command does not declare: "
+                    + undeclared, false);
+        }
+        Set<String> secret = new LinkedHashSet<>(o.secretOutputs());
+        declared.stream().filter(d -> d.secret() && o.outputs().has(d.name())).forEach(d -> secret.add(d.name()));
+        return new Outcome(o.changed(), o.diff(), o.outputs(), List.copyOf(secret));
     }
 
     /** Says "started" at most once, and never after the step's end. */
@@ -242,8 +278,7 @@ public final class CommandProcessor {
         if (cmd.deadline() != null && now.isAfter(cmd.deadline())) {
             return reject(StepEvent.Rejection.EXPIRED, "the command expired at " + cmd.deadline() + " (now " + now + ")");
         }
-        Optional<MessageTypes.Type> type = MessageTypes.find(cmd.type());
-        if (type.isEmpty() || !executors.containsKey(type.get().javaType())) {
+        if (commands.find(cmd.type()).isEmpty()) {
             return reject(StepEvent.Rejection.UNKNOWN_TYPE, "this agent has no executor for " + cmd.type());
         }
         return Optional.empty();

@@ -1,120 +1,116 @@
 package io.labforge.common.worker;
 
+import io.labforge.common.agent.AgentPresence;
 import io.labforge.common.messaging.Envelope;
 import io.labforge.common.messaging.KafkaClients;
 import io.labforge.common.messaging.Topics;
-import io.labforge.common.step.StepEvent;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
-import java.util.function.Function;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The loop of a service worker (gitlab-service, cluster-service): reads its command topic as a
- * consumer group, turns each command into events, sends them on the step-event topic, and commits
- * once they are acknowledged.
+ * A worker's connection to Kafka, for agents and services alike: takes its commands as its
+ * {@link CommandSource} says, runs each through its {@link CommandProcessor} (one at a time), sends the
+ * events on the step-event topic, and commits only once they are acknowledged (a crash redelivers, the
+ * journal answers). It announces itself on the presence topic (from a thread of its own, until Kafka
+ * takes it: a worker started before the orchestrator made that topic takes its commands meanwhile) and,
+ * when given a period, sends heartbeats.
+ *
+ * <p>Plain kafka-clients rather than a Spring listener container: an agent assigns itself one partition
+ * computed at start, which reads more simply as this small loop.
  */
 public final class WorkerLoop implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(WorkerLoop.class);
+
     private final String servers;
-    private final String topic;
-    private final String group;
-    /** Takes a command and emits its events (as envelopes: the CommandProcessor builds its own). */
-    private final java.util.function.BiConsumer<Envelope, java.util.function.Consumer<Envelope>> handler;
+    private final CommandSource source;
+    private final CommandProcessor processor;
+    private final Supplier<Envelope> announcement;
+    private final Duration heartbeat;
+    private final Clock clock;
     private final String worker;
     private volatile boolean running = true;
-    /** What the worker announces on the presence topic when it starts (null: nothing, as a worker without secrets). */
-    private final Envelope announcement;
+    private volatile boolean ready;
     private volatile KafkaConsumer<String, byte[]> consumer;
     private Thread thread;
 
-    public WorkerLoop(String servers, String topic, String worker, Function<Envelope, List<Object>> handler) {
-        this(servers, topic, worker, null, (cmd, emit) -> handler.apply(cmd).forEach(event -> emit.accept(Envelope.of(event,
-                cmd.labId(), cmd.sagaId(), cmd.stepId(), cmd.attempt(), worker, cmd.messageId(), Instant.now(), null, cmd.dryRun()))));
-    }
-
-    private WorkerLoop(String servers, String topic, String worker, Envelope announcement,
-            java.util.function.BiConsumer<Envelope, java.util.function.Consumer<Envelope>> handler) {
-        this.announcement = announcement;
-        this.servers = servers;
-        this.topic = topic;
-        this.group = "labforge-" + worker;
-        this.worker = worker;
-        this.handler = handler;
-    }
-
-    /** A worker whose commands a {@link CommandProcessor} runs: signatures, journal, sealing and events as an agent's. */
-    public static WorkerLoop running(String servers, String topic, CommandProcessor processor) {
-        return new WorkerLoop(servers, topic, processor.hostId(), announcement(processor), processor::handle);
-    }
-
     /**
-     * A worker with a sealing key announces it as an agent does (its id, its key), so the orchestrator
-     * can seal the secrets it sends there.
+     * {@code announcement}: what the worker says of itself when it starts (null: nothing, as a service
+     * without secrets); {@code heartbeat}: how often it says it is alive (null: never).
      */
-    private static Envelope announcement(CommandProcessor processor) {
-        if (processor.sealingPublicKey() == null) {
-            return null;
-        }
+    public WorkerLoop(String servers, CommandSource source, CommandProcessor processor, Supplier<Envelope> announcement,
+            Duration heartbeat, Clock clock) {
+        this.servers = servers;
+        this.source = source;
+        this.processor = processor;
+        this.announcement = announcement;
+        this.heartbeat = heartbeat;
+        this.clock = clock;
+        this.worker = processor.hostId();
+    }
+
+    /** A service's loop: its command topic as a consumer group, and its sealing key announced when it has one. */
+    public static WorkerLoop forService(String servers, String topic, CommandProcessor processor) {
+        return new WorkerLoop(servers, CommandSource.group(topic, "labforge-" + processor.hostId()), processor,
+                processor.sealingPublicKey() == null ? null : () -> serviceAnnouncement(processor), null, Clock.systemUTC());
+    }
+
+    /** A service announces its id and sealing key as an agent does, so the orchestrator can seal the secrets it sends there. */
+    private static Envelope serviceAnnouncement(CommandProcessor processor) {
         String host;
         try {
-            host = java.net.InetAddress.getLocalHost().getHostName();
-        } catch (java.io.IOException e) {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
             host = processor.hostId();
         }
         String version = WorkerLoop.class.getPackage().getImplementationVersion();
-        return Envelope.of(new io.labforge.common.agent.AgentPresence.Announced(processor.hostId(), version == null ? "dev" : version,
-                new io.labforge.common.agent.AgentPresence.Facts(host, System.getProperty("os.name"), System.getProperty("os.version"),
-                        List.of(), List.of(), processor.sealingPublicKey())), null, null, null, 0, processor.hostId(), null, Instant.now(), null, false);
+        return presence(new AgentPresence.Announced(processor.hostId(), version == null ? "dev" : version,
+                new AgentPresence.Facts(host, System.getProperty("os.name"), System.getProperty("os.version"), List.of(), List.of(),
+                        processor.sealingPublicKey())), processor.hostId(), Instant.now());
     }
 
-    /**
-     * Sends the announcement from a thread of its own until Kafka takes it: a worker started before the
-     * orchestrator made the presence topic (sending waits for it) still takes its commands meanwhile,
-     * and announces once the topic exists.
-     */
-    private void announce(KafkaProducer<String, byte[]> p) {
-        Thread t = new Thread(() -> {
-            while (running) {
-                try {
-                    p.send(new ProducerRecord<>(Topics.AGENT_PRESENCE, worker, announcement.toBytes())).get(30, java.util.concurrent.TimeUnit.SECONDS);
-                    return;
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException | RuntimeException e) {
-                    if (!running) {
-                        return;
-                    }
-                    org.slf4j.LoggerFactory.getLogger(WorkerLoop.class).warn("{}: announcing its sealing key failed ({}); trying again", worker,
-                            e.getCause() == null ? e.toString() : e.getCause().toString());
-                    try {
-                        Thread.sleep(5_000);
-                    } catch (InterruptedException ie) {
-                        Thread.currentThread().interrupt();
-                        return;
-                    }
-                }
-            }
-        }, worker + "-announce");
-        t.setDaemon(true);
-        t.start();
+    /** A presence message of this worker. */
+    public static Envelope presence(AgentPresence payload, String worker, Instant at) {
+        return Envelope.of(payload, null, null, null, 0, worker, null, at, null, false);
+    }
+
+    /** True once the worker reads its commands. */
+    public boolean ready() {
+        return ready;
+    }
+
+    public CommandSource source() {
+        return source;
     }
 
     /** Runs the loop on a thread of its own. */
     public synchronized void start() {
-        thread = new Thread(this, worker);
+        thread = new Thread(this, "worker-" + worker);
         thread.start();
     }
 
+    /** Stops the loop and waits (10 s at most) for the command in hand to finish. */
     public void stop() {
         running = false;
         KafkaConsumer<String, byte[]> c = consumer;
@@ -133,39 +129,84 @@ public final class WorkerLoop implements Runnable {
 
     @Override
     public void run() {
-        Properties cp = KafkaClients.consumer(servers, group);
-        Properties pp = KafkaClients.producer(servers);
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(cp); KafkaProducer<String, byte[]> p = new KafkaProducer<>(pp)) {
+        long started = System.currentTimeMillis();
+        Properties cp = KafkaClients.consumer(servers, source.groupId());
+        // a long step (a package install) must not get the worker thrown out of its group
+        cp.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, 30 * 60 * 1000);
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(cp); KafkaProducer<String, byte[]> p = new KafkaProducer<>(
+                KafkaClients.producer(servers))) {
             consumer = c;
-            c.subscribe(List.of(topic));
+            source.attach(c);
+            ready = true;
             if (announcement != null) {
                 announce(p);
             }
+            Instant nextBeat = heartbeat == null ? null : clock.instant().plus(heartbeat);
             while (running) {
-                List<Future<RecordMetadata>> acks = new ArrayList<>();
-                var records = c.poll(Duration.ofMillis(500));
+                ConsumerRecords<String, byte[]> records = c.poll(Duration.ofMillis(500));
+                // events come from this thread and from the processor's "started" timer
+                List<Future<RecordMetadata>> acks = Collections.synchronizedList(new ArrayList<>());
                 for (ConsumerRecord<String, byte[]> r : records) {
+                    if (!source.mine(r)) {
+                        continue;
+                    }
                     Envelope cmd;
                     try {
                         cmd = Envelope.fromBytes(r.value());
                     } catch (RuntimeException e) {
+                        LOG.warn("{}: skipped an undecodable record at {}: {}", worker, r.offset(), e.getMessage());
                         continue;
                     }
-                    handler.accept(cmd, ev -> acks.add(p.send(new ProducerRecord<>(Topics.STEP_EVENTS, cmd.sagaId(), ev.toBytes()))));
-                }
-                for (Future<RecordMetadata> f : acks) {
-                    f.get();
+                    processor.handle(cmd, ev -> acks.add(p.send(new ProducerRecord<>(Topics.STEP_EVENTS, ev.sagaId(), ev.toBytes()))));
                 }
                 if (!records.isEmpty()) {
-                    c.commitSync();
+                    for (Future<RecordMetadata> f : new ArrayList<>(acks)) {
+                        f.get();
+                    }
+                    source.commit(c);
+                }
+                if (nextBeat != null && !clock.instant().isBefore(nextBeat)) {
+                    p.send(new ProducerRecord<>(Topics.AGENT_PRESENCE, worker, presence(new AgentPresence.Heartbeat(worker,
+                            System.currentTimeMillis() - started), worker, clock.instant()).toBytes()));
+                    nextBeat = clock.instant().plus(heartbeat);
                 }
             }
         } catch (WakeupException e) {
             // stopping
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw new IllegalStateException(worker + ": Kafka refused an event", e);
+        } catch (ExecutionException | RuntimeException e) {
+            LOG.error("{}: the worker loop stopped on an error", worker, e);
+        } finally {
+            ready = false;
         }
+    }
+
+    /** Sends the announcement from a thread of its own until Kafka takes it. */
+    private void announce(KafkaProducer<String, byte[]> p) {
+        Thread t = new Thread(() -> {
+            while (running) {
+                try {
+                    p.send(new ProducerRecord<>(Topics.AGENT_PRESENCE, worker, announcement.get().toBytes())).get(30, TimeUnit.SECONDS);
+                    return;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                } catch (ExecutionException | TimeoutException | RuntimeException e) {
+                    if (!running) {
+                        return;
+                    }
+                    LOG.warn("{}: announcing itself failed ({}); trying again", worker, e.getCause() == null ? e.toString() : e.getCause().toString());
+                    try {
+                        Thread.sleep(5_000);
+                    } catch (InterruptedException ie) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
+            }
+        }, worker + "-announce");
+        t.setDaemon(true);
+        t.start();
     }
 }

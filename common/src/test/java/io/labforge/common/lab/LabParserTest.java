@@ -3,22 +3,39 @@ package io.labforge.common.lab;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.labforge.common.features.Features;
+import io.labforge.common.lab.disk.DiskSpec;
+import io.labforge.common.lab.disk.Size;
+import io.labforge.common.lab.docker.DockerSpec;
+import io.labforge.common.lab.firewall.FirewallSpec;
+import io.labforge.common.lab.gitlab.GitlabSpec;
+import io.labforge.common.lab.kubernetes.KubernetesSpec;
+import io.labforge.common.lab.swarm.SwarmService;
+import io.labforge.common.lab.swarm.SwarmSpec;
+import io.labforge.common.lab.sysctl.SysctlSpec;
+import io.labforge.common.net.PortRange;
+import io.labforge.common.tls.Pki;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 class LabParserTest {
+    static final LabParser PARSER = Features.PARSER;
+
 
     static String example(String name) throws IOException {
         return Files.readString(Path.of("..", "examples", name));
     }
 
     static List<LabError> errorsOf(String yaml) {
-        LabParser.Result r = LabParser.read(yaml);
+        LabParser.Result r = PARSER.read(yaml);
         assertThat(r.ok()).as("expected errors").isFalse();
         return r.errors();
     }
@@ -27,28 +44,28 @@ class LabParserTest {
     class Examples {
         @Test
         void referenceLabParsesWithEveryPart() throws IOException {
-            Lab lab = LabParser.parse(example("reference-lab.yaml"), "reference-lab.yaml");
+            Lab lab = PARSER.parse(example("reference-lab.yaml"), "reference-lab.yaml");
 
             assertThat(lab.hostNames()).containsExactly("gitlab", "swarm1", "swarm2", "swarm3", "k8s1", "k8s2");
-            assertThat(lab.gitlab().registryPort()).isEqualTo(5050);
-            assertThat(lab.swarm().workers()).containsExactly("swarm2", "swarm3");
-            assertThat(lab.kubernetes().controlPlane()).isEqualTo("k8s1");
+            assertThat(GitlabSpec.of(lab).registryPort()).isEqualTo(5050);
+            assertThat(SwarmSpec.of(lab).workers()).containsExactly("swarm2", "swarm3");
+            assertThat(KubernetesSpec.of(lab).controlPlane()).isEqualTo("k8s1");
             Lab.Host gitlab = lab.host("gitlab").orElseThrow();
-            assertThat(gitlab.disks().get(0).volumes().get(0).size()).isEqualTo(Size.parse("15G"));
+            assertThat(DiskSpec.of(gitlab).get(0).volumes().get(0).size()).isEqualTo(Size.parse("15G"));
             assertThat(lab.fqdn(gitlab)).isEqualTo("gitlab.tp2.lab");
         }
 
         @Test
         void roleSettingsMergeWithHostSettings() throws IOException {
-            Lab lab = LabParser.parse(example("reference-lab.yaml"), "reference-lab.yaml");
+            Lab lab = PARSER.parse(example("reference-lab.yaml"), "reference-lab.yaml");
             Lab.Host swarm1 = lab.host("swarm1").orElseThrow();
 
-            assertThat(lab.dockerOf(swarm1).daemonJson())
+            assertThat(DockerSpec.of(lab, swarm1).daemonJson())
                     .containsEntry("data-root", "/data/docker")
                     .containsEntry("metrics-addr", "0.0.0.0:9323")
                     .containsEntry("experimental", true)
                     .containsEntry("insecure-registries", List.of("gitlab.tp2.lab:5050"));
-            assertThat(lab.firewallOf(swarm1).ports()).extracting(PortRange::toString)
+            assertThat(FirewallSpec.of(lab, swarm1).ports()).extracting(PortRange::toString)
                     .containsExactly("2377/tcp", "7946/tcp", "7946/udp", "4789/udp", "9323/tcp");
         }
 
@@ -116,7 +133,7 @@ class LabParserTest {
 
         @Test
         void disksNamedBySerialOrSizeOnVmHosts() throws IOException {
-            Lab lab = LabParser.parse(HEAD + """
+            Lab lab = PARSER.parse(HEAD + """
                     hosts:
                       - name: a
                         kind: vm
@@ -127,13 +144,13 @@ class LabParserTest {
                     """, "t.yaml");
             Lab.Host a = lab.hosts().get(0);
             assertThat(a.kind()).isEqualTo(Lab.Kind.VM);
-            assertThat(a.disks().get(0).serial()).isEqualTo("lf-data0");
-            assertThat(a.disks().get(0).volumes().get(0).allowShrink()).isTrue();
-            assertThat(a.disks().get(1).size()).isEqualTo(Size.parse("10G"));
-            assertThat(a.disks().get(1).volumes().get(0).size().isPercent()).isTrue();
-            Lab ref = LabParser.parse(example("reference-lab.yaml"), "reference-lab.yaml");
-            assertThat(ref.hosts()).filteredOn(x -> !x.disks().isEmpty()).allSatisfy(x -> assertThat(x.kind()).isEqualTo(Lab.Kind.VM));
-            assertThat(ref.hosts()).filteredOn(x -> x.disks().isEmpty()).allSatisfy(x -> assertThat(x.kind()).isEqualTo(Lab.Kind.CONTAINER));
+            assertThat(DiskSpec.of(a).get(0).serial()).isEqualTo("lf-data0");
+            assertThat(DiskSpec.of(a).get(0).volumes().get(0).allowShrink()).isTrue();
+            assertThat(DiskSpec.of(a).get(1).size()).isEqualTo(Size.parse("10G"));
+            assertThat(DiskSpec.of(a).get(1).volumes().get(0).size().isPercent()).isTrue();
+            Lab ref = PARSER.parse(example("reference-lab.yaml"), "reference-lab.yaml");
+            assertThat(ref.hosts()).filteredOn(x -> !DiskSpec.of(x).isEmpty()).allSatisfy(x -> assertThat(x.kind()).isEqualTo(Lab.Kind.VM));
+            assertThat(ref.hosts()).filteredOn(x -> DiskSpec.of(x).isEmpty()).allSatisfy(x -> assertThat(x.kind()).isEqualTo(Lab.Kind.CONTAINER));
         }
 
         @Test
@@ -160,21 +177,21 @@ class LabParserTest {
 
         @Test
         void swarmServicesRegistryAndAvailability() throws IOException {
-            Lab lab = LabParser.parse(example("swarm-lab.yaml") + """
+            Lab lab = PARSER.parse(example("swarm-lab.yaml") + """
                       services:
                         - {name: web, image: "r:5000/web:1", replicas: 3, constraints: [node.role == worker], ports: ["8080:80", "53:53/udp"],
                            labels: {tier: web}, publishMode: host, endpointMode: dnsrr}
                         - {name: plain, image: "r:5000/web:1"}
                       availability: {worker2: drain}
                     """, "swarm.yaml");
-            assertThat(lab.swarm().registry()).isEqualTo(new Lab.RegistrySpec("manager1", 5000));
-            assertThat(lab.swarm().services()).extracting(Lab.SwarmService::name).containsExactly("web", "plain");
-            Lab.SwarmService web = lab.swarm().services().get(0);
+            assertThat(SwarmSpec.of(lab).registry()).isEqualTo(new SwarmSpec.Registry("manager1", 5000));
+            assertThat(SwarmSpec.of(lab).services()).extracting(SwarmService::name).containsExactly("web", "plain");
+            SwarmService web = SwarmSpec.of(lab).services().get(0);
             assertThat(web.ports()).containsExactly("8080:80", "53:53/udp");
             assertThat(web.labels()).containsEntry("tier", "web");
-            assertThat(lab.swarm().services().get(1)).extracting(Lab.SwarmService::replicas, Lab.SwarmService::publishMode,
-                    Lab.SwarmService::endpointMode).containsExactly(1, "ingress", "vip");
-            assertThat(lab.swarm().availability()).containsEntry("worker2", "drain");
+            assertThat(SwarmSpec.of(lab).services().get(1)).extracting(SwarmService::replicas, SwarmService::publishMode,
+                    SwarmService::endpointMode).containsExactly(1, "ingress", "vip");
+            assertThat(SwarmSpec.of(lab).availability()).containsEntry("worker2", "drain");
         }
 
         @Test
@@ -196,21 +213,21 @@ class LabParserTest {
         @Test
         void stacksTakeTheirFilesFromWhatCameWithTheLab() throws IOException {
             String yaml = example("swarm-lab.yaml");
-            java.util.Map<String, String> files = java.util.Map.of("tp1-app/docker-compose.yml", "services: {}",
+            Map<String, String> files = Map.of("tp1-app/docker-compose.yml", "services: {}",
                     "tp1-app/web/app.py", "print()", "other/x", "y");
-            Lab lab = LabParser.read(yaml, files).lab();
-            Lab.SwarmStack tp1 = lab.swarm().stacks().get(0);
+            Lab lab = PARSER.read(yaml, files).lab();
+            SwarmSpec.Stack tp1 = SwarmSpec.of(lab).stacks().get(0);
             assertThat(tp1.name()).isEqualTo("tp1");
             assertThat(tp1.compose()).isEqualTo("docker-compose.yml");
             assertThat(tp1.buildOn()).as("the first manager by default").isEqualTo("manager1");
             assertThat(tp1.files()).containsOnlyKeys("docker-compose.yml", "web/app.py");
             assertThat(tp1.env()).containsEntry("PUBLISH_MODE", "host");
-            assertThat(lab.swarm().prometheus()).isEqualTo(new Lab.Prometheus("labforge/prometheus:bookworm", "manager1", 9090, "host"));
-            assertThat(lab.swarm().defaultAddrPool()).containsExactly("10.200.0.0/16");
+            assertThat(SwarmSpec.of(lab).prometheus()).isEqualTo(new SwarmSpec.Prometheus("labforge/prometheus:bookworm", "manager1", 9090, "host"));
+            assertThat(SwarmSpec.of(lab).defaultAddrPool()).containsExactly("10.200.0.0/16");
             // a stored lab is read again without its files (scale, status): nothing is asked of them
-            assertThat(LabParser.read(yaml).ok()).isTrue();
+            assertThat(PARSER.read(yaml).ok()).isTrue();
             // submitted without them: the error says how to send them
-            List<LabError> errors = LabParser.read(yaml, java.util.Map.of()).errors();
+            List<LabError> errors = PARSER.read(yaml, Map.of()).errors();
             assertThat(errors).singleElement().satisfies(e -> {
                 assertThat(e.path()).isEqualTo("swarm.stacks[0].source");
                 assertThat(e.message()).contains("tp1-app/docker-compose.yml did not come with the lab");
@@ -247,14 +264,14 @@ class LabParserTest {
 
         @Test
         void theReferenceLabsGitlabHasItsRunnersProjectsAndASecretReference() throws IOException {
-            Lab.GitlabSpec g = LabParser.parse(example("reference-lab.yaml"), "reference-lab.yaml").gitlab();
+            GitlabSpec g = GitlabSpec.of(PARSER.parse(example("reference-lab.yaml"), "reference-lab.yaml"));
             assertThat(g.install()).isEqualTo("omnibus");
             assertThat(g.rootPasswordSecret()).isEqualTo("GITLAB_ROOT_PASSWORD");
             assertThat(g.urlHost()).isEqualTo("gitlab.tp2.lab");
-            assertThat(g.hooksDir()).isEqualTo(Lab.GitlabSpec.DEFAULT_HOOKS_DIR);
-            assertThat(g.runners()).extracting(Lab.GitlabRunner::name, Lab.GitlabRunner::executor, Lab.GitlabRunner::tags)
-                    .containsExactly(org.assertj.core.groups.Tuple.tuple("gitlab-docker", "docker", List.of("docker")),
-                            org.assertj.core.groups.Tuple.tuple("gitlab-shell", "shell", List.of("shell")));
+            assertThat(g.hooksDir()).isEqualTo(GitlabSpec.DEFAULT_HOOKS_DIR);
+            assertThat(g.runners()).extracting(GitlabSpec.Runner::name, GitlabSpec.Runner::executor, GitlabSpec.Runner::tags)
+                    .containsExactly(Tuple.tuple("gitlab-docker", "docker", List.of("docker")),
+                            Tuple.tuple("gitlab-shell", "shell", List.of("shell")));
             assertThat(g.projects()).containsExactly("sleepytest", "http-server", "tp1-app");
         }
 
@@ -315,7 +332,7 @@ class LabParserTest {
                 assertThat(e.path()).isEqualTo("gitlab.token");
                 assertThat(e.message() + e.fix()).doesNotContain("glpat-abcdefghij");
             });
-            Lab ok = LabParser.parse(HEAD + """
+            Lab ok = PARSER.parse(HEAD + """
                     hosts: [{name: g, address: 10.0.0.5}]
                     gitlab:
                       host: g
@@ -326,21 +343,21 @@ class LabParserTest {
                       monitoringAllow: [10.0.0.1/32]
                       runners: [{host: g, executor: docker, image: alpine:3.20}]
                     """, "lab.yaml");
-            assertThat(ok.gitlab().tokenSecret()).isEqualTo("GITLAB_TOKEN");
-            assertThat(ok.gitlab().image()).isEqualTo("gitlab/gitlab-ce:17.5.1-ce.0");
-            assertThat(ok.gitlab().monitoringAllow()).containsExactly("10.0.0.1/32");
-            assertThat(ok.gitlab().runners().get(0).image()).isEqualTo("alpine:3.20");
+            assertThat(GitlabSpec.of(ok).tokenSecret()).isEqualTo("GITLAB_TOKEN");
+            assertThat(GitlabSpec.of(ok).image()).isEqualTo("gitlab/gitlab-ce:17.5.1-ce.0");
+            assertThat(GitlabSpec.of(ok).monitoringAllow()).containsExactly("10.0.0.1/32");
+            assertThat(GitlabSpec.of(ok).runners().get(0).image()).isEqualTo("alpine:3.20");
         }
 
         @Test
         void gitlabsOwnTlsFilesMustComeWithTheLabBeSignedByTheirCaAndNameTheUrlsHost() {
-            java.security.KeyPair caKey = io.labforge.common.tls.Pki.newKey();
-            var ca = io.labforge.common.tls.Pki.newCa(caKey, "school CA", java.time.Duration.ofDays(30));
-            java.security.KeyPair key = io.labforge.common.tls.Pki.newKey();
-            String cert = io.labforge.common.tls.Pki.pem(io.labforge.common.tls.Pki.sign(io.labforge.common.tls.Pki.csr(key, "g"), ca,
-                    caKey.getPrivate(), "g", List.of("g.lab.test"), List.of("10.0.0.5"), io.labforge.common.tls.Pki.Usage.SERVER,
-                    java.time.Duration.ofDays(30)));
-            String other = io.labforge.common.tls.Pki.pem(io.labforge.common.tls.Pki.newCa(io.labforge.common.tls.Pki.newKey(), "other", java.time.Duration.ofDays(1)));
+            KeyPair caKey = Pki.newKey();
+            var ca = Pki.newCa(caKey, "school CA", Duration.ofDays(30));
+            KeyPair key = Pki.newKey();
+            String cert = Pki.pem(Pki.sign(Pki.csr(key, "g"), ca,
+                    caKey.getPrivate(), "g", List.of("g.lab.test"), List.of("10.0.0.5"), Pki.Usage.SERVER,
+                    Duration.ofDays(30)));
+            String other = Pki.pem(Pki.newCa(Pki.newKey(), "other", Duration.ofDays(1)));
             String lab = HEAD + """
                     hosts: [{name: g, address: 10.0.0.5}]
                     gitlab:
@@ -348,27 +365,27 @@ class LabParserTest {
                       externalUrl: https://g.lab.test
                       tls: {certificate: tls/g.crt, ca: ./tls/ca.crt, key: {secret: GITLAB_TLS_KEY}}
                     """;
-            LabParser.Result ok = LabParser.read(lab, Map.of("tls/g.crt", cert, "tls/ca.crt", io.labforge.common.tls.Pki.pem(ca)));
+            LabParser.Result ok = PARSER.read(lab, Map.of("tls/g.crt", cert, "tls/ca.crt", Pki.pem(ca)));
             assertThat(ok.errors()).isEmpty();
-            assertThat(ok.lab().gitlab().tls().certificatePem()).isEqualTo(cert);
-            assertThat(ok.lab().gitlab().tls().keySecret()).isEqualTo("GITLAB_TLS_KEY");
-            assertThat(LabParser.read(lab, Map.of("tls/g.crt", cert)).errors()).singleElement()
+            assertThat(GitlabSpec.of(ok.lab()).tls().certificatePem()).isEqualTo(cert);
+            assertThat(GitlabSpec.of(ok.lab()).tls().keySecret()).isEqualTo("GITLAB_TLS_KEY");
+            assertThat(PARSER.read(lab, Map.of("tls/g.crt", cert)).errors()).singleElement()
                     .satisfies(e -> assertThat(e.path() + ": " + e.message()).isEqualTo("gitlab.tls.ca: ./tls/ca.crt did not come with the lab"));
-            assertThat(LabParser.read(lab, Map.of("tls/g.crt", cert, "tls/ca.crt", other)).errors()).singleElement()
+            assertThat(PARSER.read(lab, Map.of("tls/g.crt", cert, "tls/ca.crt", other)).errors()).singleElement()
                     .satisfies(e -> assertThat(e.message()).isEqualTo("tls/g.crt is not signed by ./tls/ca.crt"));
-            assertThat(LabParser.read(lab.replace("https://g.lab.test", "https://gitlab.lab.test"),
-                    Map.of("tls/g.crt", cert, "tls/ca.crt", io.labforge.common.tls.Pki.pem(ca))).errors()).singleElement()
+            assertThat(PARSER.read(lab.replace("https://g.lab.test", "https://gitlab.lab.test"),
+                    Map.of("tls/g.crt", cert, "tls/ca.crt", Pki.pem(ca))).errors()).singleElement()
                     .satisfies(e -> assertThat(e.message()).contains("names [g.lab.test, 10.0.0.5], not gitlab.lab.test"));
-            assertThat(LabParser.read(HEAD + """
+            assertThat(PARSER.read(HEAD + """
                     hosts: [{name: g, address: 10.0.0.5}]
                     gitlab: {host: g, externalUrl: https://g.lab.test, tls: public}
                     """).errors()).singleElement().satisfies(e -> assertThat(e.message()).contains("tls: public is for install: existing"));
-            assertThat(LabParser.read(HEAD + """
+            assertThat(GitlabSpec.of(PARSER.read(HEAD + """
                     hosts: [{name: g, address: 10.0.0.5}]
                     gitlab: {host: g, externalUrl: https://g.lab.test, tls: public, install: existing, token: {secret: T}}
-                    """).lab().gitlab().tls().isPublic()).isTrue();
-            assertThat(LabParser.read(lab.replace("key: {secret: GITLAB_TLS_KEY}", "key: '-----BEGIN PRIVATE KEY-----'"),
-                    Map.of("tls/g.crt", cert, "tls/ca.crt", io.labforge.common.tls.Pki.pem(ca))).errors()).singleElement()
+                    """).lab()).tls().isPublic()).isTrue();
+            assertThat(PARSER.read(lab.replace("key: {secret: GITLAB_TLS_KEY}", "key: '-----BEGIN PRIVATE KEY-----'"),
+                    Map.of("tls/g.crt", cert, "tls/ca.crt", Pki.pem(ca))).errors()).singleElement()
                     .satisfies(e -> assertThat(e.path()).isEqualTo("gitlab.tls.key"));
         }
 
@@ -381,7 +398,7 @@ class LabParserTest {
                     kubernetes: {controlPlane: a}
                     """;
             assertThat(errorsOf(lab)).singleElement().extracting(LabError::path).isEqualTo("swarm.dataPathPort");
-            assertThat(LabParser.read(lab.replace("managers: [a]", "managers: [a], dataPathPort: 4790")).ok()).isTrue();
+            assertThat(PARSER.read(lab.replace("managers: [a]", "managers: [a], dataPathPort: 4790")).ok()).isTrue();
         }
 
         @Test
@@ -420,12 +437,31 @@ class LabParserTest {
 
         @Test
         void parseThrowsWithAllErrorsInTheMessage() {
-            assertThatThrownBy(() -> LabParser.parse(HEAD + "hosts: []\nbogus: 1\n", "x.yaml"))
+            assertThatThrownBy(() -> PARSER.parse(HEAD + "hosts: []\nbogus: 1\n", "x.yaml"))
                     .isInstanceOf(LabValidationException.class)
                     .hasMessageContaining("x.yaml has 2 errors")
                     .hasMessageContaining("unknown key 'bogus'")
                     .hasMessageContaining("the lab has no hosts");
         }
+    }
+
+    @Test
+    void kernelParametersMergeFromRolesAndBadOnesAreNamed() {
+        Lab lab = PARSER.parse(Refusals.HEAD + """
+                roles:
+                  k8s: {sysctl: {net.ipv4.ip_forward: 1, net.bridge.bridge-nf-call-iptables: 1}}
+                hosts:
+                  - {name: a, address: 10.0.0.1, roles: [k8s], sysctl: {net.ipv4.ip_forward: 0, vm.swappiness: 10}}
+                """, "t");
+        assertThat(SysctlSpec.of(lab, lab.requireHost("a")).values()).containsExactly(
+                Map.entry("net.bridge.bridge-nf-call-iptables", "1"), Map.entry("net.ipv4.ip_forward", "0"), Map.entry("vm.swappiness", "10"));
+        List<LabError> errors = errorsOf(Refusals.HEAD + """
+                hosts:
+                  - {name: a, address: 10.0.0.1, sysctl: {../../etc/shadow: 1, net.ipv4.ip_forward: "1; reboot"}}
+                """);
+        assertThat(errors).extracting(LabError::path).containsExactlyInAnyOrder("hosts[0].sysctl.../../etc/shadow",
+                "hosts[0].sysctl.net.ipv4.ip_forward");
+        assertThat(errors).allSatisfy(e -> assertThat(e.fix()).isNotBlank());
     }
 
     @Test

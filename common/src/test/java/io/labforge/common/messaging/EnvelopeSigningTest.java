@@ -2,7 +2,8 @@ package io.labforge.common.messaging;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.labforge.common.agent.AgentCommand.SetHostname;
+import io.labforge.common.features.Features;
+import io.labforge.common.lab.host.SetHostname;
 import io.labforge.common.signing.CommandSigner;
 import io.labforge.common.signing.CommandVerifier;
 import io.labforge.common.signing.Keys;
@@ -31,7 +32,7 @@ class EnvelopeSigningTest {
 
         assertThat(e.type()).isEqualTo("agent.SetHostname");
         assertThat(json).doesNotContain("io.labforge");
-        assertThat(Envelope.fromBytes(e.toBytes()).payloadObject()).isEqualTo(new SetHostname("node1", "lab.test"));
+        assertThat(Features.TYPES.decode(Envelope.fromBytes(e.toBytes()))).isEqualTo(new SetHostname("node1", "lab.test"));
     }
 
     @Test
@@ -66,8 +67,8 @@ class EnvelopeSigningTest {
 
     @Test
     void everyPayloadHasAUniqueLogicalName() {
-        assertThat(MessageTypes.forName("step.Succeeded").javaType()).isEqualTo(StepEvent.Succeeded.class);
-        assertThat(MessageTypes.find("agent.Bogus")).isEmpty();
+        assertThat(Features.TYPES.forName("step.Succeeded").javaType()).isEqualTo(StepEvent.Succeeded.class);
+        assertThat(Features.TYPES.find("agent.Bogus")).isEmpty();
     }
 
     @Test

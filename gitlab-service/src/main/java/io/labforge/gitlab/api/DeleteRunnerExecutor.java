@@ -3,7 +3,7 @@ package io.labforge.gitlab.api;
 import io.labforge.common.exec.Executor;
 import io.labforge.common.exec.Outcome;
 import io.labforge.common.exec.StepContext;
-import io.labforge.common.gitlab.GitlabCommand.DeleteRunner;
+import io.labforge.common.lab.gitlab.DeleteRunner;
 
 /** {@link DeleteRunner}: {@code DELETE /runners/:id} for a runner the lab created (after its host unregistered it). */
 public final class DeleteRunnerExecutor implements Executor<DeleteRunner> {

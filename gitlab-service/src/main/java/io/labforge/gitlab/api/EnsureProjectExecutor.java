@@ -4,7 +4,7 @@ import io.labforge.common.exec.Executor;
 import io.labforge.common.exec.ExecutorException;
 import io.labforge.common.exec.Outcome;
 import io.labforge.common.exec.StepContext;
-import io.labforge.common.gitlab.GitlabCommand.EnsureProject;
+import io.labforge.common.lab.gitlab.EnsureProject;
 import io.labforge.common.messaging.Json;
 import io.labforge.gitlab.projects.ProjectTemplates;
 import java.io.IOException;

@@ -2,9 +2,15 @@ package io.labforge.gitlab.api;
 
 import io.labforge.common.exec.ExecutorException;
 import io.labforge.common.exec.Outcome;
+import io.labforge.common.messaging.Json;
 import io.labforge.common.tls.Pki;
 import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.Proxy;
 import java.net.URI;
+import java.net.URL;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -14,9 +20,22 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.transport.PushResult;
+import org.eclipse.jgit.transport.RefSpec;
+import org.eclipse.jgit.transport.RemoteRefUpdate;
+import org.eclipse.jgit.transport.TransportHttp;
+import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
+import org.eclipse.jgit.transport.http.HttpConnection;
+import org.eclipse.jgit.transport.http.HttpConnectionFactory;
+import org.eclipse.jgit.transport.http.JDKHttpConnectionFactory;
 import org.gitlab4j.api.AbstractApi;
 import org.gitlab4j.api.GitLabApi;
 import org.gitlab4j.api.GitLabApiException;
@@ -72,7 +91,7 @@ public final class GitlabAccess implements AutoCloseable {
     }
 
     /** Trust in {@code caPem} alone (null: the JVM's default trust, for a GitLab with a public certificate). */
-    static javax.net.ssl.TrustManager[] trustManagers(String caPem) {
+    static TrustManager[] trustManagers(String caPem) {
         if (caPem == null || caPem.isBlank()) {
             return null;
         }
@@ -116,22 +135,22 @@ public final class GitlabAccess implements AutoCloseable {
      * token's user ({@code username}), trusting the lab's CA only. Returns each ref's result; a ref
      * GitLab refused (a pre-receive hook's message included) is an exception naming it.
      */
-    public void push(org.eclipse.jgit.api.Git git, String httpUrl, String username, String branch)
-            throws org.eclipse.jgit.api.errors.GitAPIException {
-        javax.net.ssl.TrustManager[] tms = trustManagers(caPem);
-        org.eclipse.jgit.transport.http.HttpConnectionFactory jdk = new org.eclipse.jgit.transport.http.JDKHttpConnectionFactory();
-        org.eclipse.jgit.transport.http.HttpConnectionFactory labTrust = new org.eclipse.jgit.transport.http.HttpConnectionFactory() {
+    public void push(Git git, String httpUrl, String username, String branch)
+            throws GitAPIException {
+        TrustManager[] tms = trustManagers(caPem);
+        HttpConnectionFactory jdk = new JDKHttpConnectionFactory();
+        HttpConnectionFactory labTrust = new HttpConnectionFactory() {
             @Override
-            public org.eclipse.jgit.transport.http.HttpConnection create(java.net.URL u) throws IOException {
+            public HttpConnection create(URL u) throws IOException {
                 return trust(jdk.create(u));
             }
 
             @Override
-            public org.eclipse.jgit.transport.http.HttpConnection create(java.net.URL u, java.net.Proxy proxy) throws IOException {
+            public HttpConnection create(URL u, Proxy proxy) throws IOException {
                 return trust(jdk.create(u, proxy));
             }
 
-            private org.eclipse.jgit.transport.http.HttpConnection trust(org.eclipse.jgit.transport.http.HttpConnection c) throws IOException {
+            private HttpConnection trust(HttpConnection c) throws IOException {
                 if (tms != null && "https".equals(c.getURL().getProtocol())) {
                     try {
                         c.configure(null, tms, null);
@@ -142,18 +161,18 @@ public final class GitlabAccess implements AutoCloseable {
                 return c;
             }
         };
-        Iterable<org.eclipse.jgit.transport.PushResult> results = git.push().setRemote(httpUrl)
-                .setRefSpecs(new org.eclipse.jgit.transport.RefSpec("refs/heads/" + branch + ":refs/heads/" + branch))
-                .setCredentialsProvider(new org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider(username, token))
+        Iterable<PushResult> results = git.push().setRemote(httpUrl)
+                .setRefSpecs(new RefSpec("refs/heads/" + branch + ":refs/heads/" + branch))
+                .setCredentialsProvider(new UsernamePasswordCredentialsProvider(username, token))
                 .setTransportConfigCallback(t -> {
-                    if (t instanceof org.eclipse.jgit.transport.TransportHttp h) {
+                    if (t instanceof TransportHttp h) {
                         h.setHttpConnectionFactory(labTrust);
                     }
                 }).call();
-        for (org.eclipse.jgit.transport.PushResult r : results) {
-            for (org.eclipse.jgit.transport.RemoteRefUpdate u : r.getRemoteUpdates()) {
-                if (u.getStatus() != org.eclipse.jgit.transport.RemoteRefUpdate.Status.OK
-                        && u.getStatus() != org.eclipse.jgit.transport.RemoteRefUpdate.Status.UP_TO_DATE) {
+        for (PushResult r : results) {
+            for (RemoteRefUpdate u : r.getRemoteUpdates()) {
+                if (u.getStatus() != RemoteRefUpdate.Status.OK
+                        && u.getStatus() != RemoteRefUpdate.Status.UP_TO_DATE) {
                     String messages = r.getMessages() == null ? "" : r.getMessages().trim();
                     throw ExecutorException.refused("GitLab refused the push of " + u.getRemoteName() + ": " + u.getStatus()
                             + (u.getMessage() == null ? "" : " (" + u.getMessage() + ")") + (messages.isEmpty() ? "" : "\n" + messages));
@@ -192,15 +211,15 @@ public final class GitlabAccess implements AutoCloseable {
         HttpClient http = HttpClient.newBuilder().sslContext(ssl).connectTimeout(timeout).build(); // Java 17: not closeable
         try {
             // the JDK's client reports an unknown name as a failed connection: ask the resolver first
-            java.net.InetAddress.getAllByName(URI.create(url).getHost());
+            InetAddress.getAllByName(URI.create(url).getHost());
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url + "/-/readiness")).timeout(timeout).GET().build(),
                     HttpResponse.BodyHandlers.ofString());
             return new Readiness(r.statusCode(), r.body(), null);
-        } catch (java.net.UnknownHostException e) {
+        } catch (UnknownHostException e) {
             return new Readiness(0, null, UNRESOLVED + URI.create(url).getHost());
-        } catch (java.net.ConnectException e) {
+        } catch (ConnectException e) {
             return new Readiness(0, null, "no connection (" + (e.getMessage() == null ? "nothing listens yet" : e.getMessage()) + ")");
-        } catch (javax.net.ssl.SSLException e) {
+        } catch (SSLException e) {
             return new Readiness(0, null, "TLS refused: " + e.getMessage() + " (is GitLab's certificate signed by the lab's CA?)");
         } catch (IOException e) {
             return new Readiness(0, null, e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
@@ -233,7 +252,7 @@ public final class GitlabAccess implements AutoCloseable {
                     .withParam("description", description).withParam("tag_list", String.join(",", tags))
                     .withParam("run_untagged", runUntagged);
             jakarta.ws.rs.core.Response r = post(jakarta.ws.rs.core.Response.Status.CREATED, form, "user", "runners");
-            JsonNode n = io.labforge.common.messaging.Json.read(r.readEntity(String.class));
+            JsonNode n = Json.read(r.readEntity(String.class));
             if (!n.path("id").isNumber() || !n.path("token").isString()) {
                 throw new GitLabApiException("POST /user/runners answered without id and token");
             }
@@ -282,7 +301,7 @@ public final class GitlabAccess implements AutoCloseable {
      * {@code apply}, otherwise said.
      */
     public static Outcome deleteIfCreated(String what, Long id, Boolean created, String url, String caPem, String token, boolean apply,
-            java.util.function.Function<GitLabApi, GitLabApiCall<?>> find, GitLabApiAction delete) {
+            Function<GitLabApi, GitLabApiCall<?>> find, GitLabApiAction delete) {
         if (!Boolean.TRUE.equals(created) || id == null) {
             return Outcome.unchanged(what + " " + id + " was there before the lab: kept");
         }
@@ -293,7 +312,7 @@ public final class GitlabAccess implements AutoCloseable {
             if (apply) {
                 delete.run(gitlab.api());
             }
-            return Outcome.of(true, (apply ? "deleted" : "would delete") + " " + what + " " + id, io.labforge.common.messaging.Json.object());
+            return Outcome.of(true, (apply ? "deleted" : "would delete") + " " + what + " " + id, Json.object());
         } catch (GitLabApiException e) {
             throw failure("GitLab at " + url + " did not delete " + what + " " + id, e);
         }

@@ -3,7 +3,7 @@ package io.labforge.gitlab.api;
 import io.labforge.common.exec.Executor;
 import io.labforge.common.exec.Outcome;
 import io.labforge.common.exec.StepContext;
-import io.labforge.common.gitlab.GitlabCommand.RemoveProject;
+import io.labforge.common.lab.gitlab.RemoveProject;
 
 /** {@link RemoveProject}: {@code DELETE /projects/:id} for a project the lab created; one it found is kept. */
 public final class RemoveProjectExecutor implements Executor<RemoveProject> {

@@ -1,10 +1,9 @@
 package io.labforge.gitlab.config;
 
+import io.labforge.common.lab.gitlab.RenderGitlabConfig;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
-
-import io.labforge.common.gitlab.GitlabCommand.RenderGitlabConfig;
-import java.net.URI;
 
 /**
  * Renders {@code /etc/gitlab/gitlab.rb} from the lab (R5): omnibus reads it at {@code gitlab-ctl

@@ -4,7 +4,7 @@ import io.labforge.common.exec.Executor;
 import io.labforge.common.exec.ExecutorException;
 import io.labforge.common.exec.Outcome;
 import io.labforge.common.exec.StepContext;
-import io.labforge.common.gitlab.GitlabCommand.RenderGitlabConfig;
+import io.labforge.common.lab.gitlab.RenderGitlabConfig;
 import io.labforge.common.messaging.Json;
 
 /** {@link RenderGitlabConfig}: the rendering changes nothing, so check and apply answer the same. */

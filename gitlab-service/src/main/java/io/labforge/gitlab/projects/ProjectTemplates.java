@@ -7,6 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The content Labforge seeds into a lab's projects (R10–R12), shipped in this jar under
@@ -27,8 +29,8 @@ public final class ProjectTemplates {
         return FILES.containsKey(template);
     }
 
-    public static java.util.Set<String> names() {
-        return new java.util.TreeSet<>(FILES.keySet());
+    public static Set<String> names() {
+        return new TreeSet<>(FILES.keySet());
     }
 
     /** Path in the repository → content, in a stable order. */

@@ -3,10 +3,15 @@ package io.labforge.gitlab.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.labforge.common.command.GitlabCommand;
 import io.labforge.common.exec.ExecutorException;
 import io.labforge.common.exec.Outcome;
 import io.labforge.common.exec.StepContext;
-import io.labforge.common.gitlab.GitlabCommand;
+import io.labforge.common.lab.gitlab.AwaitGitlab;
+import io.labforge.common.lab.gitlab.CreateRunner;
+import io.labforge.common.lab.gitlab.DeleteRunner;
+import io.labforge.common.lab.gitlab.EnsureProject;
+import io.labforge.common.lab.gitlab.RemoveProject;
 import io.labforge.common.tls.Pki;
 import io.labforge.gitlab.fake.FakeGitlab;
 import io.labforge.gitlab.projects.ProjectTemplates;
@@ -49,7 +54,7 @@ class GitlabApiStepsTest {
     void waitsForReadinessThroughThe502sOfAStartingGitlabAndTellsWhatItSees() {
         gitlab.notReadyFor(3);
         AwaitGitlabExecutor await = new AwaitGitlabExecutor(Duration.ofMillis(50));
-        var c = new GitlabCommand.AwaitGitlab("lab1", gitlab.url(), gitlab.caPem(), 30);
+        var c = new AwaitGitlab("lab1", gitlab.url(), gitlab.caPem(), 30);
         assertThat(await.check(c, ctx).diff()).startsWith("would wait for GitLab").contains("HTTP 502");
         Outcome o = await.apply(c, ctx);
         assertThat(o.outputs().get("ready").asBoolean()).isTrue();
@@ -59,12 +64,12 @@ class GitlabApiStepsTest {
     @Test
     void aGitlabNeverReadyFailsRetryablyAfterItsTimeoutAndAnotherCaIsRefusedAtOnce() throws Exception {
         gitlab.notReadyFor(1_000);
-        var slow = new GitlabCommand.AwaitGitlab("lab1", gitlab.url(), gitlab.caPem(), 1);
+        var slow = new AwaitGitlab("lab1", gitlab.url(), gitlab.caPem(), 1);
         assertThatThrownBy(() -> new AwaitGitlabExecutor(Duration.ofMillis(100)).apply(slow, ctx))
                 .isInstanceOfSatisfying(ExecutorException.class, e -> assertThat(e.retryable()).isTrue())
                 .hasMessageContaining("not ready after 1 s").hasMessageContaining("HTTP 502");
         String otherCa = Pki.pem(Pki.newCa(Pki.newKey(), "another CA", Duration.ofDays(1)));
-        var wrongTrust = new GitlabCommand.AwaitGitlab("lab1", gitlab.url(), otherCa, 60);
+        var wrongTrust = new AwaitGitlab("lab1", gitlab.url(), otherCa, 60);
         assertThatThrownBy(() -> new AwaitGitlabExecutor(Duration.ofMillis(100)).apply(wrongTrust, ctx))
                 .isInstanceOfSatisfying(ExecutorException.class, e -> assertThat(e.retryable()).isFalse())
                 .hasMessageContaining("TLS refused");
@@ -72,7 +77,7 @@ class GitlabApiStepsTest {
 
     @Test
     void aUrlWhoseNameDoesNotResolveIsRefusedAtOnceWithTheFix() {
-        var c = new GitlabCommand.AwaitGitlab("lab1", "https://gitlab.nowhere.invalid", gitlab.caPem(), 20);
+        var c = new AwaitGitlab("lab1", "https://gitlab.nowhere.invalid", gitlab.caPem(), 20);
         long t0 = System.nanoTime();
         assertThatThrownBy(() -> new AwaitGitlabExecutor(Duration.ofMillis(100)).apply(c, ctx))
                 .isInstanceOfSatisfying(ExecutorException.class, e -> assertThat(e.retryable()).isFalse())
@@ -82,7 +87,7 @@ class GitlabApiStepsTest {
 
     @Test
     void aProjectIsCreatedSeededWithItsTemplateOverGitAndLeftAloneTheSecondTime() throws Exception {
-        var c = new GitlabCommand.EnsureProject("lab1", gitlab.url(), gitlab.caPem(), TOKEN, "http-server", "http-server", null);
+        var c = new EnsureProject("lab1", gitlab.url(), gitlab.caPem(), TOKEN, "http-server", "http-server", null);
         EnsureProjectExecutor ensure = new EnsureProjectExecutor();
         Outcome plan = ensure.check(c, ctx);
         assertThat(plan.changed()).isTrue();
@@ -121,11 +126,11 @@ class GitlabApiStepsTest {
 
         // undo: the step that found it keeps it; the one that created it deletes it (202), then it is gone
         RemoveProjectExecutor remove = new RemoveProjectExecutor();
-        assertThat(remove.apply(new GitlabCommand.RemoveProject(gitlab.url(), gitlab.caPem(), TOKEN, id, false), ctx).changed()).isFalse();
+        assertThat(remove.apply(new RemoveProject(gitlab.url(), gitlab.caPem(), TOKEN, id, false), ctx).changed()).isFalse();
         assertThat(gitlab.projects()).containsKey(id);
-        assertThat(remove.apply(new GitlabCommand.RemoveProject(gitlab.url(), gitlab.caPem(), TOKEN, id, true), ctx).changed()).isTrue();
+        assertThat(remove.apply(new RemoveProject(gitlab.url(), gitlab.caPem(), TOKEN, id, true), ctx).changed()).isTrue();
         assertThat(gitlab.projects()).doesNotContainKey(id);
-        assertThat(remove.apply(new GitlabCommand.RemoveProject(gitlab.url(), gitlab.caPem(), TOKEN, id, true), ctx).diff()).contains("already gone");
+        assertThat(remove.apply(new RemoveProject(gitlab.url(), gitlab.caPem(), TOKEN, id, true), ctx).diff()).contains("already gone");
     }
 
     @Test
@@ -133,7 +138,7 @@ class GitlabApiStepsTest {
         for (int i = 0; i < 120; i++) {
             gitlab.addRunner("someone-else-" + i); // more than GitLab's largest page (100)
         }
-        var c = new GitlabCommand.CreateRunner("lab1", gitlab.url(), gitlab.caPem(), TOKEN, "runner1-docker", List.of("docker"), false);
+        var c = new CreateRunner("lab1", gitlab.url(), gitlab.caPem(), TOKEN, "runner1-docker", List.of("docker"), false);
         CreateRunnerExecutor create = new CreateRunnerExecutor();
         assertThat(create.check(c, ctx).diff()).isEqualTo("would create runner runner1-docker tags [docker]");
         Outcome made = create.apply(c, ctx);
@@ -152,27 +157,27 @@ class GitlabApiStepsTest {
         assertThat(gitlab.requests).anySatisfy(r -> assertThat(r).startsWith("GET /runners/all?").contains("type=instance_type").contains("page=2"));
 
         DeleteRunnerExecutor delete = new DeleteRunnerExecutor();
-        assertThat(delete.apply(new GitlabCommand.DeleteRunner(gitlab.url(), gitlab.caPem(), TOKEN, id, true), ctx).changed()).isTrue();
+        assertThat(delete.apply(new DeleteRunner(gitlab.url(), gitlab.caPem(), TOKEN, id, true), ctx).changed()).isTrue();
         assertThat(gitlab.runners()).doesNotContainKey(id).hasSize(120);
-        assertThat(delete.apply(new GitlabCommand.DeleteRunner(gitlab.url(), gitlab.caPem(), TOKEN, id, true), ctx).changed()).isFalse();
+        assertThat(delete.apply(new DeleteRunner(gitlab.url(), gitlab.caPem(), TOKEN, id, true), ctx).changed()).isFalse();
     }
 
     @Test
     void aPlanWhoseTokenIsMadeAtApplyDoesNotAskGitlabWithThePlaceholder() {
-        var p = new GitlabCommand.EnsureProject("lab1", gitlab.url(), gitlab.caPem(), "<gitlab-token@gitlab#token>", "p", "sleepytest", null);
+        var p = new EnsureProject("lab1", gitlab.url(), gitlab.caPem(), "<gitlab-token@gitlab#token>", "p", "sleepytest", null);
         assertThat(new EnsureProjectExecutor().check(p, ctx).diff()).contains("checked against GitLab at apply");
-        var r = new GitlabCommand.CreateRunner("lab1", gitlab.url(), gitlab.caPem(), "<secret GITLAB_TOKEN>", "r", List.of("shell"), true);
+        var r = new CreateRunner("lab1", gitlab.url(), gitlab.caPem(), "<secret GITLAB_TOKEN>", "r", List.of("shell"), true);
         assertThat(new CreateRunnerExecutor().check(r, ctx).diff()).contains("checked against GitLab at apply");
         assertThat(gitlab.requests).isEmpty();
     }
 
     @Test
     void gitlabsErrorsFailTheStepRetryableFor5xxAndNotForAWrongToken() {
-        var c = new GitlabCommand.CreateRunner("lab1", gitlab.url(), gitlab.caPem(), TOKEN, "r", List.of("shell"), true);
+        var c = new CreateRunner("lab1", gitlab.url(), gitlab.caPem(), TOKEN, "r", List.of("shell"), true);
         gitlab.failNextApiCalls(1);
         assertThatThrownBy(() -> new CreateRunnerExecutor().apply(c, ctx))
                 .isInstanceOfSatisfying(ExecutorException.class, e -> assertThat(e.retryable()).isTrue()).hasMessageContaining("HTTP 500");
-        var wrong = new GitlabCommand.EnsureProject("lab1", gitlab.url(), gitlab.caPem(), "glpat-wrong", "p", "sleepytest", null);
+        var wrong = new EnsureProject("lab1", gitlab.url(), gitlab.caPem(), "glpat-wrong", "p", "sleepytest", null);
         assertThatThrownBy(() -> new EnsureProjectExecutor().apply(wrong, ctx))
                 .isInstanceOfSatisfying(ExecutorException.class, e -> assertThat(e.retryable()).isFalse()).hasMessageContaining("HTTP 401");
         assertThat(gitlab.runners()).isEmpty();

@@ -3,10 +3,11 @@ package io.labforge.gitlab.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.labforge.common.gitlab.GitlabCommand.RenderGitlabConfig;
+import io.labforge.common.lab.gitlab.RenderGitlabConfig;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
@@ -16,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** gitlab.rb as omnibus reads it: the lab's URLs and TLS files, the hooks directory; valid Ruby (ruby -c). */
 class GitlabRbTest {
     static final RenderGitlabConfig TP2 = new RenderGitlabConfig("tp2", "https://gitlab.tp2.lab", 5050, "/etc/gitlab/ssl",
-            "/var/opt/gitlab/gitaly/custom_hooks", java.util.List.of("10.78.0.1/32"));
+            "/var/opt/gitlab/gitaly/custom_hooks", List.of("10.78.0.1/32"));
 
     @Test
     void theLabsUrlsTlsFilesAndHooksDirectory() {

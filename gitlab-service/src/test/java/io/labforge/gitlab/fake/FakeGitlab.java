@@ -13,14 +13,21 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.SecureRandom;
+import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.GZIPInputStream;
@@ -32,6 +39,7 @@ import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.transport.PacketLineOut;
 import org.eclipse.jgit.transport.ReceivePack;
 import org.eclipse.jgit.transport.RefAdvertiser;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -60,7 +68,7 @@ public final class FakeGitlab implements AutoCloseable {
     private final Map<Long, Repository> repos = new ConcurrentHashMap<>();
     private final Map<Long, ObjectNode> runners = new ConcurrentHashMap<>();
     /** Every API request as "METHOD path?query", for assertions on what was asked. */
-    public final List<String> requests = java.util.Collections.synchronizedList(new ArrayList<>());
+    public final List<String> requests = Collections.synchronizedList(new ArrayList<>());
 
     private final Map<Long, String> runnerTokens = new ConcurrentHashMap<>();
 
@@ -69,7 +77,7 @@ public final class FakeGitlab implements AutoCloseable {
         this(token, OwnCa.make());
     }
 
-    private record OwnCa(X509Certificate cert, java.security.PrivateKey key) {
+    private record OwnCa(X509Certificate cert, PrivateKey key) {
         static OwnCa make() {
             KeyPair k = Pki.newKey();
             return new OwnCa(Pki.newCa(k, "Fake GitLab test CA", Duration.ofDays(1)), k.getPrivate());
@@ -81,7 +89,7 @@ public final class FakeGitlab implements AutoCloseable {
     }
 
     /** With a certificate for localhost signed by {@code ca} (a lab's CA, as a lab's GitLab has). */
-    public FakeGitlab(String token, X509Certificate ca, java.security.PrivateKey caPrivate) throws Exception {
+    public FakeGitlab(String token, X509Certificate ca, PrivateKey caPrivate) throws Exception {
         this.token = token;
         KeyPair key = Pki.newKey();
         X509Certificate cert = Pki.sign(Pki.csr(key, "localhost"), ca, caPrivate, "localhost", List.of("localhost"),
@@ -89,7 +97,7 @@ public final class FakeGitlab implements AutoCloseable {
         this.caPem = Pki.pem(ca);
         KeyStore ks = KeyStore.getInstance("PKCS12");
         ks.load(null, null);
-        ks.setKeyEntry("gitlab", key.getPrivate(), new char[0], new java.security.cert.Certificate[] {cert, ca});
+        ks.setKeyEntry("gitlab", key.getPrivate(), new char[0], new Certificate[] {cert, ca});
         KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         kmf.init(ks, new char[0]);
         SSLContext ssl = SSLContext.getInstance("TLS");
@@ -97,7 +105,7 @@ public final class FakeGitlab implements AutoCloseable {
         server = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0); // reached as https://localhost:<port>
         server.setHttpsConfigurator(new HttpsConfigurator(ssl));
         server.createContext("/", this::handle);
-        server.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(4));
+        server.setExecutor(Executors.newFixedThreadPool(4));
         server.start();
     }
 
@@ -209,12 +217,12 @@ public final class FakeGitlab implements AutoCloseable {
             long id = ids.incrementAndGet();
             List<String> tags = p.getOrDefault("tag_list", "").isEmpty() ? List.of() : List.of(p.get("tag_list").split(","));
             runners.put(id, runner(id, p.get("description"), tags, !"false".equals(p.get("run_untagged"))));
-            String tok = "glrt-" + Base64.getUrlEncoder().withoutPadding().encodeToString(java.security.SecureRandom.getSeed(15));
+            String tok = "glrt-" + Base64.getUrlEncoder().withoutPadding().encodeToString(SecureRandom.getSeed(15));
             runnerTokens.put(id, tok);
             json(x, 201, Json.object().put("id", id).put("token", tok).putNull("token_expires_at"));
         } else if (method.equals("GET") && path.equals("/runners/all")) {
             List<ObjectNode> all = runners.values().stream().filter(r -> p.get("type") == null || p.get("type").equals(r.get("runner_type").asString()))
-                    .sorted(java.util.Comparator.comparingLong(r -> r.get("id").asLong())).toList();
+                    .sorted(Comparator.comparingLong(r -> r.get("id").asLong())).toList();
             page(x, "/runners/all", p, all);
         } else if (seg[0].equals("runners") && seg.length == 2 && seg[1].matches("\\d+")) {
             ObjectNode r = runners.get(Long.parseLong(seg[1]));
@@ -372,7 +380,7 @@ public final class FakeGitlab implements AutoCloseable {
         }
     }
 
-    private static void json(HttpExchange x, int status, tools.jackson.databind.JsonNode body) throws IOException {
+    private static void json(HttpExchange x, int status, JsonNode body) throws IOException {
         send(x, status, "application/json", Json.write(body));
     }
 
@@ -388,6 +396,6 @@ public final class FakeGitlab implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
-        ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
+        ((ExecutorService) server.getExecutor()).shutdownNow();
     }
 }

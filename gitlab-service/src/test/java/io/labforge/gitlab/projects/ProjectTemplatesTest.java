@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -60,7 +62,7 @@ class ProjectTemplatesTest {
     @SuppressWarnings("unchecked")
     void tp1AppIsTheExampleStackWithItsImagesBuiltUnderTheProjectsRegistryPathAndWebTestedAgainstRedis() throws IOException {
         Map<String, String> files = ProjectTemplates.files("tp1-app");
-        assertThat(files.get("web/app.py")).isEqualTo(java.nio.file.Files.readString(java.nio.file.Path.of("..", "examples", "tp1-app", "web", "app.py")));
+        assertThat(files.get("web/app.py")).isEqualTo(Files.readString(Path.of("..", "examples", "tp1-app", "web", "app.py")));
         Map<String, Object> ci = new Yaml().load(files.get(".gitlab-ci.yml"));
         Map<String, Object> vars = (Map<String, Object>) ci.get("variables");
         assertThat(vars.get("REGISTRY")).isEqualTo("$CI_REGISTRY_IMAGE");

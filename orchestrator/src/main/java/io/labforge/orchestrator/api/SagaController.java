@@ -5,6 +5,8 @@ import io.labforge.common.messaging.Json;
 import io.labforge.orchestrator.audit.AuditEntry;
 import io.labforge.orchestrator.audit.AuditLog;
 import io.labforge.orchestrator.persistence.SagaRepository;
+import io.labforge.orchestrator.report.LabReport;
+import io.labforge.orchestrator.runtime.LabSubmissions;
 import io.labforge.orchestrator.runtime.ProgressBus;
 import io.labforge.orchestrator.runtime.SagaCoordinator;
 import io.labforge.orchestrator.runtime.SagaNotFound;
@@ -15,10 +17,20 @@ import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.springframework.context.event.ContextClosedEvent;
+import org.springframework.context.event.EventListener;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -39,13 +51,15 @@ public class SagaController {
     static final String ACTOR = "X-Labforge-Actor";
 
     private final SagaCoordinator coordinator;
+    private final LabSubmissions submissions;
     private final SagaRepository repo;
     private final AuditLog audit;
     private final ProgressBus bus;
-    private final java.util.Set<SseEmitter> streams = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<SseEmitter> streams = ConcurrentHashMap.newKeySet();
 
-    public SagaController(SagaCoordinator coordinator, SagaRepository repo, AuditLog audit, ProgressBus bus) {
+    public SagaController(SagaCoordinator coordinator, LabSubmissions submissions, SagaRepository repo, AuditLog audit, ProgressBus bus) {
         this.coordinator = coordinator;
+        this.submissions = submissions;
         this.repo = repo;
         this.audit = audit;
         this.bus = bus;
@@ -55,7 +69,7 @@ public class SagaController {
     @PostMapping(path = "/sagas", consumes = {"application/yaml", "text/yaml", "text/plain", "application/x-yaml"})
     public ResponseEntity<SagaView> submit(@RequestBody String lab, @RequestParam(defaultValue = "apply") String mode,
             @RequestHeader(name = ACTOR, defaultValue = "api") String actor) {
-        SagaId id = coordinator.submit(lab, mode(mode), actor);
+        SagaId id = submissions.submit(lab, mode(mode), actor);
         return ResponseEntity.created(URI.create("/api/sagas/" + id)).body(view(id));
     }
 
@@ -70,7 +84,7 @@ public class SagaController {
         if (body.lab() == null || body.lab().isBlank()) {
             throw new IllegalArgumentException("the body has no lab: send {\"lab\": \"<the lab file>\", \"files\": {…}}");
         }
-        SagaId id = coordinator.submit(body.lab(), body.files() == null ? Map.of() : body.files(), mode(mode), actor);
+        SagaId id = submissions.submit(body.lab(), body.files() == null ? Map.of() : body.files(), mode(mode), actor);
         return ResponseEntity.created(URI.create("/api/sagas/" + id)).body(view(id));
     }
 
@@ -96,7 +110,7 @@ public class SagaController {
     @PostMapping("/labs/{lab}/services/{service}/scale")
     public ResponseEntity<SagaView> scale(@PathVariable String lab, @PathVariable String service, @RequestParam int replicas,
             @RequestHeader(name = ACTOR, defaultValue = "api") String actor) {
-        SagaId id = coordinator.scale(lab, service, replicas, actor);
+        SagaId id = submissions.scale(lab, service, replicas, actor);
         return ResponseEntity.created(URI.create("/api/sagas/" + id)).body(view(id));
     }
 
@@ -104,7 +118,7 @@ public class SagaController {
     @PostMapping("/labs/{lab}/swarm/status")
     public ResponseEntity<SagaView> swarmStatus(@PathVariable String lab,
             @RequestHeader(name = ACTOR, defaultValue = "api") String actor) {
-        SagaId id = coordinator.describeSwarm(lab, actor);
+        SagaId id = submissions.describeSwarm(lab, actor);
         return ResponseEntity.created(URI.create("/api/sagas/" + id)).body(view(id));
     }
 
@@ -125,10 +139,10 @@ public class SagaController {
     public SseEmitter events(@PathVariable String id) {
         SagaId sid = SagaId.parse(id);
         view(sid);
-        SseEmitter emitter = new SseEmitter(java.time.Duration.ofHours(12).toMillis());
+        SseEmitter emitter = new SseEmitter(Duration.ofHours(12).toMillis());
         // the bus calls watchers on the saga loop: a slow client must not hold it, so sends go through
         // a thread of this emitter's own (which keeps their order)
-        java.util.concurrent.ExecutorService sender = java.util.concurrent.Executors.newSingleThreadExecutor();
+        ExecutorService sender = Executors.newSingleThreadExecutor();
         Runnable[] cancel = new Runnable[1];
         cancel[0] = bus.watch(sid, update -> sender.execute(() -> {
             try {
@@ -160,11 +174,11 @@ public class SagaController {
     @GetMapping("/hosts")
     public List<Map<String, Object>> hosts(@RequestParam List<String> name) {
         return repo.hosts(name).stream().map(row -> {
-            Map<String, Object> m = new java.util.LinkedHashMap<>();
+            Map<String, Object> m = new LinkedHashMap<>();
             m.put("name", row.get("lab_host"));
             m.put("agentVersion", row.get("agent_version"));
-            m.put("announcedAt", row.get("announced_at") == null ? null : ((java.sql.Timestamp) row.get("announced_at")).toInstant());
-            m.put("lastSeen", row.get("last_seen") == null ? null : ((java.sql.Timestamp) row.get("last_seen")).toInstant());
+            m.put("announcedAt", row.get("announced_at") == null ? null : ((Timestamp) row.get("announced_at")).toInstant());
+            m.put("lastSeen", row.get("last_seen") == null ? null : ((Timestamp) row.get("last_seen")).toInstant());
             m.put("facts", row.get("facts") == null ? null : Json.read((String) row.get("facts")));
             return m;
         }).toList();
@@ -174,7 +188,7 @@ public class SagaController {
      * Ends the live streams as the orchestrator starts to stop (before the web server's graceful
      * shutdown, which would otherwise wait 30 s for these never-ending requests).
      */
-    @org.springframework.context.event.EventListener(org.springframework.context.event.ContextClosedEvent.class)
+    @EventListener(ContextClosedEvent.class)
     void endStreams() {
         streams.forEach(SseEmitter::complete);
     }
@@ -184,9 +198,9 @@ public class SagaController {
     public String report(@PathVariable String id) {
         SagaId sid = SagaId.parse(id);
         view(sid);
-        List<AuditEntry> rows = new java.util.ArrayList<>();
+        List<AuditEntry> rows = new ArrayList<>();
         audit.export(sid.value(), rows::add);
-        return io.labforge.orchestrator.report.LabReport.markdown(sid.value(), rows);
+        return LabReport.markdown(sid.value(), rows);
     }
 
     @GetMapping("/audit")

@@ -1,9 +1,11 @@
 package io.labforge.orchestrator.api;
 
+import io.labforge.common.messaging.Json;
 import io.labforge.orchestrator.saga.Saga;
 import io.labforge.orchestrator.saga.SagaEngine;
 import io.labforge.orchestrator.saga.StepRun;
 import io.labforge.orchestrator.saga.StepState;
+import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -49,8 +51,8 @@ public record SagaView(String id, String labId, String mode, String status, Stri
             Object seen = p.get("last_seen");
             Object facts = p.get("facts");
             hosts.add(new HostView(host, c[0], c[1], c[2], c[3], current.get(host),
-                    seen == null ? null : ((java.sql.Timestamp) seen).toInstant(), (String) p.get("agent_version"),
-                    facts == null ? null : io.labforge.common.messaging.Json.read((String) facts)));
+                    seen == null ? null : ((Timestamp) seen).toInstant(), (String) p.get("agent_version"),
+                    facts == null ? null : Json.read((String) facts)));
         });
         return new SagaView(saga.id().toString(), saga.labId(), saga.mode().name(), saga.status().name(),
                 saga.policy().name(), steps, hosts);

@@ -62,15 +62,6 @@ final class Api {
         return r.body().isBlank() ? Json.object() : Json.read(r.body());
     }
 
-    /** An error to show as is, without a stack trace. */
-    static class CliError extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        CliError(String message) {
-            super(message);
-        }
-    }
-
     static final class ApiError extends CliError {
         private static final long serialVersionUID = 1L;
 

@@ -1,20 +1,29 @@
 package io.labforge.orchestrator.cli;
 
+import io.labforge.common.features.Features;
+import io.labforge.common.lab.Lab;
 import io.labforge.common.lab.LabError;
+import io.labforge.common.lab.LabFiles;
 import io.labforge.common.lab.LabParser;
+import io.labforge.common.lab.LabValidationException;
 import io.labforge.common.messaging.Json;
 import io.labforge.orchestrator.OrchestratorApplication;
-import io.labforge.orchestrator.planner.Planner;
+import io.labforge.orchestrator.plan.Planners;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import org.springframework.boot.SpringApplication;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 import tools.jackson.databind.JsonNode;
 
 /** {@code labforge}: the command line. Talks to the orchestrator's REST API, or starts one. */
@@ -22,23 +31,46 @@ import tools.jackson.databind.JsonNode;
         description = "Provisions a lab of hosts from one YAML file, as a saga, with an audit log.",
         subcommands = {LabforgeCli.Validate.class, LabforgeCli.Apply.class, LabforgeCli.PlanCmd.class,
                 LabforgeCli.Status.class, LabforgeCli.Report.class, LabforgeCli.Resume.class, LabforgeCli.Compensate.class, LabforgeCli.Audit.class,
-                LabforgeCli.Server.class, DemoCommand.class, SecretCommand.class,
-                LabCommands.LabCmd.class, LabCommands.HostsCmd.class, LabforgeCli.SwarmCmd.class})
+                LabforgeCli.Server.class, SecretCommand.class, HostsCommand.HostsCmd.class, LabforgeCli.SwarmCmd.class})
 public class LabforgeCli {
-    static final PrintStream OUT = System.out;
+    public static final PrintStream OUT = System.out;
 
     public static void main(String[] args) {
+        run(commandLine(), args);
+    }
+
+    /** The command line, to which the development rig adds its own commands (demo, lab). */
+    public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new LabforgeCli());
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            if (e instanceof Api.CliError) {
+            if (e instanceof CliError) {
                 System.err.println("labforge: " + e.getMessage());
                 return 2;
             }
             throw e;
         });
+        return cli;
+    }
+
+    /** Runs it and exits with its code, unless it started the server (which goes on). */
+    public static void run(CommandLine cli, String[] args) {
         int code = cli.execute(args);
         if (code != 0 || !isServer(args)) {
             System.exit(code);
+        }
+    }
+
+    /** Where the command line keeps its state: known hosts, secrets, local labs. */
+    public static Path home() {
+        return Path.of(System.getProperty("user.home"), ".labforge");
+    }
+
+    /** A lab file, read and validated; an invalid one is an error listing every problem. */
+    public static Lab lab(Path file) {
+        try {
+            return Features.PARSER.parse(read(file), file.toString());
+        } catch (LabValidationException e) {
+            throw new CliError(e.getMessage());
         }
     }
 
@@ -57,11 +89,11 @@ public class LabforgeCli {
         }
     }
 
-    static String read(Path file) {
+    public static String read(Path file) {
         try {
             return Files.readString(file);
         } catch (IOException e) {
-            throw new Api.CliError("cannot read " + file + ": " + e.getMessage());
+            throw new CliError("cannot read " + file + ": " + e.getMessage());
         }
     }
 
@@ -73,10 +105,10 @@ public class LabforgeCli {
         @Override
         public Integer call() {
             String yaml = read(file);
-            LabParser.Result r = LabParser.read(yaml, files(file, yaml));
+            LabParser.Result r = Features.PARSER.read(yaml, files(file, yaml));
             if (r.ok()) {
                 OUT.println(file + ": valid — " + r.lab().hosts().size() + " hosts, "
-                        + new Planner().plan(r.lab()).steps().size() + " steps");
+                        + Planners.all().plan(r.lab()).steps().size() + " steps");
                 return 0;
             }
             OUT.println(file + ": " + r.errors().size() + " error(s)");
@@ -117,9 +149,9 @@ public class LabforgeCli {
 
     static int submit(Api api, Path file, String mode, boolean noWait) {
         String yaml = read(file);
-        java.util.Map<String, String> files = files(file, yaml);
+        Map<String, String> files = files(file, yaml);
         JsonNode saga = files.isEmpty() ? api.post("/api/sagas?mode=" + mode, yaml)
-                : api.postJson("/api/sagas?mode=" + mode, java.util.Map.of("lab", yaml, "files", files));
+                : api.postJson("/api/sagas?mode=" + mode, Map.of("lab", yaml, "files", files));
         String id = saga.get("id").asString();
         OUT.println(mode + " " + file + ": saga " + id + " (" + saga.get("steps").size() + " steps on "
                 + saga.get("hosts").size() + " hosts)");
@@ -131,11 +163,11 @@ public class LabforgeCli {
     }
 
     /** The files the lab names beside it (its stacks' directories), which travel with it. */
-    static java.util.Map<String, String> files(Path file, String yaml) {
+    public static Map<String, String> files(Path file, String yaml) {
         try {
-            return io.labforge.common.lab.LabFiles.collect(file, yaml);
-        } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
-            throw new Api.CliError(file + ": " + e.getMessage());
+            return LabFiles.collect(file, Features.PARSER.read(yaml));
+        } catch (IllegalArgumentException | UncheckedIOException e) {
+            throw new CliError(file + ": " + e.getMessage());
         }
     }
 
@@ -164,7 +196,7 @@ public class LabforgeCli {
 
     /** Reads a lab's swarm through cluster-service (a read-only saga) and prints its nodes and services. */
     static int printSwarm(Api api, String lab) throws InterruptedException {
-        String id = api.post("/api/labs/" + java.net.URLEncoder.encode(lab, java.nio.charset.StandardCharsets.UTF_8)
+        String id = api.post("/api/labs/" + URLEncoder.encode(lab, StandardCharsets.UTF_8)
                 + "/swarm/status", null).get("id").asString();
         JsonNode saga = api.get("/api/sagas/" + id);
         for (int i = 0; i < 120 && saga.get("status").asString().equals("RUNNING"); i++) {
@@ -193,7 +225,7 @@ public class LabforgeCli {
             b.append(String.format("%-20s %-9s %s%s%n", s.get("name").asString(), running + "/" + desired, s.get("image").asString(),
                     running < desired ? "   (converging)" : ""));
         });
-        return b.toString().lines().map(String::stripTrailing).collect(java.util.stream.Collectors.joining("\n", "", "\n"));
+        return b.toString().lines().map(String::stripTrailing).collect(Collectors.joining("\n", "", "\n"));
     }
 
     @Command(name = "scale", description = "Sets a service's replicas (a saga of one step: audited, and compensate scales back).")
@@ -210,8 +242,8 @@ public class LabforgeCli {
         @Override
         public Integer call() {
             Api api = remote.api();
-            JsonNode saga = api.post("/api/labs/" + java.net.URLEncoder.encode(lab, java.nio.charset.StandardCharsets.UTF_8)
-                    + "/services/" + java.net.URLEncoder.encode(service, java.nio.charset.StandardCharsets.UTF_8)
+            JsonNode saga = api.post("/api/labs/" + URLEncoder.encode(lab, StandardCharsets.UTF_8)
+                    + "/services/" + URLEncoder.encode(service, StandardCharsets.UTF_8)
                     + "/scale?replicas=" + replicas, null);
             String id = saga.get("id").asString();
             OUT.println("scale " + service + " of lab " + lab + " to " + replicas + ": saga " + id);
@@ -314,7 +346,7 @@ public class LabforgeCli {
                             : "audit log TAMPERED: " + v.get("problem").asString());
                     return v.get("ok").asBoolean() ? 0 : 1;
                 }
-                default -> throw new Api.CliError("audit takes list, export or verify, not '" + action + "'");
+                default -> throw new CliError("audit takes list, export or verify, not '" + action + "'");
             }
         }
     }

@@ -45,7 +45,7 @@ public class SecretCommand {
                 LabforgeCli.OUT.println("secret " + name + " kept in " + f + " (mode 600)");
                 return 0;
             } catch (IllegalArgumentException e) {
-                throw new Api.CliError(e.getMessage());
+                throw new CliError(e.getMessage());
             }
         }
     }
@@ -70,7 +70,7 @@ public class SecretCommand {
                 LabforgeCli.OUT.println(store().remove(name) ? "secret " + name + " removed" : "no secret " + name);
                 return 0;
             } catch (IllegalArgumentException e) {
-                throw new Api.CliError(e.getMessage());
+                throw new CliError(e.getMessage());
             }
         }
     }

@@ -1,5 +1,6 @@
 package io.labforge.orchestrator.local;
 
+import io.labforge.common.lab.secret.SecretRef;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -9,7 +10,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -18,7 +18,6 @@ import java.util.stream.Stream;
  * printed; {@code labforge secret set} writes them from standard input.
  */
 public final class SecretStore {
-    public static final Pattern NAME = Pattern.compile("[A-Z][A-Z0-9_]{0,63}");
     private final Path dir;
     private final Function<String, String> env;
 
@@ -36,7 +35,7 @@ public final class SecretStore {
     }
 
     static String check(String name) {
-        if (name == null || !NAME.matcher(name).matches()) {
+        if (!SecretRef.isName(name)) {
             throw new IllegalArgumentException("'" + name + "' is not a secret's name: capitals, digits and '_', e.g. GITLAB_TOKEN");
         }
         return name;
@@ -88,7 +87,7 @@ public final class SecretStore {
             return List.of();
         }
         try (Stream<Path> s = Files.list(dir)) {
-            return s.map(p -> p.getFileName().toString()).filter(n -> NAME.matcher(n).matches()).sorted().toList();
+            return s.map(p -> p.getFileName().toString()).filter(SecretRef::isName).sorted().toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -12,19 +12,22 @@ import io.labforge.orchestrator.saga.StepState;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.springframework.jdbc.core.JdbcTemplate;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.JsonNode;
 
 /** Sagas, steps, the outbox and the inbox in PostgreSQL. Callers hold the transaction. */
-public final class SagaRepository {
+public final class SagaRepository implements Outbox {
     private final JdbcTemplate jdbc;
     private final SecretBox secrets;
 
@@ -151,13 +154,15 @@ public final class SagaRepository {
      * Rows written at least {@code age} ago (a sweep for rows the relay was not handed in memory: those of
      * an orchestrator that stopped, or a hand-off that was lost), oldest first.
      */
-    public List<OutboxRow> outboxOlderThan(java.time.Duration age, int limit) {
+    @Override
+    public List<OutboxRow> outboxOlderThan(Duration age, int limit) {
         // the database's clock on both sides: no skew between the orchestrator's and PostgreSQL's
         return jdbc.query("SELECT * FROM outbox WHERE created_at <= now() - ? * interval '1 millisecond' ORDER BY id LIMIT ?",
                 (rs, i) -> new OutboxRow(rs.getLong("id"), rs.getString("topic"), rs.getString("msg_key"),
                         (UUID) rs.getObject("message_id"), rs.getBytes("envelope")), age.toMillis(), limit);
     }
 
+    @Override
     public void deleteOutboxMessages(Collection<UUID> messageIds) {
         if (messageIds.isEmpty()) {
             return;
@@ -181,7 +186,7 @@ public final class SagaRepository {
             return fresh;
         }
         // one statement for the batch: the ids it inserted are the ones never taken before
-        java.util.Set<UUID> inserted = new java.util.HashSet<>(jdbc.query(con -> {
+        Set<UUID> inserted = new HashSet<>(jdbc.query(con -> {
             var ps = con.prepareStatement(
                     "INSERT INTO inbox (message_id) SELECT unnest(?) ON CONFLICT DO NOTHING RETURNING message_id");
             ps.setArray(1, con.createArrayOf("uuid", messageIds.toArray()));

@@ -85,6 +85,10 @@ public record Plan(List<StepSpec> steps, Map<StepId, StepSpec> byId) {
         return s;
     }
 
+    public boolean has(StepId id) {
+        return byId.containsKey(id);
+    }
+
     public Set<StepId> ancestors(StepId id) {
         Set<StepId> seen = new HashSet<>();
         List<StepId> todo = new ArrayList<>(step(id).dependsOn());

@@ -4,7 +4,9 @@ import io.labforge.orchestrator.audit.AuditEntry;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import tools.jackson.databind.JsonNode;
 
@@ -27,9 +29,9 @@ public final class LabReport {
         md.append(").\n\n");
         rows.stream().filter(r -> r.action().equals("saga.started")).findFirst().ifPresent(r -> md.append("Started by `")
                 .append(r.actor()).append("` (").append(r.detail().path("mode").asString("")).append(", on failure: ")
-                .append(r.detail().path("policy").asString("").toLowerCase(java.util.Locale.ROOT)).append(").\n\n"));
+                .append(r.detail().path("policy").asString("").toLowerCase(Locale.ROOT)).append(").\n\n"));
         String outcome = null;
-        Map<String, List<AuditEntry>> byHost = new java.util.TreeMap<>();
+        Map<String, List<AuditEntry>> byHost = new TreeMap<>();
         Map<String, JsonNode> inputs = new LinkedHashMap<>();
         for (AuditEntry r : rows) {
             if (r.action().startsWith("saga.") && !r.action().equals("saga.started")) {

@@ -1,12 +1,15 @@
 package io.labforge.orchestrator.runtime;
 
 import io.labforge.common.agent.AgentPresence;
+import io.labforge.common.features.Features;
 import io.labforge.common.messaging.Envelope;
 import io.labforge.common.messaging.Json;
 import io.labforge.common.messaging.Topics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -47,8 +50,8 @@ public final class EventConsumer implements Runnable {
     @Override
     public void run() {
         while (running) {
-            java.util.Properties props = KafkaSetup.consumer(servers, "labforge-orchestrator");
-            props.put(org.apache.kafka.clients.consumer.ConsumerConfig.MAX_POLL_RECORDS_CONFIG, batch);
+            Properties props = KafkaSetup.consumer(servers, "labforge-orchestrator");
+            props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, batch);
             try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(props)) {
                 consumer = c;
                 c.subscribe(List.of(Topics.STEP_EVENTS, Topics.AGENT_PRESENCE));
@@ -93,7 +96,7 @@ public final class EventConsumer implements Runnable {
 
     private void presence(Envelope e) {
         try {
-            Object p = e.payloadObject();
+            Object p = Features.TYPES.decode(e);
             if (p instanceof AgentPresence.Announced a) {
                 coordinator.onPresence(a.hostId(), Json.tree(a.facts()), a.agentVersion(), true);
             } else if (p instanceof AgentPresence.Heartbeat h) {

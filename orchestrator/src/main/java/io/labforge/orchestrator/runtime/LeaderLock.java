@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.function.BooleanSupplier;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,7 +23,7 @@ public final class LeaderLock implements AutoCloseable {
         this.connection = connection;
     }
 
-    public static LeaderLock acquire(DataSource ds, java.util.function.BooleanSupplier keepTrying) throws SQLException {
+    public static LeaderLock acquire(DataSource ds, BooleanSupplier keepTrying) throws SQLException {
         Connection c = ds.getConnection();
         boolean told = false;
         try {

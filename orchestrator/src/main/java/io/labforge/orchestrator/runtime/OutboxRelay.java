@@ -1,11 +1,12 @@
 package io.labforge.orchestrator.runtime;
 
-import io.labforge.orchestrator.persistence.SagaRepository;
+import io.labforge.orchestrator.persistence.Outbox;
 import io.labforge.orchestrator.persistence.SagaRepository.OutboxRow;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -13,7 +14,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,8 +34,8 @@ public final class OutboxRelay implements Runnable {
     static final Duration SWEEP_AGE = Duration.ofSeconds(3);
     private static final int BATCH = 1000;
 
-    private final SagaRepository repo;
-    private final String servers;
+    private final Outbox repo;
+    private final Supplier<Producer<String, byte[]>> producers;
     private final Clock clock;
     private final Semaphore wake = new Semaphore(0);
     private final ConcurrentLinkedQueue<OutboxRow> handedOver = new ConcurrentLinkedQueue<>();
@@ -40,13 +43,14 @@ public final class OutboxRelay implements Runnable {
     private final Set<UUID> inFlight = ConcurrentHashMap.newKeySet();
     private volatile boolean running = true;
 
-    public OutboxRelay(SagaRepository repo, String servers) {
-        this(repo, servers, Clock.systemUTC());
+    public OutboxRelay(Outbox outbox, String servers) {
+        this(outbox, () -> new KafkaProducer<>(KafkaSetup.producer(servers)), Clock.systemUTC());
     }
 
-    OutboxRelay(SagaRepository repo, String servers, Clock clock) {
-        this.repo = repo;
-        this.servers = servers;
+    /** {@code producers}: makes the producer the relay sends with (Kafka's, or a test's). */
+    OutboxRelay(Outbox outbox, Supplier<Producer<String, byte[]>> producers, Clock clock) {
+        this.repo = outbox;
+        this.producers = producers;
         this.clock = clock;
     }
 
@@ -72,9 +76,9 @@ public final class OutboxRelay implements Runnable {
     @Override
     public void run() {
         ConcurrentLinkedQueue<UUID> acked = new ConcurrentLinkedQueue<>();
-        java.util.Set<UUID> done = new java.util.LinkedHashSet<>(); // acknowledged, not yet deleted: the sweep leaves these alone too
+        Set<UUID> done = new LinkedHashSet<>(); // acknowledged, not yet deleted: the sweep leaves these alone too
         Instant nextSweep = Instant.MIN; // at start: everything a previous orchestrator left
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(KafkaSetup.producer(servers))) {
+        try (Producer<String, byte[]> producer = producers.get()) {
             while (running) {
                 try {
                     List<OutboxRow> rows = new ArrayList<>();

@@ -8,6 +8,7 @@ import io.labforge.orchestrator.planner.StepSpec;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -35,7 +36,7 @@ public final class Saga {
     final Map<StepId, StepRun> steps = new LinkedHashMap<>();
     final Map<StepId, List<StepId>> dependents = new HashMap<>();
     final Map<String, List<StepRun>> byTarget = new HashMap<>();
-    private final java.util.EnumMap<StepState, Integer> counts = new java.util.EnumMap<>(StepState.class);
+    private final EnumMap<StepState, Integer> counts = new EnumMap<>(StepState.class);
     final Set<StepId> dirty = new LinkedHashSet<>();
     boolean statusDirty;
 

@@ -3,13 +3,16 @@ package io.labforge.orchestrator.saga;
 import io.labforge.common.id.StepId;
 import io.labforge.common.lab.Lab.FailurePolicy;
 import io.labforge.common.messaging.Json;
+import io.labforge.common.sealing.Sealing;
 import io.labforge.common.step.StepEvent;
 import io.labforge.orchestrator.planner.Refs;
-import io.labforge.orchestrator.planner.StepSpec;
 import io.labforge.orchestrator.planner.StepSpec.RetryPolicy;
+import io.labforge.orchestrator.planner.StepSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -212,7 +215,7 @@ public final class SagaEngine {
     }
 
     /** {@code candidates}: the only steps that may have become ready (null: look at all of them). */
-    private void advance(Saga saga, Instant now, List<Effect> out, java.util.Collection<StepRun> candidates) {
+    private void advance(Saga saga, Instant now, List<Effect> out, Collection<StepRun> candidates) {
         if (saga.status == SagaStatus.RUNNING) {
             boolean failed = saga.count(StepState.FAILED) > 0;
             if (failed && saga.mode == Saga.Mode.APPLY) {
@@ -236,7 +239,7 @@ public final class SagaEngine {
         }
     }
 
-    private void dispatchReady(Saga saga, Instant now, List<Effect> out, java.util.Collection<StepRun> candidates) {
+    private void dispatchReady(Saga saga, Instant now, List<Effect> out, Collection<StepRun> candidates) {
         Map<String, Integer> inFlight = new HashMap<>();
         int dispatched = 0;
         for (StepRun r : candidates == null ? saga.steps.values() : candidates) {
@@ -337,7 +340,7 @@ public final class SagaEngine {
         while (progressed) {
             progressed = false;
             List<StepRun> reversed = new ArrayList<>(saga.steps.values());
-            java.util.Collections.reverse(reversed);
+            Collections.reverse(reversed);
             for (StepRun r : reversed) {
                 if (r.state == StepState.PENDING && r.notBefore != null) {
                     r.notBefore = null; // a scheduled retry is cancelled: the saga is being undone
@@ -417,7 +420,7 @@ public final class SagaEngine {
             }
             if (v != null && source.secretOutputs.contains(output)) {
                 // marked for the adapter: it seals the value to the command's reader before it leaves the process
-                return Optional.of(Json.object().set(io.labforge.common.sealing.Sealing.SECRET, v));
+                return Optional.of(Json.object().set(Sealing.SECRET, v));
             }
             return Optional.ofNullable(v);
         });

@@ -2,10 +2,12 @@ package io.labforge.orchestrator.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.labforge.common.command.OrchestratorCommand;
+import io.labforge.common.lab.secret.ReadSecret;
 import io.labforge.common.messaging.Envelope;
-import io.labforge.common.orchestrator.OrchestratorCommand;
 import io.labforge.common.step.StepEvent;
 import io.labforge.orchestrator.local.LocalSteps;
+import io.labforge.orchestrator.local.SecretStore;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -50,11 +52,11 @@ class SecretCommandTest {
         Path f = dir.resolve("secrets/GITLAB_TOKEN");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f))).isEqualTo("rw-------");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f.getParent()))).isEqualTo("rwx------");
-        StepEvent.Succeeded read = (StepEvent.Succeeded) new LocalSteps(dir, k -> null).run(Envelope.of(new OrchestratorCommand.ReadSecret("GITLAB_TOKEN"),
+        StepEvent.Succeeded read = (StepEvent.Succeeded) new LocalSteps(dir, k -> null).run(Envelope.of(new ReadSecret("GITLAB_TOKEN"),
                 "lab", "saga", "s", 1, "orchestrator", null, Instant.now(), null, false));
         assertThat(read.outputs().get("value").asString()).isEqualTo("glpat-from-stdin");
         // the CLI prints where, never what (LabforgeCli.OUT is the System.out of its start, so only the list is checked here)
-        assertThat(new io.labforge.orchestrator.local.SecretStore(dir, k -> null).names()).containsExactly("GITLAB_TOKEN");
+        assertThat(new SecretStore(dir, k -> null).names()).containsExactly("GITLAB_TOKEN");
         assertThat(out.toString(StandardCharsets.UTF_8)).doesNotContain("glpat-from-stdin");
         assertThat(run("", "set", "GITLAB_TOKEN", "--state-dir", dir.toString())).as("an empty value is refused").isNotZero();
         assertThat(run("x", "set", "lower-case", "--state-dir", dir.toString())).as("a bad name is refused").isNotZero();

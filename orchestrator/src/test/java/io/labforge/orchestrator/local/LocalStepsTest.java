@@ -2,9 +2,12 @@ package io.labforge.orchestrator.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.labforge.common.command.OrchestratorCommand;
+import io.labforge.common.lab.secret.ReadSecret;
+import io.labforge.common.lab.tls.LabCaCertificate;
 import io.labforge.common.messaging.Envelope;
-import io.labforge.common.orchestrator.OrchestratorCommand;
 import io.labforge.common.step.StepEvent;
+import io.labforge.common.tls.Pki;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -24,22 +27,22 @@ class LocalStepsTest {
     @Test
     void aSecretComesFromTheEnvironmentOrItsFileAsASecretOutputAndAMissingOneNamesBothPlaces() throws Exception {
         LocalSteps env = new LocalSteps(dir, Map.of("LABFORGE_SECRET_GITLAB_TOKEN", "glpat-from-env")::get);
-        StepEvent.Succeeded fromEnv = (StepEvent.Succeeded) env.run(cmd(new OrchestratorCommand.ReadSecret("GITLAB_TOKEN"), false));
+        StepEvent.Succeeded fromEnv = (StepEvent.Succeeded) env.run(cmd(new ReadSecret("GITLAB_TOKEN"), false));
         assertThat(fromEnv.outputs().get("value").asString()).isEqualTo("glpat-from-env");
         assertThat(fromEnv.secretOutputs()).containsExactly("value");
         assertThat(fromEnv.diff()).doesNotContain("glpat-from-env").contains("LABFORGE_SECRET_GITLAB_TOKEN");
 
         LocalSteps files = new LocalSteps(dir, k -> null);
-        StepEvent.Failed missing = (StepEvent.Failed) files.run(cmd(new OrchestratorCommand.ReadSecret("GITLAB_TOKEN"), false));
+        StepEvent.Failed missing = (StepEvent.Failed) files.run(cmd(new ReadSecret("GITLAB_TOKEN"), false));
         assertThat(missing.reason()).contains(dir.resolve("secrets/GITLAB_TOKEN").toString(), "LABFORGE_SECRET_GITLAB_TOKEN");
         assertThat(missing.retryable()).isFalse();
 
         Files.createDirectories(dir.resolve("secrets"));
         Files.writeString(dir.resolve("secrets/GITLAB_TOKEN"), "glpat-from-file\n");
-        StepEvent.Succeeded fromFile = (StepEvent.Succeeded) files.run(cmd(new OrchestratorCommand.ReadSecret("GITLAB_TOKEN"), false));
+        StepEvent.Succeeded fromFile = (StepEvent.Succeeded) files.run(cmd(new ReadSecret("GITLAB_TOKEN"), false));
         assertThat(fromFile.outputs().get("value").asString()).isEqualTo("glpat-from-file");
         // a plan reads it as well (its checks use it), still as a secret output
-        StepEvent.Succeeded planned = (StepEvent.Succeeded) files.run(cmd(new OrchestratorCommand.ReadSecret("GITLAB_TOKEN"), true));
+        StepEvent.Succeeded planned = (StepEvent.Succeeded) files.run(cmd(new ReadSecret("GITLAB_TOKEN"), true));
         assertThat(planned.secretOutputs()).containsExactly("value");
         assertThat(planned.diff()).doesNotContain("glpat-from-file");
     }
@@ -47,8 +50,8 @@ class LocalStepsTest {
     @Test
     void theLabCaCertificateIsTheSameTheLabsCertificatesAreSignedBy() {
         LocalSteps steps = new LocalSteps(dir, k -> null);
-        StepEvent.Succeeded ca = (StepEvent.Succeeded) steps.run(cmd(new OrchestratorCommand.LabCaCertificate(), false));
+        StepEvent.Succeeded ca = (StepEvent.Succeeded) steps.run(cmd(new LabCaCertificate(), false));
         assertThat(ca.outputs().get("ca").asString()).startsWith("-----BEGIN CERTIFICATE-----")
-                .isEqualTo(io.labforge.common.tls.Pki.pem(LabCa.forLab(dir, "lab1").certificate()));
+                .isEqualTo(Pki.pem(LabCa.forLab(dir, "lab1").certificate()));
     }
 }

@@ -3,28 +3,37 @@ package io.labforge.orchestrator.planner;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.labforge.common.features.Features;
 import io.labforge.common.id.StepId;
 import io.labforge.common.lab.Lab;
+import io.labforge.common.lab.LabFiles;
 import io.labforge.common.lab.LabParser;
 import io.labforge.common.messaging.Json;
+import io.labforge.common.tls.Pki;
+import io.labforge.orchestrator.plan.Planners;
+import io.labforge.orchestrator.plan.swarm.SwarmPlans;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 class PlannerTest {
 
     static Lab lab(String name) throws IOException {
-        return LabParser.parse(Files.readString(Path.of("..", "examples", name)), name);
+        return Features.PARSER.parse(Files.readString(Path.of("..", "examples", name)), name);
     }
 
     @Test
     void eachHostGetsAChainAndHostsFilesWaitForEveryHostname() throws IOException {
-        Plan plan = new Planner().plan(lab("local-lab.yaml"));
+        Plan plan = Planners.all().plan(lab("local-lab.yaml"));
 
         assertThat(plan.steps()).extracting(s -> s.id().value()).contains("hostname@node1", "hosts-file@node1",
                 "firewall@node1", "docker-daemon@node1", "docker-daemon@node3");
@@ -45,7 +54,7 @@ class PlannerTest {
 
     @Test
     void aDiskComesBeforeDockerAndIsUndoneFromWhatItReportsCreated() throws IOException {
-        Plan plan = new Planner().plan(lab("vm-lab.yaml"));
+        Plan plan = Planners.all().plan(lab("vm-lab.yaml"));
         StepSpec disk = plan.step(StepId.of("disk-data@vm1"));
         assertThat(disk.commandType()).isEqualTo("agent.EnsureDisk");
         assertThat(disk.dependsOn()).containsExactly(StepId.of("hostname@vm1"));
@@ -59,11 +68,11 @@ class PlannerTest {
 
     @Test
     void aSwarmIsInitThenJoinedWithTheInitsSecretTokensThenServedThroughClusterService() throws IOException {
-        Lab lab = LabParser.parse(Files.readString(Path.of("..", "examples", "swarm-lab.yaml")) + """
+        Lab lab = Features.PARSER.parse(Files.readString(Path.of("..", "examples", "swarm-lab.yaml")) + """
                   services: [{name: web, image: "r:5000/web:1", replicas: 2}]
                   availability: {worker2: drain}
                 """, "swarm.yaml");
-        Plan plan = new Planner().plan(lab);
+        Plan plan = Planners.all().plan(lab);
         StepSpec init = plan.step(StepId.of("swarm-init@manager1"));
         assertThat(init.dependsOn()).contains(StepId.of("hosts-file@manager1"), StepId.of("registry-ca@manager1"));
         StepSpec join = plan.step(StepId.of("swarm-join@worker2"));
@@ -84,12 +93,12 @@ class PlannerTest {
         assertThat(web.dependsOn()).contains(StepId.of("swarm-join@worker1"), StepId.of("swarm-join@worker2"),
                 StepId.of("cluster-client@cluster-service"), StepId.of("availability-worker2@cluster-service"));
         assertThat(plan.step(StepId.of("availability-worker2@cluster-service")).compensation().inputs().toString()).contains("previous");
-        Plan scale = new Planner().scale(lab, "web", 5);
+        Plan scale = SwarmPlans.scale(lab, "web", 5);
         assertThat(scale.steps()).singleElement().satisfies(s -> {
             assertThat(s.commandType()).isEqualTo("cluster.ScaleService");
             assertThat(s.inputs().get("replicas").asInt()).isEqualTo(5);
         });
-        assertThatThrownBy(() -> new Planner().scale(lab, "nope", 1)).hasMessageContaining("no swarm service 'nope'");
+        assertThatThrownBy(() -> SwarmPlans.scale(lab, "nope", 1)).hasMessageContaining("no swarm service 'nope'");
     }
 
     @Test
@@ -98,8 +107,8 @@ class PlannerTest {
         String yaml = Files.readString(file) + """
                   availability: {worker2: drain}
                 """;
-        Lab lab = LabParser.read(yaml, io.labforge.common.lab.LabFiles.collect(file, yaml)).lab();
-        Plan plan = new Planner().plan(lab);
+        Lab lab = Features.PARSER.read(yaml, LabFiles.collect(file, Features.PARSER.read(yaml))).lab();
+        Plan plan = Planners.all().plan(lab);
         assertThat(plan.step(StepId.of("swarm-init@manager1")).inputs().get("defaultAddrPool").toString()).contains("10.200.0.0/16");
 
         StepSpec build = plan.step(StepId.of("stack-build-tp1@manager1"));
@@ -127,20 +136,20 @@ class PlannerTest {
         assertThat(config).contains("'10.79.0.11:9323'", "'10.79.0.12:9323'", "'10.79.0.13:9323'", "node: 'worker2'");
         assertThat(prom.compensation().commandType()).isEqualTo("cluster.RemoveService");
         // it is valid YAML with one target per node
-        Object parsed = new org.yaml.snakeyaml.Yaml().load(config);
+        Object parsed = new Yaml().load(config);
         assertThat(parsed.toString()).contains("job_name=docker");
     }
 
     @Test
     void theGitlabHostGetsItsCertificateWhereOmnibusLooksAndTheHookAfterIt() throws IOException {
-        Plan plan = new Planner().plan(lab("reference-lab.yaml"));
+        Plan plan = Planners.all().plan(lab("reference-lab.yaml"));
         StepSpec key = plan.step(StepId.of("gitlab-tls-key@gitlab"));
         assertThat(key.inputs().get("dir").asString()).isEqualTo("/etc/gitlab/ssl");
         assertThat(key.inputs().get("keyFile").asString()).isEqualTo("gitlab.tp2.lab.key");
         assertThat(key.compensation().inputs().get("keyFile").asString()).isEqualTo("gitlab.tp2.lab.key");
         StepSpec sign = plan.step(StepId.of("gitlab-tls-cert@gitlab"));
         assertThat(sign.inputs().get("dnsNames").toString()).contains("gitlab.tp2.lab", "\"gitlab\"");
-        assertThat(plan.step(StepId.of("gitlab-tls-files@gitlab")).inputs().get("files").properties().stream().map(java.util.Map.Entry::getKey)
+        assertThat(plan.step(StepId.of("gitlab-tls-files@gitlab")).inputs().get("files").properties().stream().map(Map.Entry::getKey)
                 .toList()).containsExactlyInAnyOrder("gitlab.tp2.lab.crt", "labforge-ca.crt");
         StepSpec hooks = plan.step(StepId.of("gitlab-hooks@gitlab"));
         assertThat(hooks.dependsOn()).containsExactly(StepId.of("gitlab-tls-files@gitlab"));
@@ -158,7 +167,7 @@ class PlannerTest {
 
     @Test
     void gitlabIsInstalledWhenItsConfigIsRenderedThenReadyThenProjectsAndRunnersGoThroughGitlabServiceWithSecretsAsReferences() throws IOException {
-        Plan plan = new Planner().plan(lab("reference-lab.yaml"));
+        Plan plan = Planners.all().plan(lab("reference-lab.yaml"));
         StepSpec config = plan.step(StepId.of("gitlab-config@gitlab-service"));
         assertThat(config.commandType()).isEqualTo("gitlab.RenderGitlabConfig");
         StepSpec pw = plan.step(StepId.of("secret-gitlab-root-password@orchestrator"));
@@ -206,7 +215,7 @@ class PlannerTest {
 
     @Test
     void theGitlabHostOpensHttpHttpsItsUrlsPortAndTheRegistryWithoutTheLabSayingSo() {
-        Lab lab = io.labforge.common.lab.LabParser.parse("""
+        Lab lab = Features.PARSER.parse("""
                 apiVersion: labforge/v1
                 kind: Lab
                 name: g
@@ -216,7 +225,7 @@ class PlannerTest {
                   - {name: other, address: 10.1.0.11}
                 gitlab: {host: gitlab, externalUrl: 'https://gitlab.g.test:8443', registryPort: 5050}
                 """, "g.yaml");
-        Plan plan = new Planner().plan(lab);
+        Plan plan = Planners.all().plan(lab);
         JsonNode fw = plan.step(StepId.of("firewall@gitlab")).inputs();
         assertThat(fw.get("services").toString()).isEqualTo("[\"http\",\"https\"]");
         assertThat(fw.get("ports").toString()).contains("8443/tcp", "5050/tcp");
@@ -225,13 +234,13 @@ class PlannerTest {
 
     @Test
     void gitlabsOwnTlsFilesReplaceTheLabCasAndItsKeyIsASecretReference() {
-        java.security.KeyPair caKey = io.labforge.common.tls.Pki.newKey();
-        var ca = io.labforge.common.tls.Pki.newCa(caKey, "school CA", Duration.ofDays(30));
-        java.security.KeyPair key = io.labforge.common.tls.Pki.newKey();
-        String cert = io.labforge.common.tls.Pki.pem(io.labforge.common.tls.Pki.sign(io.labforge.common.tls.Pki.csr(key, "g"), ca,
-                caKey.getPrivate(), "g", List.of("gitlab.g.test"), List.of(), io.labforge.common.tls.Pki.Usage.SERVER, Duration.ofDays(30)));
-        String caPem = io.labforge.common.tls.Pki.pem(ca);
-        Lab lab = LabParser.read("""
+        KeyPair caKey = Pki.newKey();
+        var ca = Pki.newCa(caKey, "school CA", Duration.ofDays(30));
+        KeyPair key = Pki.newKey();
+        String cert = Pki.pem(Pki.sign(Pki.csr(key, "g"), ca,
+                caKey.getPrivate(), "g", List.of("gitlab.g.test"), List.of(), Pki.Usage.SERVER, Duration.ofDays(30)));
+        String caPem = Pki.pem(ca);
+        Lab lab = Features.PARSER.read("""
                 apiVersion: labforge/v1
                 kind: Lab
                 name: g
@@ -244,7 +253,7 @@ class PlannerTest {
                   tls: {certificate: gitlab.crt, ca: ca.crt, key: {secret: GITLAB_TLS_KEY}}
                   projects: [sleepytest]
                 """, java.util.Map.of("gitlab.crt", cert, "ca.crt", caPem)).lab();
-        Plan plan = new Planner().plan(lab);
+        Plan plan = Planners.all().plan(lab);
         assertThat(plan.steps()).noneMatch(st -> st.id().value().equals("gitlab-tls-cert@gitlab"));
         StepSpec key2 = plan.step(StepId.of("gitlab-tls-key@gitlab"));
         assertThat(key2.commandType()).isEqualTo("agent.InstallTlsKey");
@@ -260,7 +269,7 @@ class PlannerTest {
 
     @Test
     void anExistingGitlabIsNeitherInstalledNorStoppedAndItsTokenIsALabSecret() {
-        Lab lab = io.labforge.common.lab.LabParser.parse("""
+        Lab lab = Features.PARSER.parse("""
                 apiVersion: labforge/v1
                 kind: Lab
                 name: school
@@ -275,7 +284,7 @@ class PlannerTest {
                   runners: [{host: runner1, executor: shell, tags: [shell]}]
                   projects: [sleepytest]
                 """, "school.yaml");
-        Plan plan = new Planner().plan(lab);
+        Plan plan = Planners.all().plan(lab);
         List<String> ids = plan.steps().stream().map(s -> s.id().value()).toList();
         assertThat(ids).noneMatch(id -> id.startsWith("gitlab-install") || id.startsWith("gitlab-tls") || id.startsWith("gitlab-hooks")
                 || id.startsWith("gitlab-token"));
@@ -286,7 +295,7 @@ class PlannerTest {
         assertThat(plan.step(StepId.of("gitlab-ready@gitlab-service")).inputs().get("caPem").toString()).contains("lab-ca@orchestrator#ca");
 
         // a school's GitLab with a public certificate: no CA to hand out, the system's trust
-        Lab pub = io.labforge.common.lab.LabParser.parse("""
+        Lab pub = Features.PARSER.parse("""
                 apiVersion: labforge/v1
                 kind: Lab
                 name: school
@@ -301,15 +310,26 @@ class PlannerTest {
                   token: {secret: SCHOOL_GITLAB_TOKEN}
                   runners: [{host: runner1, executor: shell, tags: [shell]}]
                 """, "school.yaml");
-        Plan p2 = new Planner().plan(pub);
+        Plan p2 = Planners.all().plan(pub);
         assertThat(p2.steps()).noneMatch(st -> st.id().value().startsWith("lab-ca") || st.id().value().startsWith("gitlab-ca@"));
         assertThat(p2.step(StepId.of("gitlab-ready@gitlab-service")).inputs().get("caPem").isNull()).isTrue();
         assertThat(p2.step(StepId.of("runner-runner1-shell@runner1")).inputs().get("caPem").isNull()).isTrue();
     }
 
     @Test
+    void kernelParametersAreSetInTheHostsChainAfterItsFirewallAndUndoneFromWhatTheStepFound() throws IOException {
+        Plan plan = Planners.all().plan(lab("reference-lab.yaml"));
+        StepSpec sysctl = plan.step(StepId.of("sysctl@k8s1"));
+        assertThat(sysctl.commandType()).isEqualTo("agent.SetSysctls");
+        assertThat(sysctl.inputs().get("values").get("net.ipv4.ip_forward").asString()).isEqualTo("1");
+        assertThat(sysctl.dependsOn()).containsExactly(StepId.of("firewall@k8s1"));
+        assertThat(sysctl.compensation().inputs().toString()).contains("self#previousFile", "self#previous");
+        assertThat(plan.has(StepId.of("sysctl@swarm1"))).as("the swarm's hosts set none").isFalse();
+    }
+
+    @Test
     void stepsComeInDependencyOrder() throws IOException {
-        Plan plan = new Planner().plan(lab("reference-lab.yaml"));
+        Plan plan = Planners.all().plan(lab("reference-lab.yaml"));
         List<StepId> order = plan.steps().stream().map(StepSpec::id).toList();
         for (StepSpec s : plan.steps()) {
             for (StepId d : s.dependsOn()) {
@@ -320,7 +340,7 @@ class PlannerTest {
 
     @Test
     void hostsFileInputsReferenceTheNamesHostnameStepsReport() throws IOException {
-        Plan plan = new Planner().plan(lab("local-lab.yaml"));
+        Plan plan = Planners.all().plan(lab("local-lab.yaml"));
         JsonNode inputs = plan.inputsOf(StepId.of("hosts-file@node1"));
 
         assertThat(Refs.referencedSteps(inputs)).containsExactly("hostname@node1", "hostname@node2", "hostname@node3");
@@ -331,7 +351,7 @@ class PlannerTest {
 
     @Test
     void daemonSettingsAndFirewallComeFromRolesAndHost() throws IOException {
-        Plan plan = new Planner().plan(lab("local-lab.yaml"));
+        Plan plan = Planners.all().plan(lab("local-lab.yaml"));
 
         assertThat(Json.canonical(plan.inputsOf(StepId.of("docker-daemon@node3"))))
                 .contains("\"insecure-registries\":[\"node1.lab.test:5000\"]", "\"metrics-addr\":\"0.0.0.0:9323\"",
@@ -346,11 +366,11 @@ class PlannerTest {
         assertThatThrownBy(() -> Plan.of(List.of(a, b))).hasMessageContaining("cycle");
 
         StepSpec c = step("c", List.of(), Json.object());
-        StepSpec d = step("d", List.of(), (tools.jackson.databind.node.ObjectNode) Json.object().set("x", Refs.ref("c", "out")));
+        StepSpec d = step("d", List.of(), Json.object().set("x", Refs.ref("c", "out")));
         assertThatThrownBy(() -> Plan.of(List.of(c, d))).hasMessageContaining("without depending on it");
     }
 
-    static StepSpec step(String id, List<String> deps, tools.jackson.databind.node.ObjectNode inputs) {
+    static StepSpec step(String id, List<String> deps, ObjectNode inputs) {
         return new StepSpec(StepId.of(id), "agent.Noop", "h", inputs, deps.stream().map(StepId::of).toList(),
                 Duration.ofSeconds(1), StepSpec.RetryPolicy.NONE, null);
     }

@@ -3,13 +3,15 @@ package io.labforge.orchestrator.saga;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.labforge.common.features.Features;
 import io.labforge.common.id.SagaId;
 import io.labforge.common.id.StepId;
-import io.labforge.common.lab.Lab;
 import io.labforge.common.lab.Lab.FailurePolicy;
+import io.labforge.common.lab.Lab;
 import io.labforge.common.lab.LabParser;
 import io.labforge.common.messaging.Json;
 import io.labforge.common.step.StepEvent;
+import io.labforge.orchestrator.plan.Planners;
 import io.labforge.orchestrator.planner.Plan;
 import io.labforge.orchestrator.planner.Planner;
 import io.labforge.orchestrator.planner.StepSpec;
@@ -25,6 +27,7 @@ import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -40,8 +43,8 @@ class SagaEngineTest {
 
     static Plan plan() throws IOException {
         if (plan == null) {
-            Lab lab = LabParser.parse(Files.readString(Path.of("..", "examples", "local-lab.yaml")), "local-lab.yaml");
-            plan = new Planner().plan(lab);
+            Lab lab = Features.PARSER.parse(Files.readString(Path.of("..", "examples", "local-lab.yaml")), "local-lab.yaml");
+            plan = Planners.all().plan(lab);
         }
         return plan;
     }
@@ -140,16 +143,16 @@ class SagaEngineTest {
     @Test
     void aDispatchCapSendsReadyStepsOverSeveralCallsEachOnce() throws IOException {
         // twelve independent steps, at most five commands per call of the engine
-        List<io.labforge.orchestrator.planner.StepSpec> specs = new ArrayList<>();
+        List<StepSpec> specs = new ArrayList<>();
         for (int h = 0; h < 12; h++) {
-            specs.add(new io.labforge.orchestrator.planner.StepSpec(io.labforge.common.id.StepId.of("s@h" + h), "agent.Noop", "h" + h,
-                    Json.object(), List.of(), java.time.Duration.ofMinutes(1), io.labforge.orchestrator.planner.StepSpec.RetryPolicy.DEFAULT,
+            specs.add(new StepSpec(StepId.of("s@h" + h), "agent.Noop", "h" + h,
+                    Json.object(), List.of(), Duration.ofMinutes(1), StepSpec.RetryPolicy.DEFAULT,
                     null));
         }
         Saga saga = Saga.create(SagaId.random(), "many", Saga.Mode.APPLY, FailurePolicy.PAUSE, Plan.of(specs));
         SagaEngine engine = new SagaEngine(4, 5);
         List<String> sent = new ArrayList<>();
-        java.util.function.Consumer<List<Effect>> take = effects -> effects.stream().filter(e -> e instanceof Effect.Dispatch)
+        Consumer<List<Effect>> take = effects -> effects.stream().filter(e -> e instanceof Effect.Dispatch)
                 .forEach(e -> sent.add(((Effect.Dispatch) e).step().value()));
 
         take.accept(engine.start(saga, T0));
@@ -324,7 +327,7 @@ class SagaEngineTest {
     @Test
     void atMostTheBoundRunsOnOneHostAndAFreedSlotIsFilledAtOnce() {
         SagaEngine engine = new SagaEngine(2);
-        List<StepSpec> specs = new java.util.ArrayList<>();
+        List<StepSpec> specs = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             specs.add(new StepSpec(StepId.of("n" + i), "agent.Noop", "h", Json.object(), List.of(), Duration.ofSeconds(30),
                     StepSpec.RetryPolicy.NONE, null));

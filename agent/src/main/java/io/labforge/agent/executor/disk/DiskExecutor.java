@@ -1,13 +1,15 @@
 package io.labforge.agent.executor.disk;
 
-import io.labforge.common.exec.ExecutorException;
+import io.labforge.agent.exec.Files2;
 import io.labforge.common.exec.Executor;
+import io.labforge.common.exec.ExecutorException;
 import io.labforge.common.exec.Outcome;
 import io.labforge.common.exec.StepContext;
-import io.labforge.common.agent.AgentCommand.EnsureDisk;
-import io.labforge.common.agent.AgentCommand.RemoveDisk;
-import io.labforge.common.agent.AgentCommand.Volume;
+import io.labforge.common.lab.disk.EnsureDisk;
+import io.labforge.common.lab.disk.RemoveDisk;
+import io.labforge.common.lab.disk.Volume;
 import io.labforge.common.messaging.Json;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
@@ -79,13 +81,13 @@ public final class DiskExecutor implements Executor<EnsureDisk> {
             DiskHost.run(ctx, DiskHost.SLOW, "mkfs." + fs.fstype(), "-q", lvPath(fs.vg(), fs.name()));
         } else if (a instanceof DiskPlan.FstabAdd f) {
             String uuid = DiskHost.uuid(ctx, lvPath(f.vg(), f.name()));
-            Fstab now = Fstab.parse(io.labforge.agent.exec.Files2.read(ctx.root().path("/etc/fstab")).orElse(""));
+            Fstab now = Fstab.parse(Files2.read(ctx.root().path("/etc/fstab")).orElse(""));
             DiskHost.writeFstab(ctx, now.with(uuid, f.target(), f.fstype(), f.vg() + "/" + f.name()));
             created.fstab.add(f.target());
         } else if (a instanceof DiskPlan.Mount m) {
             try {
                 Files.createDirectories(ctx.root().path(m.target()));
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 throw new ExecutorException("cannot create " + m.target() + ": " + e.getMessage(), true, e);
             }
             DiskHost.run(ctx, DiskHost.QUICK, "mount", m.target()); // as /etc/fstab says: what a boot does

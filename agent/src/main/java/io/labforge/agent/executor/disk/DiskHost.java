@@ -1,7 +1,7 @@
 package io.labforge.agent.executor.disk;
 
-import io.labforge.common.exec.ExecutorException;
 import io.labforge.agent.exec.Files2;
+import io.labforge.common.exec.ExecutorException;
 import io.labforge.common.exec.ProcessRunner;
 import io.labforge.common.exec.StepContext;
 import java.io.IOException;
@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /** Reads a host's disks, LVM, mounts and fstab through the tools' JSON reports, and runs disk commands. */
@@ -70,7 +71,7 @@ final class DiskHost {
     }
 
     /** {@code blkid -o export} prints KEY=value lines; blkid has no JSON output. */
-    static java.util.Optional<String> parseBlkidExport(String out) {
+    static Optional<String> parseBlkidExport(String out) {
         return out.lines().filter(l -> l.startsWith("UUID=")).map(l -> l.substring(5).strip()).filter(s -> !s.isEmpty()).findFirst();
     }
 

@@ -1,11 +1,12 @@
 package io.labforge.agent.executor.disk;
 
 import io.labforge.common.exec.ExecutorException;
-import io.labforge.common.agent.AgentCommand.EnsureDisk;
-import io.labforge.common.agent.AgentCommand.Volume;
-import io.labforge.common.lab.Size;
+import io.labforge.common.lab.disk.EnsureDisk;
+import io.labforge.common.lab.disk.Size;
+import io.labforge.common.lab.disk.Volume;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -125,11 +126,11 @@ public final class DiskPlan {
             vgFree = (disk.size() - (1L << 20)) / EXTENT * EXTENT;
         }
 
-        List<Volume> ordered = new ArrayList<>(c.volumes().stream().filter(v -> !Size.parse(v.size()).isPercent()).toList());
-        ordered.addAll(c.volumes().stream().filter(v -> Size.parse(v.size()).isPercent()).toList()); // fixed sizes first
+        List<Volume> ordered = new ArrayList<>(c.volumes().stream().filter(v -> !v.size().isPercent()).toList());
+        ordered.addAll(c.volumes().stream().filter(v -> v.size().isPercent()).toList()); // fixed sizes first
         List<Action> fs = new ArrayList<>();
         for (Volume v : ordered) {
-            Size size = Size.parse(v.size());
+            Size size = v.size();
             Optional<LvmState.Lv> existing = lvm.lv(vg, v.name());
             Optional<BlockDevice> lvDev = existing.flatMap(lv -> lvDevice(host.devices(), disk, vg, v.name()));
             if (existing.isEmpty()) {
@@ -282,9 +283,9 @@ public final class DiskPlan {
 
     static String human(long bytes) {
         if (bytes >= 1L << 30) {
-            return String.format(java.util.Locale.ROOT, "%.1fG", bytes / (double) (1L << 30)).replace(".0G", "G");
+            return String.format(Locale.ROOT, "%.1fG", bytes / (double) (1L << 30)).replace(".0G", "G");
         }
-        return String.format(java.util.Locale.ROOT, "%.0fM", bytes / (double) (1L << 20));
+        return String.format(Locale.ROOT, "%.0fM", bytes / (double) (1L << 20));
     }
 
     private static ExecutorException refused(String what, String fix) {

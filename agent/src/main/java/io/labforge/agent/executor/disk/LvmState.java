@@ -1,6 +1,7 @@
 package io.labforge.agent.executor.disk;
 
 import io.labforge.common.messaging.Json;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +42,7 @@ public record LvmState(Map<String, Pv> pvs, Map<String, Vg> vgs, Map<String, Lv>
     }
 
     private static List<String> argv(String tool, String fields) {
-        List<String> a = new java.util.ArrayList<>(List.of(tool));
+        List<String> a = new ArrayList<>(List.of(tool));
         a.addAll(REPORT);
         a.addAll(List.of("-o", fields));
         return List.copyOf(a);
@@ -91,7 +92,7 @@ public record LvmState(Map<String, Pv> pvs, Map<String, Vg> vgs, Map<String, Lv>
         if (!report.isArray()) {
             throw new IllegalArgumentException("the " + kind + "s report has no 'report' array: " + json.strip());
         }
-        List<JsonNode> out = new java.util.ArrayList<>();
+        List<JsonNode> out = new ArrayList<>();
         report.forEach(r -> r.path(kind).forEach(out::add));
         return out;
     }

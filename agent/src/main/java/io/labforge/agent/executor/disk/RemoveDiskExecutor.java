@@ -1,16 +1,17 @@
 package io.labforge.agent.executor.disk;
 
-import io.labforge.common.exec.Executor;
 import io.labforge.agent.exec.Files2;
+import io.labforge.common.exec.Executor;
 import io.labforge.common.exec.Outcome;
 import io.labforge.common.exec.StepContext;
-import io.labforge.common.agent.AgentCommand.RemoveDisk;
+import io.labforge.common.lab.disk.RemoveDisk;
 import io.labforge.common.messaging.Json;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
- * Undoes {@link io.labforge.common.agent.AgentCommand.EnsureDisk}: unmounts, removes the fstab entries,
+ * Undoes {@link EnsureDisk}: unmounts, removes the fstab entries,
  * the logical volumes, the volume group and the physical volume — only those the step created, and
  * only while they are still there, so running it twice is harmless.
  */
@@ -83,7 +84,7 @@ public final class RemoveDiskExecutor implements Executor<RemoveDisk> {
 
     private static List<String> reversed(List<String> l) {
         List<String> r = new ArrayList<>(l);
-        java.util.Collections.reverse(r);
+        Collections.reverse(r);
         return r;
     }
 

@@ -1,14 +1,17 @@
 package io.labforge.agent.executor.docker;
 
-import io.labforge.common.exec.ExecutorException;
-import io.labforge.common.exec.DiffingExecutor;
 import io.labforge.agent.exec.Files2;
-import io.labforge.common.exec.Outcome;
 import io.labforge.agent.exec.Services;
+import io.labforge.common.exec.DiffingExecutor;
+import io.labforge.common.exec.ExecutorException;
+import io.labforge.common.exec.Outcome;
 import io.labforge.common.exec.StepContext;
-import io.labforge.common.agent.AgentCommand.ConfigureDockerDaemon;
+import io.labforge.common.lab.docker.ConfigureDockerDaemon;
 import io.labforge.common.messaging.Json;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -81,7 +84,7 @@ public final class DockerDaemonExecutor extends DiffingExecutor<ConfigureDockerD
     /** Writes or removes the unit drop-in that lets daemon.json list the sockets; true when it changed. */
     static boolean dropIn(StepContext ctx, boolean hosts) {
         Path file = ctx.root().path(DROP_IN);
-        boolean present = java.nio.file.Files.exists(file);
+        boolean present = Files.exists(file);
         if (hosts == present) {
             return false;
         }
@@ -91,8 +94,8 @@ public final class DockerDaemonExecutor extends DiffingExecutor<ConfigureDockerD
         } else {
             Files2.delete(file);
         }
-        if (ctx.root().isReal() && java.nio.file.Files.isDirectory(Path.of("/run/systemd/system"))) {
-            ctx.processes().require(java.util.List.of("systemctl", "daemon-reload"), java.time.Duration.ofSeconds(60),
+        if (ctx.root().isReal() && Files.isDirectory(Path.of("/run/systemd/system"))) {
+            ctx.processes().require(List.of("systemctl", "daemon-reload"), Duration.ofSeconds(60),
                     ctx.progress());
         }
         return true;
@@ -105,11 +108,11 @@ public final class DockerDaemonExecutor extends DiffingExecutor<ConfigureDockerD
      * file that no longer exists (clients then find no daemon).
      */
     static String restart(StepContext ctx, boolean socketsChanged) {
-        if (socketsChanged && ctx.root().isReal() && java.nio.file.Files.isDirectory(Path.of("/run/systemd/system"))) {
-            java.time.Duration t = java.time.Duration.ofMinutes(3);
-            ctx.processes().require(java.util.List.of("systemctl", "stop", "docker.service"), t, ctx.progress());
-            ctx.processes().require(java.util.List.of("systemctl", "restart", "docker.socket"), t, ctx.progress());
-            ctx.processes().require(java.util.List.of("systemctl", "start", "docker.service"), t, ctx.progress());
+        if (socketsChanged && ctx.root().isReal() && Files.isDirectory(Path.of("/run/systemd/system"))) {
+            Duration t = Duration.ofMinutes(3);
+            ctx.processes().require(List.of("systemctl", "stop", "docker.service"), t, ctx.progress());
+            ctx.processes().require(List.of("systemctl", "restart", "docker.socket"), t, ctx.progress());
+            ctx.processes().require(List.of("systemctl", "start", "docker.service"), t, ctx.progress());
             return "systemctl stop docker, restart docker.socket, start docker (the daemon's sockets changed)";
         }
         return Services.restart("docker", ctx);

@@ -1,11 +1,12 @@
 package io.labforge.agent.executor.docker;
 
-import io.labforge.common.exec.ExecutorException;
+import io.labforge.agent.exec.Apt;
 import io.labforge.common.exec.Executor;
+import io.labforge.common.exec.ExecutorException;
 import io.labforge.common.exec.Outcome;
 import io.labforge.common.exec.ProcessRunner;
 import io.labforge.common.exec.StepContext;
-import io.labforge.common.agent.AgentCommand.EnsureDockerInstalled;
+import io.labforge.common.lab.docker.EnsureDockerInstalled;
 import io.labforge.common.messaging.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,8 +49,8 @@ public final class DockerInstallExecutor implements Executor<EnsureDockerInstall
             return Outcome.of(true, "install of docker.io skipped: the agent's root is " + ctx.root().dir() + ", not /",
                     Json.object().put("installed", false));
         }
-        io.labforge.agent.exec.Apt.install("docker.io", "Docker", ctx);
-        if (io.labforge.agent.exec.Apt.systemd()) {
+        Apt.install("docker.io", "Docker", ctx);
+        if (Apt.systemd()) {
             ctx.processes().require(List.of("systemctl", "enable", "--now", "docker"), Duration.ofMinutes(3), ctx.progress());
         }
         return Outcome.of(true, "+ docker.io installed from the distribution", Json.object().put("installed", true));

@@ -1,10 +1,10 @@
 package io.labforge.agent.executor.docker;
 
-import io.labforge.common.exec.DiffingExecutor;
 import io.labforge.agent.exec.Files2;
+import io.labforge.common.exec.DiffingExecutor;
 import io.labforge.common.exec.Outcome;
 import io.labforge.common.exec.StepContext;
-import io.labforge.common.agent.AgentCommand.RestoreDockerDaemon;
+import io.labforge.common.lab.docker.RestoreDockerDaemon;
 import io.labforge.common.messaging.Json;
 import java.nio.file.Path;
 import java.util.Optional;

@@ -1,5 +1,6 @@
 package io.labforge.agent.executor.firewall;
 
+import io.labforge.common.exec.ProcessRunner;
 import io.labforge.common.exec.StepContext;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,7 +24,7 @@ final class Firewalld implements FirewallBackend {
     }
 
     static boolean running(StepContext ctx) {
-        if (!ctx.root().isReal() || !io.labforge.common.exec.ProcessRunner.onPath("firewall-cmd")) {
+        if (!ctx.root().isReal() || !ProcessRunner.onPath("firewall-cmd")) {
             return false;
         }
         return ctx.processes().run(List.of("firewall-cmd", "--state"), T, null).ok();

@@ -1,11 +1,11 @@
 package io.labforge.agent.executor.firewall;
 
-import io.labforge.common.exec.ExecutorException;
 import io.labforge.agent.exec.Files2;
+import io.labforge.common.exec.ExecutorException;
 import io.labforge.common.exec.ProcessRunner;
 import io.labforge.common.exec.StepContext;
-import io.labforge.common.lab.PortRange;
 import io.labforge.common.messaging.Json;
+import io.labforge.common.net.PortRange;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -2,13 +2,13 @@ package io.labforge.agent.executor.gitlab;
 
 import io.labforge.agent.exec.Apt;
 import io.labforge.agent.exec.Files2;
-import io.labforge.common.agent.AgentCommand.InstallGitlabHooks;
-import io.labforge.common.agent.AgentCommand.RemoveGitlabHooks;
 import io.labforge.common.exec.Executor;
 import io.labforge.common.exec.ExecutorException;
 import io.labforge.common.exec.Outcome;
 import io.labforge.common.exec.ProcessRunner;
 import io.labforge.common.exec.StepContext;
+import io.labforge.common.lab.gitlab.InstallGitlabHooks;
+import io.labforge.common.lab.gitlab.RemoveGitlabHooks;
 import io.labforge.common.messaging.Json;
 import java.io.IOException;
 import java.io.InputStream;

@@ -2,13 +2,13 @@ package io.labforge.agent.executor.gitlab;
 
 import io.labforge.agent.exec.Files2;
 import io.labforge.agent.executor.gitlab.HostActions.Write;
-import io.labforge.common.agent.AgentCommand.CreateGitlabToken;
-import io.labforge.common.agent.AgentCommand.RevokeGitlabToken;
 import io.labforge.common.exec.Executor;
 import io.labforge.common.exec.ExecutorException;
 import io.labforge.common.exec.Outcome;
 import io.labforge.common.exec.ProcessRunner;
 import io.labforge.common.exec.StepContext;
+import io.labforge.common.lab.gitlab.CreateGitlabToken;
+import io.labforge.common.lab.gitlab.RevokeGitlabToken;
 import io.labforge.common.messaging.Json;
 import java.security.SecureRandom;
 import java.time.Duration;

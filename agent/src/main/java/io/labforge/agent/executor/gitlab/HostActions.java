@@ -2,6 +2,7 @@ package io.labforge.agent.executor.gitlab;
 
 import io.labforge.agent.exec.Files2;
 import io.labforge.common.exec.ExecutorException;
+import io.labforge.common.exec.ProcessRunner;
 import io.labforge.common.exec.StepContext;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -56,7 +57,7 @@ final class HostActions {
                 // a token or password given in the environment is masked in what the command prints
                 List<String> secrets = r.env().entrySet().stream().filter(e -> e.getKey().contains("TOKEN") || e.getKey().contains("PASSWORD"))
                         .map(Map.Entry::getValue).filter(v -> !v.isEmpty()).toList();
-                new io.labforge.common.exec.ProcessRunner(secrets).require(r.argv(), r.env(), r.timeout(), ctx.progress());
+                new ProcessRunner(secrets).require(r.argv(), r.env(), r.timeout(), ctx.progress());
             }
         }
     }

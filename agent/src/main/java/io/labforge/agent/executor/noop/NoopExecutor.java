@@ -1,10 +1,10 @@
 package io.labforge.agent.executor.noop;
 
-import io.labforge.common.exec.ExecutorException;
+import io.labforge.common.agent.Noop;
 import io.labforge.common.exec.Executor;
+import io.labforge.common.exec.ExecutorException;
 import io.labforge.common.exec.Outcome;
 import io.labforge.common.exec.StepContext;
-import io.labforge.common.agent.AgentCommand.Noop;
 import io.labforge.common.messaging.Json;
 
 /** Changes nothing: the benchmark's simulated hosts and the saga's tests use it. */

@@ -1,13 +1,14 @@
 package io.labforge.agent.executor.registry;
 
 import io.labforge.agent.exec.Apt;
-import io.labforge.common.exec.ExecutorException;
-import io.labforge.common.exec.Executor;
 import io.labforge.agent.exec.Files2;
+import io.labforge.agent.executor.tls.TlsPaths;
+import io.labforge.common.exec.Executor;
+import io.labforge.common.exec.ExecutorException;
 import io.labforge.common.exec.Outcome;
 import io.labforge.common.exec.StepContext;
-import io.labforge.common.agent.AgentCommand.EnsureRegistry;
-import io.labforge.common.agent.AgentCommand.RestoreRegistry;
+import io.labforge.common.lab.registry.EnsureRegistry;
+import io.labforge.common.lab.registry.RestoreRegistry;
 import io.labforge.common.messaging.Json;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -17,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * R19: Labforge's own registry — Debian's {@code docker-registry} (distribution 2.8) with its own
@@ -33,7 +35,7 @@ public final class RegistryExecutor implements Executor<EnsureRegistry> {
     }
 
     static String config(EnsureRegistry c) {
-        io.labforge.agent.executor.tls.TlsPaths.dir(c.tlsDir()); // only a directory under /etc/, nothing to escape in YAML
+        TlsPaths.dir(c.tlsDir()); // only a directory under /etc/, nothing to escape in YAML
         return "# written by Labforge: the lab's registry (R19)\n"
                 + "version: 0.1\n"
                 + "log:\n  level: info\n"
@@ -97,7 +99,7 @@ public final class RegistryExecutor implements Executor<EnsureRegistry> {
         return new Outcome(o.changed() || !wasActive, o.diff().strip(), o.outputs(), List.of());
     }
 
-    private static tools.jackson.databind.node.ObjectNode outputs(Optional<String> previous) {
+    private static ObjectNode outputs(Optional<String> previous) {
         return Json.object().put("previousConfig", previous.orElse(null)).put("existed", previous.isPresent());
     }
 

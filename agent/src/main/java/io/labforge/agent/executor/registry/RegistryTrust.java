@@ -1,10 +1,10 @@
 package io.labforge.agent.executor.registry;
 
-import io.labforge.common.exec.ExecutorException;
 import io.labforge.agent.exec.Files2;
+import io.labforge.common.exec.ExecutorException;
 import io.labforge.common.exec.Outcome;
 import io.labforge.common.exec.StepContext;
-import io.labforge.common.agent.AgentCommand.RegistryCa;
+import io.labforge.common.lab.registry.RegistryCa;
 import io.labforge.common.messaging.Json;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

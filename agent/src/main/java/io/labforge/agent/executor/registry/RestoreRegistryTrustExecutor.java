@@ -3,7 +3,7 @@ package io.labforge.agent.executor.registry;
 import io.labforge.common.exec.DiffingExecutor;
 import io.labforge.common.exec.Outcome;
 import io.labforge.common.exec.StepContext;
-import io.labforge.common.agent.AgentCommand.RestoreRegistryTrust;
+import io.labforge.common.lab.registry.RestoreRegistryTrust;
 
 /** Undoes a registry-trust step: each CA file as it was, or gone when there was none. */
 public final class RestoreRegistryTrustExecutor extends DiffingExecutor<RestoreRegistryTrust> {

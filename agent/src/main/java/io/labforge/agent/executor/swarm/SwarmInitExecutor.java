@@ -1,11 +1,12 @@
 package io.labforge.agent.executor.swarm;
 
-import io.labforge.common.exec.ExecutorException;
 import io.labforge.common.exec.Executor;
+import io.labforge.common.exec.ExecutorException;
 import io.labforge.common.exec.Outcome;
 import io.labforge.common.exec.StepContext;
-import io.labforge.common.agent.AgentCommand.SwarmInit;
+import io.labforge.common.lab.swarm.SwarmInit;
 import io.labforge.common.messaging.Json;
+import java.util.ArrayList;
 import java.util.List;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -46,7 +47,7 @@ public final class SwarmInitExecutor implements Executor<SwarmInit> {
     }
 
     static List<String> argv(SwarmInit c) {
-        List<String> argv = new java.util.ArrayList<>(List.of("docker", "swarm", "init", "--advertise-addr", c.advertiseAddress(),
+        List<String> argv = new ArrayList<>(List.of("docker", "swarm", "init", "--advertise-addr", c.advertiseAddress(),
                 "--data-path-port", Integer.toString(c.dataPathPort())));
         // the overlay networks' subnets come from these pools (Docker's default is 10.0.0.0/8, which a lab network may use)
         for (String pool : c.defaultAddrPool() == null ? List.<String>of() : c.defaultAddrPool()) {

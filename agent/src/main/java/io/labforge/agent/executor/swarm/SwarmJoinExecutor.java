@@ -1,11 +1,11 @@
 package io.labforge.agent.executor.swarm;
 
-import io.labforge.common.exec.ExecutorException;
 import io.labforge.common.exec.Executor;
+import io.labforge.common.exec.ExecutorException;
 import io.labforge.common.exec.Outcome;
 import io.labforge.common.exec.ProcessRunner;
 import io.labforge.common.exec.StepContext;
-import io.labforge.common.agent.AgentCommand.SwarmJoin;
+import io.labforge.common.lab.swarm.SwarmJoin;
 import io.labforge.common.messaging.Json;
 import java.util.List;
 

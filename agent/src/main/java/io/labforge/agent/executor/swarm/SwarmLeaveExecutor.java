@@ -3,7 +3,7 @@ package io.labforge.agent.executor.swarm;
 import io.labforge.common.exec.Executor;
 import io.labforge.common.exec.Outcome;
 import io.labforge.common.exec.StepContext;
-import io.labforge.common.agent.AgentCommand.SwarmLeave;
+import io.labforge.common.lab.swarm.SwarmLeave;
 import io.labforge.common.messaging.Json;
 import java.util.List;
 

@@ -1,10 +1,10 @@
 package io.labforge.agent.executor.tls;
 
-import io.labforge.common.exec.Executor;
 import io.labforge.agent.exec.Files2;
+import io.labforge.common.exec.Executor;
 import io.labforge.common.exec.Outcome;
 import io.labforge.common.exec.StepContext;
-import io.labforge.common.agent.AgentCommand.RemoveTlsKey;
+import io.labforge.common.lab.tls.RemoveTlsKey;
 import io.labforge.common.messaging.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,11 +1,11 @@
 package io.labforge.agent.executor.tls;
 
-import io.labforge.common.exec.ExecutorException;
-import io.labforge.common.exec.DiffingExecutor;
 import io.labforge.agent.exec.Files2;
+import io.labforge.common.exec.DiffingExecutor;
+import io.labforge.common.exec.ExecutorException;
 import io.labforge.common.exec.Outcome;
 import io.labforge.common.exec.StepContext;
-import io.labforge.common.agent.AgentCommand.InstallTlsFiles;
+import io.labforge.common.lab.tls.InstallTlsFiles;
 import io.labforge.common.messaging.Json;
 import io.labforge.common.tls.Pki;
 import java.nio.file.Path;

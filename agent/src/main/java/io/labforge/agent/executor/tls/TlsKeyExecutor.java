@@ -1,12 +1,12 @@
 package io.labforge.agent.executor.tls;
 
-import io.labforge.common.exec.ExecutorException;
-import io.labforge.common.exec.Executor;
 import io.labforge.agent.exec.Files2;
 import io.labforge.agent.exec.Names;
+import io.labforge.common.exec.Executor;
+import io.labforge.common.exec.ExecutorException;
 import io.labforge.common.exec.Outcome;
 import io.labforge.common.exec.StepContext;
-import io.labforge.common.agent.AgentCommand.CreateTlsKey;
+import io.labforge.common.lab.tls.CreateTlsKey;
 import io.labforge.common.messaging.Json;
 import io.labforge.common.tls.Pki;
 import java.io.IOException;

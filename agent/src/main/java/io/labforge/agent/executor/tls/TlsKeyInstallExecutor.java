@@ -1,16 +1,18 @@
 package io.labforge.agent.executor.tls;
 
 import io.labforge.agent.exec.Files2;
-import io.labforge.common.agent.AgentCommand.InstallTlsKey;
 import io.labforge.common.exec.DiffingExecutor;
 import io.labforge.common.exec.ExecutorException;
 import io.labforge.common.exec.Outcome;
 import io.labforge.common.exec.StepContext;
+import io.labforge.common.lab.tls.InstallTlsKey;
 import io.labforge.common.messaging.Json;
 import io.labforge.common.tls.Pki;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.openssl.PEMKeyPair;
 
 /**
  * {@link InstallTlsKey}: a key the lab gives (not one made on the host), written mode 600. The key
@@ -35,7 +37,7 @@ public final class TlsKeyInstallExecutor extends DiffingExecutor<InstallTlsKey> 
             } catch (RuntimeException e) {
                 key = null;
             }
-            if (!(key instanceof org.bouncycastle.openssl.PEMKeyPair) && !(key instanceof org.bouncycastle.asn1.pkcs.PrivateKeyInfo)) {
+            if (!(key instanceof PEMKeyPair) && !(key instanceof PrivateKeyInfo)) {
                 throw ExecutorException.refused(c.keyFile() + ": the secret given is not a PEM private key (PKCS#8, EC or RSA)");
             }
         }

@@ -1,11 +1,12 @@
 package io.labforge.agent.executor.disk;
 
+import io.labforge.common.lab.disk.Size;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.labforge.common.exec.ExecutorException;
-import io.labforge.common.agent.AgentCommand.EnsureDisk;
-import io.labforge.common.agent.AgentCommand.Volume;
+import io.labforge.common.lab.disk.EnsureDisk;
+import io.labforge.common.lab.disk.Volume;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -36,7 +37,7 @@ class DiskPlanTest {
     }
 
     static EnsureDisk r3(String device) {
-        return new EnsureDisk(device, null, 30 * G, "data", List.of(new Volume("data", "15G", "ext4", "/data", false)));
+        return new EnsureDisk(device, null, 30 * G, "data", List.of(new Volume("data", Size.parse("15G"), "ext4", "/data", false)));
     }
 
     static DiskPlan.HostState fresh() {
@@ -107,9 +108,9 @@ class DiskPlanTest {
 
     @Test
     void aVolumeLargerThanTheDiskIsRefusedBeforeAnything() {
-        EnsureDisk big = new EnsureDisk("/dev/vdb", null, null, "data", List.of(new Volume("data", "40G", "ext4", "/data", false)));
+        EnsureDisk big = new EnsureDisk("/dev/vdb", null, null, "data", List.of(new Volume("data", Size.parse("40G"), "ext4", "/data", false)));
         assertRefused(big, fresh(), "volume data needs 40G but volume group data has 30G free", "nothing was changed");
-        EnsureDisk declared = new EnsureDisk("/dev/vdb", null, 50 * G, "data", List.of(new Volume("data", "40G", "ext4", "/data", false)));
+        EnsureDisk declared = new EnsureDisk("/dev/vdb", null, 50 * G, "data", List.of(new Volume("data", Size.parse("40G"), "ext4", "/data", false)));
         assertRefused(declared, fresh(), "the lab says the disk is 50G but /dev/vdb has 30G");
     }
 
@@ -140,32 +141,32 @@ class DiskPlanTest {
 
     @Test
     void shrinkingIsRefusedUnlessTheLabSaysSo() {
-        EnsureDisk smaller = new EnsureDisk("/dev/vdb", null, 30 * G, "data", List.of(new Volume("data", "10G", "ext4", "/data", false)));
+        EnsureDisk smaller = new EnsureDisk("/dev/vdb", null, 30 * G, "data", List.of(new Volume("data", Size.parse("10G"), "ext4", "/data", false)));
         assertRefused(smaller, provisioned(FSTAB), "volume data is 15G, the lab says 10G: shrinking is refused", "allowShrink: true");
-        EnsureDisk allowed = new EnsureDisk("/dev/vdb", null, 30 * G, "data", List.of(new Volume("data", "10G", "ext4", "/data", true)));
+        EnsureDisk allowed = new EnsureDisk("/dev/vdb", null, 30 * G, "data", List.of(new Volume("data", Size.parse("10G"), "ext4", "/data", true)));
         assertThat(DiskPlan.plan(allowed, provisioned(FSTAB)).actions()).startsWith(new DiskPlan.LvResize("data", "data", 15 * G, 10 * G));
         String xfs = PROVISIONED.replace("\"fstype\": \"ext4\",\n               \"pttype\": null,\n               \"mountpoint\": \"/data\"",
                 "\"fstype\": \"xfs\",\n               \"pttype\": null,\n               \"mountpoint\": \"/data\"");
         assertThat(xfs).isNotEqualTo(PROVISIONED);
-        EnsureDisk xfsAllowed = new EnsureDisk("/dev/vdb", null, 30 * G, "data", List.of(new Volume("data", "10G", "xfs", "/data", true)));
+        EnsureDisk xfsAllowed = new EnsureDisk("/dev/vdb", null, 30 * G, "data", List.of(new Volume("data", Size.parse("10G"), "xfs", "/data", true)));
         assertRefused(xfsAllowed, state(xfs, fixture("pvs.json"), fixture("vgs.json"), fixture("lvs.json"), fixture("findmnt.json"), FSTAB),
                 "holds xfs, which cannot shrink");
     }
 
     @Test
     void aLargerSizeGrowsAndAPercentageNeverDoes() {
-        EnsureDisk larger = new EnsureDisk("/dev/vdb", null, 30 * G, "data", List.of(new Volume("data", "20G", "ext4", "/data", false)));
+        EnsureDisk larger = new EnsureDisk("/dev/vdb", null, 30 * G, "data", List.of(new Volume("data", Size.parse("20G"), "ext4", "/data", false)));
         assertThat(DiskPlan.plan(larger, provisioned(FSTAB)).actions()).first()
                 .isEqualTo(new DiskPlan.LvResize("data", "data", 15 * G, 20 * G));
-        EnsureDisk all = new EnsureDisk("/dev/vdb", null, 30 * G, "data", List.of(new Volume("data", "100%FREE", "ext4", "/data", false)));
+        EnsureDisk all = new EnsureDisk("/dev/vdb", null, 30 * G, "data", List.of(new Volume("data", Size.parse("100%FREE"), "ext4", "/data", false)));
         String fstab = FSTAB + "# labforge: data/data\nUUID=" + UUID + " /data ext4 defaults 0 2\n";
         assertThat(DiskPlan.plan(all, provisioned(fstab)).actions()).isEmpty();
     }
 
     @Test
     void fixedSizesAreCarvedBeforePercentagesAndFilesystemsComeAfterEveryVolume() {
-        EnsureDisk two = new EnsureDisk("/dev/vdb", null, null, "data", List.of(new Volume("rest", "100%FREE", "xfs", "/srv", false),
-                new Volume("data", "15G", "ext4", "/data", false)));
+        EnsureDisk two = new EnsureDisk("/dev/vdb", null, null, "data", List.of(new Volume("rest", Size.parse("100%FREE"), "xfs", "/srv", false),
+                new Volume("data", Size.parse("15G"), "ext4", "/data", false)));
         assertThat(described(DiskPlan.plan(two, fresh()))).containsExactly("+ physical volume /dev/vdb",
                 "+ volume group data on /dev/vdb", "+ logical volume data/data (15G)", "+ logical volume data/rest (100%FREE)",
                 "+ ext4 filesystem on data/data", "+ xfs filesystem on data/rest",
@@ -175,7 +176,7 @@ class DiskPlanTest {
 
     @Test
     void aFilesystemOtherThanTheLabsIsRefused() {
-        EnsureDisk asXfs = new EnsureDisk("/dev/vdb", null, 30 * G, "data", List.of(new Volume("data", "15G", "xfs", "/data", false)));
+        EnsureDisk asXfs = new EnsureDisk("/dev/vdb", null, 30 * G, "data", List.of(new Volume("data", Size.parse("15G"), "xfs", "/data", false)));
         assertRefused(asXfs, provisioned(FSTAB), "volume data holds ext4, the lab says xfs");
     }
 

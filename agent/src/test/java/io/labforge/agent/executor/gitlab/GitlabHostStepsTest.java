@@ -5,17 +5,24 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.labforge.agent.executor.gitlab.HostActions.Run;
 import io.labforge.agent.executor.gitlab.HostActions.Write;
-import io.labforge.common.agent.AgentCommand;
+import io.labforge.common.command.AgentCommand;
 import io.labforge.common.exec.ExecutorException;
 import io.labforge.common.exec.HostRoot;
 import io.labforge.common.exec.Outcome;
 import io.labforge.common.exec.ProcessRunner;
 import io.labforge.common.exec.StepContext;
+import io.labforge.common.lab.gitlab.CreateGitlabToken;
+import io.labforge.common.lab.gitlab.InstallGitlab;
+import io.labforge.common.lab.gitlab.RegisterRunner;
+import io.labforge.common.lab.gitlab.RevokeGitlabToken;
+import io.labforge.common.lab.gitlab.StopGitlab;
+import io.labforge.common.lab.gitlab.UnregisterRunner;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -44,8 +51,8 @@ class GitlabHostStepsTest {
         ctx = new StepContext(new HostRoot(dir), new ProcessRunner(), 1, progress::add);
     }
 
-    AgentCommand.InstallGitlab install(String method, String rb) {
-        return new AgentCommand.InstallGitlab(method, "https://gitlab.lab1.lab", rb, PASSWORD, null, 5050, null);
+    InstallGitlab install(String method, String rb) {
+        return new InstallGitlab(method, "https://gitlab.lab1.lab", rb, PASSWORD, null, 5050, null);
     }
 
     @Test
@@ -106,9 +113,9 @@ class GitlabHostStepsTest {
         assertThat(env.content()).isEqualTo("GITLAB_ROOT_PASSWORD=" + PASSWORD + "\n");
         assertThat(((Run) a.get(a.size() - 1)).argv()).containsExactly("rm", "-f", "/etc/gitlab/.labforge-initial.env");
         assertThat(GitlabInstallExecutor.reconfigure("container").argv()).containsExactly("docker", "exec", "gitlab", "gitlab-ctl", "reconfigure");
-        assertThat(GitlabInstallExecutor.Stop.actions(new AgentCommand.StopGitlab("container", true)).toString())
+        assertThat(GitlabInstallExecutor.Stop.actions(new StopGitlab("container", true)).toString())
                 .contains("docker stop --time 60 gitlab").contains("docker rm gitlab");
-        assertThat(GitlabInstallExecutor.Stop.actions(new AgentCommand.StopGitlab("container", false)).toString()).doesNotContain("docker rm");
+        assertThat(GitlabInstallExecutor.Stop.actions(new StopGitlab("container", false)).toString()).doesNotContain("docker rm");
     }
 
     @Test
@@ -117,14 +124,14 @@ class GitlabHostStepsTest {
             ProcessRunner.Result r = new ProcessRunner().run(List.of("ruby", "-c", "-e", script), Duration.ofSeconds(30), null);
             assertThat(r.output()).as(script).contains("Syntax OK");
         }
-        var env = new java.util.LinkedHashMap<String, String>();
+        var env = new LinkedHashMap<String, String>();
         env.put("LABFORGE_TOKEN", "glpat-secret");
         assertThat(GitlabTokenExecutor.railsRunner("container", GitlabTokenExecutor.VERIFY, env))
                 .containsExactly("docker", "exec", "--env", "LABFORGE_TOKEN", "gitlab", "gitlab-rails", "runner", GitlabTokenExecutor.VERIFY);
         assertThat(GitlabTokenExecutor.railsRunner("omnibus", GitlabTokenExecutor.VERIFY, env))
                 .containsExactly("gitlab-rails", "runner", GitlabTokenExecutor.VERIFY);
 
-        var c = new AgentCommand.CreateGitlabToken("omnibus", "labforge-lab1", null, null);
+        var c = new CreateGitlabToken("omnibus", "labforge-lab1", null, null);
         Outcome made = new GitlabTokenExecutor().apply(c, ctx);
         String token = made.outputs().get("token").asString();
         assertThat(token).matches("glpat-[A-Za-z0-9]{20}");
@@ -135,14 +142,14 @@ class GitlabHostStepsTest {
         Outcome again = new GitlabTokenExecutor().apply(c, ctx);
         assertThat(again.changed()).isFalse();
         assertThat(again.outputs().get("token").asString()).isEqualTo(token);
-        assertThat(new GitlabTokenExecutor.Revoke().apply(new AgentCommand.RevokeGitlabToken("omnibus", "labforge-lab1"), ctx).changed()).isTrue();
+        assertThat(new GitlabTokenExecutor.Revoke().apply(new RevokeGitlabToken("omnibus", "labforge-lab1"), ctx).changed()).isTrue();
         assertThat(kept).doesNotExist();
-        assertThatThrownBy(() -> new GitlabTokenExecutor().apply(new AgentCommand.CreateGitlabToken("omnibus", "x'; system('id')", null, null), ctx))
+        assertThatThrownBy(() -> new GitlabTokenExecutor().apply(new CreateGitlabToken("omnibus", "x'; system('id')", null, null), ctx))
                 .isInstanceOf(ExecutorException.class).hasMessageContaining("token name");
     }
 
-    AgentCommand.RegisterRunner runner(String executor, String token) {
-        return new AgentCommand.RegisterRunner("runner1-" + executor, "https://gitlab.lab1.lab", token, executor, "alpine:3.20",
+    RegisterRunner runner(String executor, String token) {
+        return new RegisterRunner("runner1-" + executor, "https://gitlab.lab1.lab", token, executor, "alpine:3.20",
                 "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n", List.of("gitlab.lab1.lab:10.78.0.10", "registry.lab1.lab:10.78.0.11"), null);
     }
 
@@ -211,8 +218,8 @@ class GitlabHostStepsTest {
         assertThat(o.diff()).isEqualTo("runner runner1-docker registered here");
         assertThatThrownBy(() -> new RunnerExecutor().apply(runner("shell", ""), ctx)).isInstanceOf(ExecutorException.class)
                 .hasMessageContaining("exists in GitLab but is not registered on this host").hasMessageContaining("delete runner runner1-shell");
-        assertThat(new RunnerExecutor.Unregister().check(new AgentCommand.UnregisterRunner("runner1-docker", false), ctx).changed()).isFalse();
-        assertThat(new RunnerExecutor.Unregister().check(new AgentCommand.UnregisterRunner("runner1-docker", true), ctx).diff())
+        assertThat(new RunnerExecutor.Unregister().check(new UnregisterRunner("runner1-docker", false), ctx).changed()).isFalse();
+        assertThat(new RunnerExecutor.Unregister().check(new UnregisterRunner("runner1-docker", true), ctx).diff())
                 .isEqualTo("gitlab-runner unregister --name runner1-docker");
     }
 }

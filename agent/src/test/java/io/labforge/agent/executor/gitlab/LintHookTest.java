@@ -2,11 +2,18 @@ package io.labforge.agent.executor.gitlab;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.labforge.common.exec.HostRoot;
+import io.labforge.common.exec.ProcessRunner;
+import io.labforge.common.exec.StepContext;
+import io.labforge.common.lab.gitlab.InstallGitlabHooks;
+import io.labforge.common.lab.gitlab.RemoveGitlabHooks;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
@@ -121,27 +128,27 @@ class LintHookTest {
 
     @Test
     void theExecutorInstallsTheHookWhereGitlabRunsServerHooksAndItsUndoRemovesOnlyWhatItMade(@TempDir Path root) throws Exception {
-        var ctx = new io.labforge.common.exec.StepContext(new io.labforge.common.exec.HostRoot(root), new io.labforge.common.exec.ProcessRunner(),
+        var ctx = new StepContext(new HostRoot(root), new ProcessRunner(),
                 1, line -> { });
-        var install = new io.labforge.common.agent.AgentCommand.InstallGitlabHooks("/var/opt/gitlab/gitaly/custom_hooks");
+        var install = new InstallGitlabHooks("/var/opt/gitlab/gitaly/custom_hooks");
         GitlabHooksExecutor exec = new GitlabHooksExecutor();
         assertThat(exec.check(install, ctx).changed()).isTrue();
         var first = exec.apply(install, ctx);
         assertThat(first.outputs().get("created").asBoolean()).isTrue();
         Path hook = root.resolve("var/opt/gitlab/gitaly/custom_hooks/pre-receive.d/labforge-lint");
-        assertThat(Files.getPosixFilePermissions(hook)).contains(java.nio.file.attribute.PosixFilePermission.OTHERS_EXECUTE);
+        assertThat(Files.getPosixFilePermissions(hook)).contains(PosixFilePermission.OTHERS_EXECUTE);
         assertThat(exec.apply(install, ctx).changed()).as("installed twice: no change").isFalse();
 
         // the installed file is the hook: in the bare repository it refuses a broken Dockerfile
-        Files.copy(hook, server.resolve("hooks/pre-receive"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(hook, server.resolve("hooks/pre-receive"), StandardCopyOption.REPLACE_EXISTING);
         Files.writeString(work.resolve("Dockerfile"), "RUN true\n");
         assertThat(commitAndPush("no FROM").out()).contains("GL-HOOK-ERR: Dockerfile (refs/heads/main): line 1: RUN before any FROM");
 
         var remove = new GitlabHooksExecutor.Remove();
-        var keep = remove.apply(new io.labforge.common.agent.AgentCommand.RemoveGitlabHooks("/var/opt/gitlab/gitaly/custom_hooks", false), ctx);
+        var keep = remove.apply(new RemoveGitlabHooks("/var/opt/gitlab/gitaly/custom_hooks", false), ctx);
         assertThat(keep.changed()).isFalse();
         assertThat(hook).exists();
-        assertThat(remove.apply(new io.labforge.common.agent.AgentCommand.RemoveGitlabHooks("/var/opt/gitlab/gitaly/custom_hooks", true), ctx)
+        assertThat(remove.apply(new RemoveGitlabHooks("/var/opt/gitlab/gitaly/custom_hooks", true), ctx)
                 .changed()).isTrue();
         assertThat(hook).doesNotExist();
     }

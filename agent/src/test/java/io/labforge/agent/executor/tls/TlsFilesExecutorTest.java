@@ -22,7 +22,7 @@ class TlsFilesExecutorTest {
     @Test
     void aFreshSignatureOfTheSameRequestIsEquivalentAnotherNameIsNot() {
         String installed = Pki.pem(sign("n1", List.of("n1", "n1.lab")));
-        assertThat(io.labforge.common.tls.Pki.equivalent(installed, sign("n1", List.of("n1", "n1.lab")))).isTrue();
-        assertThat(io.labforge.common.tls.Pki.equivalent(installed, sign("n1", List.of("n1")))).isFalse();
+        assertThat(Pki.equivalent(installed, sign("n1", List.of("n1", "n1.lab")))).isTrue();
+        assertThat(Pki.equivalent(installed, sign("n1", List.of("n1")))).isFalse();
     }
 }

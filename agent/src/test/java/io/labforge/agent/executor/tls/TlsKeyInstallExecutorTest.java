@@ -3,12 +3,12 @@ package io.labforge.agent.executor.tls;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.labforge.common.agent.AgentCommand.InstallTlsKey;
 import io.labforge.common.exec.ExecutorException;
 import io.labforge.common.exec.HostRoot;
 import io.labforge.common.exec.Outcome;
 import io.labforge.common.exec.ProcessRunner;
 import io.labforge.common.exec.StepContext;
+import io.labforge.common.lab.tls.InstallTlsKey;
 import io.labforge.common.tls.Pki;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,0 +1,2 @@
+/** Typed ids, validated at construction. */
+package io.labforge.common.id;

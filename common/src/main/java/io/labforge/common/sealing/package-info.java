@@ -1,0 +1,2 @@
+/** Secrets in transit: HPKE sealing to one reader, bound to one message. */
+package io.labforge.common.sealing;

@@ -1,0 +1,2 @@
+/** Keys, certificate requests and certificates (BouncyCastle). */
+package io.labforge.common.tls;

@@ -1,0 +1,249 @@
+package io.labforge.devrig.it;
+
+import io.labforge.agent.AgentApplication;
+import io.labforge.cluster.ClusterServiceApplication;
+import io.labforge.common.messaging.Json;
+import io.labforge.common.sealing.Sealing;
+import io.labforge.common.signing.Keys;
+import io.labforge.common.worker.CommandProcessor;
+import io.labforge.common.worker.WorkerLoop;
+import io.labforge.devrig.embedded.EmbeddedServices;
+import io.labforge.gitlab.GitlabServiceApplication;
+import io.labforge.orchestrator.OrchestratorApplication;
+import io.labforge.orchestrator.runtime.OrchestratorRuntime;
+import io.labforge.orchestrator.runtime.SagaCoordinator;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A whole Labforge for one test class: the shared embedded PostgreSQL and Kafka (real servers,
+ * started once per JVM), a database of its own, an orchestrator and agents, each agent a separate
+ * Spring application context with its own host root.
+ */
+final class Harness implements AutoCloseable {
+    private static EmbeddedServices infra;
+    private static final AtomicInteger DATABASES = new AtomicInteger();
+
+    final Path dir;
+    final EmbeddedServices services;
+    final String dbUrl;
+    final Path stateDir;
+    final String publicKey;
+    /** The orchestrator's sealing public key (agents seal secret outputs to it). */
+    final String sealingKey;
+    ConfigurableApplicationContext orchestrator;
+    final Map<String, ConfigurableApplicationContext> agents = new LinkedHashMap<>();
+    final HttpClient http = HttpClient.newHttpClient();
+
+    static synchronized EmbeddedServices infra() {
+        if (infra == null) {
+            try {
+                infra = EmbeddedServices.start(Files.createTempDirectory("labforge-it-infra"), 0);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            Runtime.getRuntime().addShutdownHook(new Thread(infra::close));
+        }
+        return infra;
+    }
+
+    Harness(Path dir) {
+        this(dir, infra());
+    }
+
+    /** With servers of its own, e.g. a Kafka that lab hosts on a bridge network can reach. */
+    Harness(Path dir, EmbeddedServices services) {
+        this.dir = dir;
+        this.services = services;
+        this.dbUrl = services.newDatabase("it_" + ProcessHandle.current().pid() + "_" + DATABASES.incrementAndGet());
+        this.stateDir = dir.resolve("orchestrator-state");
+        this.publicKey = Keys.encodePublic(Keys.loadOrCreate(stateDir).getPublic());
+        this.sealingKey = Sealing.loadOrCreate(stateDir.resolve("sealing.key")).publicKey();
+    }
+
+    ConfigurableApplicationContext startOrchestrator() {
+        orchestrator = new SpringApplicationBuilder(OrchestratorApplication.class).run(
+                "--server.port=0",
+                "--spring.datasource.url=" + dbUrl,
+                "--spring.datasource.username=postgres",
+                "--spring.datasource.password=postgres",
+                "--labforge.bootstrap-servers=" + services.kafkaBootstrapServers(),
+                "--labforge.state-dir=" + stateDir,
+                "--labforge.tick=100ms");
+        OrchestratorRuntime runtime = orchestrator.getBean(OrchestratorRuntime.class);
+        Awaitility.await("orchestrator owns the sagas").atMost(Duration.ofSeconds(60)).until(runtime::isLeader);
+        return orchestrator;
+    }
+
+    void stopOrchestrator() {
+        orchestrator.close();
+        orchestrator = null;
+    }
+
+    /** Starts an agent whose host files live under {@code dir/hosts/<host>}. */
+    ConfigurableApplicationContext startAgent(String host) {
+        return startAgent(host, publicKey);
+    }
+
+    ConfigurableApplicationContext startAgent(String host, String trustedKey) {
+        Path root = hostRoot(host);
+        try {
+            Files.createDirectories(root.resolve("etc"));
+            // a host root stands for a Debian host with Docker installed
+            Files.createDirectories(root.resolve("usr/bin"));
+            if (!Files.exists(root.resolve("usr/bin/dockerd"))) {
+                Files.createFile(root.resolve("usr/bin/dockerd"));
+            }
+            if (!Files.exists(root.resolve("etc/hostname"))) {
+                Files.writeString(root.resolve("etc/hostname"), "debian\n");
+                Files.writeString(root.resolve("etc/hosts"), "127.0.0.1 localhost\n");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        ConfigurableApplicationContext ctx = new SpringApplicationBuilder(AgentApplication.class)
+                .web(WebApplicationType.NONE)
+                .run(
+                        "--labforge.agent.host-id=" + host,
+                        "--labforge.agent.bootstrap-servers=" + services.kafkaBootstrapServers(),
+                        "--labforge.agent.orchestrator-public-key=" + trustedKey,
+                        "--labforge.agent.orchestrator-sealing-key=" + sealingKey,
+                        "--labforge.agent.root=" + root,
+                        "--labforge.agent.state-dir=" + dir.resolve("agent-state").resolve(host),
+                        "--labforge.agent.heartbeat=2s");
+        WorkerLoop loop = ctx.getBean(WorkerLoop.class);
+        Awaitility.await("agent " + host + " reads its partition").atMost(Duration.ofSeconds(30)).until(loop::ready);
+        agents.put(host, ctx);
+        return ctx;
+    }
+
+    Path hostRoot(String host) {
+        return dir.resolve("hosts").resolve(host);
+    }
+
+    int executions(String host, String stepId) {
+        return agents.get(host).getBean(CommandProcessor.class).executions(stepId);
+    }
+
+    SagaCoordinator coordinator() {
+        return orchestrator.getBean(SagaCoordinator.class);
+    }
+
+    /** Polls a saga until it is no longer running or compensating; returns it as the API shows it. */
+    JsonNode awaitFinal(String sagaId, Duration timeout) {
+        JsonNode[] last = new JsonNode[1];
+        Awaitility.await("saga " + sagaId).atMost(timeout).pollInterval(Duration.ofMillis(500)).until(() -> {
+            last[0] = Json.read(get("/api/sagas/" + sagaId).body());
+            String s = last[0].get("status").asString();
+            return !s.equals("RUNNING") && !s.equals("COMPENSATING");
+        });
+        return last[0];
+    }
+
+    /** One step of a saga as the API shows it. */
+    static JsonNode step(JsonNode saga, String id) {
+        for (JsonNode s : saga.get("steps")) {
+            if (s.get("id").asString().equals(id)) {
+                return s;
+            }
+        }
+        throw new AssertionError("no step " + id + " in " + saga);
+    }
+
+    <T> T bean(Class<T> type) {
+        return orchestrator.getBean(type);
+    }
+
+    JdbcTemplate jdbc() {
+        return orchestrator.getBean(JdbcTemplate.class);
+    }
+
+    String baseUrl() {
+        return "http://localhost:" + orchestrator.getEnvironment().getProperty("local.server.port");
+    }
+
+    HttpResponse<String> get(String path) {
+        return send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).GET().build());
+    }
+
+    HttpResponse<String> post(String path, String body) {
+        return send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).header("Content-Type", "application/yaml")
+                .header("X-Labforge-Actor", "it-test").POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
+    /** Posts a JSON body, e.g. a lab with its files ({@code {"lab": …, "files": {…}}}). */
+    HttpResponse<String> postJson(String path, Object body) {
+        return send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).header("Content-Type", "application/json")
+                .header("X-Labforge-Actor", "it-test").POST(HttpRequest.BodyPublishers.ofString(Json.write(body)))
+                .build());
+    }
+
+    private HttpResponse<String> send(HttpRequest r) {
+        try {
+            return http.send(r, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** cluster-service in this JVM, on the same Kafka, trusting this orchestrator's key. */
+    ConfigurableApplicationContext startClusterService() {
+        clusterService = new SpringApplicationBuilder(ClusterServiceApplication.class)
+                .web(WebApplicationType.NONE)
+                .run("--labforge.bootstrap-servers=" + services.kafkaBootstrapServers(),
+                        "--labforge.cluster.state-dir=" + dir.resolve("cluster-service"),
+                        "--labforge.cluster.orchestrator-public-key=" + publicKey);
+        return clusterService;
+    }
+
+    private ConfigurableApplicationContext clusterService;
+
+    /** gitlab-service in this JVM: it trusts this orchestrator's key and seals secret outputs (runner tokens) to it. */
+    ConfigurableApplicationContext startGitlabService() {
+        gitlabService = new SpringApplicationBuilder(GitlabServiceApplication.class)
+                .web(WebApplicationType.NONE)
+                .run("--labforge.bootstrap-servers=" + services.kafkaBootstrapServers(),
+                        "--labforge.gitlab.state-dir=" + dir.resolve("gitlab-service"),
+                        "--labforge.gitlab.orchestrator-public-key=" + publicKey,
+                        "--labforge.gitlab.orchestrator-sealing-key=" + sealingKey,
+                        "--labforge.gitlab.readiness-poll=500ms");
+        return gitlabService;
+    }
+
+    private ConfigurableApplicationContext gitlabService;
+
+    @Override
+    public void close() {
+        if (clusterService != null) {
+            clusterService.close();
+        }
+        if (gitlabService != null) {
+            gitlabService.close();
+        }
+        agents.values().forEach(ConfigurableApplicationContext::close);
+        if (orchestrator != null) {
+            orchestrator.close();
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package io.labforge.devrig.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.labforge.common.lab.Lab;
+import io.labforge.orchestrator.bootstrap.HostBootstrap;
+import io.labforge.devrig.embedded.EmbeddedServices;
+import io.labforge.devrig.labhosts.Cmd;
+import io.labforge.devrig.labhosts.LocalLab;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * What the integration tests on real lab hosts share: the lab's local hosts (containers or VMs; the
+ * test is skipped, with the reason printed, where they cannot run), embedded PostgreSQL and Kafka
+ * reachable from the hosts, an orchestrator, the agent's bootstrap over SSH, commands on a host.
+ */
+final class LabHostsFixture implements AutoCloseable {
+    final Lab lab;
+    final Path dir;
+    final Path home;
+    final LocalLab local;
+    EmbeddedServices services;
+    Harness h;
+
+    /** Checks that the lab's hosts can run here; skips the calling test otherwise. */
+    LabHostsFixture(String test, Lab lab, Path dir) {
+        this.lab = lab;
+        this.dir = dir;
+        this.home = dir.resolve("home");
+        this.local = new LocalLab(lab, home);
+        Optional<String> missing = local.unavailable();
+        if (missing.isPresent()) {
+            System.out.println("SKIPPED " + test + ": " + missing.get());
+        }
+        Assumptions.assumeTrue(missing.isEmpty(), () -> "the lab's hosts cannot run here: " + missing.get());
+    }
+
+    /** Starts the hosts ({@code fresh}: what a previous run left is removed first) and waits for SSH. */
+    LabHostsFixture up(Duration timeout, boolean fresh) {
+        if (fresh) {
+            local.down();
+        }
+        local.up(timeout);
+        return this;
+    }
+
+    /** PostgreSQL, Kafka (advertised on {@code kafkaAddress}, where the hosts reach this machine) and an orchestrator. */
+    LabHostsFixture services(String kafkaAddress) {
+        services = EmbeddedServices.start(dir.resolve("infra"), 0, kafkaAddress);
+        h = new Harness(dir, services);
+        h.startOrchestrator();
+        return this;
+    }
+
+    HostBootstrap bootstrapper() {
+        return new HostBootstrap(Path.of("..", "agent", "target", "labforge-agent-exec.jar"), home.resolve("known_hosts"),
+                new HostBootstrap.Login("root", local.privateKey(), null), services.kafkaBootstrapServers(), h.publicKey, h.sealingKey);
+    }
+
+    /** The agent on every host of the lab; each must succeed. */
+    void bootstrapAll() {
+        List<HostBootstrap.Outcome> out = bootstrapper().all(lab.hosts().stream().map(x -> new String[] {x.name(), x.address()}).toList());
+        assertThat(out).allSatisfy(o -> assertThat(o.ok()).as(o.host() + ": " + o.detail()).isTrue());
+    }
+
+    /** Runs a command on a host as root (argv, no shell) and returns its output; it must succeed. */
+    String on(String host, String... argv) {
+        Cmd.Result r = local.exec(host, argv);
+        assertThat(r.ok()).as(String.join(" ", argv) + " on " + host + ": " + r.out()).isTrue();
+        return r.out();
+    }
+
+    @Override
+    public void close() {
+        if (h != null) {
+            h.close();
+        }
+        if (services != null) {
+            services.close();
+        }
+        local.down();
+    }
+}

@@ -1,0 +1,115 @@
+package io.labforge.orchestrator.cli;
+
+import io.labforge.common.lab.Lab;
+import io.labforge.orchestrator.bootstrap.HostBootstrap;
+import io.labforge.orchestrator.bootstrap.HostDirectory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code labforge hosts bootstrap}: the agent installed on every host of a lab, over SSH. */
+final class HostsCommand {
+    private HostsCommand() {
+    }
+
+    @Command(name = "hosts", mixinStandardHelpOptions = true, description = "The lab's hosts.", subcommands = {Bootstrap.class})
+    public static final class HostsCmd {
+    }
+
+    @Command(name = "bootstrap", description = "Installs and starts the agent on every host of the lab, over SSH.")
+    static final class Bootstrap implements Callable<Integer> {
+        @Parameters(paramLabel = "LAB.yaml")
+        Path file;
+        @Option(names = "--kafka", required = true, description = "Kafka as the hosts reach it, e.g. 10.77.0.1:9092 (VMs: an address of this machine other than 127.0.0.1)")
+        String kafka;
+        @Option(names = "--key", description = "SSH private key (default: the local lab's key)")
+        Path key;
+        @Option(names = "--password-env", description = "name of an environment variable holding the SSH password")
+        String passwordEnv;
+        @Option(names = "--user", defaultValue = "root")
+        String user;
+        @Option(names = "--public-key", description = "the orchestrator's public key file (default ~/.labforge/orchestrator.pub)")
+        Path publicKey;
+        @Option(names = "--agent-jar", description = "default: agent/target/labforge-agent-exec.jar")
+        Path agentJar;
+        @Option(names = "--url", defaultValue = "${env:LABFORGE_URL:-http://localhost:8080}",
+                description = "the orchestrator, to wait until each agent announces itself")
+        String url;
+        @Option(names = "--no-wait", description = "do not wait for the agents to announce themselves")
+        boolean noWait;
+
+        private final HostDirectory directory = HostDirectory.find();
+
+        @Override
+        public Integer call() throws Exception {
+            Lab lab = LabforgeCli.lab(file);
+            HostBootstrap.Login login;
+            if (passwordEnv != null) {
+                String pw = System.getenv(passwordEnv);
+                if (pw == null) {
+                    throw new CliError("environment variable " + passwordEnv + " is not set");
+                }
+                login = new HostBootstrap.Login(user, null, pw.toCharArray());
+            } else {
+                Path k = key != null ? key : directory.defaultKey(lab).orElseThrow(() -> new CliError(
+                        "give the SSH key with --key FILE (or a password with --password-env NAME)"));
+                login = new HostBootstrap.Login(user, k, null);
+            }
+            Path pub = publicKey != null ? publicKey : LabforgeCli.home().resolve("orchestrator.pub");
+            Path jar = agentJar != null ? agentJar : Path.of("agent", "target", "labforge-agent-exec.jar");
+            Path sealingPub = pub.resolveSibling("sealing.pub");
+            String sealing = Files.exists(sealingPub) ? Files.readString(sealingPub) : null;
+            if (sealing == null) {
+                LabforgeCli.OUT.println("note: no " + sealingPub + ": the agents will refuse to report secret outputs");
+            }
+            HostBootstrap b = new HostBootstrap(jar, LabforgeCli.home().resolve("known_hosts"), login, kafka, Files.readString(pub), sealing);
+            int failed = 0;
+            Instant started = Instant.now();
+            List<String> installed = new ArrayList<>();
+            List<HostBootstrap.Target> targets = directory.targets(lab);
+            for (HostBootstrap.Outcome o : b.allTargets(targets)) {
+                LabforgeCli.OUT.printf("%-10s %-15s %s %s%n", o.host(), o.address(), o.ok() ? (o.changed() ? "installed" : "ok") : "FAILED",
+                        o.detail());
+                failed += o.ok() ? 0 : 1;
+                if (o.ok()) {
+                    installed.add(o.host());
+                }
+            }
+            if (!noWait && !installed.isEmpty()) {
+                failed += awaitAnnouncements(new Api(url), installed, started);
+            }
+            return failed == 0 ? 0 : 1;
+        }
+
+        /** Waits (up to two minutes) until each agent has announced itself since {@code since}. */
+        static int awaitAnnouncements(Api api, List<String> hosts, Instant since) throws InterruptedException {
+            String query = String.join("&", hosts.stream().map(h -> "name=" + h).toList());
+            long deadline = System.currentTimeMillis() + 120_000;
+            Set<String> seen = new HashSet<>();
+            while (System.currentTimeMillis() < deadline) {
+                for (var row : api.get("/api/hosts?" + query)) {
+                    var at = row.path("lastSeen");
+                    if (at.isString() && !Instant.parse(at.asString()).isBefore(since.minusSeconds(1))
+                            && seen.add(row.get("name").asString())) {
+                        LabforgeCli.OUT.println(row.get("name").asString() + ": agent announced itself");
+                    }
+                }
+                if (seen.size() == hosts.size()) {
+                    return 0;
+                }
+                Thread.sleep(500);
+            }
+            hosts.stream().filter(h -> !seen.contains(h)).forEach(h -> LabforgeCli.OUT.println(h
+                    + ": the agent did not announce itself within 120s: journalctl -u labforge-agent on the host"));
+            return hosts.size() - seen.size();
+        }
+    }
+}

@@ -1,0 +1,2 @@
+/** The labforge command line: a client of the REST API, and the server. */
+package io.labforge.orchestrator.cli;

@@ -1,0 +1,36 @@
+package io.labforge.orchestrator.plan;
+
+import io.labforge.orchestrator.plan.disk.DiskPlanner;
+import io.labforge.orchestrator.plan.docker.DockerInstallPlanner;
+import io.labforge.orchestrator.plan.docker.DockerPlanner;
+import io.labforge.orchestrator.plan.firewall.FirewallPlanner;
+import io.labforge.orchestrator.plan.gitlab.GitlabPlanner;
+import io.labforge.orchestrator.plan.host.HostPlanner;
+import io.labforge.orchestrator.plan.registry.RegistryPlanner;
+import io.labforge.orchestrator.plan.swarm.SwarmPlanner;
+import io.labforge.orchestrator.plan.sysctl.SysctlPlanner;
+import io.labforge.orchestrator.planner.Planner;
+import java.util.List;
+
+/**
+ * Every feature's planner, registered once, in the order a host's chain runs: its name, its disks, its
+ * firewall (before Docker: starting firewalld flushes Docker's rules), its kernel parameters, Docker installed, registries
+ * trusted, Docker's daemon configured; then the features that span hosts. A new feature is one line here.
+ */
+public final class Planners {
+    private Planners() {
+    }
+
+    public static Planner all() {
+        return new Planner(List.of(
+                new HostPlanner(),
+                new DiskPlanner(),
+                new FirewallPlanner(),
+                new SysctlPlanner(),
+                new DockerInstallPlanner(),
+                new RegistryPlanner(),
+                new DockerPlanner(),
+                new GitlabPlanner(),
+                new SwarmPlanner()));
+    }
+}

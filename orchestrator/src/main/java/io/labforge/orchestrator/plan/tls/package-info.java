@@ -1,0 +1,2 @@
+/** TLS steps shared by the features that serve TLS: certificates from the lab's CA, installed files, trusted CAs. */
+package io.labforge.orchestrator.plan.tls;

@@ -1,0 +1,23 @@
+package io.labforge.orchestrator.planner;
+
+import io.labforge.common.lab.Lab;
+import io.labforge.common.lab.firewall.FirewallSpec;
+
+/**
+ * A feature's part of the plan. The planner runs each feature in the order they are registered, over
+ * one {@link PlanBuilder}: a feature adds its steps, chaining per-host work after what the features
+ * before it planned on that host, and may depend on their steps.
+ */
+public interface FeaturePlanner {
+    void plan(PlanBuilder plan);
+
+    /** What this feature needs open in a host's firewall (R5, R16 style: derived, not repeated in the lab file). */
+    default FirewallSpec openings(Lab lab, Lab.Host host) {
+        return FirewallSpec.EMPTY;
+    }
+
+    /** Whether this feature needs Docker on the host (then it is installed even when the lab sets none of its settings). */
+    default boolean needsDocker(Lab lab, Lab.Host host) {
+        return false;
+    }
+}

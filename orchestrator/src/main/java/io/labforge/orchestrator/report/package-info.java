@@ -1,0 +1,2 @@
+/** The lab report, generated from the audit log. */
+package io.labforge.orchestrator.report;

@@ -3,6 +3,7 @@ package io.labforge.orchestrator.planner;
 import io.labforge.common.id.StepId;
 import io.labforge.common.lab.Lab;
 import io.labforge.common.lab.firewall.FirewallSpec;
+import io.labforge.common.messaging.MessageTypes;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -60,11 +61,18 @@ public final class PlanBuilder {
         return steps.containsKey(id);
     }
 
-    /** A step planned before, as {@code command}'s step (its outputs named through that command's constants). */
+    /**
+     * A step planned before, as {@code command}'s step (its outputs named through that command's constants);
+     * the step must run that command.
+     */
     public <C> StepRef<C> ref(StepId id, Class<C> command) {
         StepSpec s = steps.get(id);
         if (s == null) {
             throw new IllegalArgumentException("no step " + id + " is planned");
+        }
+        String type = MessageTypes.typeOf(command).name();
+        if (!s.commandType().equals(type)) {
+            throw new IllegalArgumentException("step " + id + " runs " + s.commandType() + ", not " + type);
         }
         return new StepRef<>(id, s.target(), nonce);
     }

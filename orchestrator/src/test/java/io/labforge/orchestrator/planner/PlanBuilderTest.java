@@ -55,6 +55,11 @@ class PlanBuilderTest {
             p.step(StepId.of("swarm-join@w"), "w", new SwarmJoin("worker", "tcp://" + init.text(SwarmInit.MANAGER_ADDRESS), "t", "a"))
                     .after(init).add();
         })).hasMessageContaining("a reference must be a whole value");
+        // a step taken as another command's step (whose outputs it does not report)
+        assertThatThrownBy(() -> Planner.of(LAB, p -> {
+            p.step(StepId.of("hostname@m"), "m", new SetHostname("m", null)).add();
+            p.ref(StepId.of("hostname@m"), SwarmInit.class);
+        })).hasMessageContaining("step hostname@m runs agent.SetHostname, not agent.SwarmInit");
         // a step drafted and never added, and two steps of one id
         assertThatThrownBy(() -> Planner.of(LAB, p -> p.step(StepId.of("hostname@m"), "m", new SetHostname("m", null))))
                 .hasMessageContaining("never added: [hostname@m]");

@@ -4,6 +4,8 @@ import io.labforge.common.net.Dns;
 import io.labforge.common.net.IpAddress;
 import java.io.StringReader;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -25,7 +27,7 @@ import org.yaml.snakeyaml.nodes.Node;
  * none, so nothing is ever applied from a lab that failed validation.
  */
 public final class LabParser {
-    private static final Set<String> CORE = Set.of("apiVersion", "kind", "name", "domain", "onFailure", "roles", "hosts");
+    private static final Set<String> CORE = Set.of("apiVersion", "kind", "name", "domain", "onFailure", "acknowledge", "roles", "hosts");
     private static final Set<String> HOST_CORE = Set.of("name", "address", "roles", "kind");
 
     private final List<LabSection<?>> sections = new ArrayList<>();
@@ -127,7 +129,7 @@ public final class LabParser {
             List<Lab.Host> hosts = new ArrayList<>();
             Map<String, Lab.Role> roles = new LinkedHashMap<>();
             Map<LabSection<?>, Object> read = new LinkedHashMap<>();
-            LabReading in = new LabReading(w, hosts, roles, read, files);
+            LabReading in = new LabReading(w, hosts, roles, read, files, acknowledged(top.get("acknowledge")));
             roles.putAll(roles(top.get("roles"), in));
             hosts.addAll(hosts(top.get("hosts"), roles, in));
             List<LabFileRef> named = new ArrayList<>();
@@ -147,8 +149,32 @@ public final class LabParser {
             T spec = s.read(node, in);
             if (spec != null) {
                 read.put(s, spec);
-                named.addAll(s.files(spec));
+                for (LabFileRef ref : s.files(spec)) {
+                    // files a lab names: one rule, whichever section names them
+                    String problem = ref.path() == null ? null : LabFiles.pathProblem(ref.path());
+                    if (problem != null) {
+                        w.error(ref.field(), problem, "put it in the lab file's directory and name it relative to it");
+                    } else if (ref.path() != null) {
+                        named.add(ref);
+                    }
+                }
             }
+        }
+
+        /** {@code acknowledge: [system-path, …]}: the risks the lab's author means to take. */
+        private Set<Risk> acknowledged(Node node) {
+            Set<Risk> out = EnumSet.noneOf(Risk.class);
+            List<String> keys = w.strings(node, "acknowledge");
+            for (int i = 0; i < keys.size(); i++) {
+                Risk r = Risk.byKey(keys.get(i));
+                if (r == null) {
+                    w.error("acknowledge[" + i + "]", "'" + keys.get(i) + "' is not a risk Labforge knows", "write one of "
+                            + Arrays.stream(Risk.values()).map(Risk::key).toList());
+                } else {
+                    out.add(r);
+                }
+            }
+            return out;
         }
 
         private Map<String, Lab.Role> roles(Node node, LabReading in) {
@@ -211,6 +237,10 @@ public final class LabParser {
                     if (!IpAddress.isAddress(address)) {
                         w.error(path + ".address", "'" + address + "' is not an IPv4 or IPv6 address",
                                 "write the host's literal address, e.g. 192.168.56.10");
+                    } else if (IpAddress.isLocal(address)) {
+                        in.risk(Risk.LOCAL_ADDRESS, path + ".address", h.get("address"), address + " is not a host of a lab: it is this "
+                                + "machine's loopback, or no address at all", "write the address the host has on the lab's network");
+                        addresses.put(address, path);
                     } else if (addresses.containsKey(address)) {
                         w.error(path + ".address", "address " + address + " is already used by " + addresses.get(address),
                                 "give each host its own address");

@@ -22,9 +22,11 @@ public final class LabReading {
     private final Map<String, Lab.Role> roles;
     private final Map<LabSection<?>, Object> sections;
     private final Map<String, String> files;
+    private final Set<Risk> acknowledged;
 
     LabReading(YamlWalker yaml, List<Lab.Host> hosts, Map<String, Lab.Role> roles, Map<LabSection<?>, Object> sections,
-            Map<String, String> files) {
+            Map<String, String> files, Set<Risk> acknowledged) {
+        this.acknowledged = acknowledged;
         this.yaml = yaml;
         this.hosts = hosts;
         this.roles = roles;
@@ -66,8 +68,8 @@ public final class LabReading {
      * its files and this one is not among them, an error at {@code field} says how to send it.
      */
     public String file(String path, String field, Node at) {
-        if (path == null || files == null) {
-            return null;
+        if (path == null || files == null || LabFiles.pathProblem(path) != null) {
+            return null; // a path against the rule is the parser's error, once
         }
         String content = files.get(Path.of(path).normalize().toString().replace('\\', '/'));
         if (content == null) {
@@ -114,6 +116,16 @@ public final class LabReading {
             return null;
         }
         return v;
+    }
+
+    /**
+     * Something that parses but would wreck a host: an error naming the fix and the acknowledgement, unless
+     * the lab acknowledges that risk ({@code acknowledge: [<risk>]}).
+     */
+    public void risk(Risk risk, String path, Node at, String message, String fix) {
+        if (!acknowledged.contains(risk)) {
+            yaml.error(path, at, message, fix + ", or, if you mean it, add " + risk.key() + " to the lab's acknowledge: list");
+        }
     }
 
     /** A host named by a section: it must be one of the lab's. */

@@ -33,6 +33,19 @@ public final class IpAddress {
         }
     }
 
+    /** A loopback or unspecified address ({@code 127.0.0.0/8}, {@code ::1}, {@code 0.0.0.0}, {@code ::}): never a remote host's. */
+    public static boolean isLocal(String s) {
+        if (!isAddress(s)) {
+            return false;
+        }
+        try {
+            InetAddress a = InetAddress.getByName(s); // a literal: no name lookup
+            return a.isLoopbackAddress() || a.isAnyLocalAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
     /** {@code s} if it is an address literal; throws otherwise. */
     public static String of(String s) {
         if (!isAddress(s)) {

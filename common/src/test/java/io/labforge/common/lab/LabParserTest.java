@@ -465,6 +465,35 @@ class LabParserTest {
     }
 
     @Test
+    void whatWouldWreckAHostIsRefusedWithItsFixUnlessTheLabAcknowledgesIt() {
+        String risky = Refusals.HEAD + """
+                hosts:
+                  - name: a
+                    address: 127.0.0.1
+                    docker: {data-root: /etc/docker-data}
+                    firewall: {ports: [1-65535/tcp, 30000-32767/tcp]}
+                    disks: [{device: /dev/vdb, volumeGroup: data, volumes: [{name: d, size: 1G, filesystem: ext4, mount: /etc}]}]
+                  - {name: b, address: 0.0.0.0}
+                """;
+        List<LabError> errors = errorsOf(risky);
+        assertThat(errors).extracting(LabError::path).containsExactlyInAnyOrder("hosts[0].address", "hosts[0].docker.data-root",
+                "hosts[0].firewall.ports[0]", "hosts[0].disks[0].volumes[0].mount", "hosts[1].address");
+        assertThat(errors).allSatisfy(e -> assertThat(e.fix()).contains("acknowledge:"));
+        assertThat(errors).filteredOn(e -> e.path().endsWith("mount")).singleElement()
+                .satisfies(e -> assertThat(e.message()).contains("would hide a directory the system lives in"));
+
+        // the author who means it says so, by name
+        assertThat(PARSER.read("acknowledge: [system-path, wide-port-range, local-address]\n" + risky).ok()).isTrue();
+        assertThat(PARSER.read("acknowledge: [system-path]\n" + risky).errors()).extracting(LabError::path)
+                .containsExactlyInAnyOrder("hosts[0].address", "hosts[0].firewall.ports[0]", "hosts[1].address");
+        assertThat(errorsOf("acknowledge: [everything]\n" + risky)).extracting(LabError::path).contains("acknowledge[0]");
+        // below a system directory that may hold mounts, and the usual places: fine
+        assertThat(PARSER.read(Refusals.HEAD + """
+                hosts: [{name: a, address: 10.0.0.1, docker: {data-root: /var/lib/docker}}]
+                """).ok()).isTrue();
+    }
+
+    @Test
     void sizesAndPorts() {
         assertThat(Size.parse("15G").bytes()).isEqualTo(15L << 30);
         assertThat(Size.parse("100%FREE").percentFree()).isEqualTo(100);

@@ -2,7 +2,9 @@ package io.labforge.common.lab.disk;
 
 import io.labforge.common.lab.HostSetting;
 import io.labforge.common.lab.LabReading;
+import io.labforge.common.lab.Risk;
 import io.labforge.common.lab.YamlWalker;
+import io.labforge.common.net.SystemPaths;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -71,6 +73,10 @@ final class DiskReader {
                 if (mount != null) {
                     if (!ABSOLUTE_PATH.matcher(mount).matches() || mount.equals("/")) {
                         w.error(vp + ".mount", "'" + mount + "' is not a mount point Labforge can use", "write an absolute path such as /data");
+                    } else if (SystemPaths.isSystem(mount)) {
+                        in.risk(Risk.SYSTEM_PATH, vp + ".mount", vol.get("mount"), "a volume mounted on " + mount
+                                + " would hide a directory the system lives in", "mount it on a directory of its own, such as /data (R3)");
+                        mounts.putIfAbsent(mount, vp);
                     } else if (mounts.putIfAbsent(mount, vp) != null) {
                         w.error(vp + ".mount", "mount point " + mount + " is already used by " + mounts.get(mount), "mount each volume on its own path");
                     }

@@ -2,9 +2,11 @@ package io.labforge.common.lab.docker;
 
 import io.labforge.common.lab.HostSetting;
 import io.labforge.common.lab.LabReading;
+import io.labforge.common.lab.Risk;
 import io.labforge.common.lab.YamlWalker;
 import io.labforge.common.net.Dns;
 import io.labforge.common.net.IpAddress;
+import io.labforge.common.net.SystemPaths;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -23,6 +25,10 @@ final class DockerReader {
                 Set.of());
         String dataRoot = in.text(d.get("data-root"), path + ".data-root", p -> ABSOLUTE_PATH.matcher(p).matches(), "an absolute path",
                 "write a path such as /data/docker");
+        if (dataRoot != null && SystemPaths.isSystem(dataRoot)) {
+            in.risk(Risk.SYSTEM_PATH, path + ".data-root", d.get("data-root"), "Docker's data in " + dataRoot
+                    + " would fill a directory the system lives in", "keep it on its own volume, e.g. /data/docker (R4)");
+        }
         String metrics = in.text(d.get("metrics-addr"), path + ".metrics-addr", IpAddress::isHostPort, "an address:port",
                 "write e.g. 0.0.0.0:9323 (R15)");
         Boolean experimental = w.bool(d.get("experimental"), path + ".experimental");

@@ -2,6 +2,7 @@ package io.labforge.common.lab.firewall;
 
 import io.labforge.common.lab.HostSetting;
 import io.labforge.common.lab.LabReading;
+import io.labforge.common.lab.Risk;
 import io.labforge.common.lab.YamlWalker;
 import io.labforge.common.net.PortRange;
 import java.util.ArrayList;
@@ -12,6 +13,8 @@ import org.yaml.snakeyaml.nodes.Node;
 
 /** {@code firewall: {zone, ports, services}} under a host or a role. */
 final class FirewallReader {
+    /** More ports than this in one range is most of the host: refused unless acknowledged (Kubernetes' NodePorts are 2768). */
+    static final int WIDE = 10_000;
     static final HostSetting<FirewallSpec> SETTING = HostSetting.of("firewall", FirewallSpec.class, FirewallSpec.EMPTY,
             FirewallSpec::merge, FirewallReader::read);
 
@@ -31,7 +34,12 @@ final class FirewallReader {
         List<PortRange> ports = new ArrayList<>();
         for (int i = 0; i < raw.size(); i++) {
             try {
-                ports.add(PortRange.parse(raw.get(i)));
+                PortRange range = PortRange.parse(raw.get(i));
+                if (range.to() - range.from() + 1 > WIDE) {
+                    in.risk(Risk.WIDE_PORT_RANGE, path + ".ports[" + i + "]", null, raw.get(i) + " opens " + (range.to() - range.from() + 1)
+                            + " ports: the firewall as good as off (R2)", "open the ports the host serves, e.g. 30000-32767/tcp for NodePorts");
+                }
+                ports.add(range);
             } catch (IllegalArgumentException e) {
                 w.error(path + ".ports[" + i + "]", "'" + raw.get(i) + "' is not a valid port",
                         "write <port>/<tcp|udp> with a port from 1 to 65535, e.g. 2377/tcp or 30000-32767/tcp");

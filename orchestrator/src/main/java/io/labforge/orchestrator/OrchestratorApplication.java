@@ -18,6 +18,7 @@ import io.labforge.orchestrator.runtime.ProgressBus;
 import io.labforge.orchestrator.runtime.SagaCoordinator;
 import io.labforge.orchestrator.runtime.SecretSealer;
 import io.labforge.orchestrator.saga.SagaEngine;
+import io.labforge.orchestrator.security.ApiProperties;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -87,8 +88,9 @@ public class OrchestratorApplication {
     }
 
     @Bean
-    LabSubmissions labSubmissions(SagaCoordinator coordinator, SagaRepository repo) {
-        return new LabSubmissions(Features.PARSER, Planners.all(), coordinator, repo::labSource);
+    LabSubmissions labSubmissions(SagaCoordinator coordinator, SagaRepository repo, ApiProperties api) {
+        return new LabSubmissions(Features.PARSER.withMaxHosts(api.maxHosts(), "labforge.api.max-hosts"), Planners.all(), coordinator,
+                repo::labSource);
     }
 
     @Bean

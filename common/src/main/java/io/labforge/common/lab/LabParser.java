@@ -32,6 +32,9 @@ public final class LabParser {
 
     private final List<LabSection<?>> sections = new ArrayList<>();
     private final List<HostSetting<?>> settings = new ArrayList<>();
+    private final List<Feature> features;
+    private final int maxHosts;
+    private final String maxHostsSetting;
 
     /** The result of reading a file: a lab, or the list of everything wrong with it. */
     public record Result(Lab lab, List<LabError> errors, List<LabFileRef> files) {
@@ -41,10 +44,25 @@ public final class LabParser {
     }
 
     public LabParser(List<Feature> features) {
+        this(features, Integer.MAX_VALUE, null);
+    }
+
+    private LabParser(List<Feature> features, int maxHosts, String maxHostsSetting) {
         for (Feature f : features) {
             sections.addAll(f.sections());
             settings.addAll(f.hostSettings());
         }
+        this.features = List.copyOf(features);
+        this.maxHosts = maxHosts;
+        this.maxHostsSetting = maxHostsSetting;
+    }
+
+    /**
+     * This parser, refusing a lab of more than {@code max} hosts (what one submission may cost the
+     * planner); {@code setting} names where the limit is configured, for the error's fix.
+     */
+    public LabParser withMaxHosts(int max, String setting) {
+        return new LabParser(features, max, setting);
     }
 
     /** Parses and validates; throws with every error when the file is not a valid lab. */
@@ -218,6 +236,11 @@ public final class LabParser {
             List<Node> items = w.sequence(node, "hosts");
             if (node != null && items.isEmpty() && !w.hasErrorAt("hosts")) {
                 w.error("hosts", node, "the lab has no hosts", "list at least one host under hosts:");
+            }
+            if (items.size() > maxHosts) {
+                w.error("hosts", node, "the lab has " + items.size() + " hosts; this orchestrator takes at most " + maxHosts
+                        + " in one lab", "split the lab in several, or raise " + maxHostsSetting + " where the orchestrator runs");
+                return hosts;
             }
             for (int i = 0; i < items.size(); i++) {
                 String path = "hosts[" + i + "]";

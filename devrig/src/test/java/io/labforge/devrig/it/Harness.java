@@ -52,6 +52,11 @@ final class Harness implements AutoCloseable {
     ConfigurableApplicationContext orchestrator;
     final Map<String, ConfigurableApplicationContext> agents = new LinkedHashMap<>();
     final HttpClient http = HttpClient.newHttpClient();
+    /** The admin token the orchestrator wrote on its first start, and an operator's this harness made with it. */
+    String adminToken;
+    String operatorToken;
+    /** The actor the audit log records for this harness's calls. */
+    static final String ACTOR = "token:it-operator";
 
     static synchronized EmbeddedServices infra() {
         if (infra == null) {
@@ -79,17 +84,34 @@ final class Harness implements AutoCloseable {
         this.sealingKey = Sealing.loadOrCreate(stateDir.resolve("sealing.key")).publicKey();
     }
 
-    ConfigurableApplicationContext startOrchestrator() {
-        orchestrator = new SpringApplicationBuilder(OrchestratorApplication.class).run(
+    /** Starts the orchestrator; {@code extra}: more of its settings, e.g. {@code --labforge.api.max-hosts=3}. */
+    ConfigurableApplicationContext startOrchestrator(String... extra) {
+        List<String> args = new ArrayList<>(List.of(
                 "--server.port=0",
                 "--spring.datasource.url=" + dbUrl,
                 "--spring.datasource.username=postgres",
                 "--spring.datasource.password=postgres",
                 "--labforge.bootstrap-servers=" + services.kafkaBootstrapServers(),
                 "--labforge.state-dir=" + stateDir,
-                "--labforge.tick=100ms");
+                "--labforge.tick=100ms"));
+        args.addAll(List.of(extra));
+        orchestrator = new SpringApplicationBuilder(OrchestratorApplication.class).run(args.toArray(String[]::new));
         OrchestratorRuntime runtime = orchestrator.getBean(OrchestratorRuntime.class);
         Awaitility.await("orchestrator owns the sagas").atMost(Duration.ofSeconds(60)).until(runtime::isLeader);
+        if (operatorToken == null) {
+            try {
+                adminToken = Files.readString(stateDir.resolve("token")).strip();
+            } catch (IOException e) {
+                throw new UncheckedIOException("the orchestrator wrote no admin token", e);
+            }
+            HttpResponse<String> made = send(HttpRequest.newBuilder(URI.create(baseUrl() + "/api/tokens"))
+                    .header("Authorization", "Bearer " + adminToken).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"name\": \"it-operator\", \"role\": \"operator\"}")).build());
+            if (made.statusCode() != 201) {
+                throw new IllegalStateException("could not make an operator token: " + made.statusCode() + " " + made.body());
+            }
+            operatorToken = Json.read(made.body()).get("token").asString();
+        }
         return orchestrator;
     }
 
@@ -180,23 +202,26 @@ final class Harness implements AutoCloseable {
         return "http://localhost:" + orchestrator.getEnvironment().getProperty("local.server.port");
     }
 
+    /** A request to the API carrying the operator token. */
+    HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(URI.create(baseUrl() + path)).header("Authorization", "Bearer " + operatorToken);
+    }
+
     HttpResponse<String> get(String path) {
-        return send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).GET().build());
+        return send(request(path).GET().build());
     }
 
     HttpResponse<String> post(String path, String body) {
-        return send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).header("Content-Type", "application/yaml")
-                .header("X-Labforge-Actor", "it-test").POST(HttpRequest.BodyPublishers.ofString(body)).build());
+        return send(request(path).header("Content-Type", "application/yaml").POST(HttpRequest.BodyPublishers.ofString(body)).build());
     }
 
     /** Posts a JSON body, e.g. a lab with its files ({@code {"lab": …, "files": {…}}}). */
     HttpResponse<String> postJson(String path, Object body) {
-        return send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).header("Content-Type", "application/json")
-                .header("X-Labforge-Actor", "it-test").POST(HttpRequest.BodyPublishers.ofString(Json.write(body)))
+        return send(request(path).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(Json.write(body)))
                 .build());
     }
 
-    private HttpResponse<String> send(HttpRequest r) {
+    HttpResponse<String> send(HttpRequest r) {
         try {
             return http.send(r, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {

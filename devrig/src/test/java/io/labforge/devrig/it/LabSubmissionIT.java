@@ -15,6 +15,8 @@ import io.labforge.orchestrator.planner.Plan;
 import io.labforge.orchestrator.planner.StepSpec;
 import io.labforge.orchestrator.saga.Saga;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -79,7 +81,7 @@ class LabSubmissionIT {
         JsonNode last = Json.read(h.get("/api/audit?limit=1000").body());
         JsonNode rejection = last.get(last.size() - 1);
         assertThat(rejection.get("action").asString()).isEqualTo("lab.rejected");
-        assertThat(rejection.get("actor").asString()).isEqualTo("it-test");
+        assertThat(rejection.get("actor").asString()).isEqualTo(Harness.ACTOR);
         assertThat(rejection.get("detail").get("errors")).hasSize(8);
     }
 
@@ -126,10 +128,11 @@ class LabSubmissionIT {
 
     @Test
     @Order(4)
-    void theWebUiIsServedAndUsesTheApi() {
-        HttpResponse<String> page = h.get("/");
+    void theWebUiIsServedWithoutATokenAndSendsOneToTheApi() {
+        HttpResponse<String> page = h.send(HttpRequest.newBuilder(URI.create(h.baseUrl() + "/")).GET().build());
         assertThat(page.statusCode()).isEqualTo(200);
-        assertThat(page.body()).contains("<title>Labforge</title>", "/api/sagas", "EventSource");
+        assertThat(page.body()).contains("<title>Labforge</title>", "/api/sagas", "text/event-stream", "Authorization: 'Bearer '")
+                .doesNotContain("new EventSource"); // EventSource cannot send the Authorization header
     }
 
     @Test
@@ -145,12 +148,13 @@ class LabSubmissionIT {
                 .hasMessageContaining("append-only");
         // …so a tamperer turns the trigger off (superuser), and verify still catches it
         jdbc.execute("ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only");
+        String actor = jdbc.queryForObject("SELECT actor FROM audit_log WHERE seq = 2", String.class);
         jdbc.update("UPDATE audit_log SET actor = 'someone-else' WHERE seq = 2");
         JsonNode changed = Json.read(h.get("/api/audit/verify").body());
         assertThat(changed.get("ok").asBoolean()).isFalse();
         assertThat(changed.get("problem").asString()).contains("row 2 was changed");
 
-        jdbc.update("UPDATE audit_log SET actor = 'it-test' WHERE seq = 2");
+        jdbc.update("UPDATE audit_log SET actor = ? WHERE seq = 2", actor);
         assertThat(Json.read(h.get("/api/audit/verify").body()).get("ok").asBoolean()).isTrue();
         jdbc.update("DELETE FROM audit_log WHERE seq = 2");
         JsonNode deleted = Json.read(h.get("/api/audit/verify").body());

@@ -10,8 +10,6 @@ import io.labforge.common.worker.CommandSource;
 import io.labforge.common.worker.WorkerLoop;
 import io.labforge.orchestrator.runtime.KafkaSetup;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -111,7 +109,7 @@ class ThreeHostLabIT {
         assertThat(verify.get("ok").asBoolean()).as(verify.toString()).isTrue();
         JsonNode audit = Json.read(h.get("/api/audit?sagaId=" + sagaId + "&limit=1000").body());
         assertThat(audit).filteredOn(a -> a.get("action").asString().equals("step.succeeded")).hasSize(27);
-        assertThat(audit).allSatisfy(a -> assertThat(a.get("actor").asString()).isIn("it-test", "orchestrator"));
+        assertThat(audit).allSatisfy(a -> assertThat(a.get("actor").asString()).isIn(Harness.ACTOR, "orchestrator"));
 
         // the lab report, from the audit log: per host what was done, the firewall and the daemon's settings
         String report = h.get("/api/sagas/" + sagaId + "/report").body();
@@ -136,8 +134,7 @@ class ThreeHostLabIT {
 
         // compensating the first saga puts every host back as it found it; a live watcher sees it happen
         List<String> live = new CopyOnWriteArrayList<>();
-        var stream = h.http.sendAsync(HttpRequest.newBuilder(URI.create(h.baseUrl()
-                + "/api/sagas/" + sagaId + "/events")).build(), HttpResponse.BodyHandlers.ofLines())
+        var stream = h.http.sendAsync(h.request("/api/sagas/" + sagaId + "/events").build(), HttpResponse.BodyHandlers.ofLines())
                 .thenAccept(r -> r.body().forEach(live::add));
         await("the live stream is open").atMost(Duration.ofSeconds(10))
                 .until(() -> live.stream().anyMatch(l -> l.startsWith("event:subscribed")));

@@ -12,6 +12,7 @@ import io.labforge.orchestrator.runtime.SagaCoordinator;
 import io.labforge.orchestrator.runtime.SagaNotFound;
 import io.labforge.orchestrator.saga.Saga;
 import io.labforge.orchestrator.saga.StepRun;
+import io.labforge.orchestrator.security.Caller;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
@@ -33,11 +34,11 @@ import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.Authentication;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
-import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -48,8 +49,6 @@ import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBo
 @RestController
 @RequestMapping("/api")
 public class SagaController {
-    static final String ACTOR = "X-Labforge-Actor";
-
     private final SagaCoordinator coordinator;
     private final LabSubmissions submissions;
     private final SagaRepository repo;
@@ -66,10 +65,9 @@ public class SagaController {
     }
 
     /** Submits a lab file: {@code mode=apply} (default) changes the hosts, {@code mode=plan} only checks them. */
-    @PostMapping(path = "/sagas", consumes = {"application/yaml", "text/yaml", "text/plain", "application/x-yaml"})
-    public ResponseEntity<SagaView> submit(@RequestBody String lab, @RequestParam(defaultValue = "apply") String mode,
-            @RequestHeader(name = ACTOR, defaultValue = "api") String actor) {
-        SagaId id = submissions.submit(lab, mode(mode), actor);
+    @PostMapping(path = "/sagas", consumes = {"application/yaml", "text/yaml", "application/x-yaml"})
+    public ResponseEntity<SagaView> submit(@RequestBody String lab, @RequestParam(defaultValue = "apply") String mode, Authentication auth) {
+        SagaId id = submissions.submit(lab, mode(mode), actor(auth));
         return ResponseEntity.created(URI.create("/api/sagas/" + id)).body(view(id));
     }
 
@@ -79,12 +77,11 @@ public class SagaController {
 
     /** Submits a lab as JSON: {@code {"lab": "<the YAML>", "files": {"tp1-app/docker-compose.yml": "…"}}}. */
     @PostMapping(path = "/sagas", consumes = MediaType.APPLICATION_JSON_VALUE)
-    public ResponseEntity<SagaView> submitWithFiles(@RequestBody LabSubmission body, @RequestParam(defaultValue = "apply") String mode,
-            @RequestHeader(name = ACTOR, defaultValue = "api") String actor) {
+    public ResponseEntity<SagaView> submitWithFiles(@RequestBody LabSubmission body, @RequestParam(defaultValue = "apply") String mode, Authentication auth) {
         if (body.lab() == null || body.lab().isBlank()) {
             throw new IllegalArgumentException("the body has no lab: send {\"lab\": \"<the lab file>\", \"files\": {…}}");
         }
-        SagaId id = submissions.submit(body.lab(), body.files() == null ? Map.of() : body.files(), mode(mode), actor);
+        SagaId id = submissions.submit(body.lab(), body.files() == null ? Map.of() : body.files(), mode(mode), actor(auth));
         return ResponseEntity.created(URI.create("/api/sagas/" + id)).body(view(id));
     }
 
@@ -108,29 +105,27 @@ public class SagaController {
 
     /** Scales a swarm service of a lab submitted before: a saga of one step, like any other. */
     @PostMapping("/labs/{lab}/services/{service}/scale")
-    public ResponseEntity<SagaView> scale(@PathVariable String lab, @PathVariable String service, @RequestParam int replicas,
-            @RequestHeader(name = ACTOR, defaultValue = "api") String actor) {
-        SagaId id = submissions.scale(lab, service, replicas, actor);
+    public ResponseEntity<SagaView> scale(@PathVariable String lab, @PathVariable String service, @RequestParam int replicas, Authentication auth) {
+        SagaId id = submissions.scale(lab, service, replicas, actor(auth));
         return ResponseEntity.created(URI.create("/api/sagas/" + id)).body(view(id));
     }
 
     /** Describes a lab's swarm (nodes, services running/desired): a read-only saga of one step. */
     @PostMapping("/labs/{lab}/swarm/status")
-    public ResponseEntity<SagaView> swarmStatus(@PathVariable String lab,
-            @RequestHeader(name = ACTOR, defaultValue = "api") String actor) {
-        SagaId id = submissions.describeSwarm(lab, actor);
+    public ResponseEntity<SagaView> swarmStatus(@PathVariable String lab, Authentication auth) {
+        SagaId id = submissions.describeSwarm(lab, actor(auth));
         return ResponseEntity.created(URI.create("/api/sagas/" + id)).body(view(id));
     }
 
     @PostMapping("/sagas/{id}/resume")
-    public SagaView resume(@PathVariable String id, @RequestHeader(name = ACTOR, defaultValue = "api") String actor) {
-        coordinator.resume(SagaId.parse(id), actor);
+    public SagaView resume(@PathVariable String id, Authentication auth) {
+        coordinator.resume(SagaId.parse(id), actor(auth));
         return view(SagaId.parse(id));
     }
 
     @PostMapping("/sagas/{id}/compensate")
-    public SagaView compensate(@PathVariable String id, @RequestHeader(name = ACTOR, defaultValue = "api") String actor) {
-        coordinator.compensate(SagaId.parse(id), actor);
+    public SagaView compensate(@PathVariable String id, Authentication auth) {
+        coordinator.compensate(SagaId.parse(id), actor(auth));
         return view(SagaId.parse(id));
     }
 
@@ -230,6 +225,11 @@ public class SagaController {
     @GetMapping("/audit/verify")
     public AuditLog.Verification verify() {
         return audit.verify();
+    }
+
+    /** The audit log's name for the authenticated caller. */
+    private static String actor(Authentication auth) {
+        return Caller.of(auth).actor();
     }
 
     private SagaView view(SagaId id) {

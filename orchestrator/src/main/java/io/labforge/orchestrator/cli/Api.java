@@ -7,42 +7,60 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.Optional;
 import tools.jackson.databind.JsonNode;
 
 /** The CLI's client of the REST API; a problem response becomes an error with its detail. */
 final class Api {
     private final String base;
     private final HttpClient http = HttpClient.newHttpClient();
+    private final Optional<String> token;
 
+    /** A client that sends the token the environment gives ({@link Credentials}). */
     Api(String base) {
+        this(base, Credentials.token(System.getenv(), LabforgeCli.home()));
+    }
+
+    Api(String base, Optional<String> token) {
         this.base = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+        this.token = token;
     }
 
     JsonNode get(String path) {
-        return json(send(HttpRequest.newBuilder(URI.create(base + path)).GET().build()));
+        return json(send(request(path).GET()));
     }
 
     String getText(String path) {
-        return send(HttpRequest.newBuilder(URI.create(base + path)).GET().build()).body();
+        return send(request(path).GET()).body();
     }
 
     JsonNode post(String path, String yaml) {
-        String actor = System.getProperty("user.name", "cli") + "@cli";
-        return json(send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/yaml")
-                .header("X-Labforge-Actor", actor)
-                .POST(yaml == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(yaml)).build()));
+        return json(send(request(path).header("Content-Type", "application/yaml")
+                .POST(yaml == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(yaml))));
     }
 
     /** Posts a JSON body (a lab with its files). */
     JsonNode postJson(String path, Object body) {
-        String actor = System.getProperty("user.name", "cli") + "@cli";
-        return json(send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
-                .header("X-Labforge-Actor", actor).POST(HttpRequest.BodyPublishers.ofString(Json.write(body))).build()));
+        return json(send(request(path).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(Json.write(body)))));
     }
 
-    private HttpResponse<String> send(HttpRequest r) {
+    JsonNode delete(String path) {
+        return json(send(request(path).DELETE()));
+    }
+
+    private HttpRequest.Builder request(String path) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path));
+        token.ifPresent(t -> b.header("Authorization", "Bearer " + t));
+        return b;
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder builder) {
+        HttpRequest r = builder.build();
         try {
             HttpResponse<String> resp = http.send(r, HttpResponse.BodyHandlers.ofString());
+            if (resp.statusCode() == 401 && token.isEmpty()) {
+                throw new CliError(ApiError.describe(401, resp.body()) + "\n  the CLI found no token: it reads " + Credentials.WHERE);
+            }
             if (resp.statusCode() >= 400) {
                 throw new ApiError(resp.statusCode(), resp.body());
             }
@@ -69,7 +87,7 @@ final class Api {
             super(describe(status, body));
         }
 
-        private static String describe(int status, String body) {
+        static String describe(int status, String body) {
             try {
                 JsonNode p = Json.read(body);
                 StringBuilder s = new StringBuilder(p.path("title").asString("HTTP " + status)).append(": ")

@@ -43,8 +43,9 @@ public class TokenCommand {
 
         @Override
         public Integer call() {
+            JsonNode tokens = remote.api().get("/api/tokens");
             LabforgeCli.OUT.printf("%-16s %-20s %-8s %-22s %-20s %s%n", "ID", "NAME", "ROLE", "CREATED BY", "LAST USED", "REVOKED");
-            for (JsonNode t : remote.api().get("/api/tokens")) {
+            for (JsonNode t : tokens) {
                 LabforgeCli.OUT.printf("%-16s %-20s %-8s %-22s %-20s %s%n", t.get("id").asString(), t.get("name").asString(),
                         t.get("role").asString(), t.get("createdBy").asString(),
                         text(t.get("lastUsed")), t.get("revokedAt").isNull() ? "" : text(t.get("revokedAt")) + " by " + t.get("revokedBy").asString());

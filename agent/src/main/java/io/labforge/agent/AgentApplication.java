@@ -6,18 +6,21 @@ import io.labforge.common.agent.AgentPresence;
 import io.labforge.common.exec.HostRoot;
 import io.labforge.common.id.HostId;
 import io.labforge.common.messaging.Topics;
-import io.labforge.common.sealing.Sealing;
 import io.labforge.common.signing.CommandVerifier;
 import io.labforge.common.signing.Keys;
 import io.labforge.common.worker.CommandProcessor;
 import io.labforge.common.worker.CommandSource;
 import io.labforge.common.worker.Journal;
+import io.labforge.common.worker.WorkerIdentity;
 import io.labforge.common.worker.WorkerLoop;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.io.Reader;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Properties;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
@@ -32,10 +35,33 @@ import org.springframework.context.annotation.Bean;
 @EnableConfigurationProperties(AgentProperties.class)
 public class AgentApplication {
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws IOException {
+        if (args.length == 2 && args[0].equals("identity")) {
+            System.out.println(identity(Path.of(args[1])).toJson());
+            return;
+        }
         SpringApplication app = new SpringApplication(AgentApplication.class);
         app.setWebApplicationType(WebApplicationType.NONE);
         app.run(args);
+    }
+
+    /**
+     * {@code java -jar labforge-agent.jar identity /etc/labforge/agent.properties}: makes the host's keys
+     * (once) in the state directory that configuration names, and gives its identity, which
+     * {@code hosts bootstrap} reads through its SSH session and registers. The host id comes from the
+     * file, so the command bootstrap runs is a fixed string.
+     */
+    static WorkerIdentity identity(Path config) throws IOException {
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(config)) {
+            p.load(r);
+        }
+        String host = p.getProperty("labforge.agent.host-id");
+        if (host == null) {
+            throw new IllegalStateException(config + " sets no labforge.agent.host-id");
+        }
+        return WorkerIdentity.loadOrCreate(Path.of(p.getProperty("labforge.agent.state-dir", "/var/lib/labforge-agent")),
+                HostId.of(host).value()).identity();
     }
 
     @Bean(destroyMethod = "close")
@@ -49,10 +75,11 @@ public class AgentApplication {
             throw new IllegalStateException("labforge.agent.host-id is not set: the agent must know which host it is");
         }
         HostId host = HostId.of(props.hostId());
-        // the agent's own sealing key: secrets sent to this host are sealed to it; made once, kept in the state dir
-        CommandProcessor.Secrets secrets = new CommandProcessor.Secrets(Sealing.loadOrCreate(props.stateDir().resolve("sealing.key")),
-                sealingKey(props));
-        return new CommandProcessor(host.value(), new CommandVerifier(Keys.decodePublic(publicKey(props))),
+        // the agent's own keys, made once in its state dir: it signs its events with one (hosts bootstrap
+        // registered its public half), secrets sent to this host are sealed to the other
+        WorkerIdentity.Loaded keys = WorkerIdentity.loadOrCreate(props.stateDir(), host.value());
+        CommandProcessor.Secrets secrets = new CommandProcessor.Secrets(keys.sealing(), sealingKey(props));
+        return new CommandProcessor(keys.signer(), new CommandVerifier(Keys.decodePublic(publicKey(props))),
                 AgentExecutors.all(), journal, new HostRoot(props.root()), Clock.systemUTC(), Duration.ofMillis(200), secrets);
     }
 

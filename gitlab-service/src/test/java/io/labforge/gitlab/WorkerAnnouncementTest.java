@@ -11,6 +11,8 @@ import io.labforge.common.messaging.KafkaClients;
 import io.labforge.common.messaging.Topics;
 import io.labforge.common.sealing.Sealing;
 import io.labforge.common.signing.CommandVerifier;
+import io.labforge.common.signing.EnvelopeSigner;
+import io.labforge.common.signing.Keys;
 import io.labforge.common.step.StepEvent;
 import io.labforge.common.worker.CommandProcessor;
 import io.labforge.common.worker.Journal;
@@ -49,7 +51,7 @@ class WorkerAnnouncementTest {
         kafka.afterPropertiesSet();
         try (Journal journal = new Journal(dir.resolve("journal.jsonl"))) {
             Sealing.KeyPair sealing = Sealing.generate();
-            CommandProcessor processor = new CommandProcessor("gitlab-service",
+            CommandProcessor processor = new CommandProcessor(new EnvelopeSigner("gitlab-service", Keys.generate().getPrivate()),
                     new CommandVerifier(KeyPairGenerator.getInstance("Ed25519").generateKeyPair().getPublic()), List.of(), journal,
                     new HostRoot(dir), Clock.systemUTC(), Duration.ofMillis(200), new CommandProcessor.Secrets(sealing, null));
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.getBrokersAsString()))) {

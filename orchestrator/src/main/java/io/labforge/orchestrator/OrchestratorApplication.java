@@ -2,7 +2,7 @@ package io.labforge.orchestrator;
 
 import io.labforge.common.features.Features;
 import io.labforge.common.sealing.Sealing;
-import io.labforge.common.signing.CommandSigner;
+import io.labforge.common.signing.EnvelopeSigner;
 import io.labforge.common.signing.Keys;
 import io.labforge.orchestrator.audit.AuditLog;
 import io.labforge.orchestrator.local.LocalSteps;
@@ -19,6 +19,8 @@ import io.labforge.orchestrator.runtime.SagaCoordinator;
 import io.labforge.orchestrator.runtime.SecretSealer;
 import io.labforge.orchestrator.saga.SagaEngine;
 import io.labforge.orchestrator.security.ApiProperties;
+import io.labforge.orchestrator.trust.SenderCheck;
+import io.labforge.orchestrator.trust.WorkerIdentities;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -77,13 +79,19 @@ public class OrchestratorApplication {
         return new OutboxRelay(repo, props.bootstrapServers());
     }
 
+    /** The workers' registered identities: whose events are believed, to whom secrets are sealed. */
+    @Bean
+    WorkerIdentities workerIdentities(JdbcTemplate jdbc, PlatformTransactionManager txm, AuditLog audit) {
+        return new WorkerIdentities(jdbc, new TransactionTemplate(txm), audit, Clock.systemUTC());
+    }
+
     @Bean
     SagaCoordinator sagaCoordinator(SagaRepository repo, AuditLog audit, PlatformTransactionManager txm, KeyPair keys,
-            OutboxRelay relay, ProgressBus bus, OrchestratorProperties props, Sealing.KeyPair sealing) {
-        SecretSealer sealer = new SecretSealer(repo::sealingKeyOf, sealing);
+            OutboxRelay relay, ProgressBus bus, OrchestratorProperties props, Sealing.KeyPair sealing, WorkerIdentities identities) {
+        SecretSealer sealer = new SecretSealer(identities::sealingKey, sealing);
         return new SagaCoordinator(new SagaCoordinator.Parts(repo, audit, new TransactionTemplate(txm),
                 new SagaEngine(props.maxInFlightPerHost(), props.dispatchBatch()), Clock.systemUTC(),
-                new CommandEnvelopes(new CommandSigner(keys.getPrivate()), sealer, Features.TYPES), sealer, Features.TYPES,
+                new CommandEnvelopes(EnvelopeSigner.orchestrator(keys.getPrivate()), sealer, Features.TYPES), sealer, Features.TYPES,
                 relay::handOver, bus, new LocalSteps(props.stateDir())));
     }
 
@@ -95,8 +103,9 @@ public class OrchestratorApplication {
 
     @Bean
     OrchestratorRuntime orchestratorRuntime(DataSource ds, SagaCoordinator coordinator, OutboxRelay relay,
-            OrchestratorProperties props) {
-        return new OrchestratorRuntime(ds, coordinator, relay, new EventConsumer(coordinator, props.bootstrapServers(), props.eventBatch()),
+            OrchestratorProperties props, WorkerIdentities identities) {
+        return new OrchestratorRuntime(ds, coordinator, relay,
+                new EventConsumer(coordinator, new SenderCheck(identities), props.bootstrapServers(), props.eventBatch()),
                 props.tick(), props.bootstrapServers(), props.topicReplication());
     }
 }

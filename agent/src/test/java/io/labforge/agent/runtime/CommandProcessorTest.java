@@ -9,7 +9,7 @@ import io.labforge.common.features.Features;
 import io.labforge.common.lab.host.SetHostname;
 import io.labforge.common.messaging.Envelope;
 import io.labforge.common.messaging.Json;
-import io.labforge.common.signing.CommandSigner;
+import io.labforge.common.signing.EnvelopeSigner;
 import io.labforge.common.signing.CommandVerifier;
 import io.labforge.common.signing.Keys;
 import io.labforge.common.step.StepEvent;
@@ -35,7 +35,10 @@ import tools.jackson.databind.node.ObjectNode;
 class CommandProcessorTest {
     static final Instant NOW = Instant.parse("2026-11-25T10:00:00Z");
     final KeyPair keys = Keys.generate();
-    final CommandSigner signer = new CommandSigner(keys.getPrivate());
+    final EnvelopeSigner signer = EnvelopeSigner.orchestrator(keys.getPrivate());
+    /** The agent's own key: it signs its events with it. */
+    final KeyPair hostKeys = Keys.generate();
+    final EnvelopeSigner host = new EnvelopeSigner("node1", hostKeys.getPrivate());
     @TempDir
     Path dir;
     CommandProcessor processor;
@@ -48,9 +51,9 @@ class CommandProcessorTest {
     }
 
     CommandProcessor processor() {
-        return new CommandProcessor("node1", new CommandVerifier(keys.getPublic()), AgentExecutors.all(),
+        return new CommandProcessor(host, new CommandVerifier(keys.getPublic()), AgentExecutors.all(),
                 new Journal(dir.resolve("state/journal.jsonl")), new HostRoot(dir.resolve("root")),
-                Clock.fixed(NOW, ZoneOffset.UTC), Duration.ZERO);
+                Clock.fixed(NOW, ZoneOffset.UTC), Duration.ZERO, null);
     }
 
     Envelope command(Object payload, String target, Instant deadline) {
@@ -110,7 +113,7 @@ class CommandProcessorTest {
         processor.handle(signer.sign(command(new SetHostname("node1", null), "node1", NOW.minusSeconds(1))), events::add);
         processor.handle(signer.sign(command(new SetHostname("node1", null), "node2", NOW.plusSeconds(60))), events::add);
         Envelope unknown = new Envelope(UUID.randomUUID(), "agent.FormatDisk", 1, "lab", "saga-1", "x", 1, "node1",
-                null, NOW, NOW.plusSeconds(60), false, Json.object(), null);
+                null, NOW, NOW.plusSeconds(60), false, Json.object(), null, null);
         processor.handle(signer.sign(unknown), events::add);
 
         assertThat(payloads()).extracting(p -> ((StepEvent.CommandRejected) p).rejection()).containsExactly(
@@ -122,15 +125,16 @@ class CommandProcessorTest {
 
     @Test
     void aQuickStepIsReportedByItsEndAloneASlowOneAlsoAsStarted() {
-        CommandProcessor delayed = new CommandProcessor("node1", new CommandVerifier(keys.getPublic()), AgentExecutors.all(),
+        CommandProcessor delayed = new CommandProcessor(host, new CommandVerifier(keys.getPublic()), AgentExecutors.all(),
                 new Journal(dir.resolve("state2/journal.jsonl")), new HostRoot(dir.resolve("root")),
-                Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofMillis(300));
+                Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofSeconds(2), null);
+        // the threshold leaves room for a loaded machine: a quick step here is a no-op and two signatures
         List<Envelope> quick = new CopyOnWriteArrayList<>();
         delayed.handle(signer.sign(command(new Noop(0, 0), "node1", NOW.plusSeconds(60))), quick::add);
         assertThat(quick).extracting(Envelope::type).containsExactly("step.Succeeded");
 
         List<Envelope> slow = new CopyOnWriteArrayList<>();
-        Envelope cmd = Envelope.of(new Noop(700, 0), "lab", "saga-1", "slow@node1", 1, "node1", null, NOW,
+        Envelope cmd = Envelope.of(new Noop(2500, 0), "lab", "saga-1", "slow@node1", 1, "node1", null, NOW,
                 NOW.plusSeconds(60), false);
         delayed.handle(signer.sign(cmd), slow::add);
         assertThat(slow).extracting(Envelope::type).containsExactly("step.Started", "step.Succeeded");

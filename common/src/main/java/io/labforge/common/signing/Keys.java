@@ -89,8 +89,16 @@ public final class Keys {
      * creating it on first use.
      */
     public static KeyPair loadOrCreate(Path dir) {
-        Path priv = dir.resolve("orchestrator.key");
-        Path pub = dir.resolve("orchestrator.pub");
+        return loadOrCreate(dir, "orchestrator");
+    }
+
+    /**
+     * Loads the key pair kept in {@code dir} as {@code <name>.key} (mode 600) and {@code <name>.pub},
+     * creating it on first use.
+     */
+    public static KeyPair loadOrCreate(Path dir, String name) {
+        Path priv = dir.resolve(name + ".key");
+        Path pub = dir.resolve(name + ".pub");
         try {
             if (Files.exists(priv) && Files.exists(pub)) {
                 return new KeyPair(decodePublic(Files.readString(pub)), decodePrivate(Files.readString(priv)));

@@ -11,6 +11,7 @@ import io.labforge.common.messaging.Json;
 import io.labforge.common.messaging.MessageTypes;
 import io.labforge.common.sealing.Sealing;
 import io.labforge.common.signing.CommandVerifier;
+import io.labforge.common.signing.EnvelopeSigner;
 import io.labforge.common.step.Output;
 import io.labforge.common.step.StepEvent;
 import java.time.Clock;
@@ -46,6 +47,7 @@ public final class CommandProcessor {
     static final int MAX_PROGRESS_EVENTS = 200;
 
     private final String hostId;
+    private final EnvelopeSigner identity;
     private final CommandVerifier verifier;
     private final Map<Class<?>, Executor<?>> executors = new HashMap<>();
     /** The commands this worker executes, by logical name: what it can decode. */
@@ -64,10 +66,6 @@ public final class CommandProcessor {
             });
 
     /**
-     * {@code startedAfter}: a step that is still running after this long is reported as started;
-     * one that ends sooner is reported only by its end, which halves the events of quick steps.
-     */
-    /**
      * The agent's own sealing key (secret inputs are sealed to it) and the orchestrator's public one
      * (secret outputs are sealed to it; null: a step that produces a secret fails instead).
      */
@@ -76,11 +74,18 @@ public final class CommandProcessor {
 
     private final Secrets secrets;
 
-    public CommandProcessor(String hostId, CommandVerifier verifier, List<Executor<?>> executors, Journal journal,
+    /**
+     * {@code identity}: this worker's name (its host id, or a service's target name) and the key it signs
+     * its events with; {@code verifier}: the orchestrator's key, which every command must be signed with;
+     * {@code startedAfter}: a step still running after this long is reported as started (one that ends
+     * sooner only by its end, which halves the events of quick steps).
+     */
+    public CommandProcessor(EnvelopeSigner identity, CommandVerifier verifier, List<Executor<?>> executors, Journal journal,
             HostRoot root, Clock clock, Duration startedAfter, Secrets secrets) {
         this.secrets = secrets;
         this.startedAfter = startedAfter;
-        this.hostId = hostId;
+        this.identity = identity;
+        this.hostId = identity.name();
         this.verifier = verifier;
         executors.forEach(e -> this.executors.put(e.commandType(), e));
         this.commands = MessageTypes.of(this.executors.keySet());
@@ -89,14 +94,14 @@ public final class CommandProcessor {
         this.clock = clock;
     }
 
-    public CommandProcessor(String hostId, CommandVerifier verifier, List<Executor<?>> executors, Journal journal,
-            HostRoot root, Clock clock, Duration startedAfter) {
-        this(hostId, verifier, executors, journal, root, clock, startedAfter, null);
+    public CommandProcessor(EnvelopeSigner identity, CommandVerifier verifier, List<Executor<?>> executors, Journal journal,
+            HostRoot root, Clock clock) {
+        this(identity, verifier, executors, journal, root, clock, Duration.ofMillis(200), null);
     }
 
-    public CommandProcessor(String hostId, CommandVerifier verifier, List<Executor<?>> executors, Journal journal,
-            HostRoot root, Clock clock) {
-        this(hostId, verifier, executors, journal, root, clock, Duration.ofMillis(200));
+    /** Signs a message of this worker's own (its presence) as it signs its events. */
+    public Envelope sign(Envelope envelope) {
+        return identity.sign(envelope);
     }
 
     /** The public half of this agent's sealing key, for its announcement (null when it has none). */
@@ -288,9 +293,10 @@ public final class CommandProcessor {
         return Optional.of(new StepEvent.CommandRejected(r, reason));
     }
 
+    /** An event of this worker about {@code cmd}, signed with its identity. */
     private Envelope event(Envelope cmd, Object payload) {
-        return Envelope.of(payload, cmd.labId(), cmd.sagaId(), cmd.stepId(), cmd.attempt(), hostId, cmd.messageId(),
-                clock.instant(), null, cmd.dryRun());
+        return identity.sign(Envelope.of(payload, cmd.labId(), cmd.sagaId(), cmd.stepId(), cmd.attempt(), hostId, cmd.messageId(),
+                clock.instant(), null, cmd.dryRun()));
     }
 
     private static long millis(long t0) {

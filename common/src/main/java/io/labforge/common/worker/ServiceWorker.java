@@ -2,7 +2,6 @@ package io.labforge.common.worker;
 
 import io.labforge.common.exec.Executor;
 import io.labforge.common.exec.HostRoot;
-import io.labforge.common.sealing.Sealing;
 import io.labforge.common.signing.CommandVerifier;
 import io.labforge.common.signing.Keys;
 import java.nio.file.Path;
@@ -14,7 +13,7 @@ import java.util.function.Function;
 
 /**
  * A service worker (cluster-service, gitlab-service) wired the one way both are: its state directory
- * (journal, own keys), the orchestrator's signing key it trusts, optionally a sealing key of its own and
+ * (journal, its identity: {@link WorkerIdentity}, which an operator enrols with the orchestrator), the orchestrator's signing key it trusts, optionally a sealing key of its own and
  * the orchestrator's (for the secrets it receives and reports), its command topic. Settings are read
  * under {@code labforge.<kind>.*}, with {@code labforge.bootstrap-servers} for Kafka.
  */
@@ -46,9 +45,9 @@ public final class ServiceWorker {
     /** The service with the executors {@code executors} makes for its state directory. */
     public ServiceWorker(Settings s, Function<Path, List<Executor<?>>> executors) {
         this.journal = new Journal(s.stateDir().resolve("journal.jsonl"));
-        CommandProcessor.Secrets secrets = s.sealsSecrets()
-                ? new CommandProcessor.Secrets(Sealing.loadOrCreate(s.stateDir().resolve("sealing.key")), s.orchestratorSealingKey()) : null;
-        CommandProcessor processor = new CommandProcessor(s.target(), new CommandVerifier(s.orchestratorKey()),
+        WorkerIdentity.Loaded keys = WorkerIdentity.loadOrCreate(s.stateDir(), s.target());
+        CommandProcessor.Secrets secrets = s.sealsSecrets() ? new CommandProcessor.Secrets(keys.sealing(), s.orchestratorSealingKey()) : null;
+        CommandProcessor processor = new CommandProcessor(keys.signer(), new CommandVerifier(s.orchestratorKey()),
                 executors.apply(s.stateDir()), journal, new HostRoot(s.stateDir()), Clock.systemUTC(), Duration.ofMillis(200), secrets);
         this.loop = WorkerLoop.forService(s.servers(), s.topic(), processor);
     }

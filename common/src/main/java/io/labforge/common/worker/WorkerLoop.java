@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
 /**
  * A worker's connection to Kafka, for agents and services alike: takes its commands as its
  * {@link CommandSource} says, runs each through its {@link CommandProcessor} (one at a time), sends the
- * events on the step-event topic, and commits only once they are acknowledged (a crash redelivers, the
+ * events (signed by the processor with the worker's identity, as is its presence) on the step-event topic, and commits only once they are acknowledged (a crash redelivers, the
  * journal answers). It announces itself on the presence topic (from a thread of its own, until Kafka
  * takes it: a worker started before the orchestrator made that topic takes its commands meanwhile) and,
  * when given a period, sends heartbeats.
@@ -166,8 +166,8 @@ public final class WorkerLoop implements Runnable {
                     source.commit(c);
                 }
                 if (nextBeat != null && !clock.instant().isBefore(nextBeat)) {
-                    p.send(new ProducerRecord<>(Topics.AGENT_PRESENCE, worker, presence(new AgentPresence.Heartbeat(worker,
-                            System.currentTimeMillis() - started), worker, clock.instant()).toBytes()));
+                    p.send(new ProducerRecord<>(Topics.AGENT_PRESENCE, worker, processor.sign(presence(new AgentPresence.Heartbeat(worker,
+                            System.currentTimeMillis() - started), worker, clock.instant())).toBytes()));
                     nextBeat = clock.instant().plus(heartbeat);
                 }
             }
@@ -187,7 +187,7 @@ public final class WorkerLoop implements Runnable {
         Thread t = new Thread(() -> {
             while (running) {
                 try {
-                    p.send(new ProducerRecord<>(Topics.AGENT_PRESENCE, worker, announcement.get().toBytes())).get(30, TimeUnit.SECONDS);
+                    p.send(new ProducerRecord<>(Topics.AGENT_PRESENCE, worker, processor.sign(announcement.get()).toBytes())).get(30, TimeUnit.SECONDS);
                     return;
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();

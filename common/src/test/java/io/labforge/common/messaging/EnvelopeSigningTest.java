@@ -4,8 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.labforge.common.features.Features;
 import io.labforge.common.lab.host.SetHostname;
-import io.labforge.common.signing.CommandSigner;
 import io.labforge.common.signing.CommandVerifier;
+import io.labforge.common.signing.EnvelopeSigner;
+import io.labforge.common.signing.EnvelopeVerifier;
 import io.labforge.common.signing.Keys;
 import io.labforge.common.step.StepEvent;
 import java.security.KeyPair;
@@ -16,7 +17,7 @@ import tools.jackson.databind.node.ObjectNode;
 
 class EnvelopeSigningTest {
     final KeyPair keys = Keys.generate();
-    final CommandSigner signer = new CommandSigner(keys.getPrivate());
+    final EnvelopeSigner signer = EnvelopeSigner.orchestrator(keys.getPrivate());
     final CommandVerifier verifier = new CommandVerifier(keys.getPublic());
 
     Envelope command() {
@@ -48,6 +49,22 @@ class EnvelopeSigningTest {
         assertThat(verifier.verify(received.withSignature("bm90IGEgc2lnbmF0dXJl"))).isFalse();
         KeyPair other = Keys.generate();
         assertThat(new CommandVerifier(other.getPublic()).verify(received)).isFalse();
+    }
+
+    @Test
+    void theSignerNameIsSignedAndACommandMustBeTheOrchestrators() {
+        Envelope signed = signer.sign(command());
+        assertThat(signed.signer()).isEqualTo("orchestrator");
+        // renaming the signer breaks the signature
+        assertThat(new EnvelopeVerifier(keys.getPublic()).verify(signed.withSigner("node2").withSignature(signed.signature()))).isFalse();
+        // a host's event, signed with the host's own key: a good signature, but no command
+        KeyPair hostKeys = Keys.generate();
+        Envelope fromHost = new EnvelopeSigner("node1", hostKeys.getPrivate()).sign(command());
+        assertThat(new EnvelopeVerifier(hostKeys.getPublic()).verify(Envelope.fromBytes(fromHost.toBytes()))).isTrue();
+        assertThat(new CommandVerifier(hostKeys.getPublic()).verify(fromHost)).as("signed as node1, not the orchestrator").isFalse();
+        // the orchestrator's name with another key
+        Envelope posing = new EnvelopeSigner("orchestrator", hostKeys.getPrivate()).sign(command());
+        assertThat(verifier.verify(posing)).isFalse();
     }
 
     @Test

@@ -6,6 +6,7 @@ import io.labforge.common.id.SagaId;
 import io.labforge.common.lab.Lab;
 import io.labforge.common.lab.swarm.SwarmSpec;
 import io.labforge.common.messaging.Json;
+import io.labforge.common.worker.WorkerIdentity;
 import io.labforge.devrig.embedded.EmbeddedServices;
 import io.labforge.devrig.labhosts.LocalLab;
 import io.labforge.orchestrator.OrchestratorApplication;
@@ -20,6 +21,7 @@ import io.labforge.orchestrator.runtime.ProgressBus;
 import io.labforge.orchestrator.runtime.SagaCoordinator;
 import io.labforge.orchestrator.saga.Saga;
 import io.labforge.orchestrator.saga.SagaStatus;
+import io.labforge.orchestrator.trust.WorkerIdentities;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -29,6 +31,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -123,11 +126,15 @@ public final class DemoCommand implements Callable<Integer> {
                 Thread.sleep(100);
             }
             LabforgeCli.OUT.printf("orchestrator up: http://localhost:%d/api/sagas (%.1fs)%n", port, secs(t0));
+            WorkerIdentities identities = ctx.getBean(WorkerIdentities.class);
+            String actor = System.getProperty("user.name", "demo") + "@demo";
             if (containers) {
+                // each agent's identity, read over its pinned SSH session, registered in this process
                 HostBootstrap b = new HostBootstrap(jar, LabforgeCli.home().resolve("known_hosts"),
                         new HostBootstrap.Login("root", local.privateKey(), null), infra.kafkaBootstrapServers(),
                         Files.readString(dir.resolve("orchestrator/orchestrator.pub")),
-                        Files.readString(dir.resolve("orchestrator/sealing.pub")));
+                        Files.readString(dir.resolve("orchestrator/sealing.pub")),
+                        id -> identities.register(id, actor).name().toLowerCase(Locale.ROOT));
                 for (HostBootstrap.Outcome o : b.all(lab.hosts().stream().map(h -> new String[] {h.name(), h.address()}).toList())) {
                     LabforgeCli.OUT.printf("  %-8s %-14s %s%n", o.host(), o.ok() ? "agent installed" : "FAILED", o.detail());
                     if (!o.ok()) {
@@ -136,17 +143,20 @@ public final class DemoCommand implements Callable<Integer> {
                 }
             } else {
                 for (Lab.Host h : lab.hosts()) {
-                    agents.add(startAgent(jar, h.name(), infra.kafkaBootstrapServers()));
+                    // a directory host's agent runs on this machine: its keys are made here, registered, then it starts
+                    Path state = dir.resolve("agents").resolve(h.name()).toAbsolutePath();
+                    identities.register(WorkerIdentity.loadOrCreate(state, h.name()).identity(), actor);
+                    agents.add(startAgent(jar, h.name(), state, infra.kafkaBootstrapServers()));
                 }
             }
             Set<String> targets = new HashSet<>();
             Planners.all().plan(lab).steps().forEach(st -> targets.add(st.target()));
             if (targets.contains(ClusterCommand.TARGET)) {
-                agents.add(startService("cluster", infra.kafkaBootstrapServers()));
+                agents.add(startService("cluster", ClusterCommand.TARGET, identities, actor, infra.kafkaBootstrapServers()));
                 LabforgeCli.OUT.println("cluster-service started (the swarm's services and Prometheus go through it)");
             }
             if (targets.contains(GitlabCommand.TARGET)) {
-                agents.add(startService("gitlab", infra.kafkaBootstrapServers()));
+                agents.add(startService("gitlab", GitlabCommand.TARGET, identities, actor, infra.kafkaBootstrapServers()));
                 LabforgeCli.OUT.println("gitlab-service started (gitlab.rb, GitLab's readiness, projects and runners go through it)");
             }
             SagaRepository repo = ctx.getBean(SagaRepository.class);
@@ -214,13 +224,15 @@ public final class DemoCommand implements Callable<Integer> {
 
     /**
      * {@code cluster}-service or {@code gitlab}-service as a child JVM, as docker-compose.yml runs it
-     * beside the orchestrator: the orchestrator's signing key to trust, its sealing key for secret outputs.
+     * beside the orchestrator: the orchestrator's signing key to trust, its sealing key for secret outputs;
+     * its identity made in its state directory and enrolled first, as an operator does.
      */
-    private Process startService(String kind, String kafka) throws IOException {
+    private Process startService(String kind, String name, WorkerIdentities identities, String actor, String kafka) throws IOException {
         Path jar = Path.of(kind + "-service", "target", "labforge-" + kind + "-service-exec.jar");
         if (!Files.exists(jar)) {
             throw new CliError(jar + " is missing: build it with mvn -q install -DskipTests");
         }
+        identities.register(WorkerIdentity.loadOrCreate(dir.resolve(kind + "-service").toAbsolutePath(), name).identity(), actor);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         return new ProcessBuilder(java, "-Xmx192m", "-XX:TieredStopAtLevel=1", "-jar", jar.toAbsolutePath().toString(),
                 "--labforge.bootstrap-servers=" + kafka, "--labforge." + kind + ".state-dir=" + dir.resolve(kind + "-service").toAbsolutePath(),
@@ -229,7 +241,7 @@ public final class DemoCommand implements Callable<Integer> {
                 .redirectErrorStream(true).redirectOutput(dir.resolve("logs").resolve(kind + "-service.log").toFile()).start();
     }
 
-    private Process startAgent(Path jar, String host, String kafka) throws IOException {
+    private Process startAgent(Path jar, String host, Path state, String kafka) throws IOException {
         Path root = dir.resolve("hosts").resolve(host).toAbsolutePath();
         Files.createDirectories(root.resolve("etc"));
         // a host root stands for a Debian host with Docker installed
@@ -243,7 +255,7 @@ public final class DemoCommand implements Callable<Integer> {
                 "--labforge.agent.host-id=" + host, "--labforge.agent.bootstrap-servers=" + kafka,
                 "--labforge.agent.orchestrator-public-key-file=" + dir.resolve("orchestrator/orchestrator.pub").toAbsolutePath(),
                 "--labforge.agent.orchestrator-sealing-key-file=" + dir.resolve("orchestrator/sealing.pub").toAbsolutePath(),
-                "--labforge.agent.root=" + root, "--labforge.agent.state-dir=" + dir.resolve("agents").resolve(host).toAbsolutePath())
+                "--labforge.agent.root=" + root, "--labforge.agent.state-dir=" + state)
                 .redirectErrorStream(true).redirectOutput(dir.resolve("logs").resolve("agent-" + host + ".log").toFile())
                 .start();
     }

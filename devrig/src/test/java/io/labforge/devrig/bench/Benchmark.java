@@ -13,6 +13,7 @@ import io.labforge.orchestrator.planner.Plan;
 import io.labforge.orchestrator.planner.StepSpec;
 import io.labforge.orchestrator.runtime.OrchestratorRuntime;
 import io.labforge.orchestrator.runtime.ProgressBus;
+import io.labforge.orchestrator.trust.WorkerIdentities;
 import io.labforge.orchestrator.runtime.SagaCoordinator;
 import io.labforge.orchestrator.saga.Saga;
 import java.lang.management.ManagementFactory;
@@ -117,7 +118,9 @@ public final class Benchmark implements Callable<Integer> {
             }
             Plan plan = Plan.of(specs);
             KeyPair keys = ctx.getBean(KeyPair.class);
-            try (SimulatedFleet fleet = new SimulatedFleet(ids, keys.getPublic(), infra.kafkaBootstrapServers(), dir)) {
+            WorkerIdentities identities = ctx.getBean(WorkerIdentities.class);
+            try (SimulatedFleet fleet = new SimulatedFleet(ids, keys.getPublic(), infra.kafkaBootstrapServers(), dir,
+                    id -> identities.register(id, "bench"))) {
                 Map<String, Long> dispatched = new ConcurrentHashMap<>();
                 List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
                 CountDownLatch done = new CountDownLatch(1);

@@ -4,11 +4,16 @@ import io.labforge.agent.executor.noop.NoopExecutor;
 import io.labforge.common.exec.HostRoot;
 import io.labforge.common.messaging.Envelope;
 import io.labforge.common.messaging.Topics;
+import io.labforge.common.sealing.Sealing;
 import io.labforge.common.signing.CommandVerifier;
+import io.labforge.common.signing.EnvelopeSigner;
+import io.labforge.common.signing.Keys;
 import io.labforge.common.worker.CommandProcessor;
 import io.labforge.common.worker.Journal;
+import io.labforge.common.worker.WorkerIdentity;
 import io.labforge.orchestrator.runtime.KafkaSetup;
 import java.nio.file.Path;
+import java.security.KeyPair;
 import java.security.PublicKey;
 import java.time.Clock;
 import java.time.Duration;
@@ -20,6 +25,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -48,12 +54,19 @@ final class SimulatedFleet implements Runnable, AutoCloseable {
     final List<Long> publishedToEvent = Collections.synchronizedList(new ArrayList<>());
     private final ExecutorService[] workers = new ExecutorService[4];
 
-    SimulatedFleet(List<String> hostIds, PublicKey key, String servers, Path stateDir) {
+    /**
+     * {@code register}: registers each simulated host's identity with the orchestrator (each host signs its
+     * events with a key of its own, as a real agent does, so the figures include signing and checking).
+     */
+    SimulatedFleet(List<String> hostIds, PublicKey key, String servers, Path stateDir, Consumer<WorkerIdentity> register) {
         this.servers = servers;
         this.journal = new Journal(stateDir.resolve("fleet-journal.jsonl"));
         CommandVerifier verifier = new CommandVerifier(key);
+        String sealing = Sealing.generate().publicKey(); // no secrets in the benchmark: one sealing key for the fleet
         for (String h : hostIds) {
-            hosts.put(h, new CommandProcessor(h, verifier, List.of(new NoopExecutor()), journal,
+            KeyPair own = Keys.generate();
+            register.accept(new WorkerIdentity(h, Keys.encodePublic(own.getPublic()), sealing));
+            hosts.put(h, new CommandProcessor(new EnvelopeSigner(h, own.getPrivate()), verifier, List.of(new NoopExecutor()), journal,
                     new HostRoot(stateDir.resolve("root")), Clock.systemUTC()));
         }
         for (int i = 0; i < workers.length; i++) {

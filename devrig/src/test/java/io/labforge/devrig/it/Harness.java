@@ -2,10 +2,13 @@ package io.labforge.devrig.it;
 
 import io.labforge.agent.AgentApplication;
 import io.labforge.cluster.ClusterServiceApplication;
+import io.labforge.common.command.ClusterCommand;
+import io.labforge.common.command.GitlabCommand;
 import io.labforge.common.messaging.Json;
 import io.labforge.common.sealing.Sealing;
 import io.labforge.common.signing.Keys;
 import io.labforge.common.worker.CommandProcessor;
+import io.labforge.common.worker.WorkerIdentity;
 import io.labforge.common.worker.WorkerLoop;
 import io.labforge.devrig.embedded.EmbeddedServices;
 import io.labforge.gitlab.GitlabServiceApplication;
@@ -141,6 +144,7 @@ final class Harness implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        enrol(dir.resolve("agent-state").resolve(host), host);
         ConfigurableApplicationContext ctx = new SpringApplicationBuilder(AgentApplication.class)
                 .web(WebApplicationType.NONE)
                 .run(
@@ -232,8 +236,31 @@ final class Harness implements AutoCloseable {
         }
     }
 
+    /**
+     * Makes a worker's identity in its state directory, as the worker would at its first start, and
+     * registers it as an admin does (the REST API, the admin token): what {@code hosts bootstrap} and
+     * {@code labforge workers enrol} do for real hosts and services.
+     */
+    WorkerIdentity enrol(Path workerStateDir, String worker) {
+        WorkerIdentity id = WorkerIdentity.loadOrCreate(workerStateDir, worker).identity();
+        register(id);
+        return id;
+    }
+
+    /** Registers a worker's identity through the API with the admin token (a {@code HostBootstrap.Registrar}). */
+    String register(WorkerIdentity id) {
+        HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(baseUrl() + "/api/workers/" + id.worker()))
+                .header("Authorization", "Bearer " + adminToken).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(id.toJson())).build());
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException("could not register " + id.worker() + ": " + r.statusCode() + " " + r.body());
+        }
+        return Json.read(r.body()).get("change").asString();
+    }
+
     /** cluster-service in this JVM, on the same Kafka, trusting this orchestrator's key. */
     ConfigurableApplicationContext startClusterService() {
+        enrol(dir.resolve("cluster-service"), ClusterCommand.TARGET);
         clusterService = new SpringApplicationBuilder(ClusterServiceApplication.class)
                 .web(WebApplicationType.NONE)
                 .run("--labforge.bootstrap-servers=" + services.kafkaBootstrapServers(),
@@ -246,6 +273,7 @@ final class Harness implements AutoCloseable {
 
     /** gitlab-service in this JVM: it trusts this orchestrator's key and seals secret outputs (runner tokens) to it. */
     ConfigurableApplicationContext startGitlabService() {
+        enrol(dir.resolve("gitlab-service"), GitlabCommand.TARGET);
         gitlabService = new SpringApplicationBuilder(GitlabServiceApplication.class)
                 .web(WebApplicationType.NONE)
                 .run("--labforge.bootstrap-servers=" + services.kafkaBootstrapServers(),

@@ -58,7 +58,7 @@ final class LabHostsFixture implements AutoCloseable {
 
     HostBootstrap bootstrapper() {
         return new HostBootstrap(Path.of("..", "agent", "target", "labforge-agent-exec.jar"), home.resolve("known_hosts"),
-                new HostBootstrap.Login("root", local.privateKey(), null), services.kafkaBootstrapServers(), h.publicKey, h.sealingKey);
+                new HostBootstrap.Login("root", local.privateKey(), null), services.kafkaBootstrapServers(), h.publicKey, h.sealingKey, h::register);
     }
 
     /** The agent on every host of the lab; each must succeed. */

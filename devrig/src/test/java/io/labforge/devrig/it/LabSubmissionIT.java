@@ -109,11 +109,11 @@ class LabSubmissionIT {
         UUID command = h.coordinator().awaited(id).get(0);
         String token = "SWMTKN-1-very-secret-token";
 
-        // when the answer arrives
+        // when the answer arrives (from m1, past the sender check: straight into the coordinator)
         h.coordinator().onEvents(List.of(Envelope.of(
                 new StepEvent.Succeeded(true, "swarm initialised",
                         Json.object().put("joinToken", token).put("nodeId", "n-1"), List.of("joinToken"), false, 1),
-                "secret", id.toString(), "init@m1", 1, "m1", command, Instant.now(), null, false)));
+                "secret", id.toString(), "init@m1", 1, "m1", command, Instant.now(), null, false).withSigner("m1")));
 
         // then the database holds it sealed, the API and the audit log redacted, and a reload opens it
         String stored = h.jdbc().queryForObject("SELECT outputs::text FROM step WHERE saga_id = ?", String.class, id.value());

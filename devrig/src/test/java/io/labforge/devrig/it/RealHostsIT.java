@@ -293,7 +293,7 @@ class RealHostsIT {
                 + "/etc/ssh/sshd_config && systemctl restart ssh");
         HostBootstrap withPassword = new HostBootstrap(Path.of("..", "agent", "target", "labforge-agent-exec.jar"),
                 home.resolve("known_hosts"), new HostBootstrap.Login("root", null, "lab-Pa55word".toCharArray()),
-                services.kafkaBootstrapServers(), h.publicKey, h.sealingKey);
+                services.kafkaBootstrapServers(), h.publicKey, h.sealingKey, h::register);
 
         HostBootstrap.Outcome o = withPassword.all(List.<String[]>of(new String[] {"node2", "10.77.0.12"})).get(0);
 
@@ -301,7 +301,7 @@ class RealHostsIT {
         assertThat(o.changed()).isFalse();
         HostBootstrap.Outcome wrong = new HostBootstrap(Path.of("..", "agent", "target", "labforge-agent-exec.jar"),
                 home.resolve("known_hosts"), new HostBootstrap.Login("root", null, "wrong".toCharArray()),
-                services.kafkaBootstrapServers(), h.publicKey, h.sealingKey).all(List.<String[]>of(new String[] {"node2", "10.77.0.12"})).get(0);
+                services.kafkaBootstrapServers(), h.publicKey, h.sealingKey, h::register).all(List.<String[]>of(new String[] {"node2", "10.77.0.12"})).get(0);
         assertThat(wrong.ok()).isFalse();
         assertThat(wrong.detail()).containsIgnoringCase("auth");
     }

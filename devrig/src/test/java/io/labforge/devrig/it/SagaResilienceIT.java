@@ -12,7 +12,7 @@ import io.labforge.common.lab.Lab.FailurePolicy;
 import io.labforge.common.messaging.Envelope;
 import io.labforge.common.messaging.Json;
 import io.labforge.common.messaging.Topics;
-import io.labforge.common.signing.CommandSigner;
+import io.labforge.common.signing.EnvelopeSigner;
 import io.labforge.common.signing.Keys;
 import io.labforge.common.step.StepEvent;
 import io.labforge.orchestrator.persistence.SagaRepository;
@@ -137,7 +137,7 @@ class SagaResilienceIT {
         ObjectNode evil = ((ObjectNode) captured.payload()).deepCopy().put("sleepMillis", 999);
         Envelope tampered = captured.withPayload(evil);
         Envelope unsigned = new Envelope(UUID.randomUUID(), captured.type(), 1, captured.labId(), captured.sagaId(),
-                captured.stepId(), 9, "r1", null, captured.issuedAt(), captured.deadline(), false, captured.payload(), null);
+                captured.stepId(), 9, "r1", null, captured.issuedAt(), captured.deadline(), false, captured.payload(), null, null);
 
         publish(tampered);
         publish(unsigned);
@@ -168,9 +168,9 @@ class SagaResilienceIT {
     @Order(6)
     void aRowLeftInTheOutboxIsSweptAndSent() {
         // what an orchestrator that stopped between its commit and the send leaves: a row nobody handed over
-        Envelope left = new CommandSigner(Keys.loadOrCreate(h.stateDir).getPrivate()).sign(new Envelope(
+        Envelope left = EnvelopeSigner.orchestrator(Keys.loadOrCreate(h.stateDir).getPrivate()).sign(new Envelope(
                 UUID.randomUUID(), captured.type(), 1, captured.labId(), captured.sagaId(), "left@r1", 1, "r1", null,
-                Instant.now(), Instant.now().plusSeconds(300), false, captured.payload(), null));
+                Instant.now(), Instant.now().plusSeconds(300), false, captured.payload(), null, null));
         h.jdbc().update("INSERT INTO outbox (topic, msg_key, message_id, envelope) VALUES (?, ?, ?, ?)", Topics.AGENT_COMMANDS, "r1",
                 left.messageId(), left.toBytes());
 

@@ -98,7 +98,7 @@ class VmDisksIT {
         LocalLab.Host vm = local.hosts().get(0);
         HostBootstrap.Outcome o = new HostBootstrap(Path.of("..", "agent", "target", "labforge-agent-exec.jar"),
                 home.resolve("known_hosts"), new HostBootstrap.Login("root", local.privateKey(), null),
-                services.kafkaBootstrapServers(), h.publicKey, h.sealingKey)
+                services.kafkaBootstrapServers(), h.publicKey, h.sealingKey, h::register)
                 .allTargets(List.of(new HostBootstrap.Target(HOST, vm.sshHost(), vm.sshPort()))).get(0);
         assertThat(o.ok()).as(o.detail()).isTrue();
         await("the agent announces itself").atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(1)).until(() -> h.jdbc()

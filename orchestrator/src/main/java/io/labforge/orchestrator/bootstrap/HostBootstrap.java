@@ -1,5 +1,6 @@
 package io.labforge.orchestrator.bootstrap;
 
+import io.labforge.common.worker.WorkerIdentity;
 import java.io.ByteArrayInputStream;
 import java.io.File;
 import java.io.IOException;
@@ -36,14 +37,21 @@ public final class HostBootstrap {
     static final String JAR = "/opt/labforge/labforge-agent.jar";
     static final String CONFIG = "/etc/labforge/agent.properties";
     static final String UNIT = "/etc/systemd/system/labforge-agent.service";
+    static final String IDENTITY = "/var/lib/labforge-agent/" + WorkerIdentity.FILE;
     private static final Pattern JAVA_VERSION = Pattern.compile("version \"(\\d+)");
 
     /** How to log in: a private key file, or a password given once (never stored). */
     public record Login(String user, Path privateKey, char[] password) {
     }
 
-    /** What bootstrap did on one host. */
-    public record Outcome(String host, String address, boolean ok, boolean changed, String detail) {
+    /**
+     * What bootstrap did on one host; {@code identity}: the agent's, as read through the SSH session
+     * (whose host key is pinned), for the orchestrator to register (null when it failed).
+     */
+    public record Outcome(String host, String address, boolean ok, boolean changed, String detail, WorkerIdentity identity) {
+        Outcome(String host, String address, boolean ok, boolean changed, String detail) {
+            this(host, address, ok, changed, detail, null);
+        }
     }
 
     private final Path agentJar;
@@ -53,12 +61,26 @@ public final class HostBootstrap {
     private final String publicKey;
     private final String sealingKey;
 
-    public HostBootstrap(Path agentJar, Path knownHosts, Login login, String kafka, String publicKey) {
-        this(agentJar, knownHosts, login, kafka, publicKey, null);
+    /**
+     * Registers an agent's identity with the orchestrator (the REST API, as an admin; or the orchestrator
+     * in this process) and says what that did. Bootstrap calls it before it starts the agent, so the
+     * agent's first announcement is already believed; a registration that fails leaves the agent stopped.
+     */
+    @FunctionalInterface
+    public interface Registrar {
+        String register(WorkerIdentity identity) throws Exception;
     }
 
-    /** {@code sealingKey}: the orchestrator's HPKE public key, to which agents seal secret outputs (null: none). */
-    public HostBootstrap(Path agentJar, Path knownHosts, Login login, String kafka, String publicKey, String sealingKey) {
+    private final Registrar registrar;
+
+    /**
+     * {@code publicKey}: the orchestrator's signing key, which the agent will trust; {@code sealingKey}: its
+     * HPKE public key, to which agents seal secret outputs (null: none); {@code registrar}: where each
+     * agent's identity is registered.
+     */
+    public HostBootstrap(Path agentJar, Path knownHosts, Login login, String kafka, String publicKey, String sealingKey,
+            Registrar registrar) {
+        this.registrar = registrar;
         this.sealingKey = sealingKey == null ? null : sealingKey.strip();
         this.agentJar = agentJar;
         this.knownHosts = knownHosts.toFile();
@@ -175,6 +197,14 @@ public final class HostBootstrap {
                 changes.add("systemd unit written");
             }
         }
+        WorkerIdentity identity = identity(ssh, host, !changes.isEmpty());
+        String registered;
+        try {
+            registered = registrar.register(identity);
+        } catch (Exception e) {
+            return new Outcome(host, address, false, !changes.isEmpty(), "the agent's identity " + identity.fingerprint()
+                    + " could not be registered, so the agent was not started: " + (e.getMessage() == null ? e : e.getMessage()));
+        }
         if (!changes.isEmpty()) {
             require(ssh, "systemctl daemon-reload");
             require(ssh, "systemctl enable labforge-agent.service");
@@ -184,7 +214,25 @@ public final class HostBootstrap {
             changes.add("agent started");
         }
         return new Outcome(host, address, true, !changes.isEmpty(),
-                os + "; " + (changes.isEmpty() ? "already installed and running" : String.join(", ", changes)));
+                os + "; " + (changes.isEmpty() ? "already installed and running" : String.join(", ", changes)) + "; identity "
+                        + identity.fingerprint() + " " + registered, identity);
+    }
+
+    /**
+     * The agent's identity: made on the host by the agent's jar itself (before the agent is started, so
+     * the two never race to make keys), or read from where the running agent wrote it.
+     */
+    private WorkerIdentity identity(SSHClient ssh, String host, boolean fresh) throws IOException {
+        Remote written = fresh ? new Remote(1, "") : run(ssh, "cat " + IDENTITY);
+        Remote r = written.exit == 0 ? written : run(ssh, "java -jar " + JAR + " identity " + CONFIG);
+        if (r.exit != 0) {
+            throw new IOException("the agent could not make its identity (" + r.exit + "): " + r.out.strip());
+        }
+        WorkerIdentity id = WorkerIdentity.parse(r.out.lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElse(r.out));
+        if (!id.worker().equals(host)) {
+            throw new IOException("the agent's identity is " + id.worker() + "'s, not " + host + "'s");
+        }
+        return id;
     }
 
     String config(String host) {

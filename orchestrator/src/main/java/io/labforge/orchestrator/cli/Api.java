@@ -44,6 +44,11 @@ final class Api {
         return json(send(request(path).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(Json.write(body)))));
     }
 
+    /** Puts a JSON body given as text. */
+    JsonNode putJson(String path, String json) {
+        return json(send(request(path).header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(json))));
+    }
+
     JsonNode delete(String path) {
         return json(send(request(path).DELETE()));
     }

@@ -24,7 +24,8 @@ final class HostsCommand {
     public static final class HostsCmd {
     }
 
-    @Command(name = "bootstrap", description = "Installs and starts the agent on every host of the lab, over SSH.")
+    @Command(name = "bootstrap", description = "Installs and starts the agent on every host of the lab, over SSH, and registers "
+            + "each agent's identity with the orchestrator (needs an admin token).")
     static final class Bootstrap implements Callable<Integer> {
         @Parameters(paramLabel = "LAB.yaml")
         Path file;
@@ -70,7 +71,10 @@ final class HostsCommand {
             if (sealing == null) {
                 LabforgeCli.OUT.println("note: no " + sealingPub + ": the agents will refuse to report secret outputs");
             }
-            HostBootstrap b = new HostBootstrap(jar, LabforgeCli.home().resolve("known_hosts"), login, kafka, Files.readString(pub), sealing);
+            Api api = new Api(url);
+            // the key read through the pinned SSH session is the one the agent's events must be signed with
+            HostBootstrap b = new HostBootstrap(jar, LabforgeCli.home().resolve("known_hosts"), login, kafka, Files.readString(pub), sealing,
+                    id -> api.putJson("/api/workers/" + id.worker(), id.toJson()).path("change").asString());
             int failed = 0;
             Instant started = Instant.now();
             List<String> installed = new ArrayList<>();
@@ -84,7 +88,7 @@ final class HostsCommand {
                 }
             }
             if (!noWait && !installed.isEmpty()) {
-                failed += awaitAnnouncements(new Api(url), installed, started);
+                failed += awaitAnnouncements(api, installed, started);
             }
             return failed == 0 ? 0 : 1;
         }

@@ -202,12 +202,6 @@ public final class SagaRepository implements Outbox {
         jdbc.update("DELETE FROM inbox WHERE received_at < ?", Timestamp.from(before));
     }
 
-    /** The sealing public key a host's agent announced, if it did. */
-    public Optional<String> sealingKeyOf(String host) {
-        return jdbc.query("SELECT facts->>'sealingKey' FROM host WHERE lab_host = ?", (rs, i) -> rs.getString(1), host)
-                .stream().filter(k -> k != null && !k.isBlank()).findFirst();
-    }
-
     public void recordPresence(String host, JsonNode facts, String version, Instant at, boolean announce) {
         if (announce) {
             jdbc.update("INSERT INTO host (lab_host, facts, agent_version, announced_at, last_seen) "

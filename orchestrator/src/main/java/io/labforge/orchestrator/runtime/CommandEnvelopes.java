@@ -3,7 +3,7 @@ package io.labforge.orchestrator.runtime;
 import io.labforge.common.messaging.Envelope;
 import io.labforge.common.messaging.MessageTypes;
 import io.labforge.common.messaging.Topics;
-import io.labforge.common.signing.CommandSigner;
+import io.labforge.common.signing.EnvelopeSigner;
 import io.labforge.orchestrator.saga.Effect;
 import io.labforge.orchestrator.saga.Saga;
 import java.time.Instant;
@@ -14,11 +14,11 @@ import java.time.Instant;
  * itself stays in this process (no topic) with its secrets in clear.
  */
 public final class CommandEnvelopes {
-    private final CommandSigner signer;
+    private final EnvelopeSigner signer;
     private final SecretSealer sealer;
     private final MessageTypes types;
 
-    public CommandEnvelopes(CommandSigner signer, SecretSealer sealer, MessageTypes types) {
+    public CommandEnvelopes(EnvelopeSigner signer, SecretSealer sealer, MessageTypes types) {
         this.signer = signer;
         this.sealer = sealer;
         this.types = types;
@@ -35,7 +35,7 @@ public final class CommandEnvelopes {
         String topic = Topics.commandTopicFor(d.commandType());
         Envelope env = new Envelope(d.messageId(), d.commandType(), types.forName(d.commandType()).version(), saga.labId(),
                 saga.id().toString(), d.step().value(), d.attempt(), d.target(), null, now, d.deadline(), d.dryRun(),
-                topic == null ? sealer.forLocalStep(d.payload()) : sealer.sealFor(d.target(), d.messageId(), d.payload()), null);
+                topic == null ? sealer.forLocalStep(d.payload()) : sealer.sealFor(d.target(), d.messageId(), d.payload()), null, null);
         return new Outgoing(topic, topic == null ? env : signer.sign(env));
     }
 }

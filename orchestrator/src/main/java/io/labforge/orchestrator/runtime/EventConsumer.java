@@ -5,9 +5,13 @@ import io.labforge.common.features.Features;
 import io.labforge.common.messaging.Envelope;
 import io.labforge.common.messaging.Json;
 import io.labforge.common.messaging.Topics;
+import io.labforge.orchestrator.trust.RefusalThrottle;
+import io.labforge.orchestrator.trust.SenderCheck;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -18,14 +22,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads step events and agent presence and hands them to the coordinator. Offsets are committed
- * only after the coordinator's transaction: a crash in between redelivers, and the inbox drops
- * what was already taken.
+ * Reads step events and agent presence and hands them to the coordinator, once each has passed the
+ * {@link SenderCheck} (signed by a registered worker with its registered key); what fails it is dropped
+ * and audited ({@code event.refused}, {@code presence.refused}; throttled). Offsets are committed only
+ * after the coordinator's transaction: a crash in between redelivers, and the inbox drops what was
+ * already taken.
  */
 public final class EventConsumer implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(EventConsumer.class);
 
     private final SagaCoordinator coordinator;
+    private final SenderCheck senders;
+    private final RefusalThrottle throttle = new RefusalThrottle(Clock.systemUTC());
     private final String servers;
     private volatile boolean running = true;
     private volatile KafkaConsumer<String, byte[]> consumer;
@@ -33,8 +41,9 @@ public final class EventConsumer implements Runnable {
     private final int batch;
 
     /** {@code batch}: at most this many records per poll, so per saga-loop transaction. */
-    public EventConsumer(SagaCoordinator coordinator, String servers, int batch) {
+    public EventConsumer(SagaCoordinator coordinator, SenderCheck senders, String servers, int batch) {
         this.coordinator = coordinator;
+        this.senders = senders;
         this.servers = servers;
         this.batch = batch;
     }
@@ -69,7 +78,12 @@ public final class EventConsumer implements Runnable {
                         if (r.topic().equals(Topics.AGENT_PRESENCE)) {
                             presence(e);
                         } else {
-                            steps.add(e);
+                            Optional<String> refusal = senders.refusal(e);
+                            if (refusal.isEmpty()) {
+                                steps.add(e);
+                            } else {
+                                refuse("event.refused", e, refusal.get());
+                            }
                         }
                     }
                     coordinator.onEvents(steps);
@@ -96,7 +110,14 @@ public final class EventConsumer implements Runnable {
 
     private void presence(Envelope e) {
         try {
-            Object p = Features.TYPES.decode(e);
+            if (!(Features.TYPES.decode(e) instanceof AgentPresence p)) {
+                return;
+            }
+            Optional<String> refusal = senders.presenceRefusal(e, p);
+            if (refusal.isPresent()) {
+                refuse("presence.refused", e, refusal.get());
+                return;
+            }
             if (p instanceof AgentPresence.Announced a) {
                 coordinator.onPresence(a.hostId(), Json.tree(a.facts()), a.agentVersion(), true);
             } else if (p instanceof AgentPresence.Heartbeat h) {
@@ -104,6 +125,14 @@ public final class EventConsumer implements Runnable {
             }
         } catch (RuntimeException ex) {
             LOG.warn("ignored a presence record: {}", ex.getMessage());
+        }
+    }
+
+    /** Drops a message that failed the sender check; audits it (once a minute per signer and reason). */
+    private void refuse(String action, Envelope e, String reason) {
+        LOG.warn("refused a {} message {} signed as '{}': {}", e.type(), e.messageId(), e.signer(), reason);
+        if (throttle.audit(action + " " + e.signer(), reason)) {
+            coordinator.recordRefusal(action, e, reason);
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.labforge.orchestrator.runtime;
 
 import io.labforge.common.messaging.Envelope;
+import io.labforge.common.signing.EnvelopeSigner;
 import io.labforge.common.step.StepEvent;
 import io.labforge.orchestrator.local.LocalSteps;
 import java.time.Clock;
@@ -35,7 +36,7 @@ final class LocalStepRunner implements AutoCloseable {
             worker.submit(() -> {
                 StepEvent answer = steps.run(cmd);
                 Envelope ev = Envelope.of(answer, cmd.labId(), cmd.sagaId(), cmd.stepId(), cmd.attempt(), cmd.target(),
-                        cmd.messageId(), clock.instant(), null, cmd.dryRun());
+                        cmd.messageId(), clock.instant(), null, cmd.dryRun()).withSigner(EnvelopeSigner.ORCHESTRATOR); // never leaves this process
                 try {
                     answers.accept(List.of(ev));
                 } catch (RuntimeException e) {

@@ -118,6 +118,18 @@ public final class SagaCoordinator implements SagaStarter, AutoCloseable {
         }));
     }
 
+    /** Records a message from Kafka that failed the sender check (it reached nothing else). */
+    public void recordRefusal(String action, Envelope e, String reason) {
+        call(() -> tx.execute(t -> {
+            // what the sender wrote is kept short: a forger chooses it
+            ObjectNode detail = Json.object().put("type", clip(e.type())).put("messageId", String.valueOf(e.messageId()))
+                    .put("signer", clip(e.signer())).put("reason", reason);
+            audit.append(List.of(new AuditLog.Record(SYSTEM, action, clip(e.labId()), sagaOf(e).map(SagaId::value).orElse(null),
+                    clip(e.stepId()), clip(e.signer()), detail)), clock.instant());
+            return null;
+        }));
+    }
+
     /** Starts a saga for a plan (a lab's, a one-step task's, the benchmark's generated labs). */
     @Override
     public SagaId submitPlan(LabId lab, String source, Plan plan, Lab.FailurePolicy policy, Saga.Mode mode, String actor) {
@@ -173,7 +185,7 @@ public final class SagaCoordinator implements SagaStarter, AutoCloseable {
                     }
                     touched.put(sid.get(), saga.get());
                     effects.computeIfAbsent(sid.get(), k -> new ArrayList<>()).addAll(engine.onEvent(saga.get(),
-                            new SagaEngine.Incoming(StepId.of(e.stepId()), e.causationId(), sealer.open(e, event.get())), now));
+                            new SagaEngine.Incoming(StepId.of(e.stepId()), e.causationId(), e.signer(), sealer.open(e, event.get())), now));
                 }
                 touched.values().forEach(s -> persist(s, effects.getOrDefault(s.id(), List.of()), SYSTEM));
             });
@@ -319,6 +331,10 @@ public final class SagaCoordinator implements SagaStarter, AutoCloseable {
                 // the database is away: recovery at the next start, or the next event, brings it back
             }
         }
+    }
+
+    private static String clip(String s) {
+        return s == null || s.length() <= 100 ? s : s.substring(0, 100) + "…";
     }
 
     private static Optional<SagaId> sagaOf(Envelope e) {

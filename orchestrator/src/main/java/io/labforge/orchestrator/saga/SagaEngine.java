@@ -58,8 +58,8 @@ public final class SagaEngine {
         this(4);
     }
 
-    /** An event from a worker about one command. */
-    public record Incoming(StepId step, UUID causationId, StepEvent event) {
+    /** An event from a worker about one command; {@code signer}: the worker whose signature it carries. */
+    public record Incoming(StepId step, UUID causationId, String signer, StepEvent event) {
     }
 
     public List<Effect> start(Saga saga, Instant now) {
@@ -78,6 +78,12 @@ public final class SagaEngine {
         }
         boolean compensation = run.state == StepState.COMPENSATING;
         String target = run.spec.target();
+        if (!target.equals(in.signer())) {
+            // a registered worker speaking for a step sent to another: believed by no one
+            out.add(new Effect.Audit("event.refused", run.spec.id(), target, Json.object().put("signer", in.signer())
+                    .put("reason", "signed by " + in.signer() + ", but the step was sent to " + target)));
+            return out;
+        }
         StepEvent event = in.event();
         if (event instanceof StepEvent.Started s) {
             if (run.state == StepState.DISPATCHED) {

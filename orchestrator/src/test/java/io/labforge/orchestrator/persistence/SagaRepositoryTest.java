@@ -68,7 +68,7 @@ class SagaRepositoryTest {
         UUID command = ((Effect.Dispatch) started.stream().filter(e -> e instanceof Effect.Dispatch).findFirst().orElseThrow()).messageId();
 
         // when its first step succeeds with a secret output, and that is saved
-        engine.onEvent(saga, new SagaEngine.Incoming(StepId.of("a@h1"), command, new StepEvent.Succeeded(true, "made it",
+        engine.onEvent(saga, new SagaEngine.Incoming(StepId.of("a@h1"), command, "h1", new StepEvent.Succeeded(true, "made it",
                 Json.object().put("token", "SWMTKN-very-secret").put("nodeId", "n-1"), List.of("token"), false, 3)), now);
         repo.saveChanges(saga);
 
@@ -112,12 +112,14 @@ class SagaRepositoryTest {
     }
 
     @Test
-    void aHostsAnnouncedSealingKeyIsKeptAndAHeartbeatKeepsIt() {
+    void aHostsAnnouncedFactsAreKeptAndAHeartbeatKeepsThem() {
         repo.recordPresence("h1", Json.object().put("sealingKey", "pk-1"), "1.0", now, true);
         repo.recordPresence("h1", null, null, now.plusSeconds(10), false);
-        assertThat(repo.sealingKeyOf("h1")).contains("pk-1");
-        assertThat(repo.sealingKeyOf("h2")).isEmpty();
-        assertThat(repo.hosts(List.of("h1"))).singleElement().satisfies(h -> assertThat(h.get("agent_version")).isEqualTo("1.0"));
+        assertThat(repo.hosts(List.of("h1"))).singleElement().satisfies(h -> {
+            assertThat(h.get("agent_version")).isEqualTo("1.0");
+            assertThat((String) h.get("facts")).contains("pk-1");
+        });
+        assertThat(repo.hosts(List.of("h2"))).isEmpty();
     }
 
     static OutboxRow row(String host) {

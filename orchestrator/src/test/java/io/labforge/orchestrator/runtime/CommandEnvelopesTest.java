@@ -10,7 +10,7 @@ import io.labforge.common.messaging.Envelope;
 import io.labforge.common.messaging.Json;
 import io.labforge.common.messaging.Topics;
 import io.labforge.common.sealing.Sealing;
-import io.labforge.common.signing.CommandSigner;
+import io.labforge.common.signing.EnvelopeSigner;
 import io.labforge.common.signing.CommandVerifier;
 import io.labforge.common.step.StepEvent;
 import io.labforge.orchestrator.planner.Plan;
@@ -35,7 +35,7 @@ class CommandEnvelopesTest {
     final Sealing.KeyPair orchestrator = Sealing.generate();
     final KeyPair signing = ed25519();
     final SecretSealer sealer = new SecretSealer(host -> Optional.ofNullable(Map.of("node2", node2.publicKey()).get(host)), orchestrator);
-    final CommandEnvelopes envelopes = new CommandEnvelopes(new CommandSigner(signing.getPrivate()), sealer, Features.TYPES);
+    final CommandEnvelopes envelopes = new CommandEnvelopes(EnvelopeSigner.orchestrator(signing.getPrivate()), sealer, Features.TYPES);
     final Saga saga = Saga.create(SagaId.random(), "lab", Saga.Mode.APPLY, Lab.FailurePolicy.PAUSE, Plan.of(List.of()));
 
     static KeyPair ed25519() {

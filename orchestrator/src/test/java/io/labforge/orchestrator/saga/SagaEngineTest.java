@@ -86,11 +86,11 @@ class SagaEngineTest {
         ScriptedWorker runToQuiet() {
             while (!queue.isEmpty()) {
                 Effect.Dispatch d = queue.poll();
-                take(engine.onEvent(saga, new Incoming(d.step(), d.messageId(), new StepEvent.Started("test")), now));
+                take(engine.onEvent(saga, new Incoming(d.step(), d.messageId(), d.target(), new StepEvent.Started("test")), now));
                 boolean fail = !d.compensation() && failing.contains(d.step().value());
                 StepEvent reply = fail ? new StepEvent.Failed("disk on fire", false, 5)
                         : new StepEvent.Succeeded(true, "+ done", outputsFor(d), List.of(), false, 5);
-                take(engine.onEvent(saga, new Incoming(d.step(), d.messageId(), reply), now));
+                take(engine.onEvent(saga, new Incoming(d.step(), d.messageId(), d.target(), reply), now));
             }
             return this;
         }
@@ -287,7 +287,7 @@ class SagaEngineTest {
             assertThat(d2.attempt()).isEqualTo(2);
 
             // a late answer to attempt 1 is ignored
-            assertThat(engine.onEvent(saga, new Incoming(d1.step(), d1.messageId(),
+            assertThat(engine.onEvent(saga, new Incoming(d1.step(), d1.messageId(), d1.target(),
                     new StepEvent.Succeeded(true, "", Json.object(), List.of(), false, 1)), T0.plusSeconds(12))).isEmpty();
 
             engine.tick(saga, T0.plusSeconds(21));           // attempt 2 times out; next waits 2s
@@ -305,10 +305,30 @@ class SagaEngineTest {
             SagaEngine engine = new SagaEngine();
             Saga saga = Saga.create(SagaId.random(), "l", Saga.Mode.APPLY, FailurePolicy.PAUSE, Plan.of(List.of(one(5))));
             Effect.Dispatch d = (Effect.Dispatch) engine.start(saga, T0).get(1);
-            engine.onEvent(saga, new Incoming(d.step(), d.messageId(), new StepEvent.Failed("bad input", false, 1)), T0);
+            engine.onEvent(saga, new Incoming(d.step(), d.messageId(), d.target(), new StepEvent.Failed("bad input", false, 1)), T0);
 
             assertThat(saga.status()).isEqualTo(SagaStatus.PAUSED);
             assertThat(saga.step(StepId.of("only")).attempt()).isEqualTo(1);
+        }
+
+        @Test
+        void anAnswerSignedByAnotherWorkerThanTheStepWasSentToIsRefusedAndAudited() {
+            SagaEngine engine = new SagaEngine();
+            Saga saga = Saga.create(SagaId.random(), "l", Saga.Mode.APPLY, FailurePolicy.PAUSE, Plan.of(List.of(one(5))));
+            Effect.Dispatch d = (Effect.Dispatch) engine.start(saga, T0).get(1);
+            List<Effect> out = engine.onEvent(saga, new Incoming(d.step(), d.messageId(), "not-" + d.target(),
+                    new StepEvent.Succeeded(true, "", Json.object(), List.of(), false, 1)), T0);
+
+            assertThat(out).singleElement().isInstanceOfSatisfying(Effect.Audit.class, a -> {
+                assertThat(a.action()).isEqualTo("event.refused");
+                assertThat(a.detail().get("reason").asString()).contains("signed by not-" + d.target(), "sent to " + d.target());
+            });
+            assertThat(saga.step(StepId.of("only")).state()).isEqualTo(StepState.DISPATCHED);
+            assertThat(saga.status()).isEqualTo(SagaStatus.RUNNING);
+            // the worker it was sent to is believed
+            engine.onEvent(saga, new Incoming(d.step(), d.messageId(), d.target(),
+                    new StepEvent.Succeeded(true, "", Json.object(), List.of(), false, 1)), T0);
+            assertThat(saga.status()).isEqualTo(SagaStatus.SUCCEEDED);
         }
 
         @Test
@@ -316,7 +336,7 @@ class SagaEngineTest {
             SagaEngine engine = new SagaEngine();
             Saga saga = Saga.create(SagaId.random(), "l", Saga.Mode.APPLY, FailurePolicy.PAUSE, Plan.of(List.of(one(5))));
             Effect.Dispatch d = (Effect.Dispatch) engine.start(saga, T0).get(1);
-            engine.onEvent(saga, new Incoming(d.step(), d.messageId(),
+            engine.onEvent(saga, new Incoming(d.step(), d.messageId(), d.target(),
                     new StepEvent.CommandRejected(StepEvent.Rejection.BAD_SIGNATURE, "signature does not match")), T0);
 
             assertThat(saga.step(StepId.of("only")).error()).contains("BAD_SIGNATURE");
@@ -337,7 +357,7 @@ class SagaEngineTest {
                 .map(e -> (Effect.Dispatch) e).toList();
         assertThat(first).hasSize(2);
 
-        List<Effect> next = engine.onEvent(saga, new Incoming(first.get(0).step(), first.get(0).messageId(),
+        List<Effect> next = engine.onEvent(saga, new Incoming(first.get(0).step(), first.get(0).messageId(), first.get(0).target(),
                 new StepEvent.Succeeded(false, "", Json.object(), List.of(), false, 1)), T0);
         assertThat(next).filteredOn(e -> e instanceof Effect.Dispatch).hasSize(1);
     }
@@ -349,7 +369,7 @@ class SagaEngineTest {
                 StepSpec.RetryPolicy.NONE, null);
         Saga saga = Saga.create(SagaId.random(), "l", Saga.Mode.APPLY, FailurePolicy.PAUSE, Plan.of(List.of(s)));
         Effect.Dispatch d = (Effect.Dispatch) engine.start(saga, T0).get(1);
-        List<Effect> done = engine.onEvent(saga, new Incoming(d.step(), d.messageId(), new StepEvent.Succeeded(true, "",
+        List<Effect> done = engine.onEvent(saga, new Incoming(d.step(), d.messageId(), d.target(), new StepEvent.Succeeded(true, "",
                 Json.object().put("joinToken", "SWMTKN-1-secret").put("nodeId", "abc"), List.of("joinToken"), false, 1)), T0);
 
         assertThat(done.toString()).doesNotContain("SWMTKN-1-secret").contains(SagaEngine.REDACTED).contains("abc");

@@ -1,0 +1,47 @@
+package io.labforge.orchestrator.api;
+
+import io.labforge.common.worker.WorkerIdentity;
+import io.labforge.orchestrator.security.Caller;
+import io.labforge.orchestrator.trust.WorkerIdentities;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.springframework.http.MediaType;
+import org.springframework.security.core.Authentication;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * {@code /api/workers}: the identities of the workers whose messages the orchestrator believes. An admin
+ * registers one ({@code hosts bootstrap} for a host, {@code labforge workers enrol} for a service); anyone
+ * who may read lists them (fingerprints only).
+ */
+@RestController
+@RequestMapping("/api/workers")
+public class WorkerController {
+    private final WorkerIdentities identities;
+
+    public WorkerController(WorkerIdentities identities) {
+        this.identities = identities;
+    }
+
+    /** Registers the identity ({@code identity.json} as the worker wrote it) of the worker named in the path. */
+    @PutMapping(path = "/{worker}", consumes = MediaType.APPLICATION_JSON_VALUE)
+    public Map<String, String> register(@PathVariable String worker, @RequestBody String body, Authentication auth) {
+        WorkerIdentity id = WorkerIdentity.parse(body);
+        if (!id.worker().equals(worker)) {
+            throw new IllegalArgumentException("worker: the identity is " + id.worker() + "'s, not " + worker + "'s");
+        }
+        WorkerIdentities.Change change = identities.register(id, Caller.of(auth).actor());
+        return Map.of("worker", worker, "fingerprint", id.fingerprint(), "change", change.name().toLowerCase(Locale.ROOT));
+    }
+
+    @GetMapping
+    public List<WorkerIdentities.Registered> list() {
+        return identities.list();
+    }
+}

@@ -1,0 +1,112 @@
+package io.labforge.orchestrator.trust;
+
+import io.labforge.common.messaging.Json;
+import io.labforge.common.signing.EnvelopeVerifier;
+import io.labforge.common.signing.Keys;
+import io.labforge.common.worker.WorkerIdentity;
+import io.labforge.orchestrator.audit.AuditLog;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The identities of the workers the orchestrator trusts, in PostgreSQL: registered by
+ * {@code hosts bootstrap} and enrolment only, each registration or change audited with the keys'
+ * fingerprints. Lookups are cached for {@link #CACHE_FOR} (every event is checked against them); a
+ * registration through this orchestrator is seen at once.
+ */
+public final class WorkerIdentities {
+    static final Duration CACHE_FOR = Duration.ofSeconds(30);
+
+    /** What a registration did. */
+    public enum Change {
+        REGISTERED, UNCHANGED, REPLACED
+    }
+
+    /** A registered worker, with its signing key ready to check signatures. */
+    public record Trusted(WorkerIdentity identity, EnvelopeVerifier verifier) {
+    }
+
+    /** A row of {@link #list()}. */
+    public record Registered(String worker, String fingerprint, Instant registeredAt, String registeredBy) {
+    }
+
+    private record Cached(Optional<Trusted> trusted, Instant until) {
+    }
+
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate tx;
+    private final AuditLog audit;
+    private final Clock clock;
+    private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+
+    public WorkerIdentities(JdbcTemplate jdbc, TransactionTemplate tx, AuditLog audit, Clock clock) {
+        this.jdbc = jdbc;
+        this.tx = tx;
+        this.audit = audit;
+        this.clock = clock;
+    }
+
+    /** Registers (or replaces) a worker's identity; {@code by} is who vouches for it (bootstrap's caller, the enroller). */
+    public Change register(WorkerIdentity id, String by) {
+        Instant now = clock.instant();
+        Change change = tx.execute(t -> {
+            List<Map<String, Object>> old = jdbc.queryForList(
+                    "SELECT signing_key, sealing_key, fingerprint FROM worker_identity WHERE worker = ? FOR UPDATE", id.worker());
+            if (!old.isEmpty() && id.signingKey().equals(old.get(0).get("signing_key")) && id.sealingKey().equals(old.get(0).get("sealing_key"))) {
+                return Change.UNCHANGED;
+            }
+            jdbc.update("INSERT INTO worker_identity (worker, signing_key, sealing_key, fingerprint, registered_at, registered_by) "
+                    + "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (worker) DO UPDATE SET signing_key = EXCLUDED.signing_key, "
+                    + "sealing_key = EXCLUDED.sealing_key, fingerprint = EXCLUDED.fingerprint, registered_at = EXCLUDED.registered_at, "
+                    + "registered_by = EXCLUDED.registered_by", id.worker(), id.signingKey(), id.sealingKey(), id.fingerprint(),
+                    Timestamp.from(now), by);
+            ObjectNode detail = Json.object().put("fingerprint", id.fingerprint())
+                    .put("sealingKey", WorkerIdentity.fingerprint(id.sealingKey()));
+            if (!old.isEmpty()) {
+                detail.put("previousFingerprint", (String) old.get(0).get("fingerprint"));
+            }
+            Change c = old.isEmpty() ? Change.REGISTERED : Change.REPLACED;
+            audit.append(List.of(new AuditLog.Record(by, c == Change.REGISTERED ? "identity.registered" : "identity.replaced", null, null,
+                    null, id.worker(), detail)), now);
+            return c;
+        });
+        cache.remove(id.worker());
+        return change;
+    }
+
+    /** The identity registered for {@code worker}, if any. */
+    public Optional<Trusted> trusted(String worker) {
+        if (worker == null) {
+            return Optional.empty();
+        }
+        Instant now = clock.instant();
+        Cached c = cache.get(worker);
+        if (c != null && now.isBefore(c.until())) {
+            return c.trusted();
+        }
+        Optional<Trusted> t = jdbc.query("SELECT signing_key, sealing_key FROM worker_identity WHERE worker = ?",
+                (rs, i) -> new WorkerIdentity(worker, rs.getString(1), rs.getString(2)), worker).stream().findFirst()
+                .map(id -> new Trusted(id, new EnvelopeVerifier(Keys.decodePublic(id.signingKey()))));
+        cache.put(worker, new Cached(t, now.plus(CACHE_FOR)));
+        return t;
+    }
+
+    /** The sealing key registered for a worker: secrets for it are sealed to this key only. */
+    public Optional<String> sealingKey(String worker) {
+        return trusted(worker).map(t -> t.identity().sealingKey());
+    }
+
+    public List<Registered> list() {
+        return jdbc.query("SELECT worker, fingerprint, registered_at, registered_by FROM worker_identity ORDER BY worker",
+                (rs, i) -> new Registered(rs.getString(1), rs.getString(2), rs.getTimestamp(3).toInstant(), rs.getString(4)));
+    }
+}

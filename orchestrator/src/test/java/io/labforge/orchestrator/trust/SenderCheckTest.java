@@ -1,0 +1,103 @@
+package io.labforge.orchestrator.trust;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.labforge.common.agent.AgentPresence;
+import io.labforge.common.messaging.Envelope;
+import io.labforge.common.sealing.Sealing;
+import io.labforge.common.signing.EnvelopeSigner;
+import io.labforge.common.signing.Keys;
+import io.labforge.common.step.StepEvent;
+import io.labforge.common.worker.WorkerIdentity;
+import io.labforge.orchestrator.audit.AuditEntry;
+import io.labforge.orchestrator.audit.AuditLog;
+import io.labforge.orchestrator.persistence.Postgres;
+import java.security.KeyPair;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/** Registered identities on a real PostgreSQL, and the check a worker's message passes before it is believed. */
+class SenderCheckTest {
+    JdbcTemplate jdbc;
+    AuditLog audit;
+    WorkerIdentities identities;
+    SenderCheck check;
+    final KeyPair node1Keys = Keys.generate();
+    final Sealing.KeyPair node1Sealing = Sealing.generate();
+    final WorkerIdentity node1 = new WorkerIdentity("node1", Keys.encodePublic(node1Keys.getPublic()), node1Sealing.publicKey());
+    final EnvelopeSigner asNode1 = new EnvelopeSigner("node1", node1Keys.getPrivate());
+
+    @BeforeEach
+    void database() {
+        jdbc = Postgres.freshDatabase();
+        audit = new AuditLog(jdbc);
+        identities = new WorkerIdentities(jdbc, new TransactionTemplate(new DataSourceTransactionManager(jdbc.getDataSource())), audit,
+                Clock.systemUTC());
+        check = new SenderCheck(identities);
+    }
+
+    static Envelope event(String worker) {
+        return Envelope.of(new StepEvent.Started(worker), "lab", "3b241101-e2bb-4255-8caf-4136c566a962", "s@" + worker, 1, worker,
+                null, Instant.now(), null, false);
+    }
+
+    static Envelope announce(String worker, String sealingKey) {
+        return Envelope.of(new AgentPresence.Announced(worker, "1", new AgentPresence.Facts(worker, "Debian", "6", List.of(), List.of(),
+                sealingKey)), null, null, null, 0, worker, null, Instant.now(), null, false);
+    }
+
+    @Test
+    void registeringIsAuditedWithFingerprintsAndAChangeSaysWhatItReplaced() {
+        assertThat(identities.register(node1, "token:admin")).isEqualTo(WorkerIdentities.Change.REGISTERED);
+        assertThat(identities.register(node1, "token:admin")).isEqualTo(WorkerIdentities.Change.UNCHANGED);
+        WorkerIdentity rebuilt = new WorkerIdentity("node1", Keys.encodePublic(Keys.generate().getPublic()), node1Sealing.publicKey());
+        assertThat(identities.register(rebuilt, "token:admin")).isEqualTo(WorkerIdentities.Change.REPLACED);
+        List<AuditEntry> rows = audit.list(null, 0, 10);
+        assertThat(rows).extracting(AuditEntry::action).containsExactly("identity.registered", "identity.replaced");
+        assertThat(rows.get(1).detail().get("previousFingerprint").asString()).isEqualTo(node1.fingerprint());
+        assertThat(rows.get(1).detail().get("fingerprint").asString()).isEqualTo(rebuilt.fingerprint());
+        assertThat(identities.sealingKey("node1")).contains(node1Sealing.publicKey());
+        assertThat(identities.list()).singleElement().satisfies(r -> assertThat(r.fingerprint()).isEqualTo(rebuilt.fingerprint()));
+    }
+
+    @Test
+    void onlyAMessageSignedByTheRegisteredKeyOfItsSignerIsBelieved() {
+        identities.register(node1, "token:admin");
+        assertThat(check.refusal(asNode1.sign(event("node1")))).isEmpty();
+
+        assertThat(check.refusal(event("node1"))).contains("unsigned");
+        EnvelopeSigner impostor = new EnvelopeSigner("node1", Keys.generate().getPrivate());
+        assertThat(check.refusal(impostor.sign(event("node1")))).hasValueSatisfying(r -> assertThat(r).contains("not node1's registered key"));
+        assertThat(check.refusal(new EnvelopeSigner("node9", Keys.generate().getPrivate()).sign(event("node9"))))
+                .hasValueSatisfying(r -> assertThat(r).contains("no registered worker"));
+        assertThat(check.refusal(EnvelopeSigner.orchestrator(Keys.generate().getPrivate()).sign(event("node1"))))
+                .hasValueSatisfying(r -> assertThat(r).contains("orchestrator"));
+        // node1's signature moved onto another message
+        Envelope signed = asNode1.sign(event("node1"));
+        assertThat(check.refusal(signed.withPayload(event("node2").payload()))).isPresent();
+    }
+
+    @Test
+    void presenceMustSpeakForItsSignerAndAnnounceTheRegisteredSealingKey() {
+        identities.register(node1, "token:admin");
+        assertThat(check.presenceRefusal(asNode1.sign(announce("node1", node1Sealing.publicKey())),
+                new AgentPresence.Announced("node1", "1", null))).isEmpty();
+
+        Envelope forNode2 = asNode1.sign(announce("node2", node1Sealing.publicKey()));
+        assertThat(check.presenceRefusal(forNode2, new AgentPresence.Announced("node2", "1", null)))
+                .hasValueSatisfying(r -> assertThat(r).contains("speaks for node2"));
+
+        String attackers = Sealing.generate().publicKey();
+        Envelope newKey = asNode1.sign(announce("node1", attackers));
+        assertThat(check.presenceRefusal(newKey, new AgentPresence.Announced("node1", "1",
+                new AgentPresence.Facts("node1", "", "", List.of(), List.of(), attackers))))
+                .hasValueSatisfying(r -> assertThat(r).contains("sealing key other than the one registered"));
+        assertThat(identities.sealingKey("node1")).contains(node1Sealing.publicKey());
+    }
+}

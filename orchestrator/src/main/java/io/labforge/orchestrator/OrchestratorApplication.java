@@ -65,8 +65,8 @@ public class OrchestratorApplication {
     }
 
     @Bean
-    AuditLog auditLog(JdbcTemplate jdbc) {
-        return new AuditLog(jdbc);
+    AuditLog auditLog(JdbcTemplate jdbc, KeyPair keys) {
+        return new AuditLog(jdbc, keys);
     }
 
     @Bean

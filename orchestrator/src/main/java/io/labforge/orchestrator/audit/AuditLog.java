@@ -2,6 +2,7 @@ package io.labforge.orchestrator.audit;
 
 import io.labforge.common.messaging.Json;
 import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.ResultSet;
@@ -24,19 +25,35 @@ import tools.jackson.databind.node.ObjectNode;
  * serialised and the chain has no forks.
  */
 public final class AuditLog {
-    /** What to append: the log gives it its sequence number, time and hashes. */
+    /**
+     * What to append: the log gives it its sequence number, time and hashes. {@code signer}: the worker
+     * whose signed message this row records (null: the orchestrator's own decision, or an API call).
+     */
     public record Record(String actor, String action, String labId, UUID sagaId, String stepId, String target,
-            JsonNode detail) {
+            JsonNode detail, String signer) {
+        public Record(String actor, String action, String labId, UUID sagaId, String stepId, String target, JsonNode detail) {
+            this(actor, action, labId, sagaId, stepId, target, detail, null);
+        }
     }
 
-    /** The result of checking the chain. */
-    public record Verification(boolean ok, long rows, long firstBadSeq, String problem) {
+    /**
+     * The result of checking the log: the chain, the orchestrator's seals ({@code seals} of them
+     * verified) and the invariants of a saga's life; {@code problem} says what is wrong first and where.
+     */
+    public record Verification(boolean ok, long rows, long firstBadSeq, String problem, long seals) {
     }
 
     private final JdbcTemplate jdbc;
+    private final KeyPair sealKeys;
+
+    /** A log whose head is sealed with the orchestrator's key when a saga ends ({@code sealKeys} null: never sealed). */
+    public AuditLog(JdbcTemplate jdbc, KeyPair sealKeys) {
+        this.jdbc = jdbc;
+        this.sealKeys = sealKeys;
+    }
 
     public AuditLog(JdbcTemplate jdbc) {
-        this.jdbc = jdbc;
+        this(jdbc, null);
     }
 
     public List<AuditEntry> append(List<Record> records, Instant now) {
@@ -52,69 +69,68 @@ public final class AuditLog {
         for (Record r : records) {
             seq++;
             JsonNode detail = r.detail() == null ? Json.object() : r.detail();
-            String hash = hash(seq, at, r.actor(), r.action(), r.labId(), r.sagaId(), r.stepId(), r.target(), detail, prev);
+            AuditEntry row = new AuditEntry(seq, at, r.actor(), r.action(), r.labId(), r.sagaId(), r.stepId(), r.target(), detail,
+                    r.signer(), prev, null);
+            String hash = hash(row);
             rows.add(new AuditEntry(seq, at, r.actor(), r.action(), r.labId(), r.sagaId(), r.stepId(), r.target(), detail,
-                    prev, hash));
+                    r.signer(), prev, hash));
             batch.add(new Object[] {seq, Timestamp.from(at), r.actor(), r.action(), r.labId(), r.sagaId(), r.stepId(),
-                    r.target(), Json.write(detail), prev, hash});
+                    r.target(), Json.write(detail), r.signer(), prev, hash});
             prev = hash;
         }
         jdbc.batchUpdate("INSERT INTO audit_log (seq, at, actor, action, lab_id, saga_id, step_id, target, detail, "
-                + "prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb), ?, ?)", batch);
+                + "signer, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb), ?, ?, ?)", batch);
         jdbc.update("UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1", seq, prev);
         return rows;
     }
 
-    static String hash(long seq, Instant at, String actor, String action, String labId, UUID sagaId, String stepId,
-            String target, JsonNode detail, String prev) {
+    /** A row's hash: of its content and the previous row's hash (the signer counts when there is one). */
+    static String hash(AuditEntry e) {
         ObjectNode n = Json.object();
-        n.put("seq", seq).put("at", at.toString()).put("actor", actor).put("action", action).put("labId", labId)
-                .put("sagaId", sagaId == null ? null : sagaId.toString()).put("stepId", stepId).put("target", target)
-                .put("prev", prev);
-        n.set("detail", detail);
+        n.put("seq", e.seq()).put("at", e.at().toString()).put("actor", e.actor()).put("action", e.action()).put("labId", e.labId())
+                .put("sagaId", e.sagaId() == null ? null : e.sagaId().toString()).put("stepId", e.stepId()).put("target", e.target())
+                .put("prev", e.prevHash());
+        n.set("detail", e.detail());
+        if (e.signer() != null) {
+            n.put("signer", e.signer());
+        }
         try {
             byte[] d = MessageDigest.getInstance("SHA-256").digest(Json.canonical(n).getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(d);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+        } catch (NoSuchAlgorithmException e2) {
+            throw new IllegalStateException(e2);
         }
     }
 
     /**
-     * Walks the whole chain: every row's hash must match its content and the previous row's hash, the
-     * sequence must have no gap, and the head must name the last row (a deleted tail is caught too).
+     * Seals the chain as it stands: the orchestrator signs the head's number and hash. Called in the
+     * transaction that appends a saga's last rows, so the seal covers them.
+     */
+    public void seal(UUID sagaId, Instant now) {
+        if (sealKeys == null) {
+            return;
+        }
+        var head = jdbc.queryForMap("SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE");
+        long seq = ((Number) head.get("seq")).longValue();
+        String hash = (String) head.get("hash");
+        jdbc.update("INSERT INTO audit_seal (seq, hash, saga_id, sealed_at, signature) VALUES (?, ?, ?, ?, ?) ON CONFLICT (seq) DO NOTHING",
+                seq, hash, sagaId, Timestamp.from(now), AuditCheck.sign(sealKeys, seq, hash));
+    }
+
+    /**
+     * Walks the whole log: every row's hash must match its content and the previous row's hash, the
+     * sequence must have no gap, the head must name the last row (a deleted tail is caught too), every
+     * seal must sign the row it names as it is now, and a saga's life must make sense (see {@link AuditCheck}).
      */
     public Verification verify() {
-        long[] count = {0};
-        long[] expectedSeq = {1};
-        String[] prev = {"genesis"};
-        Verification[] bad = {null};
+        List<AuditCheck.Seal> seals = jdbc.query("SELECT seq, hash, signature FROM audit_seal ORDER BY seq",
+                (rs, i) -> new AuditCheck.Seal(rs.getLong(1), rs.getString(2), rs.getString(3)));
+        AuditCheck check = new AuditCheck(seals, sealKeys == null ? null : sealKeys.getPublic());
         jdbc.query("SELECT * FROM audit_log ORDER BY seq", rs -> {
-            if (bad[0] != null) {
-                return;
-            }
-            AuditEntry e = map(rs);
-            count[0]++;
-            if (e.seq() != expectedSeq[0]) {
-                bad[0] = new Verification(false, count[0], expectedSeq[0], "row " + expectedSeq[0] + " is missing");
-            } else if (!e.prevHash().equals(prev[0])) {
-                bad[0] = new Verification(false, count[0], e.seq(), "row " + e.seq() + " does not follow the row before it");
-            } else if (!hash(e.seq(), e.at(), e.actor(), e.action(), e.labId(), e.sagaId(), e.stepId(), e.target(),
-                    e.detail(), e.prevHash()).equals(e.hash())) {
-                bad[0] = new Verification(false, count[0], e.seq(), "row " + e.seq() + " was changed after it was written");
-            }
-            prev[0] = e.hash();
-            expectedSeq[0] = e.seq() + 1;
+            check.accept(map(rs));
         });
-        if (bad[0] != null) {
-            return bad[0];
-        }
         var head = jdbc.queryForMap("SELECT seq, hash FROM audit_head WHERE id = 1");
-        if (((Number) head.get("seq")).longValue() != expectedSeq[0] - 1 || !head.get("hash").equals(prev[0])) {
-            return new Verification(false, count[0], expectedSeq[0],
-                    "the log ends at row " + (expectedSeq[0] - 1) + " but " + head.get("seq") + " rows were written");
-        }
-        return new Verification(true, count[0], 0, null);
+        return check.finish(((Number) head.get("seq")).longValue(), (String) head.get("hash"));
     }
 
     public List<AuditEntry> list(UUID sagaId, long afterSeq, int limit) {
@@ -141,6 +157,7 @@ public final class AuditLog {
     static AuditEntry map(ResultSet rs) throws SQLException {
         return new AuditEntry(rs.getLong("seq"), rs.getTimestamp("at").toInstant(), rs.getString("actor"),
                 rs.getString("action"), rs.getString("lab_id"), (UUID) rs.getObject("saga_id"), rs.getString("step_id"),
-                rs.getString("target"), Json.read(rs.getString("detail")), rs.getString("prev_hash"), rs.getString("hash"));
+                rs.getString("target"), Json.read(rs.getString("detail")), rs.getString("signer"), rs.getString("prev_hash"),
+                rs.getString("hash"));
     }
 }

@@ -342,7 +342,8 @@ public class LabforgeCli {
                 }
                 case "verify" -> {
                     JsonNode v = remote.api().get("/api/audit/verify");
-                    OUT.println(v.get("ok").asBoolean() ? "audit log intact: " + v.get("rows").asLong() + " rows, chain verified"
+                    OUT.println(v.get("ok").asBoolean() ? "audit log intact: " + v.get("rows").asLong() + " rows, chain verified, "
+                            + v.get("seals").asLong() + " orchestrator seals verified, every success answers one dispatch"
                             : "audit log TAMPERED: " + v.get("problem").asString());
                     return v.get("ok").asBoolean() ? 0 : 1;
                 }

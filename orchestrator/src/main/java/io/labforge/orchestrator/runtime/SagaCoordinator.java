@@ -285,12 +285,15 @@ public final class SagaCoordinator implements SagaStarter, AutoCloseable {
                 }
             } else if (e instanceof Effect.Audit a) {
                 rows.add(new AuditLog.Record(actor, a.action(), saga.labId(), saga.id().value(), a.step() == null ? null : a.step().value(),
-                        a.target(), a.detail()));
+                        a.target(), a.detail(), a.signer()));
             }
         }
         repo.enqueue(outbox);
         pendingOutbox.computeIfAbsent(saga.id(), k -> new ArrayList<>()).addAll(outbox);
         audit.append(rows, now);
+        if (saga.status().isFinal() && !rows.isEmpty()) {
+            audit.seal(saga.id().value(), now); // the orchestrator signs the chain with the saga's last rows in it
+        }
     }
 
     private void afterCommit(Saga saga, List<Effect> effects) {

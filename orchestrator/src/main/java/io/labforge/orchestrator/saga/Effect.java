@@ -13,8 +13,18 @@ public sealed interface Effect {
             Instant deadline, boolean dryRun, boolean compensation) implements Effect {
     }
 
-    /** Append this to the audit log. {@code detail} never holds a secret: the engine redacts first. */
-    record Audit(String action, StepId step, String target, JsonNode detail) implements Effect {
+    /**
+     * Append this to the audit log. {@code detail} never holds a secret: the engine redacts first.
+     * {@code signer}: the worker whose signed event this row records (null: the orchestrator's decision).
+     */
+    record Audit(String action, StepId step, String target, JsonNode detail, String signer) implements Effect {
+        public Audit(String action, StepId step, String target, JsonNode detail) {
+            this(action, step, target, detail, null);
+        }
+
+        Audit signedBy(String worker) {
+            return new Audit(action, step, target, detail, worker);
+        }
     }
 
     /** A line of a step's output, for live progress; not a state change. */

@@ -102,6 +102,8 @@ public final class SagaEngine {
         } else if (event instanceof StepEvent.CommandRejected r) {
             fail(saga, run, "the worker refused the command (" + r.rejection() + "): " + r.reason(), false, now, out);
         }
+        // what the rows so far record is the worker's signed word about this step
+        out.replaceAll(e -> e instanceof Effect.Audit a && run.spec.id().equals(a.step()) ? a.signedBy(in.signer()) : e);
         // only the steps that wait for this one, and those of its host (a slot is free), can have become ready
         List<StepRun> candidates = new ArrayList<>(saga.byTarget.get(run.spec.target()));
         for (StepId d : saga.dependents.get(run.spec.id())) {

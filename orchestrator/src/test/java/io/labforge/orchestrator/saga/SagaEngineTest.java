@@ -325,10 +325,14 @@ class SagaEngineTest {
             });
             assertThat(saga.step(StepId.of("only")).state()).isEqualTo(StepState.DISPATCHED);
             assertThat(saga.status()).isEqualTo(SagaStatus.RUNNING);
-            // the worker it was sent to is believed
-            engine.onEvent(saga, new Incoming(d.step(), d.messageId(), d.target(),
+            // the worker it was sent to is believed, and the audit row of its answer names it as the signer
+            List<Effect> believed = engine.onEvent(saga, new Incoming(d.step(), d.messageId(), d.target(),
                     new StepEvent.Succeeded(true, "", Json.object(), List.of(), false, 1)), T0);
             assertThat(saga.status()).isEqualTo(SagaStatus.SUCCEEDED);
+            assertThat(believed).filteredOn(e -> e instanceof Effect.Audit a && a.action().equals("step.succeeded"))
+                    .singleElement().satisfies(e -> assertThat(((Effect.Audit) e).signer()).isEqualTo(d.target()));
+            assertThat(believed).filteredOn(e -> e instanceof Effect.Audit a && a.action().equals("saga.succeeded"))
+                    .singleElement().satisfies(e -> assertThat(((Effect.Audit) e).signer()).isNull());
         }
 
         @Test

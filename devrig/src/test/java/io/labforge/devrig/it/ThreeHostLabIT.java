@@ -108,8 +108,12 @@ class ThreeHostLabIT {
         JsonNode verify = Json.read(h.get("/api/audit/verify").body());
         assertThat(verify.get("ok").asBoolean()).as(verify.toString()).isTrue();
         JsonNode audit = Json.read(h.get("/api/audit?sagaId=" + sagaId + "&limit=1000").body());
-        assertThat(audit).filteredOn(a -> a.get("action").asString().equals("step.succeeded")).hasSize(27);
+        assertThat(audit).filteredOn(a -> a.get("action").asString().equals("step.succeeded")).hasSize(27)
+                // each success is recorded with the worker whose signed event it was: the step's own target
+                .allSatisfy(a -> assertThat(a.get("signer").asString()).isEqualTo(a.get("target").asString()));
         assertThat(audit).allSatisfy(a -> assertThat(a.get("actor").asString()).isIn(Harness.ACTOR, "orchestrator"));
+        // the orchestrator sealed the log when the saga ended
+        assertThat(verify.get("seals").asLong()).isPositive();
 
         // the lab report, from the audit log: per host what was done, the firewall and the daemon's settings
         String report = h.get("/api/sagas/" + sagaId + "/report").body();

@@ -5,6 +5,7 @@ import io.labforge.agent.runtime.Facts;
 import io.labforge.common.agent.AgentPresence;
 import io.labforge.common.exec.HostRoot;
 import io.labforge.common.id.HostId;
+import io.labforge.common.messaging.Bus;
 import io.labforge.common.messaging.Topics;
 import io.labforge.common.signing.CommandVerifier;
 import io.labforge.common.signing.Keys;
@@ -69,15 +70,21 @@ public class AgentApplication {
         return new Journal(props.stateDir().resolve("journal.jsonl"));
     }
 
+    /**
+     * The agent's own keys, made once in its state dir: it signs its events with one (hosts bootstrap
+     * registered its public half), secrets sent to this host are sealed to another, and it connects to
+     * Kafka with the third (its certificate came with the registration).
+     */
     @Bean
-    CommandProcessor commandProcessor(AgentProperties props, Journal journal) {
+    WorkerIdentity.Loaded agentKeys(AgentProperties props) {
         if (props.hostId() == null) {
             throw new IllegalStateException("labforge.agent.host-id is not set: the agent must know which host it is");
         }
-        HostId host = HostId.of(props.hostId());
-        // the agent's own keys, made once in its state dir: it signs its events with one (hosts bootstrap
-        // registered its public half), secrets sent to this host are sealed to the other
-        WorkerIdentity.Loaded keys = WorkerIdentity.loadOrCreate(props.stateDir(), host.value());
+        return WorkerIdentity.loadOrCreate(props.stateDir(), HostId.of(props.hostId()).value());
+    }
+
+    @Bean
+    CommandProcessor commandProcessor(AgentProperties props, Journal journal, WorkerIdentity.Loaded keys) {
         CommandProcessor.Secrets secrets = new CommandProcessor.Secrets(keys.sealing(), sealingKey(props));
         return new CommandProcessor(keys.signer(), new CommandVerifier(Keys.decodePublic(publicKey(props))),
                 AgentExecutors.all(), journal, new HostRoot(props.root()), Clock.systemUTC(), Duration.ofMillis(200), secrets);
@@ -113,12 +120,13 @@ public class AgentApplication {
 
     /** Reads only the partition its host id hashes to; announces itself with its facts, then heartbeats. */
     @Bean(initMethod = "start", destroyMethod = "stop")
-    WorkerLoop agentLoop(AgentProperties props, CommandProcessor processor) {
+    WorkerLoop agentLoop(AgentProperties props, CommandProcessor processor, WorkerIdentity.Loaded keys) {
         String version = AgentApplication.class.getPackage().getImplementationVersion();
         String host = processor.hostId();
         HostRoot root = new HostRoot(props.root());
         Clock clock = Clock.systemUTC();
-        return new WorkerLoop(props.bootstrapServers(), CommandSource.ownPartition(Topics.AGENT_COMMANDS, host), processor,
+        return new WorkerLoop(new Bus(props.bootstrapServers(), keys.busTls(props.stateDir())),
+                CommandSource.ownPartition(Topics.AGENT_COMMANDS, host), processor,
                 () -> WorkerLoop.presence(new AgentPresence.Announced(host, version == null ? "dev" : version,
                         Facts.gather(root, processor.sealingPublicKey())), host, clock.instant()), props.heartbeat(), clock);
     }

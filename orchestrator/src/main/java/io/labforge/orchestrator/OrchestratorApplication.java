@@ -1,6 +1,7 @@
 package io.labforge.orchestrator;
 
 import io.labforge.common.features.Features;
+import io.labforge.common.messaging.Bus;
 import io.labforge.common.sealing.Sealing;
 import io.labforge.common.signing.EnvelopeSigner;
 import io.labforge.common.signing.Keys;
@@ -19,6 +20,8 @@ import io.labforge.orchestrator.runtime.SagaCoordinator;
 import io.labforge.orchestrator.runtime.SecretSealer;
 import io.labforge.orchestrator.saga.SagaEngine;
 import io.labforge.orchestrator.security.ApiProperties;
+import io.labforge.orchestrator.trust.BusCa;
+import io.labforge.orchestrator.trust.KafkaAcls;
 import io.labforge.orchestrator.trust.SenderCheck;
 import io.labforge.orchestrator.trust.WorkerIdentities;
 import java.io.IOException;
@@ -26,6 +29,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.security.KeyPair;
 import java.time.Clock;
+import java.time.Duration;
 import javax.sql.DataSource;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -74,15 +78,33 @@ public class OrchestratorApplication {
         return new ProgressBus();
     }
 
+    /** Labforge's CA for Kafka: it signs the broker's certificate and every worker's. */
     @Bean
-    OutboxRelay outboxRelay(SagaRepository repo, OrchestratorProperties props) {
-        return new OutboxRelay(repo, props.bootstrapServers());
+    BusCa busCa(OrchestratorProperties props) {
+        return BusCa.loadOrCreate(props.stateDir());
+    }
+
+    /** The orchestrator on Kafka: mutual TLS with a certificate of its own CA, made at each start (the broker's super user). */
+    @Bean
+    Bus bus(OrchestratorProperties props, BusCa ca) {
+        return new Bus(props.bootstrapServers(), ca.newClient(EnvelopeSigner.ORCHESTRATOR, Duration.ofDays(30)));
+    }
+
+    @Bean
+    OutboxRelay outboxRelay(SagaRepository repo, Bus bus) {
+        return new OutboxRelay(repo, bus);
+    }
+
+    /** The broker's ACLs, which the orchestrator sets for each registered worker. */
+    @Bean(destroyMethod = "close")
+    KafkaAcls kafkaAcls(Bus bus) {
+        return new KafkaAcls(bus);
     }
 
     /** The workers' registered identities: whose events are believed, to whom secrets are sealed. */
     @Bean
-    WorkerIdentities workerIdentities(JdbcTemplate jdbc, PlatformTransactionManager txm, AuditLog audit) {
-        return new WorkerIdentities(jdbc, new TransactionTemplate(txm), audit, Clock.systemUTC());
+    WorkerIdentities workerIdentities(JdbcTemplate jdbc, PlatformTransactionManager txm, AuditLog audit, BusCa ca, KafkaAcls acls) {
+        return new WorkerIdentities(jdbc, new TransactionTemplate(txm), audit, Clock.systemUTC(), ca, acls);
     }
 
     @Bean
@@ -103,9 +125,9 @@ public class OrchestratorApplication {
 
     @Bean
     OrchestratorRuntime orchestratorRuntime(DataSource ds, SagaCoordinator coordinator, OutboxRelay relay,
-            OrchestratorProperties props, WorkerIdentities identities) {
+            OrchestratorProperties props, WorkerIdentities identities, Bus bus) {
         return new OrchestratorRuntime(ds, coordinator, relay,
-                new EventConsumer(coordinator, new SenderCheck(identities), props.bootstrapServers(), props.eventBatch()),
-                props.tick(), props.bootstrapServers(), props.topicReplication());
+                new EventConsumer(coordinator, new SenderCheck(identities), bus, props.eventBatch()),
+                props.tick(), bus, props.topicReplication());
     }
 }

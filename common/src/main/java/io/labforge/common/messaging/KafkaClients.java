@@ -8,13 +8,16 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
-/** The client settings every Labforge process uses: string keys, envelope bytes as values. */
-public final class KafkaClients {
+/**
+ * The client settings every Labforge process uses: string keys, envelope bytes as values. Reached through
+ * {@link Bus}, which adds mutual TLS: there is no plaintext client.
+ */
+final class KafkaClients {
     private KafkaClients() {
     }
 
     /** Acknowledged by all in-sync replicas, idempotent, batched for at most 1 ms. */
-    public static Properties producer(String servers) {
+    static Properties producer(String servers) {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
@@ -29,7 +32,7 @@ public final class KafkaClients {
      * Offsets committed by hand after the work is done; a new group starts at the earliest record
      * (what was sent before a consumer started is not lost; expired commands are refused by deadline).
      */
-    public static Properties consumer(String servers, String group) {
+    static Properties consumer(String servers, String group) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
         p.put(ConsumerConfig.GROUP_ID_CONFIG, group);

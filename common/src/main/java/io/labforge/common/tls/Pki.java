@@ -5,6 +5,7 @@ import java.io.StringReader;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -13,6 +14,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
+import java.security.PublicKey;
 import java.security.Provider;
 import java.security.SecureRandom;
 import java.security.cert.CertificateParsingException;
@@ -21,6 +23,7 @@ import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Date;
 import java.util.List;
 import org.bouncycastle.asn1.x500.X500Name;
@@ -62,7 +65,7 @@ public final class Pki {
     }
 
     public enum Usage {
-        SERVER, CLIENT
+        SERVER, CLIENT, SERVER_AND_CLIENT
     }
 
     public static KeyPair newKey() {
@@ -98,6 +101,19 @@ public final class Pki {
         return pem(req);
     }
 
+    /** The public key of a certificate request, once its signature is checked (the requester holds the key). */
+    public static PublicKey requestKey(String csrPem) {
+        try {
+            PKCS10CertificationRequest req = (PKCS10CertificationRequest) read(csrPem);
+            if (!req.isSignatureValid(new JcaContentVerifierProviderBuilder().setProvider(BC).build(req.getSubjectPublicKeyInfo()))) {
+                throw new IllegalArgumentException("the certificate request's signature is not valid");
+            }
+            return new JcaPEMKeyConverter().setProvider(BC).getPublicKey(req.getSubjectPublicKeyInfo());
+        } catch (ClassCastException | OperatorCreationException | PKCSException | IOException e) {
+            throw new IllegalArgumentException("not a certificate request: " + e.getMessage(), e);
+        }
+    }
+
     /**
      * Signs a request with the CA. The names are the orchestrator's (from the lab), not the request's:
      * a host cannot ask for a name it was not given.
@@ -116,8 +132,9 @@ public final class Pki {
                     Date.from(now.plus(validity)), new X500Name("CN=" + commonName), req.getSubjectPublicKeyInfo());
             b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
             b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyAgreement));
-            b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(
-                    usage == Usage.SERVER ? KeyPurposeId.id_kp_serverAuth : KeyPurposeId.id_kp_clientAuth));
+            b.addExtension(Extension.extendedKeyUsage, false, usage == Usage.SERVER_AND_CLIENT
+                    ? new ExtendedKeyUsage(new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth})
+                    : new ExtendedKeyUsage(usage == Usage.SERVER ? KeyPurposeId.id_kp_serverAuth : KeyPurposeId.id_kp_clientAuth));
             List<GeneralName> names = new ArrayList<>();
             dnsNames.forEach(n -> names.add(new GeneralName(GeneralName.dNSName, n)));
             for (String ip : ipAddresses) {
@@ -162,6 +179,12 @@ public final class Pki {
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         Files.writeString(tmp, pem(pair.getPrivate()));
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** A private key as unencrypted PKCS#8 PEM ({@code BEGIN PRIVATE KEY}), the form Kafka's PEM key stores read. */
+    public static String pkcs8Pem(PrivateKey key) {
+        String b64 = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(key.getEncoded());
+        return "-----BEGIN PRIVATE KEY-----\n" + b64 + "\n-----END PRIVATE KEY-----\n";
     }
 
     public static String pem(Object o) {

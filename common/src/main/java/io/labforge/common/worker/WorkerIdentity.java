@@ -1,10 +1,12 @@
 package io.labforge.common.worker;
 
+import io.labforge.common.messaging.Bus;
 import io.labforge.common.messaging.Json;
 import io.labforge.common.net.Dns;
 import io.labforge.common.sealing.Sealing;
 import io.labforge.common.signing.EnvelopeSigner;
 import io.labforge.common.signing.Keys;
+import io.labforge.common.tls.Pki;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -13,17 +15,23 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.PublicKey;
 import java.util.Base64;
 
 /**
  * Who a worker (an agent, a service) is: its name, the public half of the Ed25519 key it signs its
- * events and presence with, and of the HPKE key secrets for it are sealed to. Both keys are made where
+ * events and presence with, of the HPKE key secrets for it are sealed to, and a certificate request
+ * for the TLS key it connects to Kafka with. Both keys are made where
  * the worker runs, in its state directory (private halves mode 600, never sent), and summed up in
  * {@value #FILE} beside them: what {@code hosts bootstrap} reads over SSH, or an operator enrols for a
  * service. The orchestrator trusts a worker's messages only under the identity it registered.
  */
-public record WorkerIdentity(String worker, String signingKey, String sealingKey) {
+public record WorkerIdentity(String worker, String signingKey, String sealingKey, String busCsr) {
     public static final String FILE = "identity.json";
+    /** The worker's TLS key for Kafka (mode 600); its certificate and the bus CA's come back from registration. */
+    public static final String BUS_KEY = "bus.key";
+    public static final String BUS_CERTIFICATE = "bus.crt";
+    public static final String BUS_CA = "bus-ca.crt";
 
     public WorkerIdentity {
         if (EnvelopeSigner.ORCHESTRATOR.equals(worker)) {
@@ -37,24 +45,55 @@ public record WorkerIdentity(String worker, String signingKey, String sealingKey
         if (sealingKey == null || sealingKey.isBlank()) {
             throw new IllegalArgumentException("sealingKey: the worker's HPKE public key is missing");
         }
+        if (busCsr == null || !busCsr.contains("CERTIFICATE REQUEST")) {
+            throw new IllegalArgumentException("busCsr: the worker's certificate request for the bus (PEM) is missing");
+        }
+    }
+
+    /** The public key the worker's bus certificate must carry (from its request). */
+    public PublicKey busKey() {
+        return Pki.requestKey(busCsr);
     }
 
     /** A worker's keys, loaded from its state directory. */
-    public record Loaded(WorkerIdentity identity, EnvelopeSigner signer, Sealing.KeyPair sealing) {
+    public record Loaded(WorkerIdentity identity, EnvelopeSigner signer, Sealing.KeyPair sealing, KeyPair busKey) {
+        /** Its bus credentials: its key, and the certificate and CA its registration installed in {@code stateDir}. */
+        public Bus.Tls busTls(Path stateDir) {
+            Path cert = stateDir.resolve(BUS_CERTIFICATE);
+            Path ca = stateDir.resolve(BUS_CA);
+            if (!Files.exists(cert) || !Files.exists(ca)) {
+                throw new IllegalStateException("no bus certificate in " + stateDir + " yet: " + identity.worker() + " gets it when it is "
+                        + "registered (hosts bootstrap for a host; labforge workers enrol " + stateDir.resolve(FILE) + " --install " + stateDir
+                        + " for a service)");
+            }
+            try {
+                return new Bus.Tls(Files.readString(ca), Files.readString(cert), Pki.pkcs8Pem(busKey.getPrivate()));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the bus certificate in " + stateDir, e);
+            }
+        }
     }
 
     /** Loads (on first use: makes) the worker's keys in {@code stateDir} and writes {@value #FILE}. */
     public static Loaded loadOrCreate(Path stateDir, String worker) {
         KeyPair signing = Keys.loadOrCreate(stateDir, "identity");
         Sealing.KeyPair sealing = Sealing.loadOrCreate(stateDir.resolve("sealing.key"));
-        WorkerIdentity id = new WorkerIdentity(worker, Keys.encodePublic(signing.getPublic()),
-                sealing.publicKey());
         try {
+            Path busKeyFile = stateDir.resolve(BUS_KEY);
+            KeyPair bus;
+            if (Files.exists(busKeyFile)) {
+                bus = Pki.keyPair(Files.readString(busKeyFile));
+            } else {
+                bus = Pki.newKey();
+                Pki.writePrivateKey(busKeyFile, bus);
+            }
+            WorkerIdentity id = new WorkerIdentity(worker, Keys.encodePublic(signing.getPublic()), sealing.publicKey(),
+                    Pki.csr(bus, worker));
             Files.writeString(stateDir.resolve(FILE), id.toJson() + "\n");
+            return new Loaded(id, new EnvelopeSigner(worker, signing.getPrivate()), sealing, bus);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + stateDir.resolve(FILE), e);
+            throw new UncheckedIOException("cannot read or write the keys in " + stateDir, e);
         }
-        return new Loaded(id, new EnvelopeSigner(worker, signing.getPrivate()), sealing);
     }
 
     public String toJson() {

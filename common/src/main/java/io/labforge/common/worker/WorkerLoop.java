@@ -2,7 +2,7 @@ package io.labforge.common.worker;
 
 import io.labforge.common.agent.AgentPresence;
 import io.labforge.common.messaging.Envelope;
-import io.labforge.common.messaging.KafkaClients;
+import io.labforge.common.messaging.Bus;
 import io.labforge.common.messaging.Topics;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -43,7 +43,7 @@ import org.slf4j.LoggerFactory;
 public final class WorkerLoop implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(WorkerLoop.class);
 
-    private final String servers;
+    private final Bus bus;
     private final CommandSource source;
     private final CommandProcessor processor;
     private final Supplier<Envelope> announcement;
@@ -59,9 +59,9 @@ public final class WorkerLoop implements Runnable {
      * {@code announcement}: what the worker says of itself when it starts (null: nothing, as a service
      * without secrets); {@code heartbeat}: how often it says it is alive (null: never).
      */
-    public WorkerLoop(String servers, CommandSource source, CommandProcessor processor, Supplier<Envelope> announcement,
+    public WorkerLoop(Bus bus, CommandSource source, CommandProcessor processor, Supplier<Envelope> announcement,
             Duration heartbeat, Clock clock) {
-        this.servers = servers;
+        this.bus = bus;
         this.source = source;
         this.processor = processor;
         this.announcement = announcement;
@@ -71,8 +71,8 @@ public final class WorkerLoop implements Runnable {
     }
 
     /** A service's loop: its command topic as a consumer group, and its sealing key announced when it has one. */
-    public static WorkerLoop forService(String servers, String topic, CommandProcessor processor) {
-        return new WorkerLoop(servers, CommandSource.group(topic, "labforge-" + processor.hostId()), processor,
+    public static WorkerLoop forService(Bus bus, String topic, CommandProcessor processor) {
+        return new WorkerLoop(bus, CommandSource.group(topic, "labforge-" + processor.hostId()), processor,
                 processor.sealingPublicKey() == null ? null : () -> serviceAnnouncement(processor), null, Clock.systemUTC());
     }
 
@@ -130,11 +130,11 @@ public final class WorkerLoop implements Runnable {
     @Override
     public void run() {
         long started = System.currentTimeMillis();
-        Properties cp = KafkaClients.consumer(servers, source.groupId());
+        Properties cp = bus.consumer(source.groupId());
         // a long step (a package install) must not get the worker thrown out of its group
         cp.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, 30 * 60 * 1000);
         try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(cp); KafkaProducer<String, byte[]> p = new KafkaProducer<>(
-                KafkaClients.producer(servers))) {
+                bus.producer())) {
             consumer = c;
             source.attach(c);
             ready = true;

@@ -7,10 +7,12 @@ import io.labforge.common.messaging.Envelope;
 import io.labforge.common.signing.EnvelopeVerifier;
 import io.labforge.common.signing.Keys;
 import io.labforge.common.step.StepEvent;
+import io.labforge.common.tls.Pki;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,9 +25,14 @@ class WorkerIdentityTest {
     void madeOnceKeptPrivateAndTheSameOnTheNextStart() throws Exception {
         WorkerIdentity.Loaded first = WorkerIdentity.loadOrCreate(state, "node1");
         WorkerIdentity.Loaded again = WorkerIdentity.loadOrCreate(state, "node1");
-        assertThat(again.identity()).isEqualTo(first.identity());
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(state.resolve("identity.key")))).isEqualTo("rw-------");
-        assertThat(WorkerIdentity.parse(Files.readString(state.resolve(WorkerIdentity.FILE)))).isEqualTo(first.identity());
+        // the same keys (a request for the bus is signed anew each time, for the same key)
+        assertThat(again.identity().signingKey()).isEqualTo(first.identity().signingKey());
+        assertThat(again.identity().sealingKey()).isEqualTo(first.identity().sealingKey());
+        assertThat(again.identity().busKey()).isEqualTo(first.identity().busKey()).isEqualTo(first.busKey().getPublic());
+        for (String key : List.of("identity.key", "sealing.key", WorkerIdentity.BUS_KEY)) {
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(state.resolve(key)))).as(key).isEqualTo("rw-------");
+        }
+        assertThat(WorkerIdentity.parse(Files.readString(state.resolve(WorkerIdentity.FILE)))).isEqualTo(again.identity());
         assertThat(Files.readString(state.resolve(WorkerIdentity.FILE))).doesNotContain(Files.readString(state.resolve("identity.key")).strip());
 
         Envelope e = first.signer().sign(Envelope.of(new StepEvent.Started("node1"), "lab", "saga", "s@node1", 1, "node1", null,
@@ -36,12 +43,20 @@ class WorkerIdentityTest {
     }
 
     @Test
+    void withoutItsBusCertificateAWorkerSaysHowToGetOne() {
+        WorkerIdentity.Loaded keys = WorkerIdentity.loadOrCreate(state, "node1");
+        assertThatThrownBy(() -> keys.busTls(state)).hasMessageContaining("no bus certificate").hasMessageContaining("hosts bootstrap");
+    }
+
+    @Test
     void aBadIdentityNamesWhatIsWrong() {
         String key = Keys.encodePublic(Keys.generate().getPublic());
-        assertThatThrownBy(() -> new WorkerIdentity("orchestrator", key, "x")).hasMessageContaining("worker");
-        assertThatThrownBy(() -> new WorkerIdentity("Node 1", key, "x")).hasMessageContaining("worker");
-        assertThatThrownBy(() -> new WorkerIdentity("node1", "bm90IGEga2V5", "x")).hasMessageContaining("Ed25519");
-        assertThatThrownBy(() -> new WorkerIdentity("node1", key, null)).hasMessageContaining("sealingKey");
+        String csr = Pki.csr(Pki.newKey(), "node1");
+        assertThatThrownBy(() -> new WorkerIdentity("orchestrator", key, "x", csr)).hasMessageContaining("worker");
+        assertThatThrownBy(() -> new WorkerIdentity("Node 1", key, "x", csr)).hasMessageContaining("worker");
+        assertThatThrownBy(() -> new WorkerIdentity("node1", "bm90IGEga2V5", "x", csr)).hasMessageContaining("Ed25519");
+        assertThatThrownBy(() -> new WorkerIdentity("node1", key, null, csr)).hasMessageContaining("sealingKey");
+        assertThatThrownBy(() -> new WorkerIdentity("node1", key, "x", null)).hasMessageContaining("busCsr");
         assertThatThrownBy(() -> WorkerIdentity.parse("{\"worker\": \"node1\"}")).hasMessageContaining("not a worker identity")
                 .hasMessageContaining("signingKey");
     }

@@ -31,7 +31,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -108,7 +107,8 @@ public final class DemoCommand implements Callable<Integer> {
             LabforgeCli.OUT.printf("lab hosts up (%.1fs)%n", secs(t0));
         }
         LabforgeCli.OUT.println("starting embedded PostgreSQL and Kafka (KRaft) …");
-        EmbeddedServices infra = EmbeddedServices.start(dir.resolve("infra"), 0, containers ? local.gateway() : null);
+        EmbeddedServices infra = EmbeddedServices.start(dir.resolve("infra"), 0, containers ? local.gateway() : null,
+                dir.resolve("orchestrator").toAbsolutePath());
         List<Process> agents = new ArrayList<>();
         ConfigurableApplicationContext[] ctxRef = new ConfigurableApplicationContext[1];
         Thread cleanup = new Thread(() -> stopAll(agents, ctxRef[0], infra, exit ? local : null));
@@ -134,7 +134,7 @@ public final class DemoCommand implements Callable<Integer> {
                         new HostBootstrap.Login("root", local.privateKey(), null), infra.kafkaBootstrapServers(),
                         Files.readString(dir.resolve("orchestrator/orchestrator.pub")),
                         Files.readString(dir.resolve("orchestrator/sealing.pub")),
-                        id -> identities.register(id, actor).name().toLowerCase(Locale.ROOT));
+                        id -> identities.register(id, actor));
                 for (HostBootstrap.Outcome o : b.all(lab.hosts().stream().map(h -> new String[] {h.name(), h.address()}).toList())) {
                     LabforgeCli.OUT.printf("  %-8s %-14s %s%n", o.host(), o.ok() ? "agent installed" : "FAILED", o.detail());
                     if (!o.ok()) {
@@ -145,7 +145,7 @@ public final class DemoCommand implements Callable<Integer> {
                 for (Lab.Host h : lab.hosts()) {
                     // a directory host's agent runs on this machine: its keys are made here, registered, then it starts
                     Path state = dir.resolve("agents").resolve(h.name()).toAbsolutePath();
-                    identities.register(WorkerIdentity.loadOrCreate(state, h.name()).identity(), actor);
+                    identities.register(WorkerIdentity.loadOrCreate(state, h.name()).identity(), actor).install(state);
                     agents.add(startAgent(jar, h.name(), state, infra.kafkaBootstrapServers()));
                 }
             }
@@ -232,7 +232,8 @@ public final class DemoCommand implements Callable<Integer> {
         if (!Files.exists(jar)) {
             throw new CliError(jar + " is missing: build it with mvn -q install -DskipTests");
         }
-        identities.register(WorkerIdentity.loadOrCreate(dir.resolve(kind + "-service").toAbsolutePath(), name).identity(), actor);
+        Path state = dir.resolve(kind + "-service").toAbsolutePath();
+        identities.register(WorkerIdentity.loadOrCreate(state, name).identity(), actor).install(state);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         return new ProcessBuilder(java, "-Xmx192m", "-XX:TieredStopAtLevel=1", "-jar", jar.toAbsolutePath().toString(),
                 "--labforge.bootstrap-servers=" + kafka, "--labforge." + kind + ".state-dir=" + dir.resolve(kind + "-service").toAbsolutePath(),

@@ -1,5 +1,8 @@
 package io.labforge.devrig.embedded;
 
+import io.labforge.common.messaging.Bus;
+import io.labforge.common.signing.EnvelopeSigner;
+import io.labforge.orchestrator.trust.BusCa;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -21,7 +24,8 @@ import org.apache.kafka.server.common.MetadataVersion;
 /**
  * A single-node Kafka (broker and controller, KRaft) from Kafka's own server classes, as
  * {@code kafka-storage.sh format} and {@code kafka-server-start.sh} run it: its log directory formatted,
- * then {@link KafkaRaftServer} started in this JVM.
+ * then {@link KafkaRaftServer} started in this JVM. Its listeners take mutual TLS only, with
+ * certificates of Labforge's bus CA, and its authorizer allows only what the ACLs say.
  */
 final class EmbeddedKafka implements AutoCloseable {
     private final KafkaRaftServer server;
@@ -37,7 +41,7 @@ final class EmbeddedKafka implements AutoCloseable {
      * the broker listens on every address and tells clients to use that one (lab hosts reach it there);
      * otherwise it listens on loopback only.
      */
-    static EmbeddedKafka start(Path dir, int port, String advertisedHost) {
+    static EmbeddedKafka start(Path dir, int port, String advertisedHost, Bus.Tls brokerTls) {
         int brokerPort = port > 0 ? port : freePort();
         int controllerPort = freePort();
         String logDir = dir.toAbsolutePath().toString();
@@ -52,11 +56,23 @@ final class EmbeddedKafka implements AutoCloseable {
         p.put("process.roles", "broker,controller");
         p.put("node.id", "1");
         p.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
-        p.put("listeners", "PLAINTEXT://" + bind + ":" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
-        p.put("advertised.listeners", "PLAINTEXT://" + host + ":" + brokerPort);
+        p.put("listeners", "BUS://" + bind + ":" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        p.put("advertised.listeners", "BUS://" + host + ":" + brokerPort);
         p.put("controller.listener.names", "CONTROLLER");
-        p.put("inter.broker.listener.name", "PLAINTEXT");
-        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        p.put("inter.broker.listener.name", "BUS");
+        // mutual TLS on every listener, certificates of Labforge's bus CA; a certificate's CN is its principal
+        p.put("listener.security.protocol.map", "BUS:SSL,CONTROLLER:SSL");
+        p.put("ssl.client.auth", "required");
+        p.put("ssl.keystore.type", "PEM");
+        p.put("ssl.keystore.certificate.chain", brokerTls.certificatePem());
+        p.put("ssl.keystore.key", brokerTls.keyPem());
+        p.put("ssl.truststore.type", "PEM");
+        p.put("ssl.truststore.certificates", brokerTls.caPem());
+        p.put("ssl.principal.mapping.rules", "RULE:^CN=([^,]+)$/$1/,DEFAULT");
+        // nothing is allowed but what an ACL allows: the orchestrator grants each registered worker its rights
+        p.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+        p.put("super.users", "User:" + BusCa.BROKER + ";User:" + EnvelopeSigner.ORCHESTRATOR);
+        p.put("allow.everyone.if.no.acl.found", "false");
         p.put("log.dirs", logDir);
         p.put("auto.create.topics.enable", "false");
         p.put("offsets.topic.replication.factor", "1");

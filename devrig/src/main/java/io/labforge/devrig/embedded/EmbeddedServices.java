@@ -1,5 +1,7 @@
 package io.labforge.devrig.embedded;
 
+import io.labforge.common.messaging.Bus;
+import io.labforge.orchestrator.trust.BusCa;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -8,6 +10,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 
 /**
  * The embedded default: a real PostgreSQL from zonky's binaries and a real Kafka broker (KRaft)
@@ -16,22 +19,34 @@ import java.sql.Statement;
 public final class EmbeddedServices implements AutoCloseable {
     private final EmbeddedPostgres postgres;
     private final EmbeddedKafka kafka;
+    private final BusCa ca;
+    private final Path caDir;
 
-    private EmbeddedServices(EmbeddedPostgres postgres, EmbeddedKafka kafka) {
+    private EmbeddedServices(EmbeddedPostgres postgres, EmbeddedKafka kafka, BusCa ca, Path caDir) {
         this.postgres = postgres;
         this.kafka = kafka;
+        this.ca = ca;
+        this.caDir = caDir;
     }
 
-    /** Starts both; {@code kafkaPort} 0 picks a free port. Kafka listens on localhost only. */
-    public static EmbeddedServices start(Path dataDir, int kafkaPort) {
-        return start(dataDir, kafkaPort, null);
+    /** Where the bus CA's files are (an orchestrator's state directory, or the rig's own). */
+    public Path busCaDir() {
+        return caDir;
+    }
+
+    /**
+     * Starts both; {@code kafkaPort} 0 picks a free port. Kafka listens on localhost only. {@code caDir}:
+     * the orchestrator's state directory, whose bus CA signs the broker's certificate (made there if absent).
+     */
+    public static EmbeddedServices start(Path dataDir, int kafkaPort, Path caDir) {
+        return start(dataDir, kafkaPort, null, caDir);
     }
 
     /**
      * Starts both. With {@code advertisedHost}, Kafka listens on every address and tells clients to
      * use that one: lab hosts (containers on a bridge, VMs) reach it there.
      */
-    public static EmbeddedServices start(Path dataDir, int kafkaPort, String advertisedHost) {
+    public static EmbeddedServices start(Path dataDir, int kafkaPort, String advertisedHost, Path caDir) {
         EmbeddedPostgres pg;
         try {
             Files.createDirectories(dataDir);
@@ -44,7 +59,19 @@ public final class EmbeddedServices implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the embedded PostgreSQL", e);
         }
-        return new EmbeddedServices(pg, EmbeddedKafka.start(dataDir.resolve("kafka"), kafkaPort, advertisedHost));
+        BusCa ca = BusCa.loadOrCreate(caDir);
+        List<String> names = advertisedHost == null ? List.of("127.0.0.1", "localhost") : List.of(advertisedHost, "127.0.0.1", "localhost");
+        return new EmbeddedServices(pg, EmbeddedKafka.start(dataDir.resolve("kafka"), kafkaPort, advertisedHost, ca.newBroker(names)), ca, caDir);
+    }
+
+    /** Kafka as a client with these credentials reaches it. */
+    public Bus bus(Bus.Tls tls) {
+        return new Bus(kafka.bootstrapServers(), tls);
+    }
+
+    /** The CA the broker trusts (the orchestrator's, whose state directory was given). */
+    public BusCa busCa() {
+        return ca;
     }
 
     public String kafkaBootstrapServers() {

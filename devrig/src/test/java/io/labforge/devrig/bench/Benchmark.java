@@ -13,6 +13,7 @@ import io.labforge.orchestrator.planner.Plan;
 import io.labforge.orchestrator.planner.StepSpec;
 import io.labforge.orchestrator.runtime.OrchestratorRuntime;
 import io.labforge.orchestrator.runtime.ProgressBus;
+import io.labforge.orchestrator.trust.BusCa;
 import io.labforge.orchestrator.trust.WorkerIdentities;
 import io.labforge.orchestrator.runtime.SagaCoordinator;
 import io.labforge.orchestrator.saga.Saga;
@@ -21,6 +22,7 @@ import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.KeyPair;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -64,7 +66,7 @@ public final class Benchmark implements Callable<Integer> {
     public Integer call() throws Exception {
         Path dir = Files.createTempDirectory("labforge-bench");
         System.out.println("starting embedded PostgreSQL and Kafka …");
-        try (EmbeddedServices infra = EmbeddedServices.start(dir.resolve("infra"), 0)) {
+        try (EmbeddedServices infra = EmbeddedServices.start(dir.resolve("infra"), 0, dir.resolve("bus-ca"))) {
             // unreported runs warm the JIT (the broker's and clients' code too), so the figures below are
             // those of a server that has been up for a while: measured, the figures settle after ~8 runs
             for (int w = 1; w <= warmups; w++) {
@@ -96,7 +98,11 @@ public final class Benchmark implements Callable<Integer> {
     }
 
     static Result runOnce(EmbeddedServices infra, Path dir, int n, int k, String db) throws Exception {
-        Files.createDirectories(dir);
+        Files.createDirectories(dir.resolve("orchestrator"));
+        // each run's orchestrator signs with the one bus CA the broker trusts
+        for (String f : List.of(BusCa.KEY, BusCa.CERT)) {
+            Files.copy(infra.busCaDir().resolve(f), dir.resolve("orchestrator").resolve(f), StandardCopyOption.REPLACE_EXISTING);
+        }
         String url = infra.newDatabase(db);
         try (ConfigurableApplicationContext ctx = new SpringApplicationBuilder(OrchestratorApplication.class).run(
                 "--server.port=0", "--spring.datasource.url=" + url, "--spring.datasource.username=postgres",
@@ -119,7 +125,8 @@ public final class Benchmark implements Callable<Integer> {
             Plan plan = Plan.of(specs);
             KeyPair keys = ctx.getBean(KeyPair.class);
             WorkerIdentities identities = ctx.getBean(WorkerIdentities.class);
-            try (SimulatedFleet fleet = new SimulatedFleet(ids, keys.getPublic(), infra.kafkaBootstrapServers(), dir,
+            try (SimulatedFleet fleet = new SimulatedFleet(ids, keys.getPublic(),
+                    infra.bus(infra.busCa().newClient("orchestrator", Duration.ofDays(1))), dir,
                     id -> identities.register(id, "bench"))) {
                 Map<String, Long> dispatched = new ConcurrentHashMap<>();
                 List<Long> latencies = Collections.synchronizedList(new ArrayList<>());

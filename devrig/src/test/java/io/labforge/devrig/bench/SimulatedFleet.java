@@ -2,12 +2,14 @@ package io.labforge.devrig.bench;
 
 import io.labforge.agent.executor.noop.NoopExecutor;
 import io.labforge.common.exec.HostRoot;
+import io.labforge.common.messaging.Bus;
 import io.labforge.common.messaging.Envelope;
 import io.labforge.common.messaging.Topics;
 import io.labforge.common.sealing.Sealing;
 import io.labforge.common.signing.CommandVerifier;
 import io.labforge.common.signing.EnvelopeSigner;
 import io.labforge.common.signing.Keys;
+import io.labforge.common.tls.Pki;
 import io.labforge.common.worker.CommandProcessor;
 import io.labforge.common.worker.Journal;
 import io.labforge.common.worker.WorkerIdentity;
@@ -42,7 +44,7 @@ import org.apache.kafka.common.errors.WakeupException;
  */
 final class SimulatedFleet implements Runnable, AutoCloseable {
     private final Map<String, CommandProcessor> hosts = new HashMap<>();
-    private final String servers;
+    private final Bus bus;
     private final Journal journal;
     private volatile boolean running = true;
     private volatile KafkaConsumer<String, byte[]> consumer;
@@ -58,14 +60,15 @@ final class SimulatedFleet implements Runnable, AutoCloseable {
      * {@code register}: registers each simulated host's identity with the orchestrator (each host signs its
      * events with a key of its own, as a real agent does, so the figures include signing and checking).
      */
-    SimulatedFleet(List<String> hostIds, PublicKey key, String servers, Path stateDir, Consumer<WorkerIdentity> register) {
-        this.servers = servers;
+    SimulatedFleet(List<String> hostIds, PublicKey key, Bus bus, Path stateDir, Consumer<WorkerIdentity> register) {
+        this.bus = bus;
         this.journal = new Journal(stateDir.resolve("fleet-journal.jsonl"));
         CommandVerifier verifier = new CommandVerifier(key);
         String sealing = Sealing.generate().publicKey(); // no secrets in the benchmark: one sealing key for the fleet
+        String busCsr = Pki.csr(Pki.newKey(), "fleet"); // and one consumer for the fleet, on the bus as the orchestrator
         for (String h : hostIds) {
             KeyPair own = Keys.generate();
-            register.accept(new WorkerIdentity(h, Keys.encodePublic(own.getPublic()), sealing));
+            register.accept(new WorkerIdentity(h, Keys.encodePublic(own.getPublic()), sealing, busCsr));
             hosts.put(h, new CommandProcessor(new EnvelopeSigner(h, own.getPrivate()), verifier, List.of(new NoopExecutor()), journal,
                     new HostRoot(stateDir.resolve("root")), Clock.systemUTC()));
         }
@@ -83,8 +86,8 @@ final class SimulatedFleet implements Runnable, AutoCloseable {
 
     @Override
     public void run() {
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(KafkaSetup.consumer(servers, "labforge-bench-fleet"));
-                KafkaProducer<String, byte[]> p = new KafkaProducer<>(KafkaSetup.producer(servers))) {
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(KafkaSetup.consumer(bus, "labforge-bench-fleet"));
+                KafkaProducer<String, byte[]> p = new KafkaProducer<>(KafkaSetup.producer(bus))) {
             consumer = c;
             List<TopicPartition> parts = new ArrayList<>();
             c.partitionsFor(Topics.AGENT_COMMANDS).forEach(i -> parts.add(new TopicPartition(i.topic(), i.partition())));

@@ -1,6 +1,7 @@
 package io.labforge.devrig.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.labforge.common.agent.AgentPresence;
@@ -11,16 +12,18 @@ import io.labforge.common.id.StepId;
 import io.labforge.common.lab.Lab.FailurePolicy;
 import io.labforge.common.messaging.Envelope;
 import io.labforge.common.messaging.Json;
-import io.labforge.common.messaging.KafkaClients;
+import io.labforge.common.messaging.Bus;
 import io.labforge.common.messaging.Topics;
 import io.labforge.common.sealing.Sealing;
 import io.labforge.common.signing.EnvelopeSigner;
 import io.labforge.common.signing.Keys;
 import io.labforge.common.step.StepEvent;
+import io.labforge.common.worker.WorkerIdentity;
 import io.labforge.orchestrator.planner.Plan;
 import io.labforge.orchestrator.planner.StepSpec;
 import io.labforge.orchestrator.saga.Saga;
 import io.labforge.orchestrator.saga.SagaStatus;
+import io.labforge.orchestrator.trust.BusCa;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -28,12 +31,19 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -76,28 +86,37 @@ class BusSecurityIT {
         h.close();
     }
 
-    String servers() {
-        return h.services.kafkaBootstrapServers();
+    /** What root on node1 has: node1's own bus credentials (and its keys). */
+    Bus node1Bus() {
+        Path state = h.dir.resolve("agent-state/node1");
+        return h.services.bus(WorkerIdentity.loadOrCreate(state, "node1").busTls(state));
     }
 
     void send(String topic, String key, Envelope e) {
-        try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(KafkaClients.producer(servers()))) {
-            p.send(new ProducerRecord<>(topic, key, e.toBytes())).get();
+        send(node1Bus(), topic, key, e);
+    }
+
+    static void send(Bus bus, String topic, String key, Envelope e) {
+        Properties props = bus.producer();
+        props.put("max.block.ms", "10000"); // a client the broker will not let in gives up in 10 s
+        try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(props)) {
+            p.send(new ProducerRecord<>(topic, key, e.toBytes())).get(30, TimeUnit.SECONDS);
         } catch (Exception ex) {
             throw new AssertionError(ex);
         }
     }
 
-    /** Every record of a topic so far, as the attacker reads them. */
-    List<ConsumerRecord<String, byte[]>> read(String topic) {
-        var props = KafkaClients.consumer(servers(), "attacker-" + UUID.randomUUID());
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    /** Every record of a topic so far, read as {@code bus} may. */
+    List<ConsumerRecord<String, byte[]>> read(Bus bus, String topic) {
         List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(props)) {
-            c.subscribe(List.of(topic));
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(bus.consumer("labforge-agent-node1"))) {
+            List<TopicPartition> parts = new ArrayList<>();
+            c.partitionsFor(topic).forEach(i -> parts.add(new TopicPartition(i.topic(), i.partition())));
+            c.assign(parts);
+            c.seekToBeginning(parts);
             long quietSince = System.currentTimeMillis();
             long end = System.currentTimeMillis() + 20_000;
-            while (System.currentTimeMillis() < end && (out.isEmpty() || System.currentTimeMillis() - quietSince < 2000)) {
+            while (System.currentTimeMillis() < end && System.currentTimeMillis() - quietSince < 2000) {
                 var records = c.poll(Duration.ofMillis(300));
                 records.forEach(out::add);
                 if (!records.isEmpty()) {
@@ -110,10 +129,11 @@ class BusSecurityIT {
 
     /** The command for a step, as the attacker reads it on the topic (its id, its saga's). */
     Envelope commandFor(String stepId) {
-        var props = KafkaClients.consumer(servers(), "attacker-" + UUID.randomUUID());
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(props)) {
-            c.subscribe(List.of(Topics.AGENT_COMMANDS));
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(node1Bus().consumer("labforge-agent-node1"))) {
+            List<TopicPartition> parts = new ArrayList<>();
+            c.partitionsFor(Topics.AGENT_COMMANDS).forEach(i -> parts.add(new TopicPartition(i.topic(), i.partition())));
+            c.assign(parts);
+            c.seekToBeginning(parts);
             long end = System.currentTimeMillis() + 30_000;
             while (System.currentTimeMillis() < end) {
                 for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
@@ -178,28 +198,32 @@ class BusSecurityIT {
 
     @Test
     @Order(2)
-    void aCanarySecretForAHostReachesOnlyThatHost() {
+    void aCanarySecretForOneHostReachesOnlyThatHostNotRootOnAnother() {
         String canary = "CANARY-" + UUID.randomUUID();
         ObjectNode secret = Json.object();
         secret.set("note", Json.object().put(Sealing.SECRET, canary));
-        SagaId id = h.coordinator().submitPlan(LabId.of("canary"), "generated", Plan.of(List.of(step("canary@node1", "node1", 0, secret))),
+        SagaId id = h.coordinator().submitPlan(LabId.of("canary"), "generated", Plan.of(List.of(step("canary@node2", "node2", 0, secret))),
                 FailurePolicy.PAUSE, Saga.Mode.APPLY, "it-test");
-        Envelope cmd = commandFor("canary@node1");
+        // root on node1 reads the agent command topic, as its agent may
+        Envelope cmd = commandFor("canary@node2");
         await().atMost(Duration.ofSeconds(60)).until(() -> h.coordinator().status(id) != SagaStatus.RUNNING);
 
         for (String topic : List.of(Topics.AGENT_COMMANDS, Topics.STEP_EVENTS, Topics.AGENT_PRESENCE)) {
-            assertThat(read(topic)).noneMatch(r -> new String(r.value(), StandardCharsets.UTF_8).contains(canary));
+            assertThat(read(h.orchestratorBus(), topic)).noneMatch(r -> new String(r.value(), StandardCharsets.UTF_8).contains(canary));
         }
         JsonNode sealed = cmd.payload().get("note");
         assertThat(sealed.has(Sealing.SEALED)).as("sealed on the wire: " + sealed).isTrue();
-        boolean opened;
-        try {
-            Sealing.openAll(cmd.payload(), attackersSealing, cmd.messageId() + "|node1");
-            opened = true;
-        } catch (Sealing.SealingException e) {
-            opened = false;
+        Sealing.KeyPair node1Sealing = Sealing.loadOrCreate(h.dir.resolve("agent-state/node1/sealing.key"));
+        for (Sealing.KeyPair key : List.of(attackersSealing, node1Sealing)) {
+            boolean opened;
+            try {
+                Sealing.openAll(cmd.payload(), key, cmd.messageId() + "|node2");
+                opened = true;
+            } catch (Sealing.SealingException e) {
+                opened = false;
+            }
+            assertThat(opened).as("a key other than node2's opens nothing").isFalse();
         }
-        assertThat(opened).as("the attacker's sealing key opens nothing").isFalse();
     }
 
     @Test
@@ -233,7 +257,7 @@ class BusSecurityIT {
         SagaId id = h.coordinator().submitPlan(LabId.of("replay"), "generated", Plan.of(List.of(step("once@node1", "node1", 0, null))),
                 FailurePolicy.PAUSE, Saga.Mode.APPLY, "it-test");
         await().atMost(Duration.ofSeconds(60)).until(() -> h.coordinator().status(id) == SagaStatus.SUCCEEDED);
-        Envelope real = read(Topics.STEP_EVENTS).stream().map(r -> Envelope.fromBytes(r.value()))
+        Envelope real = read(h.orchestratorBus(), Topics.STEP_EVENTS).stream().map(r -> Envelope.fromBytes(r.value()))
                 .filter(e -> "once@node1".equals(e.stepId()) && e.type().equals("step.Succeeded")).findFirst().orElseThrow();
         long rows = h.jdbc().queryForObject("SELECT count(*) FROM audit_log", Long.class);
 
@@ -243,5 +267,31 @@ class BusSecurityIT {
                 .until(() -> h.jdbc().queryForObject("SELECT count(*) FROM audit_log", Long.class), n -> n == rows);
         assertThat(h.coordinator().status(id)).isEqualTo(SagaStatus.SUCCEEDED);
         assertThat(Json.read(h.get("/api/audit/verify").body()).get("ok").asBoolean()).isTrue();
+    }
+
+    @Test
+    @Order(5)
+    void onKafkaAHostMayDoWhatItsAgentDoesAndNoOneElseGetsIn() throws Exception {
+        Envelope command = Envelope.of(new Noop(0, 0), "lab", UUID.randomUUID().toString(), "evil@node2", 1, "node2", null, Instant.now(),
+                Instant.now().plusSeconds(60), false);
+        // root on node1: its agent's certificate writes events and presence, and nothing else
+        assertThatThrownBy(() -> send(node1Bus(), Topics.AGENT_COMMANDS, "node2", command))
+                .hasRootCauseInstanceOf(TopicAuthorizationException.class);
+        assertThatThrownBy(() -> read(node1Bus(), Topics.STEP_EVENTS)).isInstanceOf(TopicAuthorizationException.class);
+        assertThatThrownBy(() -> read(node1Bus(), Topics.GITLAB_COMMANDS)).isInstanceOf(TopicAuthorizationException.class);
+
+        // no certificate, or one of another CA: no connection at all
+        Properties plain = new Properties();
+        plain.put("bootstrap.servers", h.services.kafkaBootstrapServers());
+        plain.put("max.block.ms", "5000");
+        try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(plain, new StringSerializer(), new ByteArraySerializer())) {
+            assertThatThrownBy(() -> p.send(new ProducerRecord<>(Topics.AGENT_COMMANDS, "node2", command.toBytes())).get(10, TimeUnit.SECONDS))
+                    .isInstanceOfAny(ExecutionException.class, TimeoutException.class);
+        }
+        Path elsewhere = h.dir.resolve("attacker-ca");
+        Bus.Tls foreign = BusCa.loadOrCreate(elsewhere).newClient("orchestrator", Duration.ofHours(1));
+        Bus forged = h.services.bus(new Bus.Tls(h.services.busCa().caPem(), foreign.certificatePem(), foreign.keyPem()));
+        assertThatThrownBy(() -> send(forged, Topics.AGENT_COMMANDS, "node2", command)).isInstanceOf(AssertionError.class);
+        assertThat(h.executions("node2", "evil@node2")).isZero();
     }
 }

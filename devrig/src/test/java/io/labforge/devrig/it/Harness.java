@@ -4,10 +4,12 @@ import io.labforge.agent.AgentApplication;
 import io.labforge.cluster.ClusterServiceApplication;
 import io.labforge.common.command.ClusterCommand;
 import io.labforge.common.command.GitlabCommand;
+import io.labforge.common.messaging.Bus;
 import io.labforge.common.messaging.Json;
 import io.labforge.common.sealing.Sealing;
 import io.labforge.common.signing.Keys;
 import io.labforge.common.worker.CommandProcessor;
+import io.labforge.common.worker.Registration;
 import io.labforge.common.worker.WorkerIdentity;
 import io.labforge.common.worker.WorkerLoop;
 import io.labforge.devrig.embedded.EmbeddedServices;
@@ -15,6 +17,7 @@ import io.labforge.gitlab.GitlabServiceApplication;
 import io.labforge.orchestrator.OrchestratorApplication;
 import io.labforge.orchestrator.runtime.OrchestratorRuntime;
 import io.labforge.orchestrator.runtime.SagaCoordinator;
+import io.labforge.orchestrator.trust.BusCa;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -23,6 +26,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -64,7 +68,8 @@ final class Harness implements AutoCloseable {
     static synchronized EmbeddedServices infra() {
         if (infra == null) {
             try {
-                infra = EmbeddedServices.start(Files.createTempDirectory("labforge-it-infra"), 0);
+                Path infraDir = Files.createTempDirectory("labforge-it-infra");
+                infra = EmbeddedServices.start(infraDir, 0, infraDir.resolve("bus-ca"));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -83,6 +88,18 @@ final class Harness implements AutoCloseable {
         this.services = services;
         this.dbUrl = services.newDatabase("it_" + ProcessHandle.current().pid() + "_" + DATABASES.incrementAndGet());
         this.stateDir = dir.resolve("orchestrator-state");
+        // the broker trusts one bus CA: this orchestrator signs with it (the CA's files, as the demo's
+        // orchestrator finds them in its own state directory)
+        try {
+            Files.createDirectories(stateDir);
+            Path ca = services.busCaDir();
+            if (!ca.equals(stateDir)) {
+                Files.copy(ca.resolve(BusCa.KEY), stateDir.resolve(BusCa.KEY), StandardCopyOption.REPLACE_EXISTING);
+                Files.copy(ca.resolve(BusCa.CERT), stateDir.resolve(BusCa.CERT), StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         this.publicKey = Keys.encodePublic(Keys.loadOrCreate(stateDir).getPublic());
         this.sealingKey = Sealing.loadOrCreate(stateDir.resolve("sealing.key")).publicKey();
     }
@@ -243,19 +260,24 @@ final class Harness implements AutoCloseable {
      */
     WorkerIdentity enrol(Path workerStateDir, String worker) {
         WorkerIdentity id = WorkerIdentity.loadOrCreate(workerStateDir, worker).identity();
-        register(id);
+        register(id).install(workerStateDir);
         return id;
     }
 
     /** Registers a worker's identity through the API with the admin token (a {@code HostBootstrap.Registrar}). */
-    String register(WorkerIdentity id) {
+    Registration register(WorkerIdentity id) {
         HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(baseUrl() + "/api/workers/" + id.worker()))
                 .header("Authorization", "Bearer " + adminToken).header("Content-Type", "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofString(id.toJson())).build());
         if (r.statusCode() != 200) {
             throw new IllegalStateException("could not register " + id.worker() + ": " + r.statusCode() + " " + r.body());
         }
-        return Json.read(r.body()).get("change").asString();
+        return Json.MAPPER.readValue(r.body(), Registration.class);
+    }
+
+    /** The bus as the orchestrator (the broker's super user) reaches it: for tests that play the orchestrator's part. */
+    Bus orchestratorBus() {
+        return services.bus(services.busCa().newClient("orchestrator", Duration.ofDays(1)));
     }
 
     /** cluster-service in this JVM, on the same Kafka, trusting this orchestrator's key. */

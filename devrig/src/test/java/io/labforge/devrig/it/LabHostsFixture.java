@@ -50,7 +50,7 @@ final class LabHostsFixture implements AutoCloseable {
 
     /** PostgreSQL, Kafka (advertised on {@code kafkaAddress}, where the hosts reach this machine) and an orchestrator. */
     LabHostsFixture services(String kafkaAddress) {
-        services = EmbeddedServices.start(dir.resolve("infra"), 0, kafkaAddress);
+        services = EmbeddedServices.start(dir.resolve("infra"), 0, kafkaAddress, dir.resolve("orchestrator-state"));
         h = new Harness(dir, services);
         h.startOrchestrator();
         return this;

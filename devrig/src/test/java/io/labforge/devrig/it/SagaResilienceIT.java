@@ -192,7 +192,7 @@ class SagaResilienceIT {
     }
 
     Envelope command(String stepId) {
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(KafkaSetup.consumer(Harness.infra().kafkaBootstrapServers(),
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(KafkaSetup.consumer(h.orchestratorBus(),
                 "it-reader-" + UUID.randomUUID()))) {
             c.subscribe(List.of(Topics.AGENT_COMMANDS));
             long end = System.currentTimeMillis() + 30_000;
@@ -209,7 +209,7 @@ class SagaResilienceIT {
     }
 
     void publish(Envelope e) {
-        try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(KafkaSetup.producer(Harness.infra().kafkaBootstrapServers()))) {
+        try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(KafkaSetup.producer(h.orchestratorBus()))) {
             p.send(new ProducerRecord<>(Topics.AGENT_COMMANDS, e.target(), e.toBytes())).get();
         } catch (Exception ex) {
             throw new AssertionError(ex);
@@ -217,7 +217,7 @@ class SagaResilienceIT {
     }
 
     Object awaitEvent(UUID causation, Class<?> type, Predicate<Object> which) {
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(KafkaSetup.consumer(Harness.infra().kafkaBootstrapServers(),
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(KafkaSetup.consumer(h.orchestratorBus(),
                 "it-events-" + UUID.randomUUID()))) {
             c.subscribe(List.of(Topics.STEP_EVENTS));
             long end = System.currentTimeMillis() + 30_000;

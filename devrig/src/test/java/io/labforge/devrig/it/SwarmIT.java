@@ -142,7 +142,7 @@ class SwarmIT {
 
     List<String> allRecords(String... topics) {
         List<String> out = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(KafkaSetup.consumer(services.kafkaBootstrapServers(), "swarm-it-scan"))) {
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(KafkaSetup.consumer(h.orchestratorBus(), "swarm-it-scan"))) {
             List<TopicPartition> parts = new ArrayList<>();
             for (String t : topics) {
                 c.partitionsFor(t).forEach(p -> parts.add(new TopicPartition(p.topic(), p.partition())));

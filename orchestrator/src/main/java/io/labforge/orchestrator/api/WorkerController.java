@@ -1,11 +1,10 @@
 package io.labforge.orchestrator.api;
 
+import io.labforge.common.worker.Registration;
 import io.labforge.common.worker.WorkerIdentity;
 import io.labforge.orchestrator.security.Caller;
 import io.labforge.orchestrator.trust.WorkerIdentities;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import org.springframework.http.MediaType;
 import org.springframework.security.core.Authentication;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -29,15 +28,17 @@ public class WorkerController {
         this.identities = identities;
     }
 
-    /** Registers the identity ({@code identity.json} as the worker wrote it) of the worker named in the path. */
+    /**
+     * Registers the identity ({@code identity.json} as the worker wrote it) of the worker named in the path;
+     * answers with its bus certificate, for the worker's state directory.
+     */
     @PutMapping(path = "/{worker}", consumes = MediaType.APPLICATION_JSON_VALUE)
-    public Map<String, String> register(@PathVariable String worker, @RequestBody String body, Authentication auth) {
+    public Registration register(@PathVariable String worker, @RequestBody String body, Authentication auth) {
         WorkerIdentity id = WorkerIdentity.parse(body);
         if (!id.worker().equals(worker)) {
             throw new IllegalArgumentException("worker: the identity is " + id.worker() + "'s, not " + worker + "'s");
         }
-        WorkerIdentities.Change change = identities.register(id, Caller.of(auth).actor());
-        return Map.of("worker", worker, "fingerprint", id.fingerprint(), "change", change.name().toLowerCase(Locale.ROOT));
+        return identities.register(id, Caller.of(auth).actor());
     }
 
     @GetMapping

@@ -1,5 +1,7 @@
 package io.labforge.orchestrator.bootstrap;
 
+import io.labforge.common.tls.Pki;
+import io.labforge.common.worker.Registration;
 import io.labforge.common.worker.WorkerIdentity;
 import java.io.ByteArrayInputStream;
 import java.io.File;
@@ -37,7 +39,8 @@ public final class HostBootstrap {
     static final String JAR = "/opt/labforge/labforge-agent.jar";
     static final String CONFIG = "/etc/labforge/agent.properties";
     static final String UNIT = "/etc/systemd/system/labforge-agent.service";
-    static final String IDENTITY = "/var/lib/labforge-agent/" + WorkerIdentity.FILE;
+    static final String STATE = "/var/lib/labforge-agent/";
+    static final String IDENTITY = STATE + WorkerIdentity.FILE;
     private static final Pattern JAVA_VERSION = Pattern.compile("version \"(\\d+)");
 
     /** How to log in: a private key file, or a password given once (never stored). */
@@ -68,7 +71,7 @@ public final class HostBootstrap {
      */
     @FunctionalInterface
     public interface Registrar {
-        String register(WorkerIdentity identity) throws Exception;
+        Registration register(WorkerIdentity identity) throws Exception;
     }
 
     private final Registrar registrar;
@@ -198,12 +201,22 @@ public final class HostBootstrap {
             }
         }
         WorkerIdentity identity = identity(ssh, host, !changes.isEmpty());
-        String registered;
+        Registration registered;
         try {
             registered = registrar.register(identity);
         } catch (Exception e) {
             return new Outcome(host, address, false, !changes.isEmpty(), "the agent's identity " + identity.fingerprint()
                     + " could not be registered, so the agent was not started: " + (e.getMessage() == null ? e : e.getMessage()));
+        }
+        // its certificate for Kafka, beside the key it was made for (which never left the host); one that
+        // says the same and is valid for 30 more days stays (a new one would restart the agent for nothing)
+        Remote installed = run(ssh, "cat " + STATE + WorkerIdentity.BUS_CERTIFICATE);
+        try (SFTPClient sftp = ssh.newSFTPClient()) {
+            boolean same = installed.exit == 0 && Pki.equivalent(installed.out, Pki.certificate(registered.busCertificate()));
+            if (!same && writeIfDifferent(ssh, sftp, STATE + WorkerIdentity.BUS_CERTIFICATE, registered.busCertificate(), 0644)
+                    | writeIfDifferent(ssh, sftp, STATE + WorkerIdentity.BUS_CA, registered.busCa(), 0644)) {
+                changes.add("bus certificate installed");
+            }
         }
         if (!changes.isEmpty()) {
             require(ssh, "systemctl daemon-reload");
@@ -215,7 +228,7 @@ public final class HostBootstrap {
         }
         return new Outcome(host, address, true, !changes.isEmpty(),
                 os + "; " + (changes.isEmpty() ? "already installed and running" : String.join(", ", changes)) + "; identity "
-                        + identity.fingerprint() + " " + registered, identity);
+                        + identity.fingerprint() + " " + registered.change() + ", on Kafka as " + registered.busPrincipal(), identity);
     }
 
     /**

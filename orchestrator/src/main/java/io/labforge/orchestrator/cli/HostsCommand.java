@@ -1,6 +1,8 @@
 package io.labforge.orchestrator.cli;
 
 import io.labforge.common.lab.Lab;
+import io.labforge.common.messaging.Json;
+import io.labforge.common.worker.Registration;
 import io.labforge.orchestrator.bootstrap.HostBootstrap;
 import io.labforge.orchestrator.bootstrap.HostDirectory;
 import java.nio.file.Files;
@@ -74,7 +76,7 @@ final class HostsCommand {
             Api api = new Api(url);
             // the key read through the pinned SSH session is the one the agent's events must be signed with
             HostBootstrap b = new HostBootstrap(jar, LabforgeCli.home().resolve("known_hosts"), login, kafka, Files.readString(pub), sealing,
-                    id -> api.putJson("/api/workers/" + id.worker(), id.toJson()).path("change").asString());
+                    id -> Json.MAPPER.treeToValue(api.putJson("/api/workers/" + id.worker(), id.toJson()), Registration.class));
             int failed = 0;
             Instant started = Instant.now();
             List<String> installed = new ArrayList<>();

@@ -1,5 +1,7 @@
 package io.labforge.orchestrator.cli;
 
+import io.labforge.common.messaging.Json;
+import io.labforge.common.worker.Registration;
 import io.labforge.common.worker.WorkerIdentity;
 import java.io.IOException;
 import java.io.InputStream;
@@ -8,6 +10,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import tools.jackson.databind.JsonNode;
 
@@ -27,18 +30,29 @@ public class WorkersCommand {
         LabforgeCli.Remote remote;
         @Parameters(paramLabel = "IDENTITY.json", description = "e.g. /var/lib/labforge-gitlab/identity.json, or - for standard input")
         String file;
+        @Option(names = "--install", paramLabel = "DIR", description = "where to write the worker's bus certificate (bus.crt, bus-ca.crt): "
+                + "its state directory (default: the identity file's directory)")
+        Path install;
 
         @Override
         public Integer call() throws IOException {
-            String text = file.equals("-") ? new String(in.readAllBytes(), StandardCharsets.UTF_8) : LabforgeCli.read(Path.of(file));
+            boolean stdin = file.equals("-");
+            String text = stdin ? new String(in.readAllBytes(), StandardCharsets.UTF_8) : LabforgeCli.read(Path.of(file));
             WorkerIdentity id;
             try {
                 id = WorkerIdentity.parse(text);
             } catch (IllegalArgumentException e) {
-                throw new CliError((file.equals("-") ? "standard input" : file) + ": " + e.getMessage());
+                throw new CliError((stdin ? "standard input" : file) + ": " + e.getMessage());
+            }
+            Path dir = install != null ? install : stdin ? null : Path.of(file).toAbsolutePath().getParent();
+            if (dir == null) {
+                throw new CliError("reading standard input: say where the bus certificate goes with --install DIR");
             }
             JsonNode r = remote.api().putJson("/api/workers/" + id.worker(), id.toJson());
-            LabforgeCli.OUT.println(id.worker() + ": identity " + id.fingerprint() + " " + r.path("change").asString());
+            Registration reg = Json.MAPPER.treeToValue(r, Registration.class);
+            reg.install(dir);
+            LabforgeCli.OUT.println(id.worker() + ": identity " + id.fingerprint() + " " + reg.change() + "; on Kafka as " + reg.busPrincipal()
+                    + ", its certificate written to " + dir.resolve(WorkerIdentity.BUS_CERTIFICATE));
             return 0;
         }
     }

@@ -2,6 +2,7 @@ package io.labforge.orchestrator.runtime;
 
 import io.labforge.common.agent.AgentPresence;
 import io.labforge.common.features.Features;
+import io.labforge.common.messaging.Bus;
 import io.labforge.common.messaging.Envelope;
 import io.labforge.common.messaging.Json;
 import io.labforge.common.messaging.Topics;
@@ -34,17 +35,17 @@ public final class EventConsumer implements Runnable {
     private final SagaCoordinator coordinator;
     private final SenderCheck senders;
     private final RefusalThrottle throttle = new RefusalThrottle(Clock.systemUTC());
-    private final String servers;
+    private final Bus bus;
     private volatile boolean running = true;
     private volatile KafkaConsumer<String, byte[]> consumer;
 
     private final int batch;
 
     /** {@code batch}: at most this many records per poll, so per saga-loop transaction. */
-    public EventConsumer(SagaCoordinator coordinator, SenderCheck senders, String servers, int batch) {
+    public EventConsumer(SagaCoordinator coordinator, SenderCheck senders, Bus bus, int batch) {
         this.coordinator = coordinator;
         this.senders = senders;
-        this.servers = servers;
+        this.bus = bus;
         this.batch = batch;
     }
 
@@ -59,7 +60,7 @@ public final class EventConsumer implements Runnable {
     @Override
     public void run() {
         while (running) {
-            Properties props = KafkaSetup.consumer(servers, "labforge-orchestrator");
+            Properties props = KafkaSetup.consumer(bus, "labforge-orchestrator");
             props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, batch);
             try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(props)) {
                 consumer = c;

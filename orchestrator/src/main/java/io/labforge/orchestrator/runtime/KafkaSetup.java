@@ -1,6 +1,6 @@
 package io.labforge.orchestrator.runtime;
 
-import io.labforge.common.messaging.KafkaClients;
+import io.labforge.common.messaging.Bus;
 import io.labforge.common.messaging.Topics;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,7 +11,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.config.TopicConfig;
@@ -26,10 +25,8 @@ public final class KafkaSetup {
     }
 
     /** Creates Labforge's topics if they are missing (idempotent). */
-    public static void ensureTopics(String servers, short replication) {
-        Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
-        try (Admin admin = Admin.create(p)) {
+    public static void ensureTopics(Bus bus, short replication) {
+        try (Admin admin = Admin.create(bus.admin())) {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             List<NewTopic> missing = new ArrayList<>();
             for (NewTopic t : List.of(
@@ -53,19 +50,19 @@ public final class KafkaSetup {
                 }
             }
         } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("cannot create Labforge's topics on " + servers + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot create Labforge's topics on " + bus.servers() + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
     }
 
-    public static Properties producer(String servers) {
-        return KafkaClients.producer(servers);
+    public static Properties producer(Bus bus) {
+        return bus.producer();
     }
 
-    public static Properties consumer(String servers, String group) {
-        Properties p = KafkaClients.consumer(servers, group);
+    public static Properties consumer(Bus bus, String group) {
+        Properties p = bus.consumer(group);
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
         return p;
     }

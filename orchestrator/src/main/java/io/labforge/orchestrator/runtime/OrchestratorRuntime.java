@@ -1,5 +1,6 @@
 package io.labforge.orchestrator.runtime;
 
+import io.labforge.common.messaging.Bus;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +24,7 @@ public final class OrchestratorRuntime implements SmartLifecycle {
     private final OutboxRelay relay;
     private final EventConsumer events;
     private final Duration tick;
-    private final String servers;
+    private final Bus bus;
     private final short replication;
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running;
@@ -32,13 +33,13 @@ public final class OrchestratorRuntime implements SmartLifecycle {
     private ScheduledExecutorService timer;
 
     public OrchestratorRuntime(DataSource dataSource, SagaCoordinator coordinator, OutboxRelay relay, EventConsumer events,
-            Duration tick, String servers, short replication) {
+            Duration tick, Bus bus, short replication) {
         this.dataSource = dataSource;
         this.coordinator = coordinator;
         this.relay = relay;
         this.events = events;
         this.tick = tick;
-        this.servers = servers;
+        this.bus = bus;
         this.replication = replication;
     }
 
@@ -52,7 +53,7 @@ public final class OrchestratorRuntime implements SmartLifecycle {
         running = true;
         Thread starter = new Thread(() -> {
             try {
-                KafkaSetup.ensureTopics(servers, replication);
+                KafkaSetup.ensureTopics(bus, replication);
                 lock = LeaderLock.acquire(dataSource, () -> running);
                 if (lock == null) {
                     return;
@@ -76,7 +77,7 @@ public final class OrchestratorRuntime implements SmartLifecycle {
                     }
                 }, 1, 60, TimeUnit.MINUTES);
                 leader = true;
-                LOG.info("orchestrator is the saga owner; Kafka at {}", servers);
+                LOG.info("orchestrator is the saga owner; Kafka at {} (mutual TLS)", bus.servers());
             } catch (Exception e) {
                 LOG.error("orchestrator could not start its loops", e);
             }

@@ -1,5 +1,6 @@
 package io.labforge.orchestrator.runtime;
 
+import io.labforge.common.messaging.Bus;
 import io.labforge.orchestrator.persistence.Outbox;
 import io.labforge.orchestrator.persistence.SagaRepository.OutboxRow;
 import java.time.Clock;
@@ -43,8 +44,8 @@ public final class OutboxRelay implements Runnable {
     private final Set<UUID> inFlight = ConcurrentHashMap.newKeySet();
     private volatile boolean running = true;
 
-    public OutboxRelay(Outbox outbox, String servers) {
-        this(outbox, () -> new KafkaProducer<>(KafkaSetup.producer(servers)), Clock.systemUTC());
+    public OutboxRelay(Outbox outbox, Bus bus) {
+        this(outbox, () -> new KafkaProducer<>(KafkaSetup.producer(bus)), Clock.systemUTC());
     }
 
     /** {@code producers}: makes the producer the relay sends with (Kafka's, or a test's). */

@@ -32,7 +32,7 @@ public final class SenderCheck {
                     + "labforge workers enrol a service)");
         }
         if (!t.get().verifier().verify(e)) {
-            return Optional.of("the signature is not " + e.signer() + "'s registered key's (" + t.get().identity().fingerprint() + ")");
+            return Optional.of("the signature is not " + e.signer() + "'s registered key's (" + t.get().fingerprint() + ")");
         }
         return Optional.empty();
     }

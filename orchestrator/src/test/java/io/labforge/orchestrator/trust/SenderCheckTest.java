@@ -8,16 +8,23 @@ import io.labforge.common.sealing.Sealing;
 import io.labforge.common.signing.EnvelopeSigner;
 import io.labforge.common.signing.Keys;
 import io.labforge.common.step.StepEvent;
+import io.labforge.common.tls.Pki;
+import io.labforge.common.worker.Registration;
 import io.labforge.common.worker.WorkerIdentity;
 import io.labforge.orchestrator.audit.AuditEntry;
 import io.labforge.orchestrator.audit.AuditLog;
 import io.labforge.orchestrator.persistence.Postgres;
+import java.nio.file.Path;
 import java.security.KeyPair;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -30,7 +37,13 @@ class SenderCheckTest {
     SenderCheck check;
     final KeyPair node1Keys = Keys.generate();
     final Sealing.KeyPair node1Sealing = Sealing.generate();
-    final WorkerIdentity node1 = new WorkerIdentity("node1", Keys.encodePublic(node1Keys.getPublic()), node1Sealing.publicKey());
+    final KeyPair node1Bus = Pki.newKey();
+    final WorkerIdentity node1 = new WorkerIdentity("node1", Keys.encodePublic(node1Keys.getPublic()), node1Sealing.publicKey(),
+            Pki.csr(node1Bus, "node1"));
+    /** What the identities asked of the broker: worker, principal, previous principal. */
+    final List<List<String>> grants = new ArrayList<>();
+    @TempDir
+    Path state;
     final EnvelopeSigner asNode1 = new EnvelopeSigner("node1", node1Keys.getPrivate());
 
     @BeforeEach
@@ -38,7 +51,7 @@ class SenderCheckTest {
         jdbc = Postgres.freshDatabase();
         audit = new AuditLog(jdbc);
         identities = new WorkerIdentities(jdbc, new TransactionTemplate(new DataSourceTransactionManager(jdbc.getDataSource())), audit,
-                Clock.systemUTC());
+                Clock.systemUTC(), BusCa.loadOrCreate(state), (w, p, old) -> grants.add(Arrays.asList(w, p, old)));
         check = new SenderCheck(identities);
     }
 
@@ -54,15 +67,30 @@ class SenderCheckTest {
 
     @Test
     void registeringIsAuditedWithFingerprintsAndAChangeSaysWhatItReplaced() {
-        assertThat(identities.register(node1, "token:admin")).isEqualTo(WorkerIdentities.Change.REGISTERED);
-        assertThat(identities.register(node1, "token:admin")).isEqualTo(WorkerIdentities.Change.UNCHANGED);
-        WorkerIdentity rebuilt = new WorkerIdentity("node1", Keys.encodePublic(Keys.generate().getPublic()), node1Sealing.publicKey());
-        assertThat(identities.register(rebuilt, "token:admin")).isEqualTo(WorkerIdentities.Change.REPLACED);
+        Registration first = identities.register(node1, "token:admin");
+        assertThat(first.change()).isEqualTo("registered");
+        assertThat(identities.register(node1, "token:admin").change()).isEqualTo("unchanged");
+        KeyPair newBus = Pki.newKey();
+        WorkerIdentity rebuilt = new WorkerIdentity("node1", Keys.encodePublic(Keys.generate().getPublic()), node1Sealing.publicKey(),
+                Pki.csr(newBus, "node1"));
+        Registration second = identities.register(rebuilt, "token:admin");
+        assertThat(second.change()).isEqualTo("replaced");
+
+        // on the bus: a certificate for the key of the request, naming the principal the ACLs were granted to;
+        // a new key is a new principal, and the old one loses its rights
+        X509Certificate cert = Pki.certificate(first.busCertificate());
+        assertThat(cert.getPublicKey()).isEqualTo(node1Bus.getPublic());
+        assertThat(cert.getSubjectX500Principal().getName()).isEqualTo("CN=" + first.busPrincipal());
+        assertThat(first.busPrincipal()).startsWith("node1.").isNotEqualTo(second.busPrincipal());
+        assertThat(grants).containsExactly(Arrays.asList("node1", first.busPrincipal(), null),
+                Arrays.asList("node1", first.busPrincipal(), first.busPrincipal()),
+                Arrays.asList("node1", second.busPrincipal(), first.busPrincipal()));
         List<AuditEntry> rows = audit.list(null, 0, 10);
         assertThat(rows).extracting(AuditEntry::action).containsExactly("identity.registered", "identity.replaced");
         assertThat(rows.get(1).detail().get("previousFingerprint").asString()).isEqualTo(node1.fingerprint());
         assertThat(rows.get(1).detail().get("fingerprint").asString()).isEqualTo(rebuilt.fingerprint());
         assertThat(identities.sealingKey("node1")).contains(node1Sealing.publicKey());
+        assertThat(rows.get(1).detail().get("previousBusPrincipal").asString()).isEqualTo(first.busPrincipal());
         assertThat(identities.list()).singleElement().satisfies(r -> assertThat(r.fingerprint()).isEqualTo(rebuilt.fingerprint()));
     }
 

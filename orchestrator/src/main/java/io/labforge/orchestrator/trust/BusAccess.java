@@ -1,0 +1,11 @@
+package io.labforge.orchestrator.trust;
+
+/**
+ * What a worker may do on Kafka: the broker's ACLs for its principal. Granting for a new principal
+ * takes every right from the one it replaces.
+ */
+@FunctionalInterface
+public interface BusAccess {
+    /** Grants {@code worker}'s rights to {@code principal}; {@code previous} (null: none) loses its own. */
+    void grant(String worker, String principal, String previous);
+}

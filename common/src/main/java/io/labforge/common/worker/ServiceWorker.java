@@ -2,9 +2,9 @@ package io.labforge.common.worker;
 
 import io.labforge.common.exec.Executor;
 import io.labforge.common.exec.HostRoot;
+import io.labforge.common.messaging.Bus;
 import io.labforge.common.signing.CommandVerifier;
 import io.labforge.common.signing.Keys;
-import io.labforge.common.messaging.Bus;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PublicKey;

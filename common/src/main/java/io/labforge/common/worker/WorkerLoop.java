@@ -1,8 +1,8 @@
 package io.labforge.common.worker;
 
 import io.labforge.common.agent.AgentPresence;
-import io.labforge.common.messaging.Envelope;
 import io.labforge.common.messaging.Bus;
+import io.labforge.common.messaging.Envelope;
 import io.labforge.common.messaging.Topics;
 import java.io.IOException;
 import java.net.InetAddress;

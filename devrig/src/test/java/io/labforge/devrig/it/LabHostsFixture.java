@@ -3,10 +3,10 @@ package io.labforge.devrig.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.labforge.common.lab.Lab;
-import io.labforge.orchestrator.bootstrap.HostBootstrap;
 import io.labforge.devrig.embedded.EmbeddedServices;
 import io.labforge.devrig.labhosts.Cmd;
 import io.labforge.devrig.labhosts.LocalLab;
+import io.labforge.orchestrator.bootstrap.HostBootstrap;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

@@ -1,10 +1,10 @@
 package io.labforge.orchestrator.cli;
 
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 import tools.jackson.databind.JsonNode;
 
 /** {@code labforge token create|list|revoke}: the REST API's tokens (an admin's token is needed). */

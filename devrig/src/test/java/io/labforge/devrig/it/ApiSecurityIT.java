@@ -1,6 +1,7 @@
 package io.labforge.devrig.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
@@ -13,6 +14,8 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpServer;
 import io.labforge.common.messaging.Json;
+import io.labforge.orchestrator.cli.CliError;
+import io.labforge.orchestrator.cli.LabforgeCli;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -272,5 +275,49 @@ class ApiSecurityIT {
         assertThat(call("GET", "/api/sagas", jwt(other, "mallory", List.of("admin"), later), null, null).statusCode()).isEqualTo(401);
         assertThat(call("GET", "/api/sagas", jwt(idpKey, "alice", List.of("operator"), Instant.now().minusSeconds(600)), null, null)
                 .statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void aLabThatWouldWreckAHostOrReachOutsideItsDirectoryIsRefusedAndAudited(@TempDir Path labDir) throws Exception {
+        long before = sagas();
+        String overEtc = """
+                apiVersion: labforge/v1
+                kind: Lab
+                name: wreck
+                hosts:
+                  - name: vm1
+                    kind: vm
+                    address: 10.9.0.1
+                    disks: [{device: /dev/vdb, volumeGroup: data, volumes: [{name: d, size: 1G, filesystem: ext4, mount: /etc}]}]
+                """;
+        HttpResponse<String> r = call("POST", "/api/sagas?mode=plan", h.operatorToken, "application/yaml", overEtc);
+        assertThat(r.statusCode()).isEqualTo(422);
+        assertThat(Json.read(r.body()).get("errors").get(0).get("path").asString()).isEqualTo("hosts[0].disks[0].volumes[0].mount");
+
+        String outside = """
+                apiVersion: labforge/v1
+                kind: Lab
+                name: g
+                hosts: [{name: gitlab, address: 10.1.0.10}]
+                gitlab:
+                  host: gitlab
+                  externalUrl: https://gitlab.g.test
+                  tls: {certificate: ../../etc/passwd, ca: tls/ca.crt, key: {secret: GITLAB_TLS_KEY}}
+                """;
+        HttpResponse<String> o = call("POST", "/api/sagas?mode=plan", h.operatorToken, "application/yaml", outside);
+        assertThat(o.statusCode()).as(o.body()).isEqualTo(422);
+        assertThat(Json.read(o.body()).get("errors")).anySatisfy(e -> assertThat(e.get("path").asString()).isEqualTo("gitlab.tls.certificate"));
+        assertThat(sagas()).isEqualTo(before);
+        assertThat(h.jdbc().queryForObject("SELECT count(*) FROM audit_log WHERE action = 'lab.rejected' AND actor = ?", Long.class,
+                Harness.ACTOR)).isGreaterThanOrEqualTo(2);
+
+        // the CLI refuses to send a file the lab reaches through a symlink out of its directory, before any request
+        Path stack = Files.createDirectories(labDir.resolve("app"));
+        Files.createSymbolicLink(stack.resolve("docker-compose.yml"), Path.of("/etc/passwd"));
+        String lab = Files.readString(Path.of("..", "examples", "swarm-lab.yaml"));
+        Path labFile = labDir.resolve("lab.yaml");
+        Files.writeString(labFile, lab.replace("source: tp1-app", "source: app"));
+        assertThatThrownBy(() -> LabforgeCli.files(labFile, Files.readString(labFile))).isInstanceOf(CliError.class)
+                .hasMessageContaining("docker-compose.yml");
     }
 }

@@ -8,6 +8,7 @@ import io.labforge.common.lab.Lab;
 import io.labforge.common.lab.LabParser;
 import io.labforge.common.messaging.Json;
 import io.labforge.common.tls.Pki;
+import io.labforge.common.worker.WorkerIdentity;
 import io.labforge.devrig.embedded.EmbeddedServices;
 import io.labforge.devrig.labhosts.Cmd;
 import io.labforge.devrig.labhosts.LocalLab;
@@ -102,11 +103,21 @@ class RealHostsIT {
         });
         await("agents announce themselves").atMost(Duration.ofSeconds(120)).until(() -> h.jdbc().queryForObject(
                 "SELECT count(*) FROM host WHERE announced_at IS NOT NULL", Integer.class) == 3);
+        // each agent's identity was made on its host and registered as read over SSH: the keys the host holds
+        for (HostBootstrap.Outcome o : first) {
+            WorkerIdentity onHost = WorkerIdentity.parse(on(o.host(), "cat", "/var/lib/labforge-agent/identity.json"));
+            assertThat(onHost.signingKey()).isEqualTo(o.identity().signingKey());
+            assertThat(h.jdbc().queryForObject("SELECT fingerprint FROM worker_identity WHERE worker = ?", String.class, o.host()))
+                    .isEqualTo(onHost.fingerprint());
+            assertThat(on(o.host(), "stat", "-c", "%a", "/var/lib/labforge-agent/identity.key", "/var/lib/labforge-agent/bus.key").lines())
+                    .containsOnly("600");
+        }
 
         List<HostBootstrap.Outcome> second = bootstrap().all(hosts());
         assertThat(second).allSatisfy(o -> {
             assertThat(o.ok()).isTrue();
             assertThat(o.changed()).as(o.detail()).isFalse();
+            assertThat(o.detail()).contains("unchanged");
         });
     }
 

@@ -13,10 +13,12 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -51,6 +53,7 @@ public final class WorkerLoop implements Runnable {
     private final Clock clock;
     private final String worker;
     private volatile boolean running = true;
+    private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean ready;
     private volatile KafkaConsumer<String, byte[]> consumer;
     private Thread thread;
@@ -113,6 +116,7 @@ public final class WorkerLoop implements Runnable {
     /** Stops the loop and waits (10 s at most) for the command in hand to finish. */
     public void stop() {
         running = false;
+        stopped.countDown();
         KafkaConsumer<String, byte[]> c = consumer;
         if (c != null) {
             c.wakeup();
@@ -127,23 +131,78 @@ public final class WorkerLoop implements Runnable {
         }
     }
 
+    /** How long the loop waits before a new Kafka session after one failed: doubles from the first to the last. */
+    static final Duration FIRST_RETRY = Duration.ofSeconds(1);
+    static final Duration LAST_RETRY = Duration.ofSeconds(30);
+
+    /**
+     * Runs Kafka sessions until stopped. A session that fails (the broker away longer than the clients
+     * wait, an ACL not yet applied after registration, a commit that timed out) is logged and started
+     * again after a pause that grows to {@link #LAST_RETRY}: a worker outlives a broker outage. Commands
+     * whose events were not acknowledged are read again by the next session and answered from the
+     * processor's journal.
+     */
     @Override
     public void run() {
         long started = System.currentTimeMillis();
+        Duration pause = FIRST_RETRY;
+        try {
+            while (running) {
+                boolean read = false;
+                try {
+                    read = session(started);
+                } catch (WakeupException e) {
+                    return;
+                } catch (ExecutionException | RuntimeException e) {
+                    if (!running) {
+                        return;
+                    }
+                    Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+                    LOG.warn("{}: its Kafka session failed ({}); starting a new one in {} s{}", worker, cause.toString(), pause.toSeconds(),
+                            cause instanceof org.apache.kafka.common.errors.AuthorizationException
+                                    ? " (refused by the broker's ACLs: is this worker registered? agents by 'labforge hosts bootstrap',"
+                                            + " services by 'labforge workers enrol')"
+                                    : "");
+                }
+                if (read) {
+                    pause = FIRST_RETRY;
+                }
+                if (running) {
+                    if (stopped.await(pause.toMillis(), TimeUnit.MILLISECONDS)) {
+                        return;
+                    }
+                    pause = pause.multipliedBy(2).compareTo(LAST_RETRY) > 0 ? LAST_RETRY : pause.multipliedBy(2);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            ready = false;
+        }
+    }
+
+    /** One Kafka session: returns when stopped (true once it had read), throws when Kafka fails it. */
+    private boolean session(long started) throws InterruptedException, ExecutionException {
         Properties cp = bus.consumer(source.groupId());
         // a long step (a package install) must not get the worker thrown out of its group
         cp.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, 30 * 60 * 1000);
+        AtomicBoolean open = new AtomicBoolean(true);
+        boolean read = false;
         try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(cp); KafkaProducer<String, byte[]> p = new KafkaProducer<>(
                 bus.producer())) {
             consumer = c;
+            if (!running) {
+                return false;
+            }
             source.attach(c);
-            ready = true;
             if (announcement != null) {
-                announce(p);
+                announce(p, open);
             }
             Instant nextBeat = heartbeat == null ? null : clock.instant().plus(heartbeat);
             while (running) {
                 ConsumerRecords<String, byte[]> records = c.poll(Duration.ofMillis(500));
+                read = true;
+                ready = true;
                 // events come from this thread and from the processor's "started" timer
                 List<Future<RecordMetadata>> acks = Collections.synchronizedList(new ArrayList<>());
                 for (ConsumerRecord<String, byte[]> r : records) {
@@ -171,21 +230,18 @@ public final class WorkerLoop implements Runnable {
                     nextBeat = clock.instant().plus(heartbeat);
                 }
             }
-        } catch (WakeupException e) {
-            // stopping
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException | RuntimeException e) {
-            LOG.error("{}: the worker loop stopped on an error", worker, e);
+            return read;
         } finally {
+            open.set(false);
+            consumer = null;
             ready = false;
         }
     }
 
     /** Sends the announcement from a thread of its own until Kafka takes it. */
-    private void announce(KafkaProducer<String, byte[]> p) {
+    private void announce(KafkaProducer<String, byte[]> p, AtomicBoolean open) {
         Thread t = new Thread(() -> {
-            while (running) {
+            while (running && open.get()) {
                 try {
                     p.send(new ProducerRecord<>(Topics.AGENT_PRESENCE, worker, processor.sign(announcement.get()).toBytes())).get(30, TimeUnit.SECONDS);
                     return;
@@ -193,7 +249,7 @@ public final class WorkerLoop implements Runnable {
                     Thread.currentThread().interrupt();
                     return;
                 } catch (ExecutionException | TimeoutException | RuntimeException e) {
-                    if (!running) {
+                    if (!running || !open.get()) {
                         return;
                     }
                     LOG.warn("{}: announcing itself failed ({}); trying again", worker, e.getCause() == null ? e.toString() : e.getCause().toString());

@@ -40,6 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
  * broker over mutual TLS — also when it starts before the orchestrator has made the presence topic: it
  * keeps taking commands meanwhile and announces once the topic exists. The test plays the orchestrator
  * (the broker's super user): it makes the topics, grants the service its rights and signs its certificate.
+ * A worker that starts before its rights are granted (or while the broker is away) keeps trying.
  */
 @Timeout(180)
 class WorkerAnnouncementIT {
@@ -84,6 +85,42 @@ class WorkerAnnouncementIT {
                     assertThat(a.hostId()).isEqualTo("gitlab-service");
                     assertThat(a.facts().sealingKey()).isEqualTo(keys.sealing().publicKey());
                 });
+            } finally {
+                loop.stop();
+            }
+        }
+    }
+
+    @Test
+    void aWorkerStartedBeforeTheBrokerGrantsItsRightsKeepsTryingAndAnswersOnceGranted() throws Exception {
+        try (EmbeddedServices infra = EmbeddedServices.start(dir.resolve("infra"), 0, dir.resolve("orchestrator"));
+                Journal journal = new Journal(dir.resolve("journal.jsonl"));
+                KafkaAcls acls = new KafkaAcls(infra.bus(infra.busCa().newClient("orchestrator", Duration.ofHours(1))))) {
+            Bus orchestrator = infra.bus(infra.busCa().newClient("orchestrator", Duration.ofHours(1)));
+            WorkerIdentity.Loaded keys = WorkerIdentity.loadOrCreate(dir.resolve("gitlab-service"), GitlabCommand.TARGET);
+            String principal = BusCa.principal(GitlabCommand.TARGET, keys.busKey().getPublic());
+            Bus service = infra.bus(new Bus.Tls(infra.busCa().caPem(), infra.busCa().issueClient(keys.identity().busCsr(), principal),
+                    Pki.pkcs8Pem(keys.busKey().getPrivate())));
+            CommandProcessor processor = new CommandProcessor(keys.signer(), new CommandVerifier(Keys.generate().getPublic()), List.of(),
+                    journal, new HostRoot(dir), Clock.systemUTC(), Duration.ofMillis(200), new CommandProcessor.Secrets(keys.sealing(), null));
+            try (Admin admin = Admin.create(orchestrator.admin())) {
+                admin.createTopics(List.of(new NewTopic(Topics.GITLAB_COMMANDS, 1, (short) 1), new NewTopic(Topics.STEP_EVENTS, 1, (short) 1)))
+                        .all().get();
+            }
+            WorkerLoop loop = WorkerLoop.forService(service, Topics.GITLAB_COMMANDS, processor);
+            loop.start();
+            try {
+                // refused by the broker's ACLs: its sessions fail, and a failed session must not end the loop
+                Thread.sleep(4_000);
+                acls.grant(GitlabCommand.TARGET, principal, null);
+                Envelope cmd = Envelope.of(new AwaitGitlab("lab", "https://gitlab.lab.test", null, 10),
+                        "lab", "saga-1", "gitlab-ready@gitlab-service", 1, "gitlab-service", null, Instant.now(), null, false);
+                try (var producer = new KafkaProducer<String, byte[]>(orchestrator.producer())) {
+                    producer.send(new ProducerRecord<>(Topics.GITLAB_COMMANDS, "saga-1", cmd.toBytes())).get();
+                }
+                assertThat(firstOn(orchestrator, Topics.STEP_EVENTS, Duration.ofSeconds(60)))
+                        .as("the command answered once the worker's rights were granted").isInstanceOf(StepEvent.CommandRejected.class);
+                assertThat(loop.ready()).isTrue();
             } finally {
                 loop.stop();
             }

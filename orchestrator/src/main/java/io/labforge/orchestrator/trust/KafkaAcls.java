@@ -80,6 +80,23 @@ public final class KafkaAcls implements BusAccess, AutoCloseable {
         return new AclBinding(new ResourcePattern(type, name, PatternType.LITERAL), new AccessControlEntry(user, "*", op, AclPermissionType.ALLOW));
     }
 
+    /**
+     * Waits until the broker's authorizer shows the new rights: the controller has them once createAcls
+     * returns, the broker a moment later, and a worker that subscribes in between would be refused.
+     */
+    private void awaitApplied(Admin admin, String principal, List<AclBinding> rights)
+            throws ExecutionException, TimeoutException, InterruptedException {
+        AclBindingFilter mine = new AclBindingFilter(ResourcePatternFilter.ANY, new AccessControlEntryFilter("User:" + principal, null,
+                AclOperation.ANY, AclPermissionType.ANY));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!admin.describeAcls(mine).values().get(30, TimeUnit.SECONDS).containsAll(rights)) {
+            if (System.nanoTime() > deadline) {
+                throw new TimeoutException("the broker did not show " + principal + "'s rights within 10 s");
+            }
+            Thread.sleep(50);
+        }
+    }
+
     @Override
     public void grant(String worker, String principal, String previous) {
         try {
@@ -88,7 +105,9 @@ public final class KafkaAcls implements BusAccess, AutoCloseable {
                 admin.deleteAcls(List.of(new AclBindingFilter(ResourcePatternFilter.ANY, new AccessControlEntryFilter("User:" + previous, null,
                         AclOperation.ANY, AclPermissionType.ANY)))).all().get(30, TimeUnit.SECONDS);
             }
-            admin.createAcls(rightsOf(worker, principal)).all().get(30, TimeUnit.SECONDS);
+            List<AclBinding> rights = rightsOf(worker, principal);
+            admin.createAcls(rights).all().get(30, TimeUnit.SECONDS);
+            awaitApplied(admin, principal, rights);
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("cannot set " + worker + "'s rights on Kafka (" + bus.servers() + "): " + e.getMessage(), e);
         } catch (InterruptedException e) {

@@ -15,6 +15,7 @@ import io.labforge.orchestrator.runtime.EventConsumer;
 import io.labforge.orchestrator.runtime.LabSubmissions;
 import io.labforge.orchestrator.runtime.OrchestratorRuntime;
 import io.labforge.orchestrator.runtime.OutboxRelay;
+import io.labforge.orchestrator.runtime.Ownership;
 import io.labforge.orchestrator.runtime.ProgressBus;
 import io.labforge.orchestrator.runtime.SagaCoordinator;
 import io.labforge.orchestrator.runtime.SecretSealer;
@@ -30,7 +31,6 @@ import java.nio.file.Files;
 import java.security.KeyPair;
 import java.time.Clock;
 import java.time.Duration;
-import javax.sql.DataSource;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -109,12 +109,19 @@ public class OrchestratorApplication {
 
     @Bean
     SagaCoordinator sagaCoordinator(SagaRepository repo, AuditLog audit, PlatformTransactionManager txm, KeyPair keys,
-            OutboxRelay relay, ProgressBus bus, OrchestratorProperties props, Sealing.KeyPair sealing, WorkerIdentities identities) {
+            OutboxRelay relay, ProgressBus bus, OrchestratorProperties props, Sealing.KeyPair sealing, WorkerIdentities identities,
+            Ownership ownership) {
         SecretSealer sealer = new SecretSealer(identities::sealingKey, sealing);
         return new SagaCoordinator(new SagaCoordinator.Parts(repo, audit, new TransactionTemplate(txm),
                 new SagaEngine(props.maxInFlightPerHost(), props.dispatchBatch()), Clock.systemUTC(),
                 new CommandEnvelopes(EnvelopeSigner.orchestrator(keys.getPrivate()), sealer, Features.TYPES), sealer, Features.TYPES,
-                relay::handOver, bus, new LocalSteps(props.stateDir())));
+                relay::handOver, bus, new LocalSteps(props.stateDir()), ownership));
+    }
+
+    /** Which orchestrator owns the sagas: a lease and a fencing epoch in PostgreSQL. */
+    @Bean
+    Ownership ownership(JdbcTemplate jdbc, OrchestratorProperties props) {
+        return new Ownership(jdbc, props.instance(), props.lease());
     }
 
     @Bean
@@ -124,9 +131,9 @@ public class OrchestratorApplication {
     }
 
     @Bean
-    OrchestratorRuntime orchestratorRuntime(DataSource ds, SagaCoordinator coordinator, OutboxRelay relay,
+    OrchestratorRuntime orchestratorRuntime(Ownership ownership, SagaCoordinator coordinator, OutboxRelay relay,
             OrchestratorProperties props, WorkerIdentities identities, Bus bus) {
-        return new OrchestratorRuntime(ds, coordinator, relay,
+        return new OrchestratorRuntime(ownership, coordinator, relay,
                 new EventConsumer(coordinator, new SenderCheck(identities), bus, props.eventBatch()),
                 props.tick(), bus, props.topicReplication());
     }

@@ -19,10 +19,14 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param dispatchBatch at most this many commands per saga-loop transaction; ready steps beyond
  *        it go in the next one, at once (a lab of 100 hosts starts as ten small transactions whose
  *        commands leave while the next are written)
+ * @param instance this orchestrator's name among those sharing a database (default: host name and
+ *        process id), shown as the sagas' owner
+ * @param lease how long the owner's hold on the sagas lasts unrenewed (renewed every third of it): a
+ *        standby takes over at most this long after the owner died or froze
  */
 @ConfigurationProperties("labforge")
 public record OrchestratorProperties(String bootstrapServers, Path stateDir, Duration tick, Integer maxInFlightPerHost,
-        Short topicReplication, Integer eventBatch, Integer dispatchBatch) {
+        Short topicReplication, Integer eventBatch, Integer dispatchBatch, String instance, Duration lease) {
 
     public OrchestratorProperties {
         if (bootstrapServers == null) {
@@ -45,6 +49,21 @@ public record OrchestratorProperties(String bootstrapServers, Path stateDir, Dur
         }
         if (dispatchBatch == null) {
             dispatchBatch = 10;
+        }
+        if (instance == null || instance.isBlank()) {
+            String host;
+            try {
+                host = java.net.InetAddress.getLocalHost().getHostName();
+            } catch (java.io.IOException e) {
+                host = "localhost";
+            }
+            instance = host + "-" + ProcessHandle.current().pid();
+        }
+        if (lease == null) {
+            lease = Duration.ofSeconds(6);
+        }
+        if (lease.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new IllegalArgumentException("labforge.lease is " + lease + ": give at least 1s (the owner renews it every third of it)");
         }
     }
 }

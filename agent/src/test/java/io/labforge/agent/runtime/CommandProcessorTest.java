@@ -92,6 +92,27 @@ class CommandProcessorTest {
     }
 
     @Test
+    void aCommandRedeliveredAfterItsDeadlineIsAnsweredFromTheJournalNotRefusedAsExpired() {
+        Envelope cmd = signer.sign(command(new SetHostname("node1", null), "node1", NOW.plusSeconds(60)));
+        processor.handle(cmd, events::add);
+        events.clear();
+        // the broker was away longer than the step's timeout: the command comes back after its deadline
+        CommandProcessor later = new CommandProcessor(host, new CommandVerifier(keys.getPublic()), AgentExecutors.all(),
+                new Journal(dir.resolve("state/journal.jsonl")), new HostRoot(dir.resolve("root")),
+                Clock.fixed(NOW.plusSeconds(600), ZoneOffset.UTC), Duration.ZERO, null);
+
+        later.handle(cmd, events::add);
+
+        assertThat(payloads()).singleElement().isInstanceOfSatisfying(StepEvent.Succeeded.class, s -> assertThat(s.replayed()).isTrue());
+        // one that never ran is still refused as expired, and a forged one is refused before the journal is read
+        events.clear();
+        later.handle(signer.sign(command(new SetHostname("node1", null), "node1", NOW.plusSeconds(60))), events::add);
+        later.handle(cmd.withPayload(Json.object().put("hostname", "evil")), events::add);
+        assertThat(payloads()).extracting(p -> ((StepEvent.CommandRejected) p).rejection())
+                .containsExactly(StepEvent.Rejection.EXPIRED, StepEvent.Rejection.BAD_SIGNATURE);
+    }
+
+    @Test
     void aNewCommandForTheSameStepTypeAndAttemptRunsItIsNotARedelivery() {
         // a compensation may use its step's own command type (its attempt counter starts at 1 too)
         Envelope forward = signer.sign(command(new Noop(0, 0), "node1", NOW.plusSeconds(60)));

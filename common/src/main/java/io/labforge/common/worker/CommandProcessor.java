@@ -159,11 +159,7 @@ public final class CommandProcessor {
     }
 
     public void handle(Envelope cmd, Consumer<Envelope> emit) {
-        Optional<StepEvent.CommandRejected> refusal = refuse(cmd);
-        if (refusal.isPresent()) {
-            LOG.warn("refused command {} ({} for step {}): {}", cmd.messageId(), cmd.type(), cmd.stepId(),
-                    refusal.get().reason());
-            emit.accept(event(cmd, refusal.get()));
+        if (refused(cmd, notAuthentic(cmd), emit)) {
             return;
         }
         // One entry per command message: a redelivery (or a replay) carries the same id; a retry, a
@@ -177,6 +173,11 @@ public final class CommandProcessor {
             }
             LOG.info("command {} for step {} already ran: answering from the journal", cmd.messageId(), cmd.stepId());
             emit.accept(event(cmd, recorded));
+            return;
+        }
+        // a command that already ran is answered from the journal even past its deadline (a redelivery
+        // after an outage): only one that has not run is refused as expired
+        if (refused(cmd, notRunnable(cmd), emit)) {
             return;
         }
         long t0 = System.nanoTime();
@@ -268,7 +269,17 @@ public final class CommandProcessor {
         return dryRun ? executor.check((C) command, ctx) : executor.apply((C) command, ctx);
     }
 
-    private Optional<StepEvent.CommandRejected> refuse(Envelope cmd) {
+    private boolean refused(Envelope cmd, Optional<StepEvent.CommandRejected> refusal, Consumer<Envelope> emit) {
+        if (refusal.isEmpty()) {
+            return false;
+        }
+        LOG.warn("refused command {} ({} for step {}): {}", cmd.messageId(), cmd.type(), cmd.stepId(), refusal.get().reason());
+        emit.accept(event(cmd, refusal.get()));
+        return true;
+    }
+
+    /** Refuses a command not signed by the orchestrator for this host. */
+    private Optional<StepEvent.CommandRejected> notAuthentic(Envelope cmd) {
         if (!hostId.equals(cmd.target())) {
             return reject(StepEvent.Rejection.WRONG_TARGET, "this is host " + hostId + ", the command is for " + cmd.target());
         }
@@ -279,6 +290,11 @@ public final class CommandProcessor {
             return reject(StepEvent.Rejection.BAD_SIGNATURE,
                     "the signature does not match the orchestrator's key: the command was altered or signed by another key");
         }
+        return Optional.empty();
+    }
+
+    /** Refuses an authentic command that cannot run now: past its deadline, or of a type this worker does not know. */
+    private Optional<StepEvent.CommandRejected> notRunnable(Envelope cmd) {
         Instant now = clock.instant();
         if (cmd.deadline() != null && now.isAfter(cmd.deadline())) {
             return reject(StepEvent.Rejection.EXPIRED, "the command expired at " + cmd.deadline() + " (now " + now + ")");

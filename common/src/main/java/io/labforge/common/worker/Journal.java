@@ -1,9 +1,10 @@
 package io.labforge.common.worker;
 
 import io.labforge.common.messaging.Json;
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +19,7 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The agent's memory of what it executed: per command (its message id) the final event it sent. A redelivered or replayed command gets that event back instead of
- * running again. Kept as JSON lines, synced to disk before the event is sent, compacted at start.
+ * running again. Kept as JSON lines, each forced to disk (fsync) before the event is sent, compacted at start.
  */
 public final class Journal implements AutoCloseable {
     static final int KEEP = 20_000;
@@ -36,7 +37,7 @@ public final class Journal implements AutoCloseable {
             return size() > KEEP;
         }
     };
-    private BufferedWriter out;
+    private FileChannel out;
 
     public Journal(Path file) {
         this.file = file;
@@ -59,7 +60,7 @@ public final class Journal implements AutoCloseable {
                     compact();
                 }
             }
-            out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the agent journal " + file, e);
         }
@@ -74,9 +75,11 @@ public final class Journal implements AutoCloseable {
         ObjectNode line = Json.object().put("key", key).put("type", eventType);
         line.set("payload", payload);
         try {
-            out.write(Json.write(line));
-            out.newLine();
-            out.flush();
+            ByteBuffer bytes = ByteBuffer.wrap((Json.write(line) + "\n").getBytes(StandardCharsets.UTF_8));
+            while (bytes.hasRemaining()) {
+                out.write(bytes);
+            }
+            out.force(false); // on disk before the event that it ran is sent
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the agent journal " + file, e);
         }
@@ -84,15 +87,20 @@ public final class Journal implements AutoCloseable {
 
     private void compact() throws IOException {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+        try (FileChannel w = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            StringBuilder text = new StringBuilder();
             for (Map.Entry<String, Entry> e : entries.entrySet()) {
                 ObjectNode line = Json.object().put("key", e.getKey()).put("type", e.getValue().eventType());
                 line.set("payload", e.getValue().payload());
-                w.write(Json.write(line));
-                w.newLine();
+                text.append(Json.write(line)).append('\n');
             }
+            ByteBuffer bytes = ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8));
+            while (bytes.hasRemaining()) {
+                w.write(bytes);
+            }
+            w.force(true);
         }
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     @Override

@@ -106,16 +106,7 @@ final class Harness implements AutoCloseable {
 
     /** Starts the orchestrator; {@code extra}: more of its settings, e.g. {@code --labforge.api.max-hosts=3}. */
     ConfigurableApplicationContext startOrchestrator(String... extra) {
-        List<String> args = new ArrayList<>(List.of(
-                "--server.port=0",
-                "--spring.datasource.url=" + dbUrl,
-                "--spring.datasource.username=postgres",
-                "--spring.datasource.password=postgres",
-                "--labforge.bootstrap-servers=" + services.kafkaBootstrapServers(),
-                "--labforge.state-dir=" + stateDir,
-                "--labforge.tick=100ms"));
-        args.addAll(List.of(extra));
-        orchestrator = new SpringApplicationBuilder(OrchestratorApplication.class).run(args.toArray(String[]::new));
+        orchestrator = orchestratorProcess(extra);
         OrchestratorRuntime runtime = orchestrator.getBean(OrchestratorRuntime.class);
         Awaitility.await("orchestrator owns the sagas").atMost(Duration.ofSeconds(60)).until(runtime::isLeader);
         if (operatorToken == null) {
@@ -133,6 +124,37 @@ final class Harness implements AutoCloseable {
             operatorToken = Json.read(made.body()).get("token").asString();
         }
         return orchestrator;
+    }
+
+    /**
+     * Another orchestrator on the same database, Kafka and state directory (as a second instance of a
+     * deployment shares them): a standby while one owns the sagas. The harness's requests still go to
+     * the first until {@link #use} says otherwise.
+     */
+    ConfigurableApplicationContext startAnotherOrchestrator(String... settings) {
+        ConfigurableApplicationContext other = orchestratorProcess(settings);
+        others.add(other);
+        return other;
+    }
+
+    private final List<ConfigurableApplicationContext> others = new ArrayList<>();
+
+    /** Sends the harness's requests to this orchestrator from now on. */
+    void use(ConfigurableApplicationContext other) {
+        orchestrator = other;
+    }
+
+    private ConfigurableApplicationContext orchestratorProcess(String... extra) {
+        List<String> args = new ArrayList<>(List.of(
+                "--server.port=0",
+                "--spring.datasource.url=" + dbUrl,
+                "--spring.datasource.username=postgres",
+                "--spring.datasource.password=postgres",
+                "--labforge.bootstrap-servers=" + services.kafkaBootstrapServers(),
+                "--labforge.state-dir=" + stateDir,
+                "--labforge.tick=100ms"));
+        args.addAll(List.of(extra));
+        return new SpringApplicationBuilder(OrchestratorApplication.class).run(args.toArray(String[]::new));
     }
 
     void stopOrchestrator() {
@@ -320,5 +342,6 @@ final class Harness implements AutoCloseable {
         if (orchestrator != null) {
             orchestrator.close();
         }
+        others.forEach(ConfigurableApplicationContext::close);
     }
 }

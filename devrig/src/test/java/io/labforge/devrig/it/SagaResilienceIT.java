@@ -71,8 +71,12 @@ class SagaResilienceIT {
 
     /** Per host a chain of {@code n} no-op steps, each sleeping {@code sleep} ms. */
     static Plan chains(String prefix, int n, long sleep) {
+        return chains(HOSTS, prefix, n, sleep);
+    }
+
+    static Plan chains(List<String> hosts, String prefix, int n, long sleep) {
         List<StepSpec> steps = new ArrayList<>();
-        for (String host : HOSTS) {
+        for (String host : hosts) {
             for (int i = 1; i <= n; i++) {
                 steps.add(new StepSpec(StepId.of(prefix + i + "@" + host), "agent.Noop", host,
                         (ObjectNode) Json.tree(new Noop(sleep, 0)),

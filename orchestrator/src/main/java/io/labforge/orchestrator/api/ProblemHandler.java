@@ -1,6 +1,7 @@
 package io.labforge.orchestrator.api;
 
 import io.labforge.common.lab.LabValidationException;
+import io.labforge.orchestrator.runtime.Ownership;
 import io.labforge.orchestrator.runtime.SagaNotFound;
 import java.net.URI;
 import org.springframework.http.HttpStatus;
@@ -27,6 +28,14 @@ public class ProblemHandler {
         ProblemDetail p = ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, e.getMessage());
         p.setTitle("No such saga");
         return p;
+    }
+
+    /** A change asked of a standby: 503 with who owns the sagas, and a hint to retry (a takeover takes seconds). */
+    @ExceptionHandler(Ownership.NotOwner.class)
+    org.springframework.http.ResponseEntity<ProblemDetail> standby(Ownership.NotOwner e) {
+        ProblemDetail p = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE, e.getMessage());
+        p.setTitle("Not the saga owner");
+        return org.springframework.http.ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header("Retry-After", "5").body(p);
     }
 
     @ExceptionHandler(IllegalStateException.class)

@@ -18,6 +18,8 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * {@link SenderCheck} (signed by a registered worker with its registered key); what fails it is dropped
  * and audited ({@code event.refused}, {@code presence.refused}; throttled). Offsets are committed only
  * after the coordinator's transaction: a crash in between redelivers, and the inbox drops what was
- * already taken.
+ * already taken. It runs only in the orchestrator that owns the sagas.
  */
 public final class EventConsumer implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(EventConsumer.class);
@@ -49,6 +51,11 @@ public final class EventConsumer implements Runnable {
         this.batch = batch;
     }
 
+    /** Makes a stopped consumer ready to run again (for the next time this orchestrator owns the sagas). */
+    public void reopen() {
+        running = true;
+    }
+
     public void stop() {
         running = false;
         KafkaConsumer<String, byte[]> c = consumer;
@@ -64,7 +71,15 @@ public final class EventConsumer implements Runnable {
             props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, batch);
             try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(props)) {
                 consumer = c;
-                c.subscribe(List.of(Topics.STEP_EVENTS, Topics.AGENT_PRESENCE));
+                // assigned, not subscribed: the group has no members, so a new owner reads at once from the
+                // committed offsets instead of waiting out the dead owner's session in a rebalance
+                List<TopicPartition> partitions = new ArrayList<>();
+                for (String topic : List.of(Topics.STEP_EVENTS, Topics.AGENT_PRESENCE)) {
+                    for (PartitionInfo p : c.partitionsFor(topic)) {
+                        partitions.add(new TopicPartition(topic, p.partition()));
+                    }
+                }
+                c.assign(partitions);
                 while (running) {
                     ConsumerRecords<String, byte[]> records = c.poll(Duration.ofMillis(500));
                     List<Envelope> steps = new ArrayList<>();

@@ -6,85 +6,181 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * Starts the saga owner's loops once this orchestrator holds the leader lock: recovery of running
- * sagas, the outbox relay, the event consumer and the timer.
+ * Owner or standby. Every orchestrator serves the API; the one that holds the sagas' lease
+ * ({@link Ownership}) also runs the saga owner's loops: recovery of running sagas, the outbox relay,
+ * the event consumer and the timer. A standby tries to take the lease every second and takes over once
+ * it lapses or is released. An owner renews it every third of its length; if another orchestrator took
+ * it (this one froze, or lost the database for longer than the lease), its next transaction is refused,
+ * it stops its loops and stands by again.
  */
 public final class OrchestratorRuntime implements SmartLifecycle {
     private static final Logger LOG = LoggerFactory.getLogger(OrchestratorRuntime.class);
+    private static final Duration STANDBY_POLL = Duration.ofSeconds(1);
 
-    private final DataSource dataSource;
+    private final Ownership ownership;
     private final SagaCoordinator coordinator;
     private final OutboxRelay relay;
     private final EventConsumer events;
     private final Duration tick;
     private final Bus bus;
     private final short replication;
-    private final List<Thread> threads = new ArrayList<>();
+    /** Released to end the current term early: stopping, or the sagas lost. */
+    private final Semaphore wake = new Semaphore(0);
     private volatile boolean running;
     private volatile boolean leader;
-    private volatile LeaderLock lock;
-    private ScheduledExecutorService timer;
+    private Thread owner;
 
-    public OrchestratorRuntime(DataSource dataSource, SagaCoordinator coordinator, OutboxRelay relay, EventConsumer events,
+    public OrchestratorRuntime(Ownership ownership, SagaCoordinator coordinator, OutboxRelay relay, EventConsumer events,
             Duration tick, Bus bus, short replication) {
-        this.dataSource = dataSource;
+        this.ownership = ownership;
         this.coordinator = coordinator;
         this.relay = relay;
         this.events = events;
         this.tick = tick;
         this.bus = bus;
         this.replication = replication;
+        coordinator.whenOwnershipLost(wake::release);
     }
 
-    /** True once this orchestrator owns the sagas and its loops run. */
+    /** True while this orchestrator owns the sagas and its loops run. */
     public boolean isLeader() {
         return leader;
     }
 
     @Override
-    public void start() {
+    public synchronized void start() {
         running = true;
-        Thread starter = new Thread(() -> {
+        owner = new Thread(this::standByAndOwn, "saga-owner");
+        owner.setDaemon(true);
+        owner.start();
+    }
+
+    /** Stands by until the lease is free, owns the sagas while it holds it, and again, until stopped. */
+    private void standByAndOwn() {
+        boolean topics = false;
+        boolean told = false;
+        while (running) {
             try {
-                KafkaSetup.ensureTopics(bus, replication);
-                lock = LeaderLock.acquire(dataSource, () -> running);
-                if (lock == null) {
-                    return;
+                if (!topics) {
+                    KafkaSetup.ensureTopics(bus, replication);
+                    topics = true;
                 }
-                coordinator.recover();
-                threads.add(start(relay, "outbox-relay"));
-                threads.add(start(events, "event-consumer"));
-                timer = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "saga-timer"));
-                timer.scheduleWithFixedDelay(() -> {
-                    try {
-                        coordinator.tick();
-                    } catch (RuntimeException e) {
-                        LOG.warn("timer tick failed: {}", e.toString());
-                    }
-                }, tick.toMillis(), tick.toMillis(), TimeUnit.MILLISECONDS);
-                timer.scheduleWithFixedDelay(() -> {
-                    try {
-                        coordinator.pruneInbox();
-                    } catch (RuntimeException e) {
-                        LOG.warn("inbox pruning failed: {}", e.toString());
-                    }
-                }, 1, 60, TimeUnit.MINUTES);
-                leader = true;
-                LOG.info("orchestrator is the saga owner; Kafka at {} (mutual TLS)", bus.servers());
-            } catch (Exception e) {
-                LOG.error("orchestrator could not start its loops", e);
+                if (ownership.tryAcquire()) {
+                    told = false;
+                    own();
+                    continue;
+                }
+                if (!told) {
+                    Ownership.Holder h = ownership.holder();
+                    LOG.info("standing by: {} owns the sagas (epoch {}); this orchestrator ({}) takes over if its lease lapses",
+                            h.instance(), h.epoch(), ownership.instance());
+                    told = true;
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("standing by: {} — trying again", e.toString());
+                told = false;
             }
-        }, "orchestrator-start");
-        starter.setDaemon(true);
-        starter.start();
-        threads.add(starter);
+            pause(STANDBY_POLL);
+        }
+    }
+
+    /** One term as the owner: from taking the lease to losing it or stopping. */
+    private void own() {
+        wake.drainPermits();
+        List<Thread> threads = new ArrayList<>();
+        ScheduledExecutorService timer = null;
+        String ended = "stopping";
+        try {
+            coordinator.recover();
+            relay.reopen();
+            events.reopen();
+            threads.add(start(relay, "outbox-relay"));
+            threads.add(start(events, "event-consumer"));
+            timer = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "saga-timer"));
+            timer.scheduleWithFixedDelay(() -> {
+                try {
+                    coordinator.tick();
+                } catch (RuntimeException e) {
+                    LOG.warn("timer tick failed: {}", e.toString());
+                }
+            }, tick.toMillis(), tick.toMillis(), TimeUnit.MILLISECONDS);
+            timer.scheduleWithFixedDelay(() -> {
+                try {
+                    coordinator.pruneInbox();
+                } catch (RuntimeException e) {
+                    LOG.warn("inbox pruning failed: {}", e.toString());
+                }
+            }, 1, 60, TimeUnit.MINUTES);
+            leader = true;
+            LOG.info("this orchestrator ({}) owns the sagas (epoch {}); Kafka at {} (mutual TLS)", ownership.instance(), ownership.epoch(),
+                    bus.servers());
+            ended = keepLease();
+        } catch (RuntimeException e) {
+            ended = "its start as owner failed: " + e;
+        } finally {
+            leader = false;
+            boolean stopping = !running;
+            // no write from here on: a transaction in flight is fenced, and the lease goes back when stopping
+            if (timer != null) {
+                timer.shutdownNow();
+            }
+            relay.stop();
+            events.stop();
+            for (Thread t : threads) {
+                join(t);
+            }
+            try {
+                coordinator.standDown();
+                ownership.standDown(stopping);
+            } catch (RuntimeException e) {
+                LOG.warn("handing back the lease: {}", e.toString());
+            }
+            if (!stopping) {
+                LOG.warn("this orchestrator ({}) no longer owns the sagas: {}; standing by", ownership.instance(), ended);
+            }
+        }
+    }
+
+    /** Renews the lease until stopping or lost; returns why the term ended. */
+    private String keepLease() {
+        Duration every = ownership.lease().dividedBy(3);
+        long renewed = System.nanoTime();
+        while (running) {
+            if (pause(every) || !ownership.owns()) {
+                return running ? "a transaction found another owner" : "stopping";
+            }
+            try {
+                if (!ownership.renew()) {
+                    return "another orchestrator took the lease";
+                }
+                renewed = System.nanoTime();
+            } catch (RuntimeException e) {
+                // the database is away: the lease holds until it lapses; after that a standby may own the sagas
+                if (System.nanoTime() - renewed > ownership.lease().minus(every).toNanos()) {
+                    return "the lease could not be renewed (" + e.getMessage() + ") and is about to lapse";
+                }
+                LOG.warn("renewing the lease failed ({}); trying again", e.toString());
+            }
+        }
+        return "stopping";
+    }
+
+    /** Waits, or less when woken; true if woken. */
+    private boolean pause(Duration d) {
+        try {
+            return wake.tryAcquire(d.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+            return true;
+        }
     }
 
     private static Thread start(Runnable r, String name) {
@@ -93,30 +189,26 @@ public final class OrchestratorRuntime implements SmartLifecycle {
         return t;
     }
 
+    private static void join(Thread t) {
+        try {
+            t.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     @Override
     public void stop() {
-        running = false;
-        leader = false;
-        if (timer != null) {
-            timer.shutdownNow();
+        Thread t;
+        synchronized (this) {
+            running = false;
+            t = owner;
         }
-        relay.stop();
-        events.stop();
-        for (Thread t : threads) {
-            try {
-                t.join(10_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        wake.release();
+        if (t != null) {
+            join(t);
         }
         coordinator.close();
-        if (lock != null) {
-            try {
-                lock.close();
-            } catch (Exception e) {
-                LOG.warn("releasing the leader lock: {}", e.toString());
-            }
-        }
     }
 
     @Override

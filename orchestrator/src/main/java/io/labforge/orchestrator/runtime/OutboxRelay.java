@@ -69,6 +69,14 @@ public final class OutboxRelay implements Runnable {
         }
     }
 
+    /** Makes a stopped relay ready to run again; what was handed over meanwhile is the outbox's to sweep. */
+    public void reopen() {
+        handedOver.clear();
+        inFlight.clear();
+        wake.drainPermits();
+        running = true;
+    }
+
     public void stop() {
         running = false;
         wake.release();

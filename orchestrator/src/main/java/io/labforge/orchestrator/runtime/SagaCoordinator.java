@@ -39,6 +39,7 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -66,6 +67,10 @@ public final class SagaCoordinator implements SagaStarter, AutoCloseable {
     private final Consumer<List<OutboxRow>> outboxHandOver;
     private final ProgressBus bus;
     private final LocalStepRunner localSteps;
+    private final Ownership ownership;
+    private final TransactionTemplate reads;
+    /** Told when a transaction finds that this orchestrator no longer owns the sagas. */
+    private volatile Runnable onLost = () -> { };
     private final ExecutorService loop = Executors.newSingleThreadExecutor(r -> new Thread(r, "saga-loop"));
     private final Map<SagaId, Saga> live = new HashMap<>();
     /** What the transaction being built will hand over once it commits. */
@@ -75,7 +80,7 @@ public final class SagaCoordinator implements SagaStarter, AutoCloseable {
     /** Its collaborators, each with one job. */
     public record Parts(SagaRepository repo, AuditLog audit, TransactionTemplate tx, SagaEngine engine, Clock clock,
             CommandEnvelopes envelopes, SecretSealer sealer, MessageTypes types, Consumer<List<OutboxRow>> outboxHandOver,
-            ProgressBus bus, LocalSteps localSteps) {
+            ProgressBus bus, LocalSteps localSteps, Ownership ownership) {
     }
 
     public SagaCoordinator(Parts p) {
@@ -90,26 +95,62 @@ public final class SagaCoordinator implements SagaStarter, AutoCloseable {
         this.outboxHandOver = p.outboxHandOver();
         this.bus = p.bus();
         this.localSteps = new LocalStepRunner(p.localSteps(), p.clock(), this::onEvents);
+        this.ownership = p.ownership();
+        this.reads = new TransactionTemplate(p.tx().getTransactionManager());
+        reads.setReadOnly(true);
+        reads.setIsolationLevel(TransactionDefinition.ISOLATION_REPEATABLE_READ);
     }
 
-    /** Loads the sagas that were running when the last orchestrator stopped. */
+    /** {@code listener}: told (on the saga loop) when a transaction finds that another orchestrator took the sagas. */
+    public void whenOwnershipLost(Runnable listener) {
+        this.onLost = listener;
+    }
+
+    /**
+     * For a new owner: loads the sagas that were running when the last one stopped, and runs again the
+     * steps the orchestrator runs itself that were in flight (they died with the process that had
+     * started them; running them twice is harmless, and their answers are awaited under the same
+     * message id).
+     */
     public int recover() {
         return call(() -> {
+            live.clear();
             int n = 0;
+            List<Envelope> local = new ArrayList<>();
+            Instant now = clock.instant();
             for (SagaId id : repo.active()) {
-                repo.load(id).ifPresent(s -> live.put(id, s));
+                Optional<Saga> saga = repo.load(id);
+                if (saga.isEmpty()) {
+                    continue;
+                }
+                live.put(id, saga.get());
                 n++;
+                for (Effect.Dispatch d : engine.inFlight(saga.get(), type -> io.labforge.common.messaging.Topics.commandTopicFor(type) == null)) {
+                    local.add(envelopes.build(saga.get(), d, now).envelope());
+                }
             }
             if (n > 0) {
-                LOG.info("recovered {} active saga(s) from PostgreSQL", n);
+                LOG.info("recovered {} active saga(s) from PostgreSQL; {} step(s) of the orchestrator's own run again", n, local.size());
+            }
+            if (!local.isEmpty()) {
+                localSteps.run(local);
             }
             return n;
+        });
+    }
+
+    /** For an owner that lost the sagas: forgets what it held in memory (the new owner has it from PostgreSQL). */
+    public void standDown() {
+        call(() -> {
+            forget(live.keySet());
+            return null;
         });
     }
 
     /** Records a lab that failed validation: the only thing it writes. */
     @Override
     public void recordRejection(String actor, Saga.Mode mode, List<LabError> errors) {
+        // not a saga's change: any orchestrator records it (the audit chain's head is locked while appending)
         call(() -> tx.execute(t -> {
             ObjectNode detail = Json.object().put("mode", mode.name());
             detail.set("errors", Json.tree(errors.stream().map(LabError::toString).toList()));
@@ -120,7 +161,7 @@ public final class SagaCoordinator implements SagaStarter, AutoCloseable {
 
     /** Records a message from Kafka that failed the sender check (it reached nothing else). */
     public void recordRefusal(String action, Envelope e, String reason) {
-        call(() -> tx.execute(t -> {
+        call(() -> fenced(() -> {
             // what the sender wrote is kept short: a forger chooses it
             ObjectNode detail = Json.object().put("type", clip(e.type())).put("messageId", String.valueOf(e.messageId()))
                     .put("signer", clip(e.signer())).put("reason", reason);
@@ -134,6 +175,7 @@ public final class SagaCoordinator implements SagaStarter, AutoCloseable {
     @Override
     public SagaId submitPlan(LabId lab, String source, Plan plan, Lab.FailurePolicy policy, Saga.Mode mode, String actor) {
         SagaId id = SagaId.random();
+        ownership.requireOwner();
         return call(() -> {
             Saga saga = Saga.create(id, lab.value(), mode, policy, plan);
             List<Effect> effects = engine.start(saga, clock.instant());
@@ -157,6 +199,7 @@ public final class SagaCoordinator implements SagaStarter, AutoCloseable {
     }
 
     private void change(SagaId id, String actor, Function<Saga, List<Effect>> action) {
+        ownership.requireOwner();
         call(() -> {
             Saga saga = saga(id).orElseThrow(() -> new SagaNotFound(id.toString()));
             commit(saga, action.apply(saga), actor);
@@ -218,7 +261,7 @@ public final class SagaCoordinator implements SagaStarter, AutoCloseable {
 
     /** Records an agent's announcement or heartbeat (on the loop: the audit chain has one writer). */
     public void onPresence(String host, JsonNode facts, String version, boolean announce) {
-        call(() -> tx.execute(t -> {
+        call(() -> fenced(() -> {
             Instant now = clock.instant();
             repo.recordPresence(host, facts, version, now, announce);
             if (announce) {
@@ -230,8 +273,12 @@ public final class SagaCoordinator implements SagaStarter, AutoCloseable {
         }));
     }
 
+    /**
+     * A saga as PostgreSQL has it committed, read off the saga loop (in one repeatable-read
+     * transaction: steps and saga agree), on any orchestrator, owner or standby.
+     */
     public Optional<Saga> snapshot(SagaId id) {
-        return call(() -> saga(id));
+        return reads.execute(t -> repo.load(id));
     }
 
     public SagaStatus status(SagaId id) {
@@ -249,7 +296,9 @@ public final class SagaCoordinator implements SagaStarter, AutoCloseable {
             return Optional.of(s);
         }
         Optional<Saga> loaded = repo.load(id);
-        loaded.filter(x -> !x.status().isFinal()).ifPresent(x -> live.put(id, x));
+        if (ownership.owns()) {
+            loaded.filter(x -> !x.status().isFinal()).ifPresent(x -> live.put(id, x));
+        }
         return loaded;
     }
 
@@ -261,11 +310,38 @@ public final class SagaCoordinator implements SagaStarter, AutoCloseable {
     /** Runs {@code work} in a transaction; if it fails, what it built is dropped and these sagas are reloaded on next use. */
     private void inTransaction(Collection<SagaId> sagas, Runnable work) {
         try {
-            tx.executeWithoutResult(t -> work.run());
+            fenced(() -> {
+                work.run();
+                return null;
+            });
         } catch (RuntimeException e) {
-            pendingLocal.clear();
-            pendingOutbox.clear();
-            new ArrayList<>(sagas).forEach(live::remove);
+            forget(sagas);
+            throw e;
+        }
+    }
+
+    /** Drops what a failed transaction built; these sagas are reloaded from PostgreSQL on next use. */
+    private void forget(Collection<SagaId> sagas) {
+        pendingLocal.clear();
+        pendingOutbox.clear();
+        new ArrayList<>(sagas).forEach(live::remove);
+    }
+
+    /**
+     * Runs {@code work} in a transaction that goes on only while this orchestrator owns the sagas. If
+     * it finds another owner, everything held in memory is dropped and the runtime is told.
+     */
+    private <T> T fenced(java.util.function.Supplier<T> work) {
+        try {
+            return tx.execute(t -> {
+                ownership.fence();
+                return work.get();
+            });
+        } catch (Ownership.NotOwner e) {
+            if (e.lost()) {
+                forget(live.keySet());
+                onLost.run();
+            }
             throw e;
         }
     }

@@ -113,6 +113,35 @@ public final class SagaEngine {
         return out;
     }
 
+    /**
+     * The commands in flight whose type {@code kinds} accepts, built again as they were sent (same
+     * message id, attempt and deadline): for a new owner to run the steps it runs itself, which died
+     * with the orchestrator that had started them. Changes nothing.
+     */
+    public List<Effect.Dispatch> inFlight(Saga saga, java.util.function.Predicate<String> kinds) {
+        List<Effect.Dispatch> out = new ArrayList<>();
+        for (StepRun r : saga.steps.values()) {
+            if (r.messageId == null) {
+                continue;
+            }
+            boolean forward = r.state == StepState.DISPATCHED || r.state == StepState.RUNNING;
+            StepSpec.Compensation c = r.spec.compensation();
+            boolean undo = r.state == StepState.COMPENSATING && c != null;
+            String kind = forward ? r.spec.commandType() : undo ? c.commandType() : null;
+            if (kind == null || !kinds.test(kind)) {
+                continue;
+            }
+            try {
+                JsonNode payload = resolve(saga, r, forward ? r.spec.inputs() : c.inputs());
+                out.add(new Effect.Dispatch(r.spec.id(), kind, r.spec.target(), payload, forward ? r.attempt : r.compensationAttempt,
+                        r.messageId, r.deadline, forward && saga.mode == Saga.Mode.PLAN, !forward));
+            } catch (Refs.UnresolvedRef e) {
+                // it resolved when it was sent; if it no longer does, its timeout decides
+            }
+        }
+        return out;
+    }
+
     /** Times out overdue steps and dispatches those whose retry delay has passed. */
     public List<Effect> tick(Saga saga, Instant now) {
         List<Effect> out = new ArrayList<>();

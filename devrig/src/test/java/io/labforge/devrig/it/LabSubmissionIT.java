@@ -106,7 +106,9 @@ class LabSubmissionIT {
         SagaId id = h.coordinator().submitPlan(LabId.of("secret"), "generated",
                 Plan.of(List.of(init)), Lab.FailurePolicy.PAUSE,
                 Saga.Mode.APPLY, "it-test");
-        UUID command = h.coordinator().awaited(id).get(0);
+        // the first commands of a saga may leave in the transaction after its start: wait until it is committed
+        UUID command = org.awaitility.Awaitility.await("the step dispatched").atMost(Duration.ofSeconds(10))
+                .until(() -> h.coordinator().awaited(id), l -> !l.isEmpty()).get(0);
         String token = "SWMTKN-1-very-secret-token";
 
         // when the answer arrives (from m1, past the sender check: straight into the coordinator)

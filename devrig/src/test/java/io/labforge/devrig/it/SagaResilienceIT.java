@@ -97,6 +97,9 @@ class SagaResilienceIT {
     void orchestratorStoppedMidSagaIsFinishedByANewOneWithNoStepRunTwice() {
         SagaId id = h.coordinator().submitPlan(LabId.of("restart"), "generated", chains("slow", 4, 400),
                 FailurePolicy.PAUSE, Saga.Mode.APPLY, "it-test");
+        // the commands of the saga's first transaction are recorded as sent (what a new owner waits for, and until when)
+        assertThat(h.jdbc().queryForList("SELECT message_id, deadline FROM step WHERE saga_id = ? AND attempt > 0", id.value()))
+                .isNotEmpty().allSatisfy(row -> assertThat(row.values()).doesNotContainNull());
         await("some steps done").atMost(Duration.ofSeconds(60)).until(() -> succeeded(id) >= 3);
         assertThat(succeeded(id)).isLessThan(12);
 

@@ -15,6 +15,7 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
@@ -59,35 +60,58 @@ public final class SagaRepository implements Outbox {
         return jdbc.query("SELECT source FROM lab WHERE id = ?", (rs, i) -> rs.getString(1), id).stream().findFirst();
     }
 
+    /**
+     * Inserts a saga and all its steps as they are now: when the engine has already started it (the
+     * first commands dispatched in the same transaction), their message ids and deadlines are written too.
+     */
     public void insertSaga(Saga saga, String actor) {
         jdbc.update("INSERT INTO saga (id, lab_id, mode, policy, status, actor) VALUES (?, ?, ?, ?, ?, ?)",
                 saga.id().value(), saga.labId(), saga.mode().name(), saga.policy().name(), saga.status().name(), actor);
         List<Object[]> rows = new ArrayList<>();
         int ord = 0;
         for (StepRun r : saga.steps()) {
-            rows.add(new Object[] {saga.id().value(), r.spec().id().value(), ord++, Json.write(r.spec()), r.state().name()});
+            Object[] row = new Object[4 + STEP_COLUMNS.length];
+            row[0] = saga.id().value();
+            row[1] = r.spec().id().value();
+            row[2] = ord++;
+            row[3] = Json.write(r.spec());
+            System.arraycopy(stepValues(r), 0, row, 4, STEP_COLUMNS.length);
+            rows.add(row);
         }
-        jdbc.batchUpdate("INSERT INTO step (saga_id, id, ord, spec, state) VALUES (?, ?, ?, CAST(? AS jsonb), ?)", rows);
+        jdbc.batchUpdate("INSERT INTO step (saga_id, id, ord, spec, " + String.join(", ", STEP_COLUMNS) + ") VALUES (?, ?, ?, CAST(? AS jsonb), "
+                + String.join(", ", Arrays.stream(STEP_COLUMNS).map(SagaRepository::placeholder).toList()) + ")", rows);
         saga.takeDirty();
         saga.takeStatusDirty();
+    }
+
+    /** The columns of a step's run state, in the order of {@link #stepValues}. */
+    private static final String[] STEP_COLUMNS = {"state", "attempt", "attempts_in_round", "compensation_attempt", "message_id", "not_before",
+        "deadline", "started_at", "finished_at", "outputs", "secret_outputs", "changed", "diff", "error"};
+
+    private static String placeholder(String column) {
+        return column.equals("outputs") || column.equals("secret_outputs") ? "CAST(? AS jsonb)" : "?";
+    }
+
+    private Object[] stepValues(StepRun r) {
+        return new Object[] {r.state().name(), r.attempt(), r.attemptsInRound(), r.compensationAttempt(), r.messageId(),
+            ts(r.notBefore()), ts(r.deadline()), ts(r.startedAt()), ts(r.finishedAt()),
+            r.outputs() == null ? null : Json.write(secrets.seal(r.outputs(), r.secretOutputs())),
+            Json.write(r.secretOutputs()), r.changed(), r.diff(), r.error()};
     }
 
     /** Writes the steps and status the engine changed since the last save. */
     public void saveChanges(Saga saga) {
         List<Object[]> rows = new ArrayList<>();
         for (StepId id : saga.takeDirty()) {
-            StepRun r = saga.step(id);
-            rows.add(new Object[] {r.state().name(), r.attempt(), r.attemptsInRound(), r.compensationAttempt(), r.messageId(),
-                    ts(r.notBefore()), ts(r.deadline()), ts(r.startedAt()), ts(r.finishedAt()),
-                    r.outputs() == null ? null : Json.write(secrets.seal(r.outputs(), r.secretOutputs())),
-                    Json.write(r.secretOutputs()), r.changed(), r.diff(),
-                    r.error(), saga.id().value(), id.value()});
+            Object[] values = stepValues(saga.step(id));
+            Object[] row = Arrays.copyOf(values, values.length + 2);
+            row[values.length] = saga.id().value();
+            row[values.length + 1] = id.value();
+            rows.add(row);
         }
         if (!rows.isEmpty()) {
-            jdbc.batchUpdate("UPDATE step SET state = ?, attempt = ?, attempts_in_round = ?, compensation_attempt = ?, "
-                    + "message_id = ?, not_before = ?, deadline = ?, started_at = ?, finished_at = ?, "
-                    + "outputs = CAST(? AS jsonb), secret_outputs = CAST(? AS jsonb), changed = ?, diff = ?, error = ? "
-                    + "WHERE saga_id = ? AND id = ?", rows);
+            jdbc.batchUpdate("UPDATE step SET " + String.join(", ", Arrays.stream(STEP_COLUMNS).map(c -> c + " = " + placeholder(c)).toList())
+                    + " WHERE saga_id = ? AND id = ?", rows);
         }
         if (saga.takeStatusDirty()) {
             jdbc.update("UPDATE saga SET status = ?, policy = ?, updated_at = now() WHERE id = ?", saga.status().name(),

@@ -7,7 +7,6 @@ import io.labforge.common.lab.LabFiles;
 import io.labforge.common.lab.LabParser;
 import io.labforge.common.lab.LabValidationException;
 import io.labforge.common.messaging.Json;
-import io.labforge.orchestrator.OrchestratorApplication;
 import io.labforge.orchestrator.plan.Planners;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -16,10 +15,11 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
-import org.springframework.boot.SpringApplication;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -31,7 +31,7 @@ import tools.jackson.databind.JsonNode;
         description = "Provisions a lab of hosts from one YAML file, as a saga, with an audit log.",
         subcommands = {LabforgeCli.Validate.class, LabforgeCli.Apply.class, LabforgeCli.PlanCmd.class,
                 LabforgeCli.Status.class, LabforgeCli.Report.class, LabforgeCli.Resume.class, LabforgeCli.Compensate.class, LabforgeCli.Audit.class,
-                LabforgeCli.Server.class, SecretCommand.class, TokenCommand.class, WorkersCommand.class, BusCommand.class, HostsCommand.HostsCmd.class, LabforgeCli.SwarmCmd.class})
+                ServerCommand.class, SecretCommand.class, TokenCommand.class, WorkersCommand.class, BusCommand.class, HostsCommand.HostsCmd.class, LabforgeCli.SwarmCmd.class})
 public class LabforgeCli {
     public static final PrintStream OUT = System.out;
 
@@ -362,19 +362,6 @@ public class LabforgeCli {
         @Override
         public Integer call() {
             OUT.print(remote.api().getText("/api/sagas/" + saga + "/report"));
-            return 0;
-        }
-    }
-
-    @Command(name = "server", description = "Runs the orchestrator against the PostgreSQL and Kafka of its configuration "
-            + "(LABFORGE_DB_URL, LABFORGE_KAFKA).")
-    static class Server implements Callable<Integer> {
-        @Parameters(arity = "0..*", hidden = true)
-        String[] springArgs = new String[0];
-
-        @Override
-        public Integer call() {
-            SpringApplication.run(OrchestratorApplication.class, springArgs);
             return 0;
         }
     }

@@ -5,6 +5,7 @@ import io.labforge.common.messaging.Bus;
 import io.labforge.common.sealing.Sealing;
 import io.labforge.common.signing.EnvelopeSigner;
 import io.labforge.common.signing.Keys;
+import io.labforge.orchestrator.api.ProgressStreams;
 import io.labforge.orchestrator.audit.AuditLog;
 import io.labforge.orchestrator.local.LocalSteps;
 import io.labforge.orchestrator.persistence.SagaRepository;
@@ -76,6 +77,12 @@ public class OrchestratorApplication {
     @Bean
     ProgressBus progressBus() {
         return new ProgressBus();
+    }
+
+    /** The API's live progress streams: from the audit log (and the owner's step output), bounded. */
+    @Bean(destroyMethod = "close")
+    ProgressStreams progressStreams(AuditLog audit, ProgressBus bus, ApiProperties api) {
+        return new ProgressStreams(audit, bus, api.maxStreams());
     }
 
     /** Labforge's CA for Kafka: it signs the broker's certificate and every worker's. */

@@ -70,7 +70,7 @@ class ApiSecurityIT {
         });
         idp.start();
         h = new Harness(dir);
-        h.startOrchestrator("--labforge.api.max-body-bytes=" + MAX_BODY, "--labforge.api.max-hosts=3",
+        h.startOrchestrator("--labforge.api.max-body-bytes=" + MAX_BODY, "--labforge.api.max-hosts=3", "--labforge.api.max-streams=2",
                 "--spring.security.oauth2.resourceserver.jwt.jwk-set-uri=http://127.0.0.1:" + idp.getAddress().getPort() + "/jwks");
         lab = Files.readString(Path.of("..", "examples", "local-lab.yaml"));
     }
@@ -211,6 +211,49 @@ class ApiSecurityIT {
         assertThat(chunked.statusCode()).isEqualTo(413);
         assertThat(sagas()).isEqualTo(before);
         assertThat(refusals("/api/sagas")).anySatisfy(r -> assertThat(r.get("detail").get("status").asInt()).isEqualTo(413));
+    }
+
+    /** Opens a live stream over a plain socket (so that the test can drop it as a client that went away would). */
+    Socket openStream(String sagaId) throws IOException {
+        Socket s = new Socket("127.0.0.1", URI.create(h.baseUrl()).getPort());
+        s.setSoTimeout(10_000);
+        s.getOutputStream().write(("GET /api/sagas/" + sagaId + "/events HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
+                + h.operatorToken + "\r\nAccept: text/event-stream\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        InputStream in = s.getInputStream();
+        StringBuilder seen = new StringBuilder();
+        while (!seen.toString().contains("event:subscribed")) {
+            int c = in.read();
+            if (c < 0) {
+                throw new IOException("the stream ended: " + seen);
+            }
+            seen.append((char) c);
+        }
+        assertThat(seen.toString()).startsWith("HTTP/1.1 200");
+        return s;
+    }
+
+    @Test
+    void liveStreamsAreCappedAndOneWhoseClientWentAwayFreesItsPlace() throws Exception {
+        HttpResponse<String> planned = call("POST", "/api/sagas?mode=plan", h.operatorToken, "application/yaml", lab);
+        assertThat(planned.statusCode()).as(planned.body()).isEqualTo(201);
+        String saga = Json.read(planned.body()).get("id").asString();
+        Socket first = openStream(saga);
+        try (Socket second = openStream(saga)) {
+            assertThat(second.isConnected()).isTrue();
+            HttpResponse<String> third = call("GET", "/api/sagas/" + saga + "/events", h.operatorToken, null, null);
+            assertThat(third.statusCode()).isEqualTo(503);
+            assertThat(detail(third)).contains("labforge.api.max-streams");
+            first.close();
+            // the server notices at the stream's next heartbeat, and the place is free again
+            org.awaitility.Awaitility.await("a dropped stream's place freed").atMost(java.time.Duration.ofSeconds(40))
+                    .pollInterval(java.time.Duration.ofSeconds(2)).until(() -> {
+                        try (Socket again = openStream(saga)) {
+                            return again.isConnected();
+                        } catch (IOException | AssertionError e) {
+                            return false;
+                        }
+                    });
+        }
     }
 
     @Test

@@ -17,6 +17,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -93,6 +94,10 @@ class OwnershipIT {
         assertThat(change.statusCode()).as("a standby refuses changes: " + change.body()).isEqualTo(503);
         assertThat(change.body()).contains("orchestrator-a");
         assertThat(change.headers().firstValue("Retry-After")).isPresent();
+        // a standby's live stream shows what the owner does, and goes on through the takeover
+        List<String> live = new CopyOnWriteArrayList<>();
+        h.http.sendAsync(h.request("/api/sagas/" + id + "/events").build(), HttpResponse.BodyHandlers.ofLines())
+                .thenAccept(r -> r.body().forEach(live::add));
         h.use(a);
 
         await("some steps done").atMost(Duration.ofSeconds(60)).until(() -> succeeded(id) >= 3);
@@ -107,6 +112,22 @@ class OwnershipIT {
         await("b finishes the saga").atMost(Duration.ofSeconds(90)).until(() -> h.coordinator().status(id) == SagaStatus.SUCCEEDED);
         eachStepRanOnce("stop");
         assertThat(Json.read(h.get("/api/audit/verify").body()).get("ok").asBoolean()).isTrue();
+        await("the standby's stream saw the saga end").atMost(Duration.ofSeconds(10))
+                .until(() -> live.stream().anyMatch(l -> l.contains("\"saga.succeeded\"")));
+        assertThat(live.stream().filter(l -> l.contains("\"step.succeeded\"")).count()).as("every success, under a and under b")
+                .isEqualTo(12);
+
+        // a client that reconnects with the id of the last event it had gets what followed, in order
+        List<Long> ids = live.stream().filter(l -> l.startsWith("id:")).map(l -> Long.parseLong(l.substring(3).strip())).toList();
+        assertThat(ids).isSorted().doesNotHaveDuplicates();
+        long middle = ids.get(ids.size() / 2);
+        List<String> resumed = new CopyOnWriteArrayList<>();
+        h.http.sendAsync(h.request("/api/sagas/" + id + "/events").header("Last-Event-ID", Long.toString(middle)).build(),
+                HttpResponse.BodyHandlers.ofLines()).thenAccept(r -> r.body().forEach(resumed::add));
+        await("the missed events replayed").atMost(Duration.ofSeconds(10))
+                .until(() -> resumed.stream().anyMatch(l -> l.contains("\"saga.succeeded\"")));
+        assertThat(resumed.stream().filter(l -> l.startsWith("id:")).map(l -> Long.parseLong(l.substring(3).strip())).toList())
+                .containsExactlyElementsOf(ids.stream().filter(i -> i > middle).toList());
     }
 
     @Test

@@ -7,7 +7,6 @@ import io.labforge.orchestrator.audit.AuditLog;
 import io.labforge.orchestrator.persistence.SagaRepository;
 import io.labforge.orchestrator.report.LabReport;
 import io.labforge.orchestrator.runtime.LabSubmissions;
-import io.labforge.orchestrator.runtime.ProgressBus;
 import io.labforge.orchestrator.runtime.SagaCoordinator;
 import io.labforge.orchestrator.runtime.SagaNotFound;
 import io.labforge.orchestrator.saga.Saga;
@@ -19,17 +18,12 @@ import java.io.Writer;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.http.MediaType;
@@ -40,6 +34,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
@@ -53,15 +48,14 @@ public class SagaController {
     private final LabSubmissions submissions;
     private final SagaRepository repo;
     private final AuditLog audit;
-    private final ProgressBus bus;
-    private final Set<SseEmitter> streams = ConcurrentHashMap.newKeySet();
+    private final ProgressStreams streams;
 
-    public SagaController(SagaCoordinator coordinator, LabSubmissions submissions, SagaRepository repo, AuditLog audit, ProgressBus bus) {
+    public SagaController(SagaCoordinator coordinator, LabSubmissions submissions, SagaRepository repo, AuditLog audit, ProgressStreams streams) {
         this.coordinator = coordinator;
         this.submissions = submissions;
         this.repo = repo;
         this.audit = audit;
-        this.bus = bus;
+        this.streams = streams;
     }
 
     /** Submits a lab file: {@code mode=apply} (default) changes the hosts, {@code mode=plan} only checks them. */
@@ -129,40 +123,21 @@ public class SagaController {
         return view(SagaId.parse(id));
     }
 
-    /** Live progress as server-sent events: one {@code update} per audit row or progress line. */
+    /**
+     * Live progress as server-sent events: one {@code update} per audit row (its id the row's seq: send
+     * it back as {@code Last-Event-ID} to get what was missed) or step output line. See {@link ProgressStreams}.
+     */
     @GetMapping(path = "/sagas/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-    public SseEmitter events(@PathVariable String id) {
+    public SseEmitter events(@PathVariable String id, @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId) {
         SagaId sid = SagaId.parse(id);
         view(sid);
-        SseEmitter emitter = new SseEmitter(Duration.ofHours(12).toMillis());
-        // the bus calls watchers on the saga loop: a slow client must not hold it, so sends go through
-        // a thread of this emitter's own (which keeps their order)
-        ExecutorService sender = Executors.newSingleThreadExecutor();
-        Runnable[] cancel = new Runnable[1];
-        cancel[0] = bus.watch(sid, update -> sender.execute(() -> {
-            try {
-                emitter.send(SseEmitter.event().name("update").data(Json.write(update), MediaType.APPLICATION_JSON));
-            } catch (IOException | IllegalStateException e) {
-                cancel[0].run();
-            }
-        }));
-        streams.add(emitter);
+        Long last;
         try {
-            // sent at once, so the response starts now and a client knows it is subscribed
-            emitter.send(SseEmitter.event().name("subscribed").data(Json.write(Json.object().put("sagaId", id)),
-                    MediaType.APPLICATION_JSON));
-        } catch (IOException e) {
-            emitter.completeWithError(e);
+            last = lastEventId == null || lastEventId.isBlank() ? null : Long.parseLong(lastEventId.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("Last-Event-ID '" + lastEventId + "' is not an event id of this stream (a number)");
         }
-        Runnable stop = () -> {
-            streams.remove(emitter);
-            cancel[0].run();
-            sender.shutdown();
-        };
-        emitter.onCompletion(stop);
-        emitter.onTimeout(stop);
-        emitter.onError(e -> stop.run());
-        return emitter;
+        return streams.open(sid, last);
     }
 
     /** What the agents said about themselves: facts, agent version, when last heard of. */
@@ -185,7 +160,7 @@ public class SagaController {
      */
     @EventListener(ContextClosedEvent.class)
     void endStreams() {
-        streams.forEach(SseEmitter::complete);
+        streams.close();
     }
 
     /** The lab report (Markdown), written from the saga's audit log. */

@@ -141,6 +141,23 @@ public final class AuditLog {
                 sagaId, afterSeq, limit);
     }
 
+    /** The rows of these sagas after {@code afterSeq}, in order: what the live streams send. */
+    public List<AuditEntry> after(long afterSeq, java.util.Collection<UUID> sagas, int limit) {
+        return jdbc.query(con -> {
+            var ps = con.prepareStatement("SELECT * FROM audit_log WHERE seq > ? AND saga_id = ANY(?) ORDER BY seq LIMIT ?");
+            ps.setLong(1, afterSeq);
+            ps.setArray(2, con.createArrayOf("uuid", sagas.toArray()));
+            ps.setInt(3, limit);
+            return ps;
+        }, (rs, i) -> map(rs));
+    }
+
+    /** The sequence number of the last row (0 when empty). */
+    public long lastSeq() {
+        Long seq = jdbc.queryForObject("SELECT seq FROM audit_head WHERE id = 1", Long.class);
+        return seq == null ? 0 : seq;
+    }
+
     /** Streams every row (of one saga, or all) in order, for a JSON-lines export. */
     public void export(UUID sagaId, Consumer<AuditEntry> sink) {
         if (sagaId == null) {

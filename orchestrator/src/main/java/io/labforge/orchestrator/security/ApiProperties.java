@@ -17,10 +17,11 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param oidcNameClaim the claim that names the caller in the audit log; default {@code preferred_username}
  * @param tokenFile where an orchestrator that has no admin token writes the one it makes (mode 600);
  *        default {@code token} in its state directory
+ * @param maxStreams the most live progress streams open at once (default 100); the next is refused with 503
  */
 @ConfigurationProperties("labforge.api")
 public record ApiProperties(Long maxBodyBytes, Integer maxHosts, List<String> allowedHosts, String oidcRoleClaim, String oidcNameClaim,
-        String tokenFile) {
+        String tokenFile, Integer maxStreams) {
 
     public ApiProperties {
         maxBodyBytes = maxBodyBytes == null ? 1024 * 1024 : maxBodyBytes;
@@ -30,6 +31,10 @@ public record ApiProperties(Long maxBodyBytes, Integer maxHosts, List<String> al
         oidcNameClaim = oidcNameClaim == null || oidcNameClaim.isBlank() ? "preferred_username" : oidcNameClaim;
         if (maxBodyBytes < 1024) {
             throw new IllegalArgumentException("labforge.api.max-body-bytes must be at least 1024, not " + maxBodyBytes);
+        }
+        maxStreams = maxStreams == null ? 100 : maxStreams;
+        if (maxStreams < 1) {
+            throw new IllegalArgumentException("labforge.api.max-streams must be at least 1, not " + maxStreams);
         }
         if (maxHosts < 1) {
             throw new IllegalArgumentException("labforge.api.max-hosts must be at least 1, not " + maxHosts);

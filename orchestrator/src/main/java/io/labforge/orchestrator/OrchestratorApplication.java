@@ -13,12 +13,14 @@ import io.labforge.orchestrator.persistence.SecretBox;
 import io.labforge.orchestrator.plan.Planners;
 import io.labforge.orchestrator.runtime.CommandEnvelopes;
 import io.labforge.orchestrator.runtime.EventConsumer;
+import io.labforge.orchestrator.runtime.HostClaims;
 import io.labforge.orchestrator.runtime.LabSubmissions;
 import io.labforge.orchestrator.runtime.OrchestratorRuntime;
 import io.labforge.orchestrator.runtime.OutboxRelay;
 import io.labforge.orchestrator.runtime.Ownership;
 import io.labforge.orchestrator.runtime.ProgressBus;
 import io.labforge.orchestrator.runtime.SagaCoordinator;
+import io.labforge.orchestrator.runtime.SagaReads;
 import io.labforge.orchestrator.runtime.SecretSealer;
 import io.labforge.orchestrator.saga.SagaEngine;
 import io.labforge.orchestrator.security.ApiProperties;
@@ -117,12 +119,17 @@ public class OrchestratorApplication {
     @Bean
     SagaCoordinator sagaCoordinator(SagaRepository repo, AuditLog audit, PlatformTransactionManager txm, KeyPair keys,
             OutboxRelay relay, ProgressBus bus, OrchestratorProperties props, Sealing.KeyPair sealing, WorkerIdentities identities,
-            Ownership ownership) {
+            Ownership ownership, JdbcTemplate jdbc) {
         SecretSealer sealer = new SecretSealer(identities::sealingKey, sealing);
         return new SagaCoordinator(new SagaCoordinator.Parts(repo, audit, new TransactionTemplate(txm),
                 new SagaEngine(props.maxInFlightPerHost(), props.dispatchBatch()), Clock.systemUTC(),
                 new CommandEnvelopes(EnvelopeSigner.orchestrator(keys.getPrivate()), sealer, Features.TYPES), sealer, Features.TYPES,
-                relay::handOver, bus, new LocalSteps(props.stateDir()), ownership));
+                relay::handOver, bus, new LocalSteps(props.stateDir()), ownership, new HostClaims(jdbc)));
+    }
+
+    @Bean
+    SagaReads sagaReads(SagaRepository repo, PlatformTransactionManager txm) {
+        return new SagaReads(repo, txm);
     }
 
     /** Which orchestrator owns the sagas: a lease and a fencing epoch in PostgreSQL. */

@@ -18,7 +18,7 @@ import io.labforge.orchestrator.plan.Planners;
 import io.labforge.orchestrator.runtime.LabSubmissions;
 import io.labforge.orchestrator.runtime.OrchestratorRuntime;
 import io.labforge.orchestrator.runtime.ProgressBus;
-import io.labforge.orchestrator.runtime.SagaCoordinator;
+import io.labforge.orchestrator.runtime.SagaReads;
 import io.labforge.orchestrator.saga.Saga;
 import io.labforge.orchestrator.saga.SagaStatus;
 import io.labforge.orchestrator.trust.WorkerIdentities;
@@ -169,14 +169,13 @@ public final class DemoCommand implements Callable<Integer> {
                 Thread.sleep(200);
             }
             LabforgeCli.OUT.printf("%d agents announced (%.1fs); applying %s%n%n", names.size(), secs(t0), labFile);
-            SagaCoordinator coordinator = ctx.getBean(SagaCoordinator.class);
             LabSubmissions submissions = ctx.getBean(LabSubmissions.class);
             CountDownLatch done = new CountDownLatch(1);
             long[] start = {System.nanoTime()};
             ctx.getBean(ProgressBus.class).watchAll(u -> print(u, start[0], done));
             SagaId id = submissions.submit(source, LabforgeCli.files(labFile, source), Saga.Mode.APPLY, System.getProperty("user.name", "demo") + "@demo");
             done.await();
-            SagaStatus status = coordinator.status(id);
+            SagaStatus status = ctx.getBean(SagaReads.class).status(id);
             LabforgeCli.OUT.printf("%nsaga %s: %s in %.1fs (%.1fs from a cold start)%n", id, status, secs(start[0]), secs(t0));
             if (containers) {
                 LabforgeCli.OUT.println("on the hosts: docker exec -it " + local.container(lab.hosts().get(0)) + " bash   "

@@ -206,7 +206,7 @@ class BusSecurityIT {
                 FailurePolicy.PAUSE, Saga.Mode.APPLY, "it-test");
         // root on node1 reads the agent command topic, as its agent may
         Envelope cmd = commandFor("canary@node2");
-        await().atMost(Duration.ofSeconds(60)).until(() -> h.coordinator().status(id) != SagaStatus.RUNNING);
+        await().atMost(Duration.ofSeconds(60)).until(() -> h.reads().status(id) != SagaStatus.RUNNING);
 
         for (String topic : List.of(Topics.AGENT_COMMANDS, Topics.STEP_EVENTS, Topics.AGENT_PRESENCE)) {
             assertThat(read(h.orchestratorBus(), topic)).noneMatch(r -> new String(r.value(), StandardCharsets.UTF_8).contains(canary));
@@ -244,9 +244,9 @@ class BusSecurityIT {
         assertThat(refusals("event.refused")).anySatisfy(r -> assertThat(r).isEqualTo("unsigned"))
                 .anySatisfy(r -> assertThat(r).contains("not node2's registered key"))
                 .anySatisfy(r -> assertThat(r).contains("signed by node1, but the step was sent to node2"));
-        assertThat(h.coordinator().status(id)).isEqualTo(SagaStatus.RUNNING);
+        assertThat(h.reads().status(id)).isEqualTo(SagaStatus.RUNNING);
 
-        await("the real answer").atMost(Duration.ofSeconds(60)).until(() -> h.coordinator().status(id) == SagaStatus.SUCCEEDED);
+        await("the real answer").atMost(Duration.ofSeconds(60)).until(() -> h.reads().status(id) == SagaStatus.SUCCEEDED);
         String outputs = h.jdbc().queryForObject("SELECT coalesce(outputs::text, '') FROM step WHERE saga_id = ?", String.class, id.value());
         assertThat(outputs).doesNotContain("10.66.66.66");
     }
@@ -256,7 +256,7 @@ class BusSecurityIT {
     void aReplayedResultIsNoNews() {
         SagaId id = h.coordinator().submitPlan(LabId.of("replay"), "generated", Plan.of(List.of(step("once@node1", "node1", 0, null))),
                 FailurePolicy.PAUSE, Saga.Mode.APPLY, "it-test");
-        await().atMost(Duration.ofSeconds(60)).until(() -> h.coordinator().status(id) == SagaStatus.SUCCEEDED);
+        await().atMost(Duration.ofSeconds(60)).until(() -> h.reads().status(id) == SagaStatus.SUCCEEDED);
         Envelope real = read(h.orchestratorBus(), Topics.STEP_EVENTS).stream().map(r -> Envelope.fromBytes(r.value()))
                 .filter(e -> "once@node1".equals(e.stepId()) && e.type().equals("step.Succeeded")).findFirst().orElseThrow();
         long rows = h.jdbc().queryForObject("SELECT count(*) FROM audit_log", Long.class);
@@ -265,7 +265,7 @@ class BusSecurityIT {
 
         await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(6))
                 .until(() -> h.jdbc().queryForObject("SELECT count(*) FROM audit_log", Long.class), n -> n == rows);
-        assertThat(h.coordinator().status(id)).isEqualTo(SagaStatus.SUCCEEDED);
+        assertThat(h.reads().status(id)).isEqualTo(SagaStatus.SUCCEEDED);
         assertThat(Json.read(h.get("/api/audit/verify").body()).get("ok").asBoolean()).isTrue();
     }
 

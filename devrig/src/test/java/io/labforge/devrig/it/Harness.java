@@ -17,6 +17,7 @@ import io.labforge.gitlab.GitlabServiceApplication;
 import io.labforge.orchestrator.OrchestratorApplication;
 import io.labforge.orchestrator.runtime.OrchestratorRuntime;
 import io.labforge.orchestrator.runtime.SagaCoordinator;
+import io.labforge.orchestrator.runtime.SagaReads;
 import io.labforge.orchestrator.trust.BusCa;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -206,6 +207,10 @@ final class Harness implements AutoCloseable {
 
     int executions(String host, String stepId) {
         return agents.get(host).getBean(CommandProcessor.class).executions(stepId);
+    }
+
+    SagaReads reads() {
+        return orchestrator.getBean(SagaReads.class);
     }
 
     SagaCoordinator coordinator() {

@@ -108,7 +108,7 @@ class LabSubmissionIT {
                 Saga.Mode.APPLY, "it-test");
         // the first commands of a saga may leave in the transaction after its start: wait until it is committed
         UUID command = org.awaitility.Awaitility.await("the step dispatched").atMost(Duration.ofSeconds(10))
-                .until(() -> h.coordinator().awaited(id), l -> !l.isEmpty()).get(0);
+                .until(() -> h.reads().awaited(id), l -> !l.isEmpty()).get(0);
         String token = "SWMTKN-1-very-secret-token";
 
         // when the answer arrives (from m1, past the sender check: straight into the coordinator)

@@ -109,7 +109,7 @@ class OwnershipIT {
         assertThat(takeover).as("a released lease is taken within the standby's poll").isLessThan(5_000);
 
         h.use(b);
-        await("b finishes the saga").atMost(Duration.ofSeconds(90)).until(() -> h.coordinator().status(id) == SagaStatus.SUCCEEDED);
+        await("b finishes the saga").atMost(Duration.ofSeconds(90)).until(() -> h.reads().status(id) == SagaStatus.SUCCEEDED);
         eachStepRanOnce("stop");
         assertThat(Json.read(h.get("/api/audit/verify").body()).get("ok").asBoolean()).isTrue();
         await("the standby's stream saw the saga end").atMost(Duration.ofSeconds(10))
@@ -148,7 +148,7 @@ class OwnershipIT {
                 .isInstanceOf(Ownership.NotOwner.class).hasMessageContaining("orchestrator-c");
 
         h.use(c);
-        await("c finishes the saga").atMost(Duration.ofSeconds(90)).until(() -> h.coordinator().status(id) == SagaStatus.SUCCEEDED);
+        await("c finishes the saga").atMost(Duration.ofSeconds(90)).until(() -> h.reads().status(id) == SagaStatus.SUCCEEDED);
         eachStepRanOnce("fence");
         assertThat(Json.read(h.get("/api/audit/verify").body()).get("ok").asBoolean()).isTrue();
         b.close();

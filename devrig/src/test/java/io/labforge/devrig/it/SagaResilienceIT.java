@@ -108,7 +108,7 @@ class SagaResilienceIT {
         h.startOrchestrator();
 
         await("the new orchestrator finishes the saga").atMost(Duration.ofSeconds(90))
-                .until(() -> h.coordinator().status(id) == SagaStatus.SUCCEEDED);
+                .until(() -> h.reads().status(id) == SagaStatus.SUCCEEDED);
         for (String host : HOSTS) {
             for (int i = 1; i <= 4; i++) {
                 assertThat(h.executions(host, "slow" + i + "@" + host)).as("slow" + i + "@" + host + " ran once").isEqualTo(1);
@@ -124,7 +124,7 @@ class SagaResilienceIT {
     void aCommandDeliveredTwiceRunsOnce() {
         SagaId id = h.coordinator().submitPlan(LabId.of("twice"), "generated", chains("twice", 1, 0),
                 FailurePolicy.PAUSE, Saga.Mode.APPLY, "it-test");
-        await().atMost(Duration.ofSeconds(60)).until(() -> h.coordinator().status(id) == SagaStatus.SUCCEEDED);
+        await().atMost(Duration.ofSeconds(60)).until(() -> h.reads().status(id) == SagaStatus.SUCCEEDED);
         captured = command("twice1@r1");
         long auditRows = h.jdbc().queryForObject("SELECT count(*) FROM audit_log", Long.class);
 
@@ -165,7 +165,7 @@ class SagaResilienceIT {
         SagaId id = h.coordinator().submitPlan(LabId.of("rogue"), "generated", plan, FailurePolicy.PAUSE, Saga.Mode.APPLY,
                 "it-test");
 
-        await().atMost(Duration.ofSeconds(60)).until(() -> h.coordinator().status(id) == SagaStatus.PAUSED);
+        await().atMost(Duration.ofSeconds(60)).until(() -> h.reads().status(id) == SagaStatus.PAUSED);
         String error = h.jdbc().queryForObject("SELECT error FROM step WHERE saga_id = ?", String.class, id.value());
         assertThat(error).contains("BAD_SIGNATURE");
         assertThat(h.executions("rogue", "noop@rogue")).isZero();

@@ -2,6 +2,7 @@ package io.labforge.orchestrator.api;
 
 import io.labforge.common.lab.LabValidationException;
 import io.labforge.orchestrator.runtime.Ownership;
+import io.labforge.orchestrator.runtime.SagaConflict;
 import io.labforge.orchestrator.runtime.SagaNotFound;
 import java.net.URI;
 import org.springframework.http.HttpStatus;
@@ -43,6 +44,14 @@ public class ProblemHandler {
         ProblemDetail p = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE, e.getMessage());
         p.setTitle("Too many live streams");
         return org.springframework.http.ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header("Retry-After", "30").body(p);
+    }
+
+    @ExceptionHandler(SagaConflict.class)
+    ProblemDetail sagaConflict(SagaConflict e) {
+        ProblemDetail p = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, e.getMessage());
+        p.setTitle(e.title());
+        e.details().forEach(p::setProperty);
+        return p;
     }
 
     @ExceptionHandler(IllegalStateException.class)

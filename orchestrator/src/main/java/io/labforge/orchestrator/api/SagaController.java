@@ -9,6 +9,7 @@ import io.labforge.orchestrator.report.LabReport;
 import io.labforge.orchestrator.runtime.LabSubmissions;
 import io.labforge.orchestrator.runtime.SagaCoordinator;
 import io.labforge.orchestrator.runtime.SagaNotFound;
+import io.labforge.orchestrator.runtime.SagaReads;
 import io.labforge.orchestrator.saga.Saga;
 import io.labforge.orchestrator.saga.StepRun;
 import io.labforge.orchestrator.security.Caller;
@@ -49,13 +50,15 @@ public class SagaController {
     private final SagaRepository repo;
     private final AuditLog audit;
     private final ProgressStreams streams;
+    private final SagaReads reads;
 
-    public SagaController(SagaCoordinator coordinator, LabSubmissions submissions, SagaRepository repo, AuditLog audit, ProgressStreams streams) {
+    public SagaController(SagaCoordinator coordinator, LabSubmissions submissions, SagaRepository repo, AuditLog audit, ProgressStreams streams, SagaReads reads) {
         this.coordinator = coordinator;
         this.submissions = submissions;
         this.repo = repo;
         this.audit = audit;
         this.streams = streams;
+        this.reads = reads;
     }
 
     /** Submits a lab file: {@code mode=apply} (default) changes the hosts, {@code mode=plan} only checks them. */
@@ -118,8 +121,8 @@ public class SagaController {
     }
 
     @PostMapping("/sagas/{id}/compensate")
-    public SagaView compensate(@PathVariable String id, Authentication auth) {
-        coordinator.compensate(SagaId.parse(id), actor(auth));
+    public SagaView compensate(@PathVariable String id, @RequestParam(defaultValue = "false") boolean force, Authentication auth) {
+        coordinator.compensate(SagaId.parse(id), actor(auth), force);
         return view(SagaId.parse(id));
     }
 
@@ -208,7 +211,7 @@ public class SagaController {
     }
 
     private SagaView view(SagaId id) {
-        Saga saga = coordinator.snapshot(id).orElseThrow(() -> new SagaNotFound(id.toString()));
+        Saga saga = reads.snapshot(id).orElseThrow(() -> new SagaNotFound(id.toString()));
         Map<String, Map<String, Object>> presence = new HashMap<>();
         for (Map<String, Object> row : repo.hosts(saga.steps().stream().map(StepRun::spec).map(s -> s.target())
                 .distinct().toList())) {

@@ -308,10 +308,12 @@ public class LabforgeCli {
         Remote remote;
         @Parameters(paramLabel = "SAGA")
         String saga;
+        @Option(names = "--force", description = "also when later sagas changed the same hosts: undoes their changes under them (audited)")
+        boolean force;
 
         @Override
         public Integer call() {
-            return actAndFollow(remote.api(), saga, "compensate", "COMPENSATED");
+            return actAndFollow(remote.api(), saga, force ? "compensate?force=true" : "compensate", "COMPENSATED");
         }
     }
 

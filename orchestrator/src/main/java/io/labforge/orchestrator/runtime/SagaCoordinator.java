@@ -8,6 +8,7 @@ import io.labforge.common.lab.LabError;
 import io.labforge.common.messaging.Envelope;
 import io.labforge.common.messaging.Json;
 import io.labforge.common.messaging.MessageTypes;
+import io.labforge.common.messaging.Topics;
 import io.labforge.common.step.StepEvent;
 import io.labforge.orchestrator.audit.AuditLog;
 import io.labforge.orchestrator.local.LocalSteps;
@@ -17,7 +18,6 @@ import io.labforge.orchestrator.planner.Plan;
 import io.labforge.orchestrator.saga.Effect;
 import io.labforge.orchestrator.saga.Saga;
 import io.labforge.orchestrator.saga.SagaEngine;
-import io.labforge.orchestrator.saga.SagaStatus;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,7 +28,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -39,7 +38,6 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -68,7 +66,7 @@ public final class SagaCoordinator implements SagaStarter, AutoCloseable {
     private final ProgressBus bus;
     private final LocalStepRunner localSteps;
     private final Ownership ownership;
-    private final TransactionTemplate reads;
+    private final HostClaims claims;
     /** Told when a transaction finds that this orchestrator no longer owns the sagas. */
     private volatile Runnable onLost = () -> { };
     private final ExecutorService loop = Executors.newSingleThreadExecutor(r -> new Thread(r, "saga-loop"));
@@ -80,7 +78,7 @@ public final class SagaCoordinator implements SagaStarter, AutoCloseable {
     /** Its collaborators, each with one job. */
     public record Parts(SagaRepository repo, AuditLog audit, TransactionTemplate tx, SagaEngine engine, Clock clock,
             CommandEnvelopes envelopes, SecretSealer sealer, MessageTypes types, Consumer<List<OutboxRow>> outboxHandOver,
-            ProgressBus bus, LocalSteps localSteps, Ownership ownership) {
+            ProgressBus bus, LocalSteps localSteps, Ownership ownership, HostClaims claims) {
     }
 
     public SagaCoordinator(Parts p) {
@@ -96,9 +94,7 @@ public final class SagaCoordinator implements SagaStarter, AutoCloseable {
         this.bus = p.bus();
         this.localSteps = new LocalStepRunner(p.localSteps(), p.clock(), this::onEvents);
         this.ownership = p.ownership();
-        this.reads = new TransactionTemplate(p.tx().getTransactionManager());
-        reads.setReadOnly(true);
-        reads.setIsolationLevel(TransactionDefinition.ISOLATION_REPEATABLE_READ);
+        this.claims = p.claims();
     }
 
     /** {@code listener}: told (on the saga loop) when a transaction finds that another orchestrator took the sagas. */
@@ -125,7 +121,7 @@ public final class SagaCoordinator implements SagaStarter, AutoCloseable {
                 }
                 live.put(id, saga.get());
                 n++;
-                for (Effect.Dispatch d : engine.inFlight(saga.get(), type -> io.labforge.common.messaging.Topics.commandTopicFor(type) == null)) {
+                for (Effect.Dispatch d : engine.inFlight(saga.get(), type -> Topics.commandTopicFor(type) == null)) {
                     local.add(envelopes.build(saga.get(), d, now).envelope());
                 }
             }
@@ -179,9 +175,14 @@ public final class SagaCoordinator implements SagaStarter, AutoCloseable {
         return call(() -> {
             Saga saga = Saga.create(id, lab.value(), mode, policy, plan);
             List<Effect> effects = engine.start(saga, clock.instant());
+            List<String> hosts = HostClaims.hostsOf(plan);
             inTransaction(List.of(), () -> {
+                if (mode == Saga.Mode.APPLY) {
+                    claims.requireFree(hosts); // at most one running saga changes a host
+                }
                 repo.insertLab(lab.value(), lab.value(), source, mode == Saga.Mode.APPLY);
                 repo.insertSaga(saga, actor);
+                claims.claim(id.value(), hosts);
                 persist(saga, effects, actor);
             });
             live.put(id, saga);
@@ -195,7 +196,19 @@ public final class SagaCoordinator implements SagaStarter, AutoCloseable {
     }
 
     public void compensate(SagaId id, String actor) {
-        change(id, actor, s -> engine.compensate(s, clock.instant()));
+        compensate(id, actor, false);
+    }
+
+    /**
+     * Undoes a saga. Refused when later sagas changed the hosts it changed and undoing it would revert
+     * steps under them, unless {@code force} (then audited as {@code saga.compensation-forced}).
+     */
+    public void compensate(SagaId id, String actor, boolean force) {
+        change(id, actor, s -> {
+            List<Effect> effects = new ArrayList<>(claims.beforeCompensating(id.value(), force));
+            effects.addAll(engine.compensate(s, clock.instant()));
+            return effects;
+        });
     }
 
     private void change(SagaId id, String actor, Function<Saga, List<Effect>> action) {
@@ -271,23 +284,6 @@ public final class SagaCoordinator implements SagaStarter, AutoCloseable {
             }
             return null;
         }));
-    }
-
-    /**
-     * A saga as PostgreSQL has it committed, read off the saga loop (in one repeatable-read
-     * transaction: steps and saga agree), on any orchestrator, owner or standby.
-     */
-    public Optional<Saga> snapshot(SagaId id) {
-        return reads.execute(t -> repo.load(id));
-    }
-
-    public SagaStatus status(SagaId id) {
-        return snapshot(id).map(Saga::status).orElseThrow(() -> new SagaNotFound(id.toString()));
-    }
-
-    /** For tests: the ids of the messages a saga is waiting for. */
-    public List<UUID> awaited(SagaId id) {
-        return snapshot(id).map(s -> s.steps().stream().map(r -> r.messageId()).filter(m -> m != null).toList()).orElse(List.of());
     }
 
     private Optional<Saga> saga(SagaId id) {

@@ -1,0 +1,53 @@
+package io.labforge.orchestrator.runtime;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+/**
+ * A change refused because of another saga: hosts that a running saga is changing, or a later saga's
+ * changes that a compensation would undo. The API answers 409 with {@link #details()}.
+ */
+public final class SagaConflict extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    private final String title;
+    private final transient Map<String, Object> details;
+
+    private SagaConflict(String title, String message, Map<String, Object> details) {
+        super(message);
+        this.title = title;
+        this.details = details;
+    }
+
+    public String title() {
+        return title;
+    }
+
+    public Map<String, Object> details() {
+        return details;
+    }
+
+    static SagaConflict hostsBusy(List<HostClaims.Holder> holders) {
+        String who = holders.stream().map(h -> "saga " + h.saga() + " (lab " + h.labId() + ", " + h.status() + " since " + h.createdAt()
+                + ", by " + h.actor() + ") holds " + String.join(", ", h.hosts())).collect(Collectors.joining("; "));
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("heldBy", holders.stream().map(h -> Map.of("saga", h.saga().toString(), "lab", h.labId(), "status", h.status(),
+                "hosts", h.hosts())).toList());
+        return new SagaConflict("Hosts in use by another saga", "at most one saga changes a host at a time: " + who
+                + ". Wait for it to end; a PAUSED one: resume or compensate it first", d);
+    }
+
+    static SagaConflict superseded(UUID saga, List<HostClaims.Later> later, List<String> wouldUndo) {
+        String by = later.stream().map(l -> "saga " + l.saga() + " (lab " + l.labId() + ", " + l.status() + ", " + l.createdAt() + ") on "
+                + String.join(", ", l.hosts())).collect(Collectors.joining("; "));
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("supersededBy", later.stream().map(l -> Map.of("saga", l.saga().toString(), "lab", l.labId(), "status", l.status(),
+                "hosts", l.hosts())).toList());
+        d.put("wouldUndo", wouldUndo);
+        return new SagaConflict("Superseded by a later saga", "saga " + saga + " changed hosts that later sagas changed since: " + by
+                + ". Compensating it would undo " + String.join(", ", wouldUndo) + " under them. Compensate the later sagas first, or"
+                + " force it (labforge compensate --force, or POST /api/sagas/" + saga + "/compensate?force=true)", d);
+    }
+}

@@ -47,7 +47,11 @@ class SagaConflictIT {
     }
 
     static String lab(String host) {
-        return "apiVersion: labforge/v1\nkind: Lab\nname: conflict-" + host + "\nhosts:\n  - {name: " + host + ", address: 10.55.0.1}\n";
+        return lab(host, "10.55.0.1");
+    }
+
+    static String lab(String host, String address) {
+        return "apiVersion: labforge/v1\nkind: Lab\nname: conflict-" + host + "\nhosts:\n  - {name: " + host + ", address: " + address + "}\n";
     }
 
     JsonNode applied(String lab) {
@@ -76,14 +80,18 @@ class SagaConflictIT {
 
         await("the slow saga ends").atMost(Duration.ofSeconds(60)).until(() -> h.reads().status(slow) == SagaStatus.SUCCEEDED);
         String first = applied(lab("x1")).get("id").asString();
-        String second = applied(lab("x1")).get("id").asString();
+        // the same lab again changes nothing: it does not stand in the way of undoing the first
+        String same = applied(lab("x1")).get("id").asString();
+        // x1 moved to another address: the hosts file changes
+        String second = applied(lab("x1", "10.55.0.2")).get("id").asString();
 
-        // undoing the first would undo, under the second, what the second asserts
+        // undoing the first would undo, under the second, what the second built on
         HttpResponse<String> undo = h.post("/api/sagas/" + first + "/compensate", "");
         assertThat(undo.statusCode()).as(undo.body()).isEqualTo(409);
         JsonNode why = Json.read(undo.body());
         assertThat(why.get("title").asString()).isEqualTo("Superseded by a later saga");
-        assertThat(why.get("supersededBy").get(0).get("saga").asString()).isEqualTo(second);
+        assertThat(why.get("supersededBy")).singleElement().satisfies(l -> assertThat(l.get("saga").asString()).isEqualTo(second));
+        assertThat(why.toString()).doesNotContain(same);
         assertThat(why.get("wouldUndo").toString()).contains("hostname@x1");
         assertThat(why.get("detail").asString()).contains("--force");
         assertThat(h.reads().status(SagaId.parse(first))).isEqualTo(SagaStatus.SUCCEEDED);

@@ -57,13 +57,15 @@ public final class HostClaims {
     }
 
     /**
-     * The sagas of mode APPLY started after {@code saga} that succeeded in a step on a host where
-     * {@code saga} succeeded in one: what compensating {@code saga} would undo under them.
+     * The sagas of mode APPLY started after {@code saga} that changed something (a step that succeeded
+     * with a change) on a host where {@code saga} succeeded in a step: compensating {@code saga} would
+     * undo what they built on. A later saga that found everything as it wanted changed nothing and does
+     * not count.
      */
     public List<Later> later(UUID saga) {
         return jdbc.query("SELECT s.id, s.lab_id, s.status, s.created_at,"
                 + " array_agg(DISTINCT t.spec ->> 'target' ORDER BY t.spec ->> 'target')"
-                + " FROM saga s JOIN step t ON t.saga_id = s.id AND t.state = 'SUCCEEDED' AND t.spec ->> 'commandType' LIKE 'agent.%'"
+                + " FROM saga s JOIN step t ON t.saga_id = s.id AND t.state = 'SUCCEEDED' AND t.changed AND t.spec ->> 'commandType' LIKE 'agent.%'"
                 + " WHERE s.mode = 'APPLY' AND s.id <> ? AND s.created_at > (SELECT created_at FROM saga WHERE id = ?)"
                 + " AND t.spec ->> 'target' IN (SELECT spec ->> 'target' FROM step WHERE saga_id = ? AND state = 'SUCCEEDED'"
                 + " AND spec ->> 'commandType' LIKE 'agent.%')"

@@ -28,12 +28,15 @@ import org.apache.kafka.server.common.MetadataVersion;
  * certificates of Labforge's bus CA, and its authorizer allows only what the ACLs say.
  */
 final class EmbeddedKafka implements AutoCloseable {
-    private final KafkaRaftServer server;
+    private final KafkaConfig config;
     private final String bootstrapServers;
+    private KafkaRaftServer server;
 
-    private EmbeddedKafka(KafkaRaftServer server, String bootstrapServers) {
-        this.server = server;
+    private EmbeddedKafka(KafkaConfig config, String bootstrapServers) {
+        this.config = config;
         this.bootstrapServers = bootstrapServers;
+        this.server = new KafkaRaftServer(config, Time.SYSTEM);
+        server.startup();
     }
 
     /**
@@ -83,9 +86,24 @@ final class EmbeddedKafka implements AutoCloseable {
         p.put("share.coordinator.state.topic.replication.factor", "1");
         p.put("share.coordinator.state.topic.min.isr", "1");
         format(logDir);
-        KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(p, false), Time.SYSTEM);
-        server.startup();
-        return new EmbeddedKafka(server, host + ":" + brokerPort);
+        return new EmbeddedKafka(KafkaConfig.fromProps(p, false), host + ":" + brokerPort);
+    }
+
+    /** Stops the broker (its data kept), as an outage would. */
+    synchronized void stop() {
+        if (server != null) {
+            server.shutdown();
+            server.awaitShutdown();
+            server = null;
+        }
+    }
+
+    /** Starts it again on the same ports and data after {@link #stop()}. */
+    synchronized void restart() {
+        if (server == null) {
+            server = new KafkaRaftServer(config, Time.SYSTEM);
+            server.startup();
+        }
     }
 
     /** What {@code kafka-storage.sh format --standalone} does, for a fresh directory. */
@@ -121,7 +139,6 @@ final class EmbeddedKafka implements AutoCloseable {
 
     @Override
     public void close() {
-        server.shutdown();
-        server.awaitShutdown();
+        stop();
     }
 }

@@ -78,6 +78,15 @@ public final class EmbeddedServices implements AutoCloseable {
         return kafka.bootstrapServers();
     }
 
+    /** Stops Kafka (its data kept), as a broker outage would; {@link #startKafka()} brings it back on the same port. */
+    public void stopKafka() {
+        kafka.stop();
+    }
+
+    public void startKafka() {
+        kafka.restart();
+    }
+
     /** Creates a fresh database and returns its JDBC URL (user and password: postgres). */
     public String newDatabase(String name) {
         try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {

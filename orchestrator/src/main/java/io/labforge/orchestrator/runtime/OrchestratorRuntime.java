@@ -31,6 +31,7 @@ public final class OrchestratorRuntime implements SmartLifecycle {
     private final Duration tick;
     private final Bus bus;
     private final short replication;
+    private final BusWatch busWatch;
     /** Released to end the current term early: stopping, or the sagas lost. */
     private final Semaphore wake = new Semaphore(0);
     private volatile boolean running;
@@ -47,6 +48,11 @@ public final class OrchestratorRuntime implements SmartLifecycle {
         this.bus = bus;
         this.replication = replication;
         coordinator.whenOwnershipLost(wake::release);
+        this.busWatch = new BusWatch(bus, away -> {
+            if (leader) {
+                coordinator.busWasAway(away);
+            }
+        });
     }
 
     /** True while this orchestrator owns the sagas and its loops run. */
@@ -57,6 +63,7 @@ public final class OrchestratorRuntime implements SmartLifecycle {
     @Override
     public synchronized void start() {
         running = true;
+        busWatch.start();
         owner = new Thread(this::standByAndOwn, "saga-owner");
         owner.setDaemon(true);
         owner.start();
@@ -105,6 +112,9 @@ public final class OrchestratorRuntime implements SmartLifecycle {
             threads.add(start(events, "event-consumer"));
             timer = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "saga-timer"));
             timer.scheduleWithFixedDelay(() -> {
+                if (!busWatch.up()) {
+                    return; // nothing can travel: no step times out meanwhile
+                }
                 try {
                     coordinator.tick();
                 } catch (RuntimeException e) {
@@ -208,6 +218,7 @@ public final class OrchestratorRuntime implements SmartLifecycle {
         if (t != null) {
             join(t);
         }
+        busWatch.close();
         coordinator.close();
     }
 

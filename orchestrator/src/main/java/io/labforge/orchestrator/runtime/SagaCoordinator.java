@@ -258,6 +258,20 @@ public final class SagaCoordinator implements SagaStarter, AutoCloseable {
         });
     }
 
+    /** Kafka was away for {@code away}: the steps awaiting an answer get that time back (audited per saga). */
+    public void busWasAway(Duration away) {
+        call(() -> {
+            for (Saga s : new ArrayList<>(live.values())) {
+                int moved = engine.extendDeadlines(s, away);
+                if (moved > 0) {
+                    commit(s, List.of(new Effect.Audit("saga.bus-outage", null, null,
+                            Json.object().put("awaySeconds", away.toSeconds()).put("stepsGivenTheTimeBack", moved))), SYSTEM);
+                }
+            }
+            return null;
+        });
+    }
+
     /** Times out overdue steps and sends due retries, for every live saga that needs it. */
     public void tick() {
         call(() -> {

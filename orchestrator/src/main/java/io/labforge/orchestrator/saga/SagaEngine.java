@@ -100,7 +100,9 @@ public final class SagaEngine {
         } else if (event instanceof StepEvent.Failed f) {
             fail(saga, run, f.reason(), f.retryable(), now, out);
         } else if (event instanceof StepEvent.CommandRejected r) {
-            fail(saga, run, "the worker refused the command (" + r.rejection() + "): " + r.reason(), false, now, out);
+            // an expired command did not run (the worker looks it up in its journal first): another attempt may
+            boolean retryable = r.rejection() == StepEvent.Rejection.EXPIRED;
+            fail(saga, run, "the worker refused the command (" + r.rejection() + "): " + r.reason(), retryable, now, out);
         }
         // what the rows so far record is the worker's signed word about this step
         out.replaceAll(e -> e instanceof Effect.Audit a && run.spec.id().equals(a.step()) ? a.signedBy(in.signer()) : e);
@@ -111,6 +113,22 @@ public final class SagaEngine {
         }
         advance(saga, now, out, candidates);
         return out;
+    }
+
+    /**
+     * Gives the steps awaiting an answer {@code by} more time: Kafka was away, so neither their command
+     * nor their answer could travel. Returns how many steps it moved.
+     */
+    public int extendDeadlines(Saga saga, Duration by) {
+        int moved = 0;
+        for (StepRun r : saga.steps.values()) {
+            if (r.awaiting() && r.deadline != null) {
+                r.deadline = r.deadline.plus(by);
+                saga.touch(r);
+                moved++;
+            }
+        }
+        return moved;
     }
 
     /**

@@ -346,6 +346,33 @@ class SagaEngineTest {
             assertThat(saga.step(StepId.of("only")).error()).contains("BAD_SIGNATURE");
             assertThat(saga.status()).isEqualTo(SagaStatus.PAUSED);
         }
+
+        @Test
+        void aCommandThatExpiredBeforeItRanIsTriedAgain() {
+            SagaEngine engine = new SagaEngine();
+            Saga saga = Saga.create(SagaId.random(), "l", Saga.Mode.APPLY, FailurePolicy.PAUSE, Plan.of(List.of(one(3))));
+            Effect.Dispatch d = (Effect.Dispatch) engine.start(saga, T0).get(1);
+            engine.onEvent(saga, new Incoming(d.step(), d.messageId(), d.target(),
+                    new StepEvent.CommandRejected(StepEvent.Rejection.EXPIRED, "the command expired")), T0);
+
+            assertThat(saga.status()).isEqualTo(SagaStatus.RUNNING);
+            Effect.Dispatch again = (Effect.Dispatch) engine.tick(saga, T0.plusSeconds(1)).get(0);
+            assertThat(again.attempt()).isEqualTo(2);
+            assertThat(again.messageId()).isNotEqualTo(d.messageId());
+        }
+
+        @Test
+        void timeTheBusWasAwayIsGivenBackToTheStepsAwaitingAnAnswer() {
+            SagaEngine engine = new SagaEngine();
+            Saga saga = Saga.create(SagaId.random(), "l", Saga.Mode.APPLY, FailurePolicy.PAUSE, Plan.of(List.of(one(3))));
+            engine.start(saga, T0);
+
+            assertThat(engine.extendDeadlines(saga, Duration.ofSeconds(150))).isEqualTo(1);
+            // the step's 10 s would have run out; with the outage's 150 s given back it has not
+            assertThat(engine.tick(saga, T0.plusSeconds(100))).isEmpty();
+            assertThat(saga.step(StepId.of("only")).state()).isEqualTo(StepState.DISPATCHED);
+            assertThat(engine.tick(saga, T0.plusSeconds(160))).extracting(e -> ((Effect.Audit) e).action()).containsExactly("step.retry-scheduled");
+        }
     }
 
     @Test

@@ -362,6 +362,30 @@ class SagaEngineTest {
         }
 
         @Test
+        void aNewOwnerGetsTheOrchestratorsOwnStepsInFlightAsTheyWereSent() {
+            SagaEngine engine = new SagaEngine();
+            StepSpec secret = new StepSpec(StepId.of("secret@orchestrator"), "orchestrator.ReadSecret", "orchestrator",
+                    Json.object().put("name", "ROOT_PASSWORD"), List.of(), Duration.ofSeconds(10), StepSpec.RetryPolicy.DEFAULT, null);
+            Saga saga = Saga.create(SagaId.random(), "l", Saga.Mode.APPLY, FailurePolicy.PAUSE, Plan.of(List.of(one(3), secret)));
+            List<Effect.Dispatch> sent = engine.start(saga, T0).stream().filter(e -> e instanceof Effect.Dispatch)
+                    .map(e -> (Effect.Dispatch) e).toList();
+            Effect.Dispatch local = sent.stream().filter(d -> d.commandType().startsWith("orchestrator.")).findFirst().orElseThrow();
+
+            List<Effect.Dispatch> again = engine.inFlight(saga, type -> type.startsWith("orchestrator."));
+            assertThat(again).singleElement().satisfies(d -> {
+                assertThat(d.messageId()).as("answered under the same id").isEqualTo(local.messageId());
+                assertThat(d.attempt()).isEqualTo(local.attempt());
+                assertThat(d.deadline()).isEqualTo(local.deadline());
+                assertThat(d.payload()).isEqualTo(local.payload());
+            });
+            // and its answer, when it comes from the new owner's run, is taken
+            engine.onEvent(saga, new Incoming(local.step(), local.messageId(), local.target(),
+                    new StepEvent.Succeeded(true, "", Json.object(), List.of(), false, 1)), T0.plusSeconds(1));
+            assertThat(saga.step(StepId.of("secret@orchestrator")).state()).isEqualTo(StepState.SUCCEEDED);
+            assertThat(engine.inFlight(saga, type -> type.startsWith("orchestrator."))).isEmpty();
+        }
+
+        @Test
         void timeTheBusWasAwayIsGivenBackToTheStepsAwaitingAnAnswer() {
             SagaEngine engine = new SagaEngine();
             Saga saga = Saga.create(SagaId.random(), "l", Saga.Mode.APPLY, FailurePolicy.PAUSE, Plan.of(List.of(one(3))));

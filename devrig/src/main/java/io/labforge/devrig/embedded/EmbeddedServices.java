@@ -17,13 +17,15 @@ import java.util.List;
  * from Kafka's own server jars, in this JVM. No Docker and no install needed.
  */
 public final class EmbeddedServices implements AutoCloseable {
-    private final EmbeddedPostgres postgres;
+    private EmbeddedPostgres postgres;
+    private final Path postgresDir;
     private final EmbeddedKafka kafka;
     private final BusCa ca;
     private final Path caDir;
 
-    private EmbeddedServices(EmbeddedPostgres postgres, EmbeddedKafka kafka, BusCa ca, Path caDir) {
+    private EmbeddedServices(EmbeddedPostgres postgres, Path postgresDir, EmbeddedKafka kafka, BusCa ca, Path caDir) {
         this.postgres = postgres;
+        this.postgresDir = postgresDir;
         this.kafka = kafka;
         this.ca = ca;
         this.caDir = caDir;
@@ -61,7 +63,7 @@ public final class EmbeddedServices implements AutoCloseable {
         }
         BusCa ca = BusCa.loadOrCreate(caDir);
         List<String> names = advertisedHost == null ? List.of("127.0.0.1", "localhost") : List.of(advertisedHost, "127.0.0.1", "localhost");
-        return new EmbeddedServices(pg, EmbeddedKafka.start(dataDir.resolve("kafka"), kafkaPort, advertisedHost, ca.newBroker(names)), ca, caDir);
+        return new EmbeddedServices(pg, dataDir.resolve("postgres"), EmbeddedKafka.start(dataDir.resolve("kafka"), kafkaPort, advertisedHost, ca.newBroker(names)), ca, caDir);
     }
 
     /** Kafka as a client with these credentials reaches it. */
@@ -85,6 +87,30 @@ public final class EmbeddedServices implements AutoCloseable {
 
     public void startKafka() {
         kafka.restart();
+    }
+
+    /**
+     * Stops PostgreSQL for {@code down} and starts it again on the same data and port, as a restart of
+     * the database server would: every connection is cut.
+     */
+    public synchronized void restartPostgres(java.time.Duration down) throws InterruptedException {
+        int port = postgres.getPort();
+        try {
+            // zonky deletes a data directory it was told to clean when it closes, unless told not to
+            synchronized (System.class) {
+                System.setProperty("ot.epg.no-cleanup", "true");
+                try {
+                    postgres.close();
+                } finally {
+                    System.clearProperty("ot.epg.no-cleanup");
+                }
+            }
+            Thread.sleep(down.toMillis());
+            postgres = EmbeddedPostgres.builder().setDataDirectory(postgresDir).setCleanDataDirectory(false).setPort(port)
+                    .setServerConfig("max_connections", "200").setServerConfig("fsync", "on").start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot restart the embedded PostgreSQL", e);
+        }
     }
 
     /** Creates a fresh database and returns its JDBC URL (user and password: postgres). */

@@ -7,7 +7,6 @@ import io.labforge.common.id.LabId;
 import io.labforge.common.id.SagaId;
 import io.labforge.common.lab.Lab.FailurePolicy;
 import io.labforge.common.messaging.Json;
-import io.labforge.devrig.embedded.EmbeddedServices;
 import io.labforge.orchestrator.saga.Saga;
 import io.labforge.orchestrator.saga.SagaStatus;
 import java.nio.file.Path;
@@ -34,13 +33,11 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(600)
 class BrokerOutageIT {
     static final List<String> HOSTS = List.of("bo1", "bo2", "bo3");
-    EmbeddedServices services;
     Harness h;
 
     @BeforeAll
     void start(@TempDir Path dir) {
-        services = EmbeddedServices.start(dir.resolve("infra"), 0, dir.resolve("bus-ca"));
-        h = new Harness(dir.resolve("rig"), services);
+        h = Harness.withOwnServers(dir);
         h.startOrchestrator();
         HOSTS.forEach(h::startAgent);
     }
@@ -48,7 +45,6 @@ class BrokerOutageIT {
     @AfterAll
     void stop() {
         h.close();
-        services.close();
     }
 
     int succeeded(SagaId id) {
@@ -59,11 +55,11 @@ class BrokerOutageIT {
         SagaId id = h.coordinator().submitPlan(LabId.of("outage-" + prefix), "generated", SagaResilienceIT.chains(HOSTS, prefix, 6, 300),
                 FailurePolicy.PAUSE, Saga.Mode.APPLY, "it-test");
         await("the saga under way").atMost(Duration.ofSeconds(60)).until(() -> succeeded(id) >= 3);
-        services.stopKafka();
+        h.services.stopKafka();
         System.out.println("BrokerOutageIT: Kafka stopped for " + down.toSeconds() + " s with " + succeeded(id) + "/18 steps done");
         Thread.sleep(down.toMillis());
         int before = succeeded(id);
-        services.startKafka();
+        h.services.startKafka();
         long back = System.nanoTime();
         await("the saga moves again").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> succeeded(id) > before);
         long moving = (System.nanoTime() - back) / 1_000_000;

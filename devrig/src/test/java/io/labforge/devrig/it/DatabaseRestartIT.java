@@ -7,7 +7,6 @@ import io.labforge.common.id.LabId;
 import io.labforge.common.id.SagaId;
 import io.labforge.common.lab.Lab.FailurePolicy;
 import io.labforge.common.messaging.Json;
-import io.labforge.devrig.embedded.EmbeddedServices;
 import io.labforge.orchestrator.runtime.OrchestratorRuntime;
 import io.labforge.orchestrator.saga.Saga;
 import java.nio.file.Path;
@@ -33,13 +32,11 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
 @Timeout(300)
 class DatabaseRestartIT {
     static final List<String> HOSTS = List.of("db1", "db2");
-    EmbeddedServices services;
     Harness h;
 
     @BeforeAll
     void start(@TempDir Path dir) {
-        services = EmbeddedServices.start(dir.resolve("infra"), 0, dir.resolve("bus-ca"));
-        h = new Harness(dir.resolve("rig"), services);
+        h = Harness.withOwnServers(dir);
         h.startOrchestrator("--labforge.instance=orchestrator-a", "--labforge.lease=3s");
         HOSTS.forEach(h::startAgent);
     }
@@ -47,7 +44,6 @@ class DatabaseRestartIT {
     @AfterAll
     void stop() {
         h.close();
-        services.close();
     }
 
     @Test
@@ -61,7 +57,7 @@ class DatabaseRestartIT {
                 .until(() -> db.queryForObject("SELECT count(*) FROM step WHERE saga_id = ? AND state = 'SUCCEEDED'", Integer.class,
                         id.value()) >= 3);
 
-        services.restartPostgres(Duration.ofSeconds(8)); // longer than the 3 s lease
+        h.services.restartPostgres(Duration.ofSeconds(8)); // longer than the 3 s lease
         System.out.println("DatabaseRestartIT: PostgreSQL was away 8 s");
 
         await("the saga finishes by itself").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()

@@ -83,6 +83,18 @@ final class Harness implements AutoCloseable {
         this(dir, infra());
     }
 
+    /**
+     * With a PostgreSQL and a Kafka of its own, closed with it: for a test that stops or restarts them
+     * (the other tests share one pair).
+     */
+    static Harness withOwnServers(Path dir) {
+        Harness h = new Harness(dir.resolve("rig"), EmbeddedServices.start(dir.resolve("infra"), 0, dir.resolve("bus-ca")));
+        h.ownServers = true;
+        return h;
+    }
+
+    private boolean ownServers;
+
     /** With servers of its own, e.g. a Kafka that lab hosts on a bridge network can reach. */
     Harness(Path dir, EmbeddedServices services) {
         this.dir = dir;
@@ -348,5 +360,8 @@ final class Harness implements AutoCloseable {
             orchestrator.close();
         }
         others.forEach(ConfigurableApplicationContext::close);
+        if (ownServers) {
+            services.close();
+        }
     }
 }

@@ -147,9 +147,14 @@ class BusSecurityIT {
         throw new AssertionError("no command for " + stepId);
     }
 
-    /** The reasons of the audited refusals of one kind. */
+    /**
+     * The reasons of the audited refusals of one kind, of this test's forgeries (unsigned, or signed as
+     * one of its hosts): the broker is shared with other test classes, whose agents' last heartbeats
+     * may still be on the presence topic and are refused here too (no such worker is registered).
+     */
     List<String> refusals(String action) {
-        return h.jdbc().queryForList("SELECT detail->>'reason' FROM audit_log WHERE action = ? ORDER BY seq", String.class, action);
+        return h.jdbc().queryForList("SELECT detail->>'reason' FROM audit_log WHERE action = ? AND (detail->>'signer' IS NULL"
+                + " OR detail->>'signer' IN ('node1', 'node2', 'node3')) ORDER BY seq", String.class, action);
     }
 
     static Envelope announcement(String host, String sealingKey) {

@@ -21,6 +21,7 @@ import io.labforge.orchestrator.runtime.Ownership;
 import io.labforge.orchestrator.runtime.ProgressBus;
 import io.labforge.orchestrator.runtime.SagaCoordinator;
 import io.labforge.orchestrator.runtime.SagaReads;
+import io.labforge.orchestrator.runtime.SagaRequests;
 import io.labforge.orchestrator.runtime.SecretSealer;
 import io.labforge.orchestrator.saga.SagaEngine;
 import io.labforge.orchestrator.security.ApiProperties;
@@ -127,6 +128,12 @@ public class OrchestratorApplication {
                 relay::handOver, bus, new LocalSteps(props.stateDir()), ownership, new HostClaims(jdbc)));
     }
 
+    /** The API's changes, made by the owner: at once on it, through PostgreSQL from a standby. */
+    @Bean
+    SagaRequests sagaRequests(SagaCoordinator coordinator, Ownership ownership, JdbcTemplate jdbc) {
+        return new SagaRequests(coordinator, ownership, jdbc);
+    }
+
     @Bean
     SagaReads sagaReads(SagaRepository repo, PlatformTransactionManager txm) {
         return new SagaReads(repo, txm);
@@ -139,15 +146,15 @@ public class OrchestratorApplication {
     }
 
     @Bean
-    LabSubmissions labSubmissions(SagaCoordinator coordinator, SagaRepository repo, ApiProperties api) {
-        return new LabSubmissions(Features.PARSER.withMaxHosts(api.maxHosts(), "labforge.api.max-hosts"), Planners.all(), coordinator,
+    LabSubmissions labSubmissions(SagaRequests requests, SagaRepository repo, ApiProperties api) {
+        return new LabSubmissions(Features.PARSER.withMaxHosts(api.maxHosts(), "labforge.api.max-hosts"), Planners.all(), requests,
                 repo::labSource);
     }
 
     @Bean
-    OrchestratorRuntime orchestratorRuntime(Ownership ownership, SagaCoordinator coordinator, OutboxRelay relay,
+    OrchestratorRuntime orchestratorRuntime(Ownership ownership, SagaCoordinator coordinator, SagaRequests requests, OutboxRelay relay,
             OrchestratorProperties props, WorkerIdentities identities, Bus bus) {
-        return new OrchestratorRuntime(ownership, coordinator, relay,
+        return new OrchestratorRuntime(ownership, coordinator, requests, relay,
                 new EventConsumer(coordinator, new SenderCheck(identities), bus, props.eventBatch()),
                 props.tick(), bus, props.topicReplication());
     }

@@ -3,6 +3,7 @@ package io.labforge.orchestrator.api;
 import io.labforge.common.lab.LabValidationException;
 import io.labforge.orchestrator.runtime.Ownership;
 import io.labforge.orchestrator.runtime.SagaConflict;
+import io.labforge.orchestrator.runtime.SagaRequests;
 import io.labforge.orchestrator.runtime.SagaNotFound;
 import java.net.URI;
 import org.springframework.http.HttpStatus;
@@ -52,6 +53,15 @@ public class ProblemHandler {
         p.setTitle(e.title());
         e.details().forEach(p::setProperty);
         return p;
+    }
+
+    /** A change a standby forwarded, refused by the owner: answered as the owner would have. */
+    @ExceptionHandler(SagaRequests.Refused.class)
+    org.springframework.http.ResponseEntity<ProblemDetail> forwardedRefusal(SagaRequests.Refused e) {
+        ProblemDetail p = ProblemDetail.forStatusAndDetail(HttpStatus.valueOf(e.status()), e.getMessage());
+        p.setTitle(e.title());
+        e.details().forEach(p::setProperty);
+        return org.springframework.http.ResponseEntity.status(e.status()).body(p);
     }
 
     @ExceptionHandler(IllegalStateException.class)

@@ -7,7 +7,7 @@ import io.labforge.orchestrator.audit.AuditLog;
 import io.labforge.orchestrator.persistence.SagaRepository;
 import io.labforge.orchestrator.report.LabReport;
 import io.labforge.orchestrator.runtime.LabSubmissions;
-import io.labforge.orchestrator.runtime.SagaCoordinator;
+import io.labforge.orchestrator.runtime.SagaRequests;
 import io.labforge.orchestrator.runtime.SagaNotFound;
 import io.labforge.orchestrator.runtime.SagaReads;
 import io.labforge.orchestrator.saga.Saga;
@@ -45,15 +45,16 @@ import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBo
 @RestController
 @RequestMapping("/api")
 public class SagaController {
-    private final SagaCoordinator coordinator;
+    private final SagaRequests requests;
     private final LabSubmissions submissions;
     private final SagaRepository repo;
     private final AuditLog audit;
     private final ProgressStreams streams;
     private final SagaReads reads;
 
-    public SagaController(SagaCoordinator coordinator, LabSubmissions submissions, SagaRepository repo, AuditLog audit, ProgressStreams streams, SagaReads reads) {
-        this.coordinator = coordinator;
+    public SagaController(SagaRequests requests, LabSubmissions submissions, SagaRepository repo, AuditLog audit, ProgressStreams streams,
+            SagaReads reads) {
+        this.requests = requests;
         this.submissions = submissions;
         this.repo = repo;
         this.audit = audit;
@@ -116,13 +117,13 @@ public class SagaController {
 
     @PostMapping("/sagas/{id}/resume")
     public SagaView resume(@PathVariable String id, Authentication auth) {
-        coordinator.resume(SagaId.parse(id), actor(auth));
+        requests.resume(SagaId.parse(id), actor(auth));
         return view(SagaId.parse(id));
     }
 
     @PostMapping("/sagas/{id}/compensate")
     public SagaView compensate(@PathVariable String id, @RequestParam(defaultValue = "false") boolean force, Authentication auth) {
-        coordinator.compensate(SagaId.parse(id), actor(auth), force);
+        requests.compensate(SagaId.parse(id), actor(auth), force);
         return view(SagaId.parse(id));
     }
 

@@ -26,6 +26,7 @@ public final class OrchestratorRuntime implements SmartLifecycle {
 
     private final Ownership ownership;
     private final SagaCoordinator coordinator;
+    private final SagaRequests requests;
     private final OutboxRelay relay;
     private final EventConsumer events;
     private final Duration tick;
@@ -38,8 +39,9 @@ public final class OrchestratorRuntime implements SmartLifecycle {
     private volatile boolean leader;
     private Thread owner;
 
-    public OrchestratorRuntime(Ownership ownership, SagaCoordinator coordinator, OutboxRelay relay, EventConsumer events,
-            Duration tick, Bus bus, short replication) {
+    public OrchestratorRuntime(Ownership ownership, SagaCoordinator coordinator, SagaRequests requests, OutboxRelay relay,
+            EventConsumer events, Duration tick, Bus bus, short replication) {
+        this.requests = requests;
         this.ownership = ownership;
         this.coordinator = coordinator;
         this.relay = relay;
@@ -121,6 +123,14 @@ public final class OrchestratorRuntime implements SmartLifecycle {
                     LOG.warn("timer tick failed: {}", e.toString());
                 }
             }, tick.toMillis(), tick.toMillis(), TimeUnit.MILLISECONDS);
+            // the changes standbys were asked for
+            timer.scheduleWithFixedDelay(() -> {
+                try {
+                    requests.serve();
+                } catch (RuntimeException e) {
+                    LOG.warn("serving the standbys' requests failed: {}", e.toString());
+                }
+            }, 0, SagaRequests.POLL.toMillis(), TimeUnit.MILLISECONDS);
             timer.scheduleWithFixedDelay(() -> {
                 try {
                     coordinator.pruneInbox();

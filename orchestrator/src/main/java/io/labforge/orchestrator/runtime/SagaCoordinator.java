@@ -170,7 +170,11 @@ public final class SagaCoordinator implements SagaStarter, AutoCloseable {
     /** Starts a saga for a plan (a lab's, a one-step task's, the benchmark's generated labs). */
     @Override
     public SagaId submitPlan(LabId lab, String source, Plan plan, Lab.FailurePolicy policy, Saga.Mode mode, String actor) {
-        SagaId id = SagaId.random();
+        return submitPlan(SagaId.random(), lab, source, plan, policy, mode, actor);
+    }
+
+    /** The same with its id chosen by the caller (a standby that forwarded it has already answered with it). */
+    public SagaId submitPlan(SagaId id, LabId lab, String source, Plan plan, Lab.FailurePolicy policy, Saga.Mode mode, String actor) {
         ownership.requireOwner();
         return call(() -> {
             Saga saga = Saga.create(id, lab.value(), mode, policy, plan);

@@ -11,6 +11,7 @@ import io.labforge.orchestrator.local.LocalSteps;
 import io.labforge.orchestrator.persistence.SagaRepository;
 import io.labforge.orchestrator.persistence.SecretBox;
 import io.labforge.orchestrator.plan.Planners;
+import io.labforge.orchestrator.runtime.AuditRecords;
 import io.labforge.orchestrator.runtime.CommandEnvelopes;
 import io.labforge.orchestrator.runtime.EventConsumer;
 import io.labforge.orchestrator.runtime.HostClaims;
@@ -130,8 +131,14 @@ public class OrchestratorApplication {
 
     /** The API's changes, made by the owner: at once on it, through PostgreSQL from a standby. */
     @Bean
-    SagaRequests sagaRequests(SagaCoordinator coordinator, Ownership ownership, JdbcTemplate jdbc) {
-        return new SagaRequests(coordinator, ownership, jdbc);
+    SagaRequests sagaRequests(SagaCoordinator coordinator, AuditRecords records, Ownership ownership, JdbcTemplate jdbc) {
+        return new SagaRequests(coordinator, records, ownership, jdbc);
+    }
+
+    /** What changes no saga: refused labs and messages, workers' presence. */
+    @Bean
+    AuditRecords auditRecords(AuditLog audit, SagaRepository repo, PlatformTransactionManager txm) {
+        return new AuditRecords(audit, repo, new TransactionTemplate(txm), Clock.systemUTC());
     }
 
     @Bean
@@ -153,9 +160,9 @@ public class OrchestratorApplication {
 
     @Bean
     OrchestratorRuntime orchestratorRuntime(Ownership ownership, SagaCoordinator coordinator, SagaRequests requests, OutboxRelay relay,
-            OrchestratorProperties props, WorkerIdentities identities, Bus bus) {
+            OrchestratorProperties props, WorkerIdentities identities, Bus bus, AuditRecords records) {
         return new OrchestratorRuntime(ownership, coordinator, requests, relay,
-                new EventConsumer(coordinator, new SenderCheck(identities), bus, props.eventBatch()),
+                new EventConsumer(coordinator, records, new SenderCheck(identities), bus, props.eventBatch()),
                 props.tick(), bus, props.topicReplication());
     }
 }

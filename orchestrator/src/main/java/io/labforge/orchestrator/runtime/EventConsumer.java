@@ -35,6 +35,7 @@ public final class EventConsumer implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(EventConsumer.class);
 
     private final SagaCoordinator coordinator;
+    private final AuditRecords records;
     private final SenderCheck senders;
     private final RefusalThrottle throttle = new RefusalThrottle(Clock.systemUTC());
     private final Bus bus;
@@ -44,8 +45,9 @@ public final class EventConsumer implements Runnable {
     private final int batch;
 
     /** {@code batch}: at most this many records per poll, so per saga-loop transaction. */
-    public EventConsumer(SagaCoordinator coordinator, SenderCheck senders, Bus bus, int batch) {
+    public EventConsumer(SagaCoordinator coordinator, AuditRecords records, SenderCheck senders, Bus bus, int batch) {
         this.coordinator = coordinator;
+        this.records = records;
         this.senders = senders;
         this.bus = bus;
         this.batch = batch;
@@ -135,9 +137,9 @@ public final class EventConsumer implements Runnable {
                 return;
             }
             if (p instanceof AgentPresence.Announced a) {
-                coordinator.onPresence(a.hostId(), Json.tree(a.facts()), a.agentVersion(), true);
+                records.presence(a.hostId(), Json.tree(a.facts()), a.agentVersion(), true);
             } else if (p instanceof AgentPresence.Heartbeat h) {
-                coordinator.onPresence(h.hostId(), null, null, false);
+                records.presence(h.hostId(), null, null, false);
             }
         } catch (RuntimeException ex) {
             LOG.warn("ignored a presence record: {}", ex.getMessage());
@@ -148,7 +150,7 @@ public final class EventConsumer implements Runnable {
     private void refuse(String action, Envelope e, String reason) {
         LOG.warn("refused a {} message {} signed as '{}': {}", e.type(), e.messageId(), e.signer(), reason);
         if (throttle.audit(action + " " + e.signer(), reason)) {
-            coordinator.recordRefusal(action, e, reason);
+            records.messageRefused(action, e, reason);
         }
     }
 }

@@ -4,7 +4,6 @@ import io.labforge.common.id.LabId;
 import io.labforge.common.id.SagaId;
 import io.labforge.common.id.StepId;
 import io.labforge.common.lab.Lab;
-import io.labforge.common.lab.LabError;
 import io.labforge.common.messaging.Envelope;
 import io.labforge.common.messaging.Json;
 import io.labforge.common.messaging.MessageTypes;
@@ -39,8 +38,6 @@ import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.transaction.support.TransactionTemplate;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The saga owner's loop. Every change to a saga — a start, a batch of worker events, a timer tick, a
@@ -49,7 +46,7 @@ import tools.jackson.databind.node.ObjectNode;
  * PostgreSQL on next use. After a commit, the outbox rows go to the relay, the orchestrator's own steps
  * to their runner, and the changes to the progress watchers.
  */
-public final class SagaCoordinator implements SagaStarter, AutoCloseable {
+public final class SagaCoordinator implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SagaCoordinator.class);
     public static final String SYSTEM = "orchestrator";
 
@@ -143,32 +140,7 @@ public final class SagaCoordinator implements SagaStarter, AutoCloseable {
         });
     }
 
-    /** Records a lab that failed validation: the only thing it writes. */
-    @Override
-    public void recordRejection(String actor, Saga.Mode mode, List<LabError> errors) {
-        // not a saga's change: any orchestrator records it (the audit chain's head is locked while appending)
-        call(() -> tx.execute(t -> {
-            ObjectNode detail = Json.object().put("mode", mode.name());
-            detail.set("errors", Json.tree(errors.stream().map(LabError::toString).toList()));
-            audit.append(List.of(new AuditLog.Record(actor, "lab.rejected", null, null, null, null, detail)), clock.instant());
-            return null;
-        }));
-    }
-
-    /** Records a message from Kafka that failed the sender check (it reached nothing else). */
-    public void recordRefusal(String action, Envelope e, String reason) {
-        call(() -> fenced(() -> {
-            // what the sender wrote is kept short: a forger chooses it
-            ObjectNode detail = Json.object().put("type", clip(e.type())).put("messageId", String.valueOf(e.messageId()))
-                    .put("signer", clip(e.signer())).put("reason", reason);
-            audit.append(List.of(new AuditLog.Record(SYSTEM, action, clip(e.labId()), sagaOf(e).map(SagaId::value).orElse(null),
-                    clip(e.stepId()), clip(e.signer()), detail)), clock.instant());
-            return null;
-        }));
-    }
-
     /** Starts a saga for a plan (a lab's, a one-step task's, the benchmark's generated labs). */
-    @Override
     public SagaId submitPlan(LabId lab, String source, Plan plan, Lab.FailurePolicy policy, Saga.Mode mode, String actor) {
         return submitPlan(SagaId.random(), lab, source, plan, policy, mode, actor);
     }
@@ -288,20 +260,6 @@ public final class SagaCoordinator implements SagaStarter, AutoCloseable {
             }
             return null;
         });
-    }
-
-    /** Records an agent's announcement or heartbeat (on the loop: the audit chain has one writer). */
-    public void onPresence(String host, JsonNode facts, String version, boolean announce) {
-        call(() -> fenced(() -> {
-            Instant now = clock.instant();
-            repo.recordPresence(host, facts, version, now, announce);
-            if (announce) {
-                ObjectNode detail = Json.object().put("agentVersion", version);
-                detail.set("facts", facts);
-                audit.append(List.of(new AuditLog.Record("agent:" + host, "host.announced", null, null, null, host, detail)), now);
-            }
-            return null;
-        }));
     }
 
     private Optional<Saga> saga(SagaId id) {
@@ -426,11 +384,7 @@ public final class SagaCoordinator implements SagaStarter, AutoCloseable {
         }
     }
 
-    private static String clip(String s) {
-        return s == null || s.length() <= 100 ? s : s.substring(0, 100) + "…";
-    }
-
-    private static Optional<SagaId> sagaOf(Envelope e) {
+    static Optional<SagaId> sagaOf(Envelope e) {
         if (e.sagaId() == null || e.stepId() == null) {
             return Optional.empty();
         }

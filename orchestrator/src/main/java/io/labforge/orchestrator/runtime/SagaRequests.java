@@ -34,6 +34,7 @@ public final class SagaRequests implements SagaStarter {
     static final Duration UNFINISHED = Duration.ofSeconds(60);
 
     private final SagaCoordinator coordinator;
+    private final AuditRecords records;
     private final Ownership ownership;
     private final JdbcTemplate jdbc;
 
@@ -64,8 +65,9 @@ public final class SagaRequests implements SagaStarter {
         }
     }
 
-    public SagaRequests(SagaCoordinator coordinator, Ownership ownership, JdbcTemplate jdbc) {
+    public SagaRequests(SagaCoordinator coordinator, AuditRecords records, Ownership ownership, JdbcTemplate jdbc) {
         this.coordinator = coordinator;
+        this.records = records;
         this.ownership = ownership;
         this.jdbc = jdbc;
     }
@@ -85,7 +87,7 @@ public final class SagaRequests implements SagaStarter {
 
     @Override
     public void recordRejection(String actor, Saga.Mode mode, List<LabError> errors) {
-        coordinator.recordRejection(actor, mode, errors);
+        records.labRejected(actor, mode, errors);
     }
 
     public void resume(SagaId id, String actor) {

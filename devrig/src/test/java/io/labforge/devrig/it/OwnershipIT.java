@@ -11,6 +11,7 @@ import io.labforge.common.messaging.Json;
 import io.labforge.orchestrator.runtime.OrchestratorRuntime;
 import io.labforge.orchestrator.runtime.Ownership;
 import io.labforge.orchestrator.runtime.SagaCoordinator;
+import io.labforge.orchestrator.runtime.SagaRequests;
 import io.labforge.orchestrator.saga.Saga;
 import io.labforge.orchestrator.saga.SagaStatus;
 import java.net.http.HttpResponse;
@@ -191,5 +192,12 @@ class OwnershipIT {
         assertThat(jdbc.queryForObject("SELECT count(*) FROM lab WHERE id = 'stale'", Integer.class)).as("nothing written").isZero();
         assertThat(one.renew()).as("the old owner cannot renew a lease it lost").isFalse();
         assertThat(two.renew()).isTrue();
+
+        // a change asked of a standby while no orchestrator serves requests is withdrawn, not left to run later
+        Ownership standby = new Ownership(jdbc, "standby", Duration.ofSeconds(1));
+        SagaRequests requests = new SagaRequests(null, null, standby, jdbc, Duration.ofSeconds(1));
+        assertThatThrownBy(() -> requests.resume(io.labforge.common.id.SagaId.random(), "it-test"))
+                .isInstanceOfSatisfying(Ownership.NotOwner.class, e -> assertThat(e.getMessage()).contains("nothing was changed"));
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM saga_request", Integer.class)).as("withdrawn").isZero();
     }
 }

@@ -37,6 +37,7 @@ public final class SagaRequests implements SagaStarter {
     private final AuditRecords records;
     private final Ownership ownership;
     private final JdbcTemplate jdbc;
+    private final Duration untaken;
 
     /** The owner's refusal of a forwarded change, answered by the standby as the owner would have. */
     public static final class Refused extends RuntimeException {
@@ -66,6 +67,12 @@ public final class SagaRequests implements SagaStarter {
     }
 
     public SagaRequests(SagaCoordinator coordinator, AuditRecords records, Ownership ownership, JdbcTemplate jdbc) {
+        this(coordinator, records, ownership, jdbc, UNTAKEN);
+    }
+
+    /** {@code untaken}: how long a standby waits for an owner to take a change before it withdraws it. */
+    public SagaRequests(SagaCoordinator coordinator, AuditRecords records, Ownership ownership, JdbcTemplate jdbc, Duration untaken) {
+        this.untaken = untaken;
         this.coordinator = coordinator;
         this.records = records;
         this.ownership = ownership;
@@ -123,10 +130,10 @@ public final class SagaRequests implements SagaStarter {
                     return;
                 }
                 Duration waited = Duration.ofNanos(System.nanoTime() - started);
-                if (!Boolean.TRUE.equals(row.get("taken")) && waited.compareTo(UNTAKEN) > 0
+                if (!Boolean.TRUE.equals(row.get("taken")) && waited.compareTo(untaken) > 0
                         && jdbc.update("DELETE FROM saga_request WHERE id = ? AND taken_at IS NULL", request) == 1) {
                     throw new Ownership.NotOwner("no orchestrator owns the sagas right now (none took this " + kind + " within "
-                            + UNTAKEN.toSeconds() + " s); nothing was changed: try again in a few seconds", false);
+                            + untaken.toSeconds() + " s); nothing was changed: try again in a few seconds", false);
                 }
                 if (waited.compareTo(UNFINISHED) > 0) {
                     throw new IllegalStateException("the owner took this " + kind + " (request " + request + ") and has not answered within "

@@ -153,7 +153,11 @@ public final class ProgressStreams implements AutoCloseable {
     private final class Stream {
         final SagaId saga;
         final SseEmitter emitter;
-        final ThreadPoolExecutor sender = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(QUEUE));
+        final ThreadPoolExecutor sender = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(QUEUE), r -> {
+            Thread t = new Thread(r, "progress-stream");
+            t.setDaemon(true);
+            return t;
+        });
         volatile Runnable cancelBus = () -> { };
         /** The seq of the last audit row queued (only the sender thread and open() touch it). */
         volatile long sent;

@@ -34,6 +34,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Two orchestrators on one PostgreSQL and Kafka: one owns the sagas, the other stands by, serves reads
@@ -88,6 +89,10 @@ class OwnershipIT {
         SagaId id = h.coordinator().submitPlan(LabId.of("failover"), "generated", SagaResilienceIT.chains(HOSTS, "stop", 4, 400),
                 FailurePolicy.PAUSE, Saga.Mode.APPLY, "it-test");
         h.use(b);
+        JsonNode owner = Json.read(h.get("/api/owner").body());
+        assertThat(owner.get("owner").asString()).isEqualTo("orchestrator-a");
+        assertThat(owner.get("this").asString()).isEqualTo("orchestrator-b");
+        assertThat(owner.get("thisOwns").asBoolean()).isFalse();
         // a standby's live stream shows what the owner does, and goes on through the takeover
         List<String> live = new CopyOnWriteArrayList<>();
         h.http.sendAsync(h.request("/api/sagas/" + id + "/events").build(), HttpResponse.BodyHandlers.ofLines())

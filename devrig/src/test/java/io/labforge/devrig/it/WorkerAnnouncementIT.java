@@ -57,29 +57,16 @@ class WorkerAnnouncementIT {
             WorkerIdentity.Loaded keys = WorkerIdentity.loadOrCreate(state, GitlabCommand.TARGET);
             String principal = BusCa.principal(GitlabCommand.TARGET, keys.busKey().getPublic());
             acls.grant(GitlabCommand.TARGET, principal, null);
-            Bus service = infra.bus(new Bus.Tls(infra.busCa().caPem(), infra.busCa().issueClient(keys.identity().busCsr(), principal),
-                    Pki.pkcs8Pem(keys.busKey().getPrivate())));
-            CommandProcessor processor = new CommandProcessor(keys.signer(), new CommandVerifier(Keys.generate().getPublic()), List.of(),
-                    journal, new HostRoot(dir), Clock.systemUTC(), Duration.ofMillis(200), new CommandProcessor.Secrets(keys.sealing(), null));
-            try (Admin admin = Admin.create(orchestrator.admin())) {
-                admin.createTopics(List.of(new NewTopic(Topics.GITLAB_COMMANDS, 1, (short) 1), new NewTopic(Topics.STEP_EVENTS, 1, (short) 1)))
-                        .all().get();
-            }
-            WorkerLoop loop = WorkerLoop.forService(service, Topics.GITLAB_COMMANDS, processor);
+            makeTopics(orchestrator, Topics.GITLAB_COMMANDS, Topics.STEP_EVENTS);
+            WorkerLoop loop = serviceLoop(infra, keys, principal, journal);
             loop.start();
             try {
                 // the presence topic does not exist yet: a command (unsigned, so refused) is still answered meanwhile
-                Envelope cmd = Envelope.of(new AwaitGitlab("lab", "https://gitlab.lab.test", null, 10),
-                        "lab", "saga-1", "gitlab-ready@gitlab-service", 1, "gitlab-service", null, Instant.now(), null, false);
-                try (var producer = new KafkaProducer<String, byte[]>(orchestrator.producer())) {
-                    producer.send(new ProducerRecord<>(Topics.GITLAB_COMMANDS, "saga-1", cmd.toBytes())).get();
-                }
+                sendUnsignedCommand(orchestrator);
                 Object answer = firstOn(orchestrator, Topics.STEP_EVENTS, Duration.ofSeconds(60));
                 assertThat(answer).as("the command answered while the service could not announce itself")
                         .isInstanceOf(StepEvent.CommandRejected.class);
-                try (Admin admin = Admin.create(orchestrator.admin())) {
-                    admin.createTopics(List.of(new NewTopic(Topics.AGENT_PRESENCE, 1, (short) 1))).all().get();
-                }
+                makeTopics(orchestrator, Topics.AGENT_PRESENCE);
                 Object seen = firstOn(orchestrator, Topics.AGENT_PRESENCE, Duration.ofSeconds(60));
                 assertThat(seen).as("an announcement on " + Topics.AGENT_PRESENCE).isInstanceOfSatisfying(AgentPresence.Announced.class, a -> {
                     assertThat(a.hostId()).isEqualTo("gitlab-service");
@@ -99,31 +86,44 @@ class WorkerAnnouncementIT {
             Bus orchestrator = infra.bus(infra.busCa().newClient("orchestrator", Duration.ofHours(1)));
             WorkerIdentity.Loaded keys = WorkerIdentity.loadOrCreate(dir.resolve("gitlab-service"), GitlabCommand.TARGET);
             String principal = BusCa.principal(GitlabCommand.TARGET, keys.busKey().getPublic());
-            Bus service = infra.bus(new Bus.Tls(infra.busCa().caPem(), infra.busCa().issueClient(keys.identity().busCsr(), principal),
-                    Pki.pkcs8Pem(keys.busKey().getPrivate())));
-            CommandProcessor processor = new CommandProcessor(keys.signer(), new CommandVerifier(Keys.generate().getPublic()), List.of(),
-                    journal, new HostRoot(dir), Clock.systemUTC(), Duration.ofMillis(200), new CommandProcessor.Secrets(keys.sealing(), null));
-            try (Admin admin = Admin.create(orchestrator.admin())) {
-                admin.createTopics(List.of(new NewTopic(Topics.GITLAB_COMMANDS, 1, (short) 1), new NewTopic(Topics.STEP_EVENTS, 1, (short) 1)))
-                        .all().get();
-            }
-            WorkerLoop loop = WorkerLoop.forService(service, Topics.GITLAB_COMMANDS, processor);
+            makeTopics(orchestrator, Topics.GITLAB_COMMANDS, Topics.STEP_EVENTS);
+            WorkerLoop loop = serviceLoop(infra, keys, principal, journal);
             loop.start();
             try {
                 // refused by the broker's ACLs: its sessions fail, and a failed session must not end the loop
                 Thread.sleep(4_000);
                 acls.grant(GitlabCommand.TARGET, principal, null);
-                Envelope cmd = Envelope.of(new AwaitGitlab("lab", "https://gitlab.lab.test", null, 10),
-                        "lab", "saga-1", "gitlab-ready@gitlab-service", 1, "gitlab-service", null, Instant.now(), null, false);
-                try (var producer = new KafkaProducer<String, byte[]>(orchestrator.producer())) {
-                    producer.send(new ProducerRecord<>(Topics.GITLAB_COMMANDS, "saga-1", cmd.toBytes())).get();
-                }
+                sendUnsignedCommand(orchestrator);
                 assertThat(firstOn(orchestrator, Topics.STEP_EVENTS, Duration.ofSeconds(60)))
                         .as("the command answered once the worker's rights were granted").isInstanceOf(StepEvent.CommandRejected.class);
                 assertThat(loop.ready()).isTrue();
             } finally {
                 loop.stop();
             }
+        }
+    }
+
+    /** gitlab-service's loop, with a Kafka certificate of the bus CA for its key; it trusts another orchestrator key (commands are refused). */
+    WorkerLoop serviceLoop(EmbeddedServices infra, WorkerIdentity.Loaded keys, String principal, Journal journal) {
+        Bus service = infra.bus(new Bus.Tls(infra.busCa().caPem(), infra.busCa().issueClient(keys.identity().busCsr(), principal),
+                Pki.pkcs8Pem(keys.busKey().getPrivate())));
+        CommandProcessor processor = new CommandProcessor(keys.signer(), new CommandVerifier(Keys.generate().getPublic()), List.of(),
+                journal, new HostRoot(dir), Clock.systemUTC(), Duration.ofMillis(200), new CommandProcessor.Secrets(keys.sealing(), null));
+        return WorkerLoop.forService(service, Topics.GITLAB_COMMANDS, processor);
+    }
+
+    static void makeTopics(Bus orchestrator, String... topics) throws Exception {
+        try (Admin admin = Admin.create(orchestrator.admin())) {
+            admin.createTopics(java.util.Arrays.stream(topics).map(t -> new NewTopic(t, 1, (short) 1)).toList()).all().get();
+        }
+    }
+
+    /** A command for gitlab-service, unsigned: the service answers it with a refusal. */
+    static void sendUnsignedCommand(Bus orchestrator) throws Exception {
+        Envelope cmd = Envelope.of(new AwaitGitlab("lab", "https://gitlab.lab.test", null, 10),
+                "lab", "saga-1", "gitlab-ready@gitlab-service", 1, "gitlab-service", null, Instant.now(), null, false);
+        try (var producer = new KafkaProducer<String, byte[]>(orchestrator.producer())) {
+            producer.send(new ProducerRecord<>(Topics.GITLAB_COMMANDS, "saga-1", cmd.toBytes())).get();
         }
     }
 

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
@@ -53,7 +54,16 @@ class ComposeDeploymentIT {
     void aLabAppliedThroughTheComposeDeploymentFinishesWhenItsOwningOrchestratorIsKilled() throws Exception {
         Lab lab = Features.PARSER.parse(labYaml(), "compose-lab.yaml");
         hosts = new LabHostsFixture("ComposeDeploymentIT", lab, dir); // skips, saying why, without Docker or the lab-host image
-        assertThat(run(List.of("docker-compose", "version"), 30).ok()).as("docker-compose (Debian's package) is installed").isTrue();
+        boolean compose;
+        try {
+            compose = run(List.of("docker-compose", "version"), 30).ok();
+        } catch (IllegalStateException notInstalled) {
+            compose = false;
+        }
+        if (!compose) {
+            System.out.println("SKIPPED ComposeDeploymentIT: docker-compose is not installed (apt-get install docker-compose)");
+        }
+        Assumptions.assumeTrue(compose, "docker-compose is not installed (apt-get install docker-compose)");
         Path labFile = Files.writeString(dir.resolve("compose-lab.yaml"), labYaml());
         String kafkaAddress = hosts.local.gateway(); // this machine as the lab's hosts reach it
         int api1 = freePort();

@@ -7,20 +7,13 @@ import io.labforge.common.id.LabId;
 import io.labforge.common.lab.Lab.FailurePolicy;
 import io.labforge.common.messaging.Json;
 import io.labforge.orchestrator.saga.Saga;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,7 +21,6 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 /**
  * The owning orchestrator killed with SIGKILL mid-saga, as a machine dies: three orchestrator processes
@@ -45,9 +37,8 @@ class OrchestratorCrashIT {
     static final int STEPS = 10;
     static final Duration LEASE = Duration.ofSeconds(3);
     Harness h;
+    ServerProcesses servers;
     JdbcTemplate db;
-    final Map<String, Process> orchestrators = new LinkedHashMap<>();
-    final Map<String, Integer> ports = new LinkedHashMap<>();
 
     @BeforeAll
     void start(@TempDir Path dir) {
@@ -55,64 +46,14 @@ class OrchestratorCrashIT {
         // the in-process orchestrator makes the tokens, registers the agents and starts the saga
         h.startOrchestrator("--labforge.lease=" + LEASE.toSeconds() + "s");
         HOSTS.forEach(h::startAgent);
-        db = new JdbcTemplate(new DriverManagerDataSource(h.dbUrl, "postgres", "postgres"));
+        servers = new ServerProcesses(h, LEASE, "orchestrator-crash-it");
+        db = servers.db;
     }
 
     @AfterAll
     void stop() {
-        orchestrators.values().forEach(Process::destroyForcibly);
+        servers.close();
         h.close();
-    }
-
-    /** {@code labforge server} in a process of its own, on this test's database, Kafka and state. */
-    void launch(String instance) {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx384m", "-cp", System.getProperty("java.class.path"), "io.labforge.orchestrator.cli.LabforgeCli", "server",
-                "--port", Integer.toString(port), "--db-url", h.dbUrl, "--kafka", h.services.kafkaBootstrapServers(),
-                "--state-dir", h.stateDir.toString(), "--instance", instance, "--labforge.lease=" + LEASE.toSeconds() + "s",
-                "--labforge.tick=100ms"));
-        // the processes' logs stay in target/ for a failed run to be read
-        Path log = Path.of("target", "orchestrator-crash-it", instance + ".log");
-        try {
-            java.nio.file.Files.createDirectories(log.getParent());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().put("LABFORGE_DB_USER", "postgres");
-        pb.environment().put("LABFORGE_DB_PASSWORD", "postgres");
-        try {
-            orchestrators.put(instance, pb.start());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        ports.put(instance, port);
-    }
-
-    /** The instance holding a valid lease, or null. */
-    String owner() {
-        List<String> held = db.queryForList("SELECT holder FROM saga_owner WHERE lease_until > now()", String.class);
-        return held.isEmpty() ? null : held.get(0);
-    }
-
-    HttpResponse<String> call(String instance, String method, String path, String body) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ports.get(instance) + path))
-                .header("Authorization", "Bearer " + h.operatorToken)
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (body != null) {
-            b.header("Content-Type", "application/yaml");
-        }
-        return h.send(b.build());
-    }
-
-    int succeeded(String saga) {
-        return db.queryForObject("SELECT count(*) FROM step WHERE saga_id = ?::uuid AND state = 'SUCCEEDED'", Integer.class, saga);
     }
 
     @Test
@@ -120,31 +61,28 @@ class OrchestratorCrashIT {
         long seed = Long.getLong("labforge.chaos.seed", System.nanoTime());
         System.out.println("chaos seed: " + seed + " (rerun with -Dlabforge.chaos.seed=" + seed + ")");
         Random random = new Random(seed);
-        List.of("orch-1", "orch-2", "orch-3").forEach(this::launch);
-        for (String o : orchestrators.keySet()) {
-            await(o + "'s API answers").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
-                    .until(() -> call(o, "GET", "/api/sagas?limit=1", null).statusCode() == 200);
-        }
+        List.of("orch-1", "orch-2", "orch-3").forEach(servers::launch);
+        servers.awaitApis();
         String saga = h.coordinator().submitPlan(LabId.of("crash"), "generated", SagaResilienceIT.chains(HOSTS, "crash", STEPS, 1_000),
                 FailurePolicy.PAUSE, Saga.Mode.APPLY, "it-test").toString();
         int total = HOSTS.size() * STEPS;
-        await("the saga under way").atMost(Duration.ofSeconds(60)).until(() -> succeeded(saga) >= 2);
+        await("the saga under way").atMost(Duration.ofSeconds(60)).until(() -> servers.succeeded(saga) >= 2);
         h.stopOrchestrator(); // hands its lease back: a process takes over at once
-        await("a process owns the sagas").atMost(Duration.ofSeconds(10)).until(() -> orchestrators.containsKey(owner()));
+        await("a process owns the sagas").atMost(Duration.ofSeconds(10)).until(() -> servers.processes.containsKey(servers.owner()));
 
         List<Long> failovers = new ArrayList<>();
         for (int round = 0; round < 2; round++) {
-            String victim = owner();
-            int done = succeeded(saga);
+            String victim = servers.owner();
+            int done = servers.succeeded(saga);
             // somewhere in the first half of what is left: at once, or after some more steps
             int at = done + random.nextInt(Math.max(1, (total - done) / 2));
             await("saga reaches step " + at).atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(20))
-                    .until(() -> succeeded(saga) >= at);
-            orchestrators.get(victim).destroyForcibly().waitFor(10, TimeUnit.SECONDS); // SIGKILL: no lease handed back
+                    .until(() -> servers.succeeded(saga) >= at);
+            servers.kill(victim); // SIGKILL: no lease handed back
             long killed = System.nanoTime();
-            System.out.println("round " + round + ": killed " + victim + " with " + succeeded(saga) + "/" + total + " steps done");
+            System.out.println("round " + round + ": killed " + victim + " with " + servers.succeeded(saga) + "/" + total + " steps done");
             await("a standby takes over").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
-                    .until(() -> owner() != null && !victim.equals(owner()));
+                    .until(() -> servers.owner() != null && !victim.equals(servers.owner()));
             failovers.add((System.nanoTime() - killed) / 1_000_000);
         }
         await("the saga finishes").atMost(Duration.ofSeconds(120))
@@ -162,8 +100,8 @@ class OrchestratorCrashIT {
         assertThat(twice).as("successes audited more than once").isEmpty();
         assertThat(db.queryForObject("SELECT count(*) FROM audit_log WHERE saga_id = ?::uuid AND action = 'step.succeeded'",
                 Integer.class, saga)).isEqualTo(total);
-        String survivor = await("an owner").atMost(Duration.ofSeconds(10)).until(this::owner, o -> o != null);
-        HttpResponse<String> verify = call(survivor, "GET", "/api/audit/verify", null);
+        String survivor = await("an owner").atMost(Duration.ofSeconds(10)).until(servers::owner, o -> o != null);
+        HttpResponse<String> verify = servers.call(survivor, "GET", "/api/audit/verify", null);
         assertThat(Json.read(verify.body()).get("ok").asBoolean()).as(verify.body()).isTrue();
     }
 }

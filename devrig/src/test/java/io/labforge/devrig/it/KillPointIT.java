@@ -60,7 +60,8 @@ class KillPointIT {
 
     @BeforeAll
     void start(@TempDir Path dir) {
-        h = new Harness(dir);
+        // a broker and database of its own: what killed owners leave unread on Kafka stays out of other tests
+        h = Harness.withOwnServers(dir);
         // the in-process orchestrator makes the tokens and registers the agents, then hands over
         h.startOrchestrator("--labforge.lease=" + LEASE.toSeconds() + "s");
         HOSTS.forEach(h::startAgent);

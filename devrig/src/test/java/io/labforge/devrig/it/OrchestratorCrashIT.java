@@ -42,7 +42,8 @@ class OrchestratorCrashIT {
 
     @BeforeAll
     void start(@TempDir Path dir) {
-        h = new Harness(dir);
+        // a broker and database of its own: what killed owners leave unread on Kafka stays out of other tests
+        h = Harness.withOwnServers(dir);
         // the in-process orchestrator makes the tokens, registers the agents and starts the saga
         h.startOrchestrator("--labforge.lease=" + LEASE.toSeconds() + "s");
         HOSTS.forEach(h::startAgent);

@@ -82,12 +82,16 @@ class ComposeDeploymentIT {
         System.out.printf("docker-compose up: %.1f s%n", (System.nanoTime() - t0) / 1e9);
         env.put("LABFORGE_URL", "http://localhost:" + api1);
         require(List.of(ROOT.resolve("deploy/enrol-services").toString(), "-p", project), 300);
+        env.put("LABFORGE_TOKEN", require(compose("exec", "-T", "orchestrator-1", "cat", STATE + "/token"), 60).strip());
+        // gitlab-service on Kafka with its new certificate (mutual TLS, its ACLs, its signature): it announces
+        // itself with its sealing key (cluster-service, which takes no secrets, does not announce)
+        await("gitlab-service announces itself").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1))
+                .until(() -> get(api1, "/api/hosts?name=gitlab-service").path(0).path("lastSeen").isString());
 
         // the agents, installed by the CLI with the deployment's public keys, its admin token and Kafka's port for hosts
         hosts.up(Duration.ofMinutes(3), true);
         Path pub = Files.writeString(dir.resolve("orchestrator.pub"), require(compose("exec", "-T", "orchestrator-1", "cat", STATE + "/orchestrator.pub"), 60));
         Files.writeString(dir.resolve("sealing.pub"), require(compose("exec", "-T", "orchestrator-1", "cat", STATE + "/sealing.pub"), 60));
-        env.put("LABFORGE_TOKEN", require(compose("exec", "-T", "orchestrator-1", "cat", STATE + "/token"), 60).strip());
         require(cli("hosts", "bootstrap", labFile.toString(), "--kafka", kafkaAddress + ":" + kafkaPort, "--public-key", pub.toString(),
                 "--key", hosts.local.privateKey().toString()), 300);
 

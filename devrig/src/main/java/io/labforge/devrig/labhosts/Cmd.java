@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** Runs a local program from an argv list (never a shell) and returns its output, or fails with it. */
@@ -24,8 +25,21 @@ public final class Cmd {
 
     /** With the program's standard input read from {@code input} (null: none). */
     public static Result run(List<String> argv, Path input, long timeoutSeconds) {
+        return run(argv, input, null, Map.of(), timeoutSeconds);
+    }
+
+    /** In the directory {@code dir} (null: this process's), with {@code env} added to this process's environment. */
+    public static Result run(List<String> argv, Path dir, Map<String, String> env, long timeoutSeconds) {
+        return run(argv, null, dir, env, timeoutSeconds);
+    }
+
+    private static Result run(List<String> argv, Path input, Path dir, Map<String, String> env, long timeoutSeconds) {
         try {
             ProcessBuilder pb = new ProcessBuilder(new ArrayList<>(argv)).redirectErrorStream(true);
+            if (dir != null) {
+                pb.directory(dir.toFile());
+            }
+            pb.environment().putAll(env);
             if (input != null) {
                 pb.redirectInput(input.toFile());
             }

@@ -6,13 +6,12 @@ import static org.awaitility.Awaitility.await;
 import io.labforge.common.features.Features;
 import io.labforge.common.lab.Lab;
 import io.labforge.common.messaging.Json;
+import io.labforge.devrig.labhosts.Cmd;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,7 +19,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -66,9 +64,9 @@ class ComposeDeploymentIT {
         Assumptions.assumeTrue(compose, "docker-compose is not installed (apt-get install docker-compose)");
         Path labFile = Files.writeString(dir.resolve("compose-lab.yaml"), labYaml());
         String kafkaAddress = hosts.local.gateway(); // this machine as the lab's hosts reach it
-        int api1 = freePort();
-        int api2 = freePort();
-        int kafkaPort = freePort();
+        int api1 = ServerProcesses.freePort();
+        int api2 = ServerProcesses.freePort();
+        int kafkaPort = ServerProcesses.freePort();
         env.put("LABFORGE_KAFKA_ADDRESS", kafkaAddress);
         env.put("LABFORGE_KAFKA_PORT", Integer.toString(kafkaPort));
         env.put("LABFORGE_PORT", Integer.toString(api1));
@@ -155,7 +153,7 @@ class ComposeDeploymentIT {
     void tearDown() {
         try {
             if (composed) {
-                Result logs = run(compose("logs", "--no-color", "--tail", "40"), 120);
+                Cmd.Result logs = run(compose("logs", "--no-color", "--tail", "40"), 120);
                 Files.writeString(dir.resolve("compose.log"), logs.out());
                 run(compose("down", "-v", "--remove-orphans"), 300);
             }
@@ -208,42 +206,14 @@ class ComposeDeploymentIT {
         return argv;
     }
 
-    private record Result(int exit, String out) {
-        boolean ok() {
-            return exit == 0;
-        }
-    }
-
     /** Runs a program (argv, no shell) in the clone's root with this deployment's environment. */
-    private Result run(List<String> argv, long timeoutSeconds) {
-        try {
-            ProcessBuilder pb = new ProcessBuilder(argv).directory(ROOT.toFile()).redirectErrorStream(true);
-            pb.environment().putAll(env);
-            Process p = pb.start();
-            p.getOutputStream().close();
-            byte[] out = p.getInputStream().readAllBytes();
-            if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new IllegalStateException(String.join(" ", argv) + " did not finish within " + timeoutSeconds + " s");
-            }
-            return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot run " + argv.get(0) + ": " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+    private Cmd.Result run(List<String> argv, long timeoutSeconds) {
+        return Cmd.run(argv, ROOT, env, timeoutSeconds);
     }
 
     private String require(List<String> argv, long timeoutSeconds) {
-        Result r = run(argv, timeoutSeconds);
+        Cmd.Result r = run(argv, timeoutSeconds);
         assertThat(r.ok()).as(String.join(" ", argv) + " (exit " + r.exit() + "):\n" + r.out()).isTrue();
         return r.out();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 }

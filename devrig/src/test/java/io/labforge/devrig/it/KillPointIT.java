@@ -60,19 +60,14 @@ class KillPointIT {
 
     @BeforeAll
     void start(@TempDir Path dir) {
-        // a broker and database of its own: what killed owners leave unread on Kafka stays out of other tests
-        h = Harness.withOwnServers(dir);
-        // the in-process orchestrator makes the tokens and registers the agents, then hands over
-        h.startOrchestrator("--labforge.lease=" + LEASE.toSeconds() + "s");
-        HOSTS.forEach(h::startAgent);
-        servers = new ServerProcesses(h, LEASE, "kill-point-it");
+        servers = ServerProcesses.withAgents(dir, HOSTS, LEASE, "kill-point-it");
+        h = servers.harness();
     }
 
     @AfterAll
     void stop() {
         debuggees.values().forEach(Debuggee::close);
         servers.close();
-        h.close();
     }
 
     @Test

@@ -42,19 +42,14 @@ class OrchestratorCrashIT {
 
     @BeforeAll
     void start(@TempDir Path dir) {
-        // a broker and database of its own: what killed owners leave unread on Kafka stays out of other tests
-        h = Harness.withOwnServers(dir);
-        // the in-process orchestrator makes the tokens, registers the agents and starts the saga
-        h.startOrchestrator("--labforge.lease=" + LEASE.toSeconds() + "s");
-        HOSTS.forEach(h::startAgent);
-        servers = new ServerProcesses(h, LEASE, "orchestrator-crash-it");
+        servers = ServerProcesses.withAgents(dir, HOSTS, LEASE, "orchestrator-crash-it");
+        h = servers.harness();
         db = servers.db;
     }
 
     @AfterAll
     void stop() {
         servers.close();
-        h.close();
     }
 
     @Test

@@ -31,11 +31,27 @@ final class ServerProcesses implements AutoCloseable {
     final Map<String, Process> processes = new LinkedHashMap<>();
     final Map<String, Integer> ports = new LinkedHashMap<>();
 
-    ServerProcesses(Harness h, Duration lease, String logs) {
+    private ServerProcesses(Harness h, Duration lease, String logs) {
         this.h = h;
         this.lease = lease;
         this.logs = logs;
         this.db = new JdbcTemplate(new DriverManagerDataSource(h.dbUrl, "postgres", "postgres"));
+    }
+
+    /**
+     * A harness with a broker and database of its own (what killed owners leave unread on Kafka stays out
+     * of other tests), its in-process orchestrator (which makes the tokens and registers the agents, and
+     * hands over when stopped) and an agent per host; no process launched yet.
+     */
+    static ServerProcesses withAgents(Path dir, List<String> hosts, Duration lease, String logs) {
+        Harness h = Harness.withOwnServers(dir);
+        h.startOrchestrator("--labforge.lease=" + lease.toSeconds() + "s");
+        hosts.forEach(h::startAgent);
+        return new ServerProcesses(h, lease, logs);
+    }
+
+    Harness harness() {
+        return h;
     }
 
     static int freePort() {
@@ -105,8 +121,10 @@ final class ServerProcesses implements AutoCloseable {
         return db.queryForObject("SELECT count(*) FROM step WHERE saga_id = ?::uuid AND state = 'SUCCEEDED'", Integer.class, saga);
     }
 
+    /** Kills the processes, then stops the harness (its orchestrator, agents and servers). */
     @Override
     public void close() {
         processes.values().forEach(Process::destroyForcibly);
+        h.close();
     }
 }

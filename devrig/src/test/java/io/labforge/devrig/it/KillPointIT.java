@@ -82,9 +82,7 @@ class KillPointIT {
         debugPorts.forEach((o, port) -> debuggees.put(o, new Debuggee(o, port, hits)));
         debuggees.values().forEach(d -> d.stopAt(LOCAL_STEP, "run", "local-steps"));
         h.stopOrchestrator(); // hands its lease back: a process takes over at once
-        await("a process owns the sagas").atMost(Duration.ofSeconds(10)).until(() -> servers.processes.containsKey(servers.owner()));
-
-        HttpResponse<String> submitted = servers.call(servers.owner(), "POST", "/api/sagas", LAB);
+        HttpResponse<String> submitted = servers.call(servers.awaitOwner(), "POST", "/api/sagas", LAB);
         assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(201);
         String saga = Json.read(submitted.body()).get("id").asString();
         int total = servers.db.queryForObject("SELECT count(*) FROM step WHERE saga_id = ?::uuid", Integer.class, saga);
@@ -114,7 +112,7 @@ class KillPointIT {
         // within the lease and a few steps: a step left waiting for its 120 s timeout would not make it
         await("the last orchestrator finishes the saga").atMost(Duration.ofSeconds(60)).until(() -> servers.db.queryForObject(
                 "SELECT status FROM saga WHERE id = ?::uuid", String.class, saga).equals("SUCCEEDED"));
-        String last = servers.owner();
+        String last = servers.awaitOwner();
         assertThat(last).isNotIn(signing.process(), sending.process());
 
         // nothing was tried twice (a step the new owner did not pick up would have timed out and been retried)

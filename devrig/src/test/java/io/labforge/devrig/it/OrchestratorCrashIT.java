@@ -64,11 +64,11 @@ class OrchestratorCrashIT {
         int total = HOSTS.size() * STEPS;
         await("the saga under way").atMost(Duration.ofSeconds(60)).until(() -> servers.succeeded(saga) >= 2);
         h.stopOrchestrator(); // hands its lease back: a process takes over at once
-        await("a process owns the sagas").atMost(Duration.ofSeconds(10)).until(() -> servers.processes.containsKey(servers.owner()));
+        servers.awaitOwner();
 
         List<Long> failovers = new ArrayList<>();
         for (int round = 0; round < 2; round++) {
-            String victim = servers.owner();
+            String victim = servers.awaitOwner();
             int done = servers.succeeded(saga);
             // somewhere in the first half of what is left: at once, or after some more steps
             int at = done + random.nextInt(Math.max(1, (total - done) / 2));
@@ -96,7 +96,7 @@ class OrchestratorCrashIT {
         assertThat(twice).as("successes audited more than once").isEmpty();
         assertThat(db.queryForObject("SELECT count(*) FROM audit_log WHERE saga_id = ?::uuid AND action = 'step.succeeded'",
                 Integer.class, saga)).isEqualTo(total);
-        String survivor = await("an owner").atMost(Duration.ofSeconds(10)).until(servers::owner, o -> o != null);
+        String survivor = servers.awaitOwner();
         HttpResponse<String> verify = servers.call(survivor, "GET", "/api/audit/verify", null);
         assertThat(Json.read(verify.body()).get("ok").asBoolean()).as(verify.body()).isTrue();
     }

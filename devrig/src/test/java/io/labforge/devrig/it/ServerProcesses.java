@@ -102,6 +102,15 @@ final class ServerProcesses implements AutoCloseable {
         return held.isEmpty() ? null : held.get(0);
     }
 
+    /**
+     * The launched process holding a valid lease, waited for: on a loaded machine an owner's renewal can
+     * come a little after its lease ran out, and {@link #owner()} is then null for a moment.
+     */
+    String awaitOwner() {
+        return Awaitility.await("a launched process owns the sagas").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50))
+                .until(this::owner, o -> o != null && processes.containsKey(o));
+    }
+
     /** SIGKILL, as a machine dies: no lease handed back. */
     void kill(String instance) throws InterruptedException {
         processes.get(instance).destroyForcibly().waitFor(10, TimeUnit.SECONDS);

@@ -23,6 +23,32 @@ public final class Apt {
         ctx.processes().require(List.of("apt-get", "install", "-y", "-q", pkg), env, Duration.ofMinutes(20), ctx.progress());
     }
 
+    /**
+     * The version of an installed package, from dpkg's status file (under a test root, the file there);
+     * null when it is not installed.
+     */
+    public static String installedVersion(StepContext ctx, String pkg) {
+        String status = Files2.read(ctx.root().path("/var/lib/dpkg/status")).orElse("");
+        for (String stanza : status.split("\n\n")) {
+            String name = null;
+            String version = null;
+            boolean installed = false;
+            for (String line : stanza.lines().toList()) {
+                if (line.startsWith("Package: ")) {
+                    name = line.substring(9).strip();
+                } else if (line.startsWith("Version: ")) {
+                    version = line.substring(9).strip();
+                } else if (line.startsWith("Status: ")) {
+                    installed = line.strip().endsWith(" installed");
+                }
+            }
+            if (pkg.equals(name) && installed) {
+                return version;
+            }
+        }
+        return null;
+    }
+
     /** Whether systemd runs this host (so units can be enabled and restarted). */
     public static boolean systemd() {
         return Files.isDirectory(Path.of("/run/systemd/system")) && ProcessRunner.onPath("systemctl");

@@ -5,6 +5,7 @@ import io.labforge.agent.executor.docker.DockerExecutors;
 import io.labforge.agent.executor.firewall.FirewallExecutors;
 import io.labforge.agent.executor.gitlab.GitlabExecutors;
 import io.labforge.agent.executor.host.HostExecutors;
+import io.labforge.agent.executor.kubernetes.KubernetesExecutors;
 import io.labforge.agent.executor.noop.NoopExecutors;
 import io.labforge.agent.executor.registry.RegistryExecutors;
 import io.labforge.agent.executor.swarm.SwarmExecutors;
@@ -33,6 +34,7 @@ public final class AgentExecutors {
                 RegistryExecutors.all(),
                 GitlabExecutors.all(),
                 SwarmExecutors.all(),
+                KubernetesExecutors.all(),
                 NoopExecutors.all())
                 .flatMap(List::stream).toList();
     }

@@ -30,6 +30,23 @@ public final class Cidr {
         return net >= 0 && addr >= 0 && (net & mask) == (addr & mask);
     }
 
+    /** Whether two IPv4 networks share an address (one holds the other's first address, the smaller lying in the larger). */
+    public static boolean overlaps(String a, String b) {
+        Matcher x = CIDR.matcher(a);
+        Matcher y = CIDR.matcher(b);
+        if (!x.matches() || !y.matches()) {
+            return false;
+        }
+        long nx = octets(x);
+        long ny = octets(y);
+        if (nx < 0 || ny < 0) {
+            return false;
+        }
+        int len = Math.min(Integer.parseInt(x.group(5)), Integer.parseInt(y.group(5)));
+        long mask = len == 0 ? 0 : (0xffffffffL << (32 - len)) & 0xffffffffL;
+        return (nx & mask) == (ny & mask);
+    }
+
     private static long octets(Matcher m) {
         long v = 0;
         for (int i = 1; i <= 4; i++) {

@@ -15,6 +15,7 @@ import io.labforge.common.worker.WorkerLoop;
 import io.labforge.devrig.embedded.EmbeddedServices;
 import io.labforge.gitlab.GitlabServiceApplication;
 import io.labforge.orchestrator.OrchestratorApplication;
+import io.labforge.orchestrator.runtime.KafkaSetup;
 import io.labforge.orchestrator.runtime.OrchestratorRuntime;
 import io.labforge.orchestrator.runtime.SagaCoordinator;
 import io.labforge.orchestrator.runtime.SagaReads;
@@ -25,6 +26,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -34,6 +36,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.awaitility.Awaitility;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -315,6 +320,27 @@ final class Harness implements AutoCloseable {
     }
 
     /** The bus as the orchestrator (the broker's super user) reaches it: for tests that play the orchestrator's part. */
+    /** Every record on {@code topics} from their beginning, as text: what a test checks never travelled in clear. */
+    List<String> records(String... topics) {
+        List<String> out = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(KafkaSetup.consumer(orchestratorBus(), "it-scan"))) {
+            List<TopicPartition> parts = new ArrayList<>();
+            for (String t : topics) {
+                c.partitionsFor(t).forEach(p -> parts.add(new TopicPartition(p.topic(), p.partition())));
+            }
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            var end = c.endOffsets(parts);
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (parts.stream().anyMatch(p -> c.position(p) < end.get(p)) && System.currentTimeMillis() < deadline) {
+                for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(500))) {
+                    out.add(new String(r.value(), StandardCharsets.UTF_8));
+                }
+            }
+        }
+        return out;
+    }
+
     Bus orchestratorBus() {
         return services.bus(services.busCa().newClient("orchestrator", Duration.ofDays(1)));
     }

@@ -11,9 +11,7 @@ import io.labforge.common.messaging.Json;
 import io.labforge.common.messaging.Topics;
 import io.labforge.devrig.embedded.EmbeddedServices;
 import io.labforge.devrig.labhosts.LocalLab;
-import io.labforge.orchestrator.runtime.KafkaSetup;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,9 +19,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.StreamSupport;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -127,7 +122,7 @@ class SwarmIT {
         String worker = on("manager1", "docker", "swarm", "join-token", "--quiet", "worker");
         String manager = on("manager1", "docker", "swarm", "join-token", "--quiet", "manager");
         assertThat(worker).startsWith("SWMTKN-");
-        List<String> records = allRecords(Topics.AGENT_COMMANDS, Topics.STEP_EVENTS);
+        List<String> records = h.records(Topics.AGENT_COMMANDS, Topics.STEP_EVENTS);
         assertThat(records).as("records read from Kafka").hasSizeGreaterThan(20);
         assertThat(records).noneMatch(r -> r.contains(worker) || r.contains(manager));
         // the join commands carried them sealed, and the init's answer too
@@ -138,26 +133,6 @@ class SwarmIT {
         String stored = String.join("\n", h.jdbc().queryForList("SELECT coalesce(outputs::text, '') FROM step", String.class));
         assertThat(stored).doesNotContain(worker).doesNotContain(manager);
         assertThat(h.jdbc().queryForObject("SELECT count(*) FROM outbox", Integer.class)).isZero();
-    }
-
-    List<String> allRecords(String... topics) {
-        List<String> out = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(KafkaSetup.consumer(h.orchestratorBus(), "swarm-it-scan"))) {
-            List<TopicPartition> parts = new ArrayList<>();
-            for (String t : topics) {
-                c.partitionsFor(t).forEach(p -> parts.add(new TopicPartition(p.topic(), p.partition())));
-            }
-            c.assign(parts);
-            c.seekToBeginning(parts);
-            var end = c.endOffsets(parts);
-            long deadline = System.currentTimeMillis() + 30_000;
-            while (parts.stream().anyMatch(p -> c.position(p) < end.get(p)) && System.currentTimeMillis() < deadline) {
-                for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(500))) {
-                    out.add(new String(r.value(), StandardCharsets.UTF_8));
-                }
-            }
-        }
-        return out;
     }
 
     static final String SERVICES = """

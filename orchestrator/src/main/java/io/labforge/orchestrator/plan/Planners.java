@@ -6,6 +6,8 @@ import io.labforge.orchestrator.plan.docker.DockerPlanner;
 import io.labforge.orchestrator.plan.firewall.FirewallPlanner;
 import io.labforge.orchestrator.plan.gitlab.GitlabPlanner;
 import io.labforge.orchestrator.plan.host.HostPlanner;
+import io.labforge.orchestrator.plan.kubernetes.KubeadmPlanner;
+import io.labforge.orchestrator.plan.kubernetes.KubernetesPlanner;
 import io.labforge.orchestrator.plan.registry.RegistryPlanner;
 import io.labforge.orchestrator.plan.swarm.SwarmPlanner;
 import io.labforge.orchestrator.plan.sysctl.SysctlPlanner;
@@ -14,8 +16,10 @@ import java.util.List;
 
 /**
  * Every feature's planner, registered once, in the order a host's chain runs: its name, its disks, its
- * firewall (before Docker: starting firewalld flushes Docker's rules), its kernel parameters, Docker installed, registries
- * trusted, Docker's daemon configured; then the features that span hosts. A new feature is one line here.
+ * firewall (before Docker: starting firewalld flushes Docker's rules), a Kubernetes node's preparation (its
+ * modules before the kernel parameters that need them), its kernel parameters, Docker installed, registries
+ * trusted, Docker's daemon configured; then the features that span hosts (kubeadm last: its nodes' chains done).
+ * A new feature is one line here (Kubernetes is two: node preparation early, the cluster late).
  */
 public final class Planners {
     private Planners() {
@@ -26,11 +30,13 @@ public final class Planners {
                 new HostPlanner(),
                 new DiskPlanner(),
                 new FirewallPlanner(),
+                new KubernetesPlanner(),
                 new SysctlPlanner(),
                 new DockerInstallPlanner(),
                 new RegistryPlanner(),
                 new DockerPlanner(),
                 new GitlabPlanner(),
-                new SwarmPlanner()));
+                new SwarmPlanner(),
+                new KubeadmPlanner()));
     }
 }

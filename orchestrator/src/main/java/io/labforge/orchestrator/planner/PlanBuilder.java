@@ -11,6 +11,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Builds one lab's plan: owns the step ids ({@code kind@target}, {@code kind-name@target}) and each
@@ -96,6 +97,15 @@ public final class PlanBuilder {
         FirewallSpec all = FirewallSpec.EMPTY;
         for (FeaturePlanner f : features) {
             all = all.merge(f.openings(lab, host));
+        }
+        return all;
+    }
+
+    /** Every feature's kernel parameters for a host. */
+    public Map<String, String> sysctls(Lab.Host host) {
+        Map<String, String> all = new TreeMap<>();
+        for (FeaturePlanner f : features) {
+            all.putAll(f.sysctls(lab, host));
         }
         return all;
     }

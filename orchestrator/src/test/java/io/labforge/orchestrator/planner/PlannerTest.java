@@ -321,10 +321,65 @@ class PlannerTest {
         Plan plan = Planners.all().plan(lab("reference-lab.yaml"));
         StepSpec sysctl = plan.step(StepId.of("sysctl@k8s1"));
         assertThat(sysctl.commandType()).isEqualTo("agent.SetSysctls");
+        // the lab names none: Kubernetes' own (R24)
         assertThat(sysctl.inputs().get("values").get("net.ipv4.ip_forward").asString()).isEqualTo("1");
-        assertThat(sysctl.dependsOn()).containsExactly(StepId.of("firewall@k8s1"));
+        assertThat(sysctl.inputs().get("values").get("net.bridge.bridge-nf-call-iptables").asString()).isEqualTo("1");
+        assertThat(plan.ancestors(StepId.of("sysctl@k8s1"))).contains(StepId.of("firewall@k8s1"));
         assertThat(sysctl.compensation().inputs().toString()).contains("self#previousFile", "self#previous");
         assertThat(plan.has(StepId.of("sysctl@swarm1"))).as("the swarm's hosts set none").isFalse();
+    }
+
+    @Test
+    void aKubernetesNodeIsPreparedInItsChainModulesBeforeTheSysctlsThatNeedThemAndOpensWhatItsRoleNeeds() throws IOException {
+        Plan plan = Planners.all().plan(lab("reference-lab.yaml"));
+        for (String node : List.of("k8s1", "k8s2")) {
+            assertThat(plan.step(StepId.of("swap-off@" + node)).dependsOn()).containsExactly(StepId.of("firewall@" + node));
+            assertThat(plan.step(StepId.of("kernel-modules@" + node)).dependsOn()).containsExactly(StepId.of("swap-off@" + node));
+            assertThat(plan.step(StepId.of("containerd@" + node)).dependsOn()).containsExactly(StepId.of("kernel-modules@" + node));
+            assertThat(plan.step(StepId.of("sysctl@" + node)).dependsOn()).containsExactly(StepId.of("containerd@" + node));
+            assertThat(plan.inputsOf(StepId.of("kernel-modules@" + node)).get("modules").toString()).isEqualTo("[\"overlay\",\"br_netfilter\"]");
+            assertThat(plan.inputsOf(StepId.of("containerd@" + node)).get("cniBinDir").asString()).isEqualTo("/opt/cni/bin");
+            assertThat(plan.inputsOf(StepId.of("firewall@" + node)).get("ports").toString())
+                    .contains("10250/tcp", "30000-32767/tcp", "179/tcp", "4789/udp", "5473/tcp");
+        }
+        assertThat(plan.inputsOf(StepId.of("firewall@k8s1")).get("ports").toString()).contains("6443/tcp", "2379-2380/tcp", "10257/tcp");
+        assertThat(plan.inputsOf(StepId.of("firewall@k8s2")).get("ports").toString()).doesNotContain("6443/tcp", "2379-2380/tcp");
+        assertThat(plan.has(StepId.of("swap-off@swarm1"))).isFalse();
+        // undone from what each step found
+        StepSpec swap = plan.step(StepId.of("swap-off@k8s1"));
+        assertThat(swap.compensation().commandType()).isEqualTo("agent.RestoreSwap");
+        assertThat(swap.compensation().inputs().toString()).contains("self#masked", "self#commented");
+        assertThat(plan.step(StepId.of("containerd@k8s1")).compensation().inputs().toString()).contains("self#previousConfig", "self#changed");
+    }
+
+    @Test
+    void theClusterIsMadeAfterEachNodesChainAndEachWorkerJoinsWithAFreshSecretTokenAndTheInitsCaHash() throws IOException {
+        Plan plan = Planners.all().plan(lab("reference-lab.yaml"));
+        StepSpec pkgs = plan.step(StepId.of("k8s-packages@k8s2"));
+        assertThat(pkgs.inputs().get("version").asString()).isEqualTo("1.35");
+        assertThat(plan.ancestors(StepId.of("k8s-packages@k8s2"))).contains(StepId.of("sysctl@k8s2"), StepId.of("containerd@k8s2"));
+        StepSpec init = plan.step(StepId.of("kubeadm-init@k8s1"));
+        assertThat(init.dependsOn()).contains(StepId.of("k8s-packages@k8s1"));
+        assertThat(init.inputs().get("podSubnet").asString()).isEqualTo("10.244.0.0/16");
+        assertThat(init.inputs().get("api").asString()).isEqualTo("kubeadm.k8s.io/v1beta4");
+        assertThat(init.compensation().commandType()).isEqualTo("agent.KubeadmReset");
+        StepSpec token = plan.step(StepId.of("join-token-k8s2@k8s1"));
+        assertThat(token.target()).isEqualTo("k8s1");
+        assertThat(token.dependsOn()).containsExactly(StepId.of("kubeadm-init@k8s1"));
+        StepSpec join = plan.step(StepId.of("kubeadm-join@k8s2"));
+        assertThat(join.dependsOn()).contains(StepId.of("join-token-k8s2@k8s1"), StepId.of("k8s-packages@k8s2"));
+        assertThat(join.inputs().get("token").toString()).contains("join-token-k8s2@k8s1#token");
+        assertThat(join.inputs().get("caCertHash").toString()).contains("kubeadm-init@k8s1#caCertHash");
+        assertThat(join.inputs().get("apiServer").toString()).contains("kubeadm-init@k8s1#apiServer");
+        assertThat(join.compensation().inputs().toString()).contains("self#joined");
+    }
+
+    @Test
+    void calicosMovedVxlanPortIsWhatTheNodesOpen() throws IOException {
+        Lab lab = Features.PARSER.parse(Files.readString(Path.of("..", "examples", "reference-lab.yaml"))
+                .replace("podNetworkCidr: 10.244.0.0/16", "podNetworkCidr: 10.244.0.0/16\n  calico: {vxlanPort: 4790}"), "ref.yaml");
+        Plan plan = Planners.all().plan(lab);
+        assertThat(plan.inputsOf(StepId.of("firewall@k8s2")).get("ports").toString()).contains("4790/udp").doesNotContain("4789/udp");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.labforge.common.lab.sysctl;
 
 import io.labforge.common.lab.Lab;
+import io.labforge.common.lab.LabReading;
 import java.util.Collections;
 import java.util.Map;
 import java.util.TreeMap;
@@ -22,6 +23,11 @@ public record SysctlSpec(Map<String, String> values) {
     /** A host's kernel parameters as the lab says. */
     public static SysctlSpec of(Lab lab, Lab.Host host) {
         return lab.setting(host, SysctlReader.SETTING);
+    }
+
+    /** A host's kernel parameters as the lab says, while a later section is read. */
+    public static SysctlSpec of(LabReading in, Lab.Host host) {
+        return in.setting(host, SysctlReader.SETTING);
     }
 
     /** A sysctl name: dotted lowercase words ({@code net.ipv4.ip_forward}); never a path. */

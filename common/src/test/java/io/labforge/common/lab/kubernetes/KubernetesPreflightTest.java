@@ -1,0 +1,157 @@
+package io.labforge.common.lab.kubernetes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.labforge.common.features.Features;
+import io.labforge.common.lab.Lab;
+import io.labforge.common.lab.LabError;
+import io.labforge.common.lab.LabValidationException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The {@code kubernetes:} section and its preflight: what would leave a cluster that cannot work is refused
+ * when the lab is read (by {@code validate} and {@code plan}, before any change), each error at its field
+ * with a fix that would pass.
+ */
+class KubernetesPreflightTest {
+    static final String HEAD = """
+            apiVersion: labforge/v1
+            kind: Lab
+            name: k
+            domain: k.lab
+            hosts:
+              - {name: cp, address: 192.168.56.31}
+              - {name: w1, address: 192.168.56.32}
+              - {name: s1, address: 192.168.56.21}
+            """;
+
+    static List<LabError> errors(String lab) {
+        return Features.PARSER.read(lab).errors();
+    }
+
+    static LabError only(String lab) {
+        List<LabError> e = errors(lab);
+        assertThat(e).as(e.toString()).hasSize(1);
+        return e.get(0);
+    }
+
+    static KubernetesSpec spec(String lab) {
+        return KubernetesSpec.of(Features.PARSER.parse(lab, "k.yaml"));
+    }
+
+    @Test
+    void defaultsArePinnedAndTheKubeadmApiFollowsTheVersion() {
+        KubernetesSpec k = spec(HEAD + "kubernetes: {controlPlane: cp, workers: [w1], podNetworkCidr: 10.244.0.0/16}\n");
+        assertThat(k.version()).isEqualTo(KubernetesSpec.DEFAULT_VERSION);
+        assertThat(k.serviceCidr()).isEqualTo("10.96.0.0/12");
+        assertThat(k.vxlanPort()).isEqualTo(4789);
+        assertThat(k.kubeadmApi()).isEqualTo("kubeadm.k8s.io/v1beta4");
+        assertThat(k.nodes()).containsExactly("cp", "w1");
+        assertThat(spec(HEAD + "kubernetes: {controlPlane: cp, version: '1.30', podNetworkCidr: 10.244.0.0/16}\n").kubeadmApi())
+                .isEqualTo("kubeadm.k8s.io/v1beta3");
+    }
+
+    @Test
+    void aPodNetworkHoldingTheLabsHostsIsRefusedWithANetworkClearOfEverything() {
+        // Calico's default pool 192.168.0.0/16 holds the hosts' 192.168.56.0/24
+        LabError e = only(HEAD + "kubernetes: {controlPlane: cp}\n");
+        assertThat(e.path()).isEqualTo("kubernetes.podNetworkCidr");
+        assertThat(e.message()).contains("192.168.56.31", "192.168.0.0/16");
+        assertThat(e.fix()).contains("e.g. 10.244.0.0/16");
+        assertThat(errors(HEAD + "kubernetes: {controlPlane: cp, podNetworkCidr: 10.244.0.0/16}\n")).isEmpty();
+    }
+
+    @Test
+    void aServiceNetworkHoldingAHostOrOverlappingThePodNetworkIsRefused() {
+        assertThat(only(HEAD + "kubernetes: {controlPlane: cp, podNetworkCidr: 10.244.0.0/16, serviceCidr: 192.168.56.0/24}\n").path())
+                .isEqualTo("kubernetes.serviceCidr");
+        LabError overlap = only(HEAD + "kubernetes: {controlPlane: cp, podNetworkCidr: 10.96.0.0/16}\n");
+        assertThat(overlap.path()).isEqualTo("kubernetes.podNetworkCidr");
+        assertThat(overlap.message()).contains("overlaps the service network 10.96.0.0/12");
+    }
+
+    @Test
+    void swarmsAddressPoolMustStayApartOnlyOnHostsInBothClusters() {
+        // a host in both, the swarm on Docker's default pool 10.0.0.0/8: the pod network 10.244.0.0/16 lies in it
+        String both = HEAD + """
+                swarm: {managers: [cp], dataPathPort: 4790}
+                kubernetes: {controlPlane: cp, podNetworkCidr: 10.244.0.0/16, serviceCidr: 172.20.0.0/16}
+                """;
+        LabError e = only(both);
+        assertThat(e.path()).isEqualTo("kubernetes.podNetworkCidr");
+        assertThat(e.message()).contains("Swarm's address pool 10.0.0.0/8", "[cp]");
+        assertThat(e.fix()).contains("swarm.defaultAddrPool");
+        assertThat(errors(both.replace("dataPathPort: 4790}", "dataPathPort: 4790, defaultAddrPool: [10.200.0.0/16]}"))).isEmpty();
+        // clusters on separate hosts: the pools never meet
+        assertThat(errors(HEAD + """
+                swarm: {managers: [s1]}
+                kubernetes: {controlPlane: cp, podNetworkCidr: 10.244.0.0/16}
+                """)).isEmpty();
+    }
+
+    @Test
+    void swarmAndCalicoOnOneHostMustNotShareAVxlanPortAndEitherMayMove() {
+        String lab = HEAD + """
+                swarm: {managers: [cp], defaultAddrPool: [10.200.0.0/16]}
+                kubernetes: {controlPlane: cp, podNetworkCidr: 10.244.0.0/16}
+                """;
+        LabError e = only(lab);
+        assertThat(e.path()).isEqualTo("swarm.dataPathPort");
+        assertThat(e.message()).contains("UDP 4789");
+        assertThat(e.fix()).contains("kubernetes.calico.vxlanPort", "swarm.dataPathPort");
+        assertThat(errors(lab.replace("podNetworkCidr: 10.244.0.0/16}", "podNetworkCidr: 10.244.0.0/16, calico: {vxlanPort: 4790}}"))).isEmpty();
+        assertThat(errors(lab.replace("managers: [cp],", "managers: [cp], dataPathPort: 4790,"))).isEmpty();
+        // moving both onto one other port is the same clash
+        assertThat(only(lab.replace("managers: [cp],", "managers: [cp], dataPathPort: 4790,")
+                .replace("10.244.0.0/16}", "10.244.0.0/16, calico: {vxlanPort: 4790}}")).message()).contains("UDP 4790");
+    }
+
+    @Test
+    void aVersionPkgsK8sIoDoesNotServeOrAKubeadmApiItDoesNotReadIsRefused() {
+        String base = HEAD + "kubernetes: {controlPlane: cp, podNetworkCidr: 10.244.0.0/16, %s}\n";
+        assertThat(only(base.formatted("version: '1.23'")).fix()).contains("1.24 or later");
+        assertThat(only(base.formatted("version: '1.30', kubeadmApiVersion: kubeadm.k8s.io/v1beta4")).fix())
+                .contains("write kubeadm.k8s.io/v1beta3");
+        assertThat(only(base.formatted("version: '1.36', kubeadmApiVersion: kubeadm.k8s.io/v1beta3")).fix())
+                .contains("write kubeadm.k8s.io/v1beta4");
+        assertThat(errors(base.formatted("version: '1.33', kubeadmApiVersion: kubeadm.k8s.io/v1beta3"))).isEmpty();
+        assertThat(only(base.formatted("version: latest")).path()).isEqualTo("kubernetes.version");
+        assertThat(only(base.formatted("kubeadmApiVersion: v1")).path()).isEqualTo("kubernetes.kubeadmApiVersion");
+    }
+
+    @Test
+    void aNodesSysctlAgainstKubernetesIsRefusedNotOverridden() {
+        String lab = HEAD.replace("- {name: w1, address: 192.168.56.32}", "- {name: w1, address: 192.168.56.32, sysctl: {net.ipv4.ip_forward: 0}}")
+                + "kubernetes: {controlPlane: cp, workers: [w1], podNetworkCidr: 10.244.0.0/16}\n";
+        LabError e = only(lab);
+        assertThat(e.message()).contains("w1", "net.ipv4.ip_forward", "needs 1");
+        assertThat(errors(lab.replace("net.ipv4.ip_forward: 0", "net.ipv4.ip_forward: 1"))).isEmpty();
+    }
+
+    @Test
+    void theControlPlaneIsNotAlsoAWorkerAndNodesAreHostsOfTheLab() {
+        assertThat(only(HEAD + "kubernetes: {controlPlane: cp, workers: [cp], podNetworkCidr: 10.244.0.0/16}\n").path())
+                .isEqualTo("kubernetes.workers");
+        assertThat(only(HEAD + "kubernetes: {controlPlane: cp, workers: [w2], podNetworkCidr: 10.244.0.0/16}\n").fix()).contains("w1");
+    }
+
+    @Test
+    void theReferenceLabPassesItsPreflight() throws IOException {
+        Lab lab = Features.PARSER.parse(Files.readString(Path.of("..", "examples", "reference-lab.yaml")), "reference-lab.yaml");
+        assertThat(KubernetesSpec.of(lab).podNetworkCidr()).isEqualTo("10.244.0.0/16");
+    }
+
+    @Test
+    void aBadLabIsRefusedWhole() {
+        try {
+            Features.PARSER.parse(HEAD + "kubernetes: {controlPlane: cp}\n", "k.yaml");
+            throw new AssertionError("parsed");
+        } catch (LabValidationException e) {
+            assertThat(e.getMessage()).contains("kubernetes.podNetworkCidr");
+        }
+    }
+}

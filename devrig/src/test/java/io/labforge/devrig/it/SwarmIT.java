@@ -287,8 +287,61 @@ class SwarmIT {
         assertThat(h.awaitFinal(spread, Duration.ofMinutes(3)).get("status").asString()).isEqualTo("COMPENSATED");
     }
 
+    /** Stand-ins for Portainer's images: busybox answering where Portainer listens; the server serves what its agents answered. */
+    static final String PORTAINER_AGENT = """
+            #!/bin/busybox sh
+            # Stand-in for Portainer's agent: answers on 9001 with what it sees of its node's Docker (the socket mounted)
+            /bin/busybox mkdir -p /www
+            echo "agent socket:$(/bin/busybox test -S /var/run/docker.sock && echo yes || echo no) volumes:$(/bin/busybox test -d /var/lib/docker/volumes && echo yes || echo no)" > /www/index.html
+            exec /bin/busybox httpd -f -p 9001 -h /www
+            """;
+    static final String PORTAINER_SERVER = """
+            #!/bin/busybox sh
+            # Stand-in for Portainer's server: reaches its agents where -H points, serves their answer where Portainer listens
+            agent=""
+            while [ $# -gt 0 ]; do [ "$1" = -H ] && agent="${2#tcp://}"; shift; done
+            /bin/busybox mkdir -p /www
+            until /bin/busybox wget -qO /www/index.html "http://$agent/"; do /bin/busybox sleep 1; done
+            /bin/busybox httpd -p 9443 -h /www
+            /bin/busybox httpd -p 8000 -h /www
+            exec /bin/busybox httpd -f -p 9000 -h /www
+            """;
+
     @Test
     @Order(7)
+    void portainerRunsItsAgentOnEveryNodeAndItsServerReachesThem() {
+        String registry = "manager1.swarm.test:5000/labforge/";
+        for (String[] image : List.of(new String[] {"portainer-agent-standin", PORTAINER_AGENT}, new String[] {"portainer-standin", PORTAINER_SERVER})) {
+            // the script is sh's $1: no shell quoting of its text
+            on("manager1", "sh", "-c", "rm -rf /tmp/pt && mkdir -p /tmp/pt/bin && cp /bin/busybox /tmp/pt/bin/ && printf '%s' \"$1\" > /tmp/pt/entry "
+                    + "&& chmod 755 /tmp/pt/entry && tar -C /tmp/pt -c . | docker import -c 'ENTRYPOINT [\"/entry\"]' - " + registry + image[0]
+                    + ":1 >/dev/null && docker push " + registry + image[0] + ":1 >/dev/null", "sh", image[1]);
+        }
+        String lab = labSource + "  portainer: {serverImage: " + registry + "portainer-standin:1, agentImage: " + registry
+                + "portainer-agent-standin:1, endpointMode: dnsrr, publishMode: host}\n";
+        System.out.println("SwarmIT: Portainer's ports published on the host with dnsrr endpoints: this kernel has no IPVS");
+        String saga = Json.read(h.post("/api/sagas", lab).body()).get("id").asString();
+        JsonNode done = awaitFinal(saga, Duration.ofMinutes(5));
+        assertThat(done.get("status").asString()).as(done.toString()).isEqualTo("SUCCEEDED");
+        // the agent on every node (global), with the Docker socket and the volumes directory mounted
+        String agents = on("manager1", "docker", "service", "ps", "--filter", "desired-state=running", "--format", "{{.Node}}", "portainer_agent");
+        assertThat(agents.lines().sorted().toList()).containsExactly("manager1", "worker1", "worker2");
+        assertThat(on("manager1", "docker", "service", "inspect", "--format", "{{.Spec.Mode.Global}}", "portainer_agent")).isEqualTo("{}");
+        // the server on a manager reached its agents at tasks.agent:9001 over the overlay network, and answers where Portainer does
+        assertThat(on("manager1", "docker", "service", "ps", "--filter", "desired-state=running", "--format", "{{.Node}}", "portainer_portainer"))
+                .isEqualTo("manager1");
+        await("Portainer's server answers").atMost(Duration.ofMinutes(1)).ignoreExceptions().until(() -> local.exec("worker1", "curl", "-sS",
+                "--max-time", "5", "http://manager1.swarm.test:9000/").out().contains("agent socket:yes volumes:yes"));
+        assertThat(on("worker1", "curl", "-sS", "--max-time", "5", "http://manager1.swarm.test:9443/")).contains("agent socket:yes");
+        // compensation removes the stack, and only it
+        assertThat(h.post("/api/sagas/" + saga + "/compensate", "").statusCode()).isLessThan(300);
+        assertThat(awaitFinal(saga, Duration.ofMinutes(5)).get("status").asString()).isEqualTo("COMPENSATED");
+        assertThat(on("manager1", "docker", "service", "ls", "--format", "{{.Name}}")).doesNotContain("portainer");
+        assertThat(on("manager1", "docker", "node", "ls", "--format", "{{.Hostname}}").lines()).hasSize(3);
+    }
+
+    @Test
+    @Order(8)
     void theTp1StackIsBuiltPushedAndDeployedOnTheWorkersAndPrometheusScrapesEveryNode() {
         long t0 = System.nanoTime();
         String full = Json.read(h.postJson("/api/sagas", Map.of("lab", fullSource, "files", files)).body()).get("id").asString();
@@ -354,7 +407,7 @@ class SwarmIT {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void reapplyingChangesNothing() {
         String again = Json.read(h.post("/api/sagas", labSource).body()).get("id").asString();
         JsonNode done = awaitFinal(again, Duration.ofMinutes(3));
@@ -363,7 +416,7 @@ class SwarmIT {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void compensationLeavesNoSwarm() {
         assertThat(h.post("/api/sagas/" + saga + "/compensate", "").statusCode()).isLessThan(300);
         JsonNode done = awaitFinal(saga, Duration.ofMinutes(5));

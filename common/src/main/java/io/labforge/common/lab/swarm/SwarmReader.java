@@ -12,6 +12,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 import org.yaml.snakeyaml.nodes.Node;
 
@@ -21,7 +22,7 @@ final class SwarmReader implements LabSection<SwarmSpec> {
     /** A stack's directory travels inside its commands: keep build contexts small. */
     static final int MAX_STACK_BYTES = 512 * 1024;
     private static final Set<String> KEYS = Set.of("managers", "workers", "dataPathPort", "registry", "services", "availability",
-            "stacks", "prometheus", "defaultAddrPool");
+            "stacks", "prometheus", "defaultAddrPool", "portainer");
     private static final Pattern SERVICE_NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}");
     private static final Pattern LABEL_KEY = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._/-]{0,127}");
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,63}");
@@ -92,8 +93,9 @@ final class SwarmReader implements LabSection<SwarmSpec> {
         List<SwarmSpec.Stack> stacks = stacks(s.get("stacks"), nodes, in);
         SwarmSpec.Prometheus prometheus = prometheus(s.get("prometheus"), nodes, in);
         List<String> pools = pools(s.get("defaultAddrPool"), in);
+        SwarmSpec.Portainer portainer = portainer(s.get("portainer"), nodes, stacks, in);
         return new SwarmSpec(managers, workers, port == null ? SwarmSpec.DEFAULT_DATA_PATH_PORT : port, registry, List.copyOf(services),
-                Map.copyOf(availability), stacks, prometheus, List.copyOf(pools));
+                Map.copyOf(availability), stacks, prometheus, List.copyOf(pools), portainer);
     }
 
     private static List<SwarmService> services(Node node, LabReading in) {
@@ -179,6 +181,45 @@ final class SwarmReader implements LabSection<SwarmSpec> {
                     Map.copyOf(env), own));
         }
         return List.copyOf(stacks);
+    }
+
+    /**
+     * R22: Portainer's agent mounts the volumes directory under Docker's data root, one path for the
+     * whole (global) service: the nodes must agree on their data root.
+     */
+    private static SwarmSpec.Portainer portainer(Node node, List<String> nodes, List<SwarmSpec.Stack> stacks, LabReading in) {
+        if (node == null) {
+            return null;
+        }
+        YamlWalker w = in.yaml();
+        Map<String, Node> m = w.mapping(node, "swarm.portainer", Set.of("serverImage", "agentImage", "publishMode", "endpointMode"), Set.of());
+        String server = w.string(m.get("serverImage"), "swarm.portainer.serverImage");
+        String agent = w.string(m.get("agentImage"), "swarm.portainer.agentImage");
+        String publish = in.oneOf(m.get("publishMode"), "swarm.portainer.publishMode", "publishMode", PUBLISH_MODES);
+        String endpoint = in.oneOf(m.get("endpointMode"), "swarm.portainer.endpointMode", "endpointMode", List.of("vip", "dnsrr"));
+        if ("dnsrr".equals(endpoint) && !"host".equals(publish)) {
+            w.error("swarm.portainer.endpointMode", "Docker publishes ports through the routing mesh only for services with a virtual IP",
+                    "with endpointMode: dnsrr set publishMode: host");
+        }
+        Set<String> roots = new TreeSet<>();
+        for (String n : nodes) {
+            Lab.Host h = in.host(n);
+            if (h != null) {
+                String root = DockerSpec.of(in, h).dataRoot();
+                roots.add(root == null ? "/var/lib/docker" : root);
+            }
+        }
+        if (roots.size() > 1) {
+            w.error("swarm.portainer", node, "Portainer's agent mounts Docker's volumes directory at one path on every node, and the swarm's "
+                    + "nodes keep Docker's data in " + roots, "give every swarm node the same docker.data-root (a role does it)");
+        }
+        if (stacks.stream().anyMatch(st -> SwarmSpec.Portainer.STACK.equals(st.name()))) {
+            w.error("swarm.portainer", node, "Portainer is deployed as the stack '" + SwarmSpec.Portainer.STACK + "', and the lab has a stack of "
+                    + "that name", "rename that stack");
+        }
+        return new SwarmSpec.Portainer(server == null ? SwarmSpec.Portainer.SERVER_IMAGE : server, agent == null ? SwarmSpec.Portainer.AGENT_IMAGE
+                : agent, (roots.isEmpty() ? "/var/lib/docker" : roots.iterator().next()) + "/volumes", publish == null ? "ingress" : publish,
+                endpoint == null ? "vip" : endpoint);
     }
 
     /** R23: Prometheus scrapes every node's metrics-addr, so every node must have one. */

@@ -11,10 +11,11 @@ import java.util.regex.Pattern;
  * A Docker Swarm (R17–R23). {@code registry}: Labforge's own registry for the swarm (R19), or null;
  * {@code services}: R18; {@code availability}: per node (host name) {@code active}, {@code pause} or
  * {@code drain}; {@code stacks}: R20; {@code prometheus}: R23, or null; {@code defaultAddrPool}: the
- * pools overlay networks take their subnets from (empty: Docker's default, 10.0.0.0/8).
+ * pools overlay networks take their subnets from (empty: Docker's default, 10.0.0.0/8); {@code portainer}:
+ * R22, or null.
  */
 public record SwarmSpec(List<String> managers, List<String> workers, int dataPathPort, Registry registry, List<SwarmService> services,
-        Map<String, String> availability, List<Stack> stacks, Prometheus prometheus, List<String> defaultAddrPool) {
+        Map<String, String> availability, List<Stack> stacks, Prometheus prometheus, List<String> defaultAddrPool, Portainer portainer) {
     public static final int DEFAULT_DATA_PATH_PORT = 4789;
 
     /** The lab's swarm, or null. */
@@ -57,6 +58,19 @@ public record SwarmSpec(List<String> managers, List<String> workers, int dataPat
         public static boolean isName(String s) {
             return s != null && NAME.matcher(s).matches();
         }
+    }
+
+    /**
+     * R22: Portainer as Portainer's documentation deploys it on a swarm (its agent stack): the agent on
+     * every node ({@code global}) with the Docker socket and the volumes directory ({@code volumes}, under
+     * the nodes' Docker data root) mounted, on an overlay network; the server on a manager, pointed at
+     * {@code tasks.agent:9001}, publishing 9443 (HTTPS), 9000 and 8000 in {@code publishMode};
+     * {@code endpointMode} of both services ({@code vip}, or {@code dnsrr} where the kernel has no IPVS).
+     */
+    public record Portainer(String serverImage, String agentImage, String volumes, String publishMode, String endpointMode) {
+        public static final String SERVER_IMAGE = "portainer/portainer-ce:lts";
+        public static final String AGENT_IMAGE = "portainer/agent:lts";
+        public static final String STACK = "portainer";
     }
 
     /**

@@ -29,7 +29,7 @@ import java.util.Set;
  * then init on the first manager once its host is ready and every other node joining with the token the
  * init step reports (a secret output: it reaches each node sealed to that node's key), after its
  * {@code /etc/hosts} so nodes reach each other by name. Then services and availability through
- * cluster-service ({@link ClusterServiceSteps}) and stacks ({@link StackSteps}).
+ * cluster-service ({@link ClusterServiceSteps}), stacks ({@link StackSteps}) and Portainer ({@link PortainerStack}).
  */
 public final class SwarmPlanner implements FeaturePlanner {
     static final String REGISTRY_TLS_DIR = "/etc/docker/registry/labforge-tls";
@@ -65,6 +65,11 @@ public final class SwarmPlanner implements FeaturePlanner {
         }
         for (SwarmSpec.Stack stack : sw.stacks()) {
             StackSteps.plan(plan, stack, first, members, availability);
+        }
+        if (sw.portainer() != null) {
+            List<StepId> after = new ArrayList<>(members);
+            after.addAll(availability);
+            PortainerStack.plan(plan, sw.portainer(), first, after);
         }
     }
 

@@ -3,15 +3,11 @@ package io.labforge.devrig.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.sun.net.httpserver.HttpServer;
 import io.labforge.common.features.Features;
 import io.labforge.common.lab.Lab;
 import io.labforge.common.messaging.Json;
 import io.labforge.common.messaging.Topics;
-import io.labforge.devrig.labhosts.Cmd;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,7 +38,7 @@ class KubernetesIT {
     static final String SWAP_ENTRY = "/swapfile none swap sw 0 0";
     LabHostsFixture hosts;
     Harness h;
-    HttpServer repository;
+    KubernetesStandIns repository;
     String source;
 
     @BeforeAll
@@ -51,36 +47,17 @@ class KubernetesIT {
         Lab lab = Features.PARSER.parse(file, "kubernetes-lab.yaml");
         hosts = new LabHostsFixture("KubernetesIT", lab, dir).up(Duration.ofMinutes(3), true);
         h = hosts.services(hosts.local.gateway()).h;
-        repository = serve(dir.resolve("k8s-repo"));
-        source = file.replace("  version: \"1.35\"", "  packageRepository: \"http://" + hosts.local.gateway() + ":"
-                + repository.getAddress().getPort() + "/core:/stable:\"\n  version: \"1.35\"");
+        repository = new KubernetesStandIns(dir.resolve("k8s-repo"), hosts.local.gateway());
+        source = repository.pointedAt(file);
         hosts.bootstrapAll();
         await("agents announce").atMost(Duration.ofMinutes(2)).until(() -> h.jdbc().queryForObject(
                 "SELECT count(*) FROM host WHERE facts->>'sealingKey' IS NOT NULL", Integer.class) == 3);
     }
 
-    /** The stand-ins' repository, built by the project's script and served over HTTP where the lab hosts reach this machine. */
-    static HttpServer serve(Path root) throws IOException {
-        Cmd.Result built = Cmd.run(List.of(Path.of("..", "lab-hosts", "build-kubernetes-repo").toString(), root.toString(), "1.35"), 120);
-        assertThat(built.ok()).as(built.out()).isTrue();
-        HttpServer server = HttpServer.create(new InetSocketAddress("0.0.0.0", 0), 0);
-        server.createContext("/", exchange -> {
-            Path f = root.resolve(exchange.getRequestURI().getPath().substring(1)).normalize();
-            boolean ok = f.startsWith(root) && Files.isRegularFile(f);
-            byte[] body = ok ? Files.readAllBytes(f) : new byte[0];
-            exchange.sendResponseHeaders(ok ? 200 : 404, ok ? body.length : -1);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
-        });
-        server.start();
-        return server;
-    }
-
     @AfterAll
     void stop() {
         if (repository != null) {
-            repository.stop(0);
+            repository.close();
         }
         if (hosts != null) {
             hosts.close();
@@ -133,7 +110,7 @@ class KubernetesIT {
         // R25: the repository as kubernetes.io says, the packages held, the kubelet enabled
         for (String n : NODES) {
             assertThat(on(n, "cat", "/etc/apt/sources.list.d/kubernetes.list")).isEqualTo("deb [signed-by=/etc/apt/keyrings/kubernetes-apt-keyring.gpg] "
-                    + "http://" + hosts.local.gateway() + ":" + repository.getAddress().getPort() + "/core:/stable:/v1.35/deb/ /");
+                    + repository.base() + "/v1.35/deb/ /");
             assertThat(on(n, "apt-mark", "showhold")).isEqualTo("kubeadm\nkubectl\nkubelet");
             assertThat(on(n, "dpkg-query", "-W", "-f=${Version}", "kubeadm")).isEqualTo("1.35.0-1.1");
             assertThat(on(n, "systemctl", "is-enabled", "kubelet")).isEqualTo("enabled");

@@ -375,6 +375,18 @@ class PlannerTest {
     }
 
     @Test
+    void aLabThatLeavesKubeadmToItsStudentsStopsAtTheNodesOrThePackages() throws IOException {
+        String ref = Files.readString(Path.of("..", "examples", "reference-lab.yaml"));
+        Plan nodes = Planners.all().plan(Features.PARSER.parse(ref.replace("  workers: [k8s2]", "  workers: [k8s2]\n  scope: nodes"), "r.yaml"));
+        assertThat(nodes.has(StepId.of("containerd@k8s2"))).isTrue();
+        assertThat(nodes.has(StepId.of("k8s-packages@k8s2"))).isFalse();
+        Plan pkgs = Planners.all().plan(Features.PARSER.parse(ref.replace("  workers: [k8s2]", "  workers: [k8s2]\n  scope: packages"), "r.yaml"));
+        assertThat(pkgs.has(StepId.of("k8s-packages@k8s2"))).isTrue();
+        assertThat(pkgs.has(StepId.of("kubeadm-init@k8s1"))).isFalse();
+        assertThat(pkgs.has(StepId.of("kubeadm-join@k8s2"))).isFalse();
+    }
+
+    @Test
     void calicosMovedVxlanPortIsWhatTheNodesOpen() throws IOException {
         Lab lab = Features.PARSER.parse(Files.readString(Path.of("..", "examples", "reference-lab.yaml"))
                 .replace("podNetworkCidr: 10.244.0.0/16", "podNetworkCidr: 10.244.0.0/16\n  calico: {vxlanPort: 4790}"), "ref.yaml");

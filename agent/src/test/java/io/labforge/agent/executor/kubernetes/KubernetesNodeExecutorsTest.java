@@ -4,9 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.labforge.common.exec.ExecutorException;
-import io.labforge.common.exec.HostRoot;
+import io.labforge.agent.executor.TestRoot;
 import io.labforge.common.exec.Outcome;
-import io.labforge.common.exec.ProcessRunner;
 import io.labforge.common.exec.StepContext;
 import io.labforge.common.lab.kubernetes.ConfigureContainerd;
 import io.labforge.common.lab.kubernetes.DisableSwap;
@@ -49,16 +48,15 @@ class KubernetesNodeExecutorsTest {
     Path dir;
 
     StepContext ctx() {
-        return new StepContext(new HostRoot(dir), new ProcessRunner(), 1, line -> { });
+        return new TestRoot(dir).ctx();
     }
 
     Path file(String path) {
-        return dir.resolve(path.substring(1));
+        return new TestRoot(dir).file(path);
     }
 
     void write(String path, String content) throws IOException {
-        Files.createDirectories(file(path).getParent());
-        Files.writeString(file(path), content);
+        new TestRoot(dir).write(path, content);
     }
 
     @Test

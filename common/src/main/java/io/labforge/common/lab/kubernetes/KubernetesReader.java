@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.Locale;
 import java.util.regex.Pattern;
 import org.yaml.snakeyaml.nodes.Node;
 
@@ -24,7 +25,7 @@ import org.yaml.snakeyaml.nodes.Node;
 final class KubernetesReader implements LabSection<KubernetesSpec> {
     static final KubernetesReader SECTION = new KubernetesReader();
     private static final Set<String> KEYS = Set.of("controlPlane", "workers", "version", "podNetworkCidr", "serviceCidr", "user", "calico",
-            "kubeadmApiVersion", "packageRepository");
+            "kubeadmApiVersion", "packageRepository", "scope");
     private static final Pattern VERSION = Pattern.compile("1\\.\\d{1,2}");
     private static final Pattern USER = Pattern.compile("[a-z_][a-z0-9_-]{0,31}");
     /** Docker's pool for overlay networks when {@code swarm.defaultAddrPool} names none. */
@@ -81,8 +82,10 @@ final class KubernetesReader implements LabSection<KubernetesSpec> {
         String repository = in.text(k.get("packageRepository"), "kubernetes.packageRepository", KubernetesReader::isRepository,
                 "an http(s) URL", "leave it out for " + InstallKubernetesPackages.PKGS_K8S_IO + ", or name a mirror laid out the same way "
                         + "(<url>/v<version>/deb/)");
+        String scope = in.oneOf(k.get("scope"), "kubernetes.scope", "scope", List.of("nodes", "packages", "cluster"));
         KubernetesSpec spec = new KubernetesSpec(cp, workers, version, pods, services, user, vxlanPort,
-                api == null ? KubernetesSpec.kubeadmApiFor(minor) : api, repository == null ? InstallKubernetesPackages.PKGS_K8S_IO : repository);
+                api == null ? KubernetesSpec.kubeadmApiFor(minor) : api, repository == null ? InstallKubernetesPackages.PKGS_K8S_IO : repository,
+                scope == null ? KubernetesSpec.Scope.CLUSTER : KubernetesSpec.Scope.valueOf(scope.toUpperCase(Locale.ROOT)));
         if (cp != null) {
             networks(spec, in);
             vxlan(spec, in);

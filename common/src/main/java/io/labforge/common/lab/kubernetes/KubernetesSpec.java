@@ -3,6 +3,7 @@ package io.labforge.common.lab.kubernetes;
 import io.labforge.common.lab.Lab;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -11,10 +12,11 @@ import java.util.Map;
  * packages); {@code podNetworkCidr} Calico's pool and kubeadm's {@code podSubnet}; {@code serviceCidr}
  * kubeadm's {@code serviceSubnet}; {@code user} the account that gets a kubeconfig besides root (or null);
  * {@code vxlanPort} Calico's VXLAN port; {@code kubeadmApi} the kubeadm configuration's API version;
- * {@code packageRepository} the apt repository's base (pkgs.k8s.io's {@code core:/stable:}, or a mirror).
+ * {@code packageRepository} the apt repository's base (pkgs.k8s.io's {@code core:/stable:}, or a mirror);
+ * {@code scope} how far Labforge goes ({@link Scope}).
  */
 public record KubernetesSpec(String controlPlane, List<String> workers, String version, String podNetworkCidr, String serviceCidr,
-        String user, int vxlanPort, String kubeadmApi, String packageRepository) {
+        String user, int vxlanPort, String kubeadmApi, String packageRepository, Scope scope) {
     public static final String DEFAULT_VERSION = "1.35";
     /** Calico's default pool (R25's {@code --pod-network-cidr}). */
     public static final String DEFAULT_POD_CIDR = "192.168.0.0/16";
@@ -29,6 +31,23 @@ public record KubernetesSpec(String controlPlane, List<String> workers, String v
     public static final List<String> MODULES = List.of("overlay", "br_netfilter");
     /** R24: routing between pods, bridged traffic through iptables. */
     public static final Map<String, String> SYSCTLS = Map.of("net.ipv4.ip_forward", "1", "net.bridge.bridge-nf-call-iptables", "1");
+
+    /**
+     * How far Labforge goes: {@code nodes} prepared for the kubelet (R24), also the {@code packages} (R25),
+     * or the whole {@code cluster}. A course may leave kubeadm to its students: they then init and join
+     * on nodes that are ready for it.
+     */
+    public enum Scope {
+        NODES, PACKAGES, CLUSTER;
+
+        public String key() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        public boolean includes(Scope other) {
+            return compareTo(other) >= 0;
+        }
+    }
 
     public KubernetesSpec {
         workers = List.copyOf(workers);

@@ -140,6 +140,16 @@ class KubernetesPreflightTest {
     }
 
     @Test
+    void theScopeIsTheWholeClusterUnlessTheLabStopsAtTheNodesOrThePackages() {
+        String base = HEAD + "kubernetes: {controlPlane: cp, podNetworkCidr: 10.244.0.0/16%s}\n";
+        assertThat(spec(base.formatted("")).scope()).isEqualTo(KubernetesSpec.Scope.CLUSTER);
+        assertThat(spec(base.formatted(", scope: packages")).scope()).isEqualTo(KubernetesSpec.Scope.PACKAGES);
+        LabError e = only(base.formatted(", scope: everything"));
+        assertThat(e.path()).isEqualTo("kubernetes.scope");
+        assertThat(e.fix()).contains("nodes, packages or cluster");
+    }
+
+    @Test
     void theReferenceLabPassesItsPreflight() throws IOException {
         Lab lab = Features.PARSER.parse(Files.readString(Path.of("..", "examples", "reference-lab.yaml")), "reference-lab.yaml");
         assertThat(KubernetesSpec.of(lab).podNetworkCidr()).isEqualTo("10.244.0.0/16");

@@ -20,7 +20,8 @@ import java.util.List;
  * (Docker, which shares containerd, included): the packages on every node; {@code kubeadm init} on the
  * control plane; for each worker a token made fresh on the control plane (a secret output: it reaches
  * the worker sealed to that worker's key) and its {@code kubeadm join} with the CA hash the init step
- * computed. Each undone by {@code kubeadm reset}, only where the step made the node a member.
+ * computed. Each undone by {@code kubeadm reset}, only where the step made the node a member. A lab's
+ * {@code scope} may stop after the nodes or the packages.
  */
 public final class KubeadmPlanner implements FeaturePlanner {
     static final int TOKEN_TTL_MINUTES = 30;
@@ -28,7 +29,7 @@ public final class KubeadmPlanner implements FeaturePlanner {
     @Override
     public void plan(PlanBuilder plan) {
         KubernetesSpec k = KubernetesSpec.of(plan.lab());
-        if (k == null) {
+        if (k == null || !k.scope().includes(KubernetesSpec.Scope.PACKAGES)) {
             return;
         }
         for (String node : k.nodes()) {
@@ -39,6 +40,9 @@ public final class KubeadmPlanner implements FeaturePlanner {
                     .undo(self -> new RemoveKubernetesPackages(List.of(), self.text(InstallKubernetesPackages.PREVIOUS_LIST)))
                     .undoFrom("installed", InstallKubernetesPackages.INSTALLED)
                     .add();
+        }
+        if (!k.scope().includes(KubernetesSpec.Scope.CLUSTER)) {
+            return;
         }
         Lab.Host cp = plan.lab().requireHost(k.controlPlane());
         StepRef<KubeadmInit> init = plan.step(PlanBuilder.id("kubeadm-init", cp.name()), cp.name(),

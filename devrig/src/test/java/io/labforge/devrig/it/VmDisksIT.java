@@ -34,8 +34,10 @@ import tools.jackson.databind.JsonNode;
 /**
  * R3 and R4 on a real VM (qemu; TCG here): the agent is bootstrapped into it over SSH, makes the LVM
  * volume, filesystem, mount and fstab entry, and Docker's data root on it; everything is asserted
- * inside the VM with lvs, findmnt, df and /etc/fstab. One VM serves every test (a boot costs ~1 min
- * of CPU under TCG). Skipped, with the reason printed, only where qemu or the VM image is missing.
+ * inside the VM with lvs, findmnt, df and /etc/fstab. R24's node preparation on the same VM, where a
+ * container cannot show it: a swap file in use turned off and kept off across the reboot (its unit
+ * masked), br_netfilter loaded by the step and again at boot. One VM serves every test (a boot costs
+ * ~1 min of CPU under TCG). Skipped, with the reason printed, only where qemu or the VM image is missing.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -50,6 +52,7 @@ class VmDisksIT {
     Harness h;
     Path home;
     String r3Saga;
+    String nodeSaga;
 
     @BeforeAll
     void start(@TempDir Path dir) throws IOException {
@@ -187,8 +190,50 @@ class VmDisksIT {
         assertThat(on("cat", "/etc/fstab")).contains(" /data ext4 ");
     }
 
+    /** What {@code systemctl is-enabled} says of a unit (it exits non-zero for a masked one). */
+    String unitState(String unit) {
+        return local.exec(HOST, "systemctl", "is-enabled", unit).out().strip();
+    }
+
+    /** The VM as a Kubernetes node prepared for the kubelet and no further (its students would run kubeadm). */
+    String nodeLab() {
+        return labSource + """
+
+                kubernetes:
+                  controlPlane: vm1
+                  scope: nodes
+                """;
+    }
+
     @Test
     @Order(5)
+    void aKubernetesNodeHasItsSwapOffItsSwapUnitMaskedAndBrNetfilterLoaded() {
+        // a swap file in use, as a VM may have one, and br_netfilter out of the kernel (Docker loads it for its bridges)
+        on("sh", "-c", "fallocate -l 64M /swapfile && chmod 600 /swapfile && mkswap /swapfile >/dev/null && swapon /swapfile "
+                + "&& echo '/swapfile none swap sw 0 0' >> /etc/fstab && systemctl daemon-reload");
+        assertThat(on("swapon", "--show=NAME", "--noheadings")).isEqualTo("/swapfile");
+        boolean loaded = !local.exec(HOST, "modprobe", "-r", "br_netfilter").ok() && on("lsmod").contains("br_netfilter");
+        nodeSaga = Json.read(h.post("/api/sagas", nodeLab()).body()).get("id").asString();
+        JsonNode done = awaitFinal(nodeSaga, Duration.ofMinutes(10));
+        assertThat(done.get("status").asString()).as(done.toString()).isEqualTo("SUCCEEDED");
+
+        assertThat(on("swapon", "--show=NAME", "--noheadings")).as("no swap in use").isEmpty();
+        assertThat(unitState("swapfile.swap")).isEqualTo("masked");
+        assertThat(on("cat", "/etc/fstab")).contains("#labforge-swap-off# /swapfile none swap sw 0 0");
+        assertThat(step(done, "swap-off@" + HOST).get("outputs").get("masked").toString()).contains("swapfile.swap");
+        assertThat(on("lsmod")).contains("br_netfilter", "overlay");
+        if (!loaded) {
+            assertThat(step(done, "kernel-modules@" + HOST).get("diff").asString()).contains("+ modprobe br_netfilter");
+        } else {
+            System.out.println("VmDisksIT: br_netfilter was in use and stayed loaded: the step found it present");
+        }
+        assertThat(on("sysctl", "-n", "net.bridge.bridge-nf-call-iptables")).isEqualTo("1");
+        assertThat(on("containerd", "config", "dump")).contains("SystemdCgroup = true");
+        assertThat(on("docker", "info", "--format", "{{.DockerRootDir}}")).isEqualTo("/data/docker");
+    }
+
+    @Test
+    @Order(6)
     void afterARebootDataIsMountedAgainAndTheAgentIsBack() {
         Instant before = Instant.now();
         long t0 = System.nanoTime();
@@ -199,10 +244,31 @@ class VmDisksIT {
         await("the agent comes back by itself").atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(1))
                 .until(() -> h.jdbc().queryForObject("SELECT count(*) FROM host WHERE lab_host = ? AND announced_at > ?",
                         Integer.class, HOST, Timestamp.from(before)) == 1);
+        if (nodeSaga != null) {
+            // R24 after a reboot: swap still off, br_netfilter loaded (Labforge's modules-load.d file; Docker would load it
+            // later too, and systemd-modules-load does not log a module it inserted), the sysctls set at boot
+            assertThat(on("swapon", "--show=NAME", "--noheadings")).as("swap stays off").isEmpty();
+            assertThat(on("lsmod")).contains("br_netfilter");
+            assertThat(on("systemctl", "is-active", "systemd-modules-load")).isEqualTo("active");
+            assertThat(on("sysctl", "-n", "net.bridge.bridge-nf-call-iptables", "net.ipv4.ip_forward")).isEqualTo("1\n1");
+        }
     }
 
     @Test
-    @Order(6)
+    @Order(7)
+    void compensatingTheNodeBringsItsSwapBack() {
+        assertThat(nodeSaga).as("needs the node saga of test 5").isNotNull();
+        assertThat(h.post("/api/sagas/" + nodeSaga + "/compensate", "").statusCode()).isLessThan(300);
+        JsonNode done = awaitFinal(nodeSaga, Duration.ofMinutes(10));
+        assertThat(done.get("status").asString()).as(done.toString()).isEqualTo("COMPENSATED");
+        assertThat(unitState("swapfile.swap")).isNotEqualTo("masked");
+        assertThat(on("swapon", "--show=NAME", "--noheadings")).isEqualTo("/swapfile");
+        assertThat(on("cat", "/etc/fstab")).contains("\n/swapfile none swap sw 0 0").doesNotContain("labforge-swap-off");
+        assertThat(local.exec(HOST, "test", "-e", "/etc/modules-load.d/labforge-kubernetes.conf").ok()).isFalse();
+    }
+
+    @Test
+    @Order(8)
     void compensationLeavesTheDiskAsItWasFound() {
         assertThat(r3Saga).as("needs the applied saga of test 3").isNotNull();
         assertThat(h.post("/api/sagas/" + r3Saga + "/compensate", "").statusCode()).isLessThan(300);

@@ -21,8 +21,8 @@ import java.util.Map;
  * Kubernetes (R24–R30). Each node is prepared in its chain before its kernel parameters (R24):
  * swap off, the modules loaded (the bridge sysctls exist only once br_netfilter is), containerd
  * configured for the kubelet; the sysctls Kubernetes needs join the lab's ({@link #sysctls}); its
- * firewall opens what its role needs ({@link #openings}). kubeadm, Calico and the workloads are not
- * planned yet.
+ * firewall opens what its role needs ({@link #openings}). The packages and kubeadm come later, in
+ * {@link KubeadmPlanner}; Calico and the workloads are not planned yet.
  */
 public final class KubernetesPlanner implements FeaturePlanner {
     /** The pause image of the kubeadm releases Labforge pins by default (kubeadm config images list). */

@@ -61,6 +61,15 @@ public final class Files2 {
         }
     }
 
+    /** A file put back as a step found it: {@code previous} its content, "" (or null) when there was none. */
+    public static void restore(Path p, String previous) {
+        if (previous == null || previous.isEmpty()) {
+            delete(p);
+        } else {
+            write(p, previous);
+        }
+    }
+
     public static void delete(Path p) {
         try {
             Files.deleteIfExists(p);

@@ -23,11 +23,7 @@ public final class RestoreContainerdExecutor extends DiffingExecutor<RestoreCont
         }
         String diff = (was.isEmpty() ? "- " : "~ ") + Containerd.FILE;
         if (apply) {
-            if (was.isEmpty()) {
-                Files2.delete(ctx.root().path(Containerd.FILE));
-            } else {
-                Files2.write(ctx.root().path(Containerd.FILE), was);
-            }
+            Files2.restore(ctx.root().path(Containerd.FILE), was);
             diff += "\n" + Containerd.restart(ctx);
         }
         return Outcome.of(true, diff, Json.object());

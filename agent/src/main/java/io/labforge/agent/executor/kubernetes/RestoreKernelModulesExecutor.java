@@ -22,11 +22,7 @@ public final class RestoreKernelModulesExecutor extends DiffingExecutor<RestoreK
             return Outcome.of(false, "nothing to undo", Json.object());
         }
         if (apply) {
-            if (was.isEmpty()) {
-                Files2.delete(ctx.root().path(KernelModules.FILE));
-            } else {
-                Files2.write(ctx.root().path(KernelModules.FILE), was);
-            }
+            Files2.restore(ctx.root().path(KernelModules.FILE), was);
         }
         return Outcome.of(true, (was.isEmpty() ? "- " : "~ ") + KernelModules.FILE, Json.object());
     }

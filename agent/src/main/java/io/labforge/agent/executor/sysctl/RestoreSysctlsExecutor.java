@@ -33,11 +33,7 @@ public final class RestoreSysctlsExecutor extends DiffingExecutor<RestoreSysctls
             }
         }
         if (apply && !diff.isEmpty()) {
-            if (was.isEmpty()) {
-                Files2.delete(Sysctls.file(ctx));
-            } else {
-                Files2.write(Sysctls.file(ctx), was);
-            }
+            Files2.restore(Sysctls.file(ctx), was);
             c.previous().forEach((k, v) -> {
                 if (!v.isEmpty() && !Sysctls.running(ctx, k).equals(v)) {
                     Sysctls.set(ctx, k, v);

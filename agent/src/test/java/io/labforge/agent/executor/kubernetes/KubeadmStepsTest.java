@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.labforge.common.exec.ExecutorException;
 import io.labforge.agent.executor.TestRoot;
 import io.labforge.common.exec.Outcome;
-import io.labforge.common.exec.StepContext;
 import io.labforge.common.lab.kubernetes.InstallKubernetesPackages;
 import io.labforge.common.lab.kubernetes.KubeadmInit;
 import io.labforge.common.lab.kubernetes.KubeadmJoin;
@@ -19,6 +18,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.yaml.snakeyaml.Yaml;
@@ -36,16 +36,11 @@ class KubeadmStepsTest {
     @TempDir
     Path dir;
 
-    StepContext ctx() {
-        return new TestRoot(dir).ctx();
-    }
+    TestRoot root;
 
-    Path file(String path) {
-        return new TestRoot(dir).file(path);
-    }
-
-    void write(String path, String content) throws IOException {
-        new TestRoot(dir).write(path, content);
+    @BeforeEach
+    void hostRoot() {
+        root = new TestRoot(dir);
     }
 
     KubeadmInit init(String api) {
@@ -56,9 +51,9 @@ class KubeadmStepsTest {
     void theRepositoryIsPkgsK8sIosFlatRepositoryOfThePinnedMinorSignedByItsKeyring() throws IOException {
         InstallKubernetesPackages c = new InstallKubernetesPackages("1.35", null);
         assertThat(c.url()).isEqualTo("https://pkgs.k8s.io/core:/stable:/v1.35/deb/");
-        Outcome out = new InstallKubernetesPackagesExecutor().apply(c, ctx());
+        Outcome out = new InstallKubernetesPackagesExecutor().apply(c, root.ctx());
         // kubernetes.io, "Installing kubeadm", Debian-based distributions
-        assertThat(Files.readString(file("/etc/apt/sources.list.d/kubernetes.list"))).isEqualTo(
+        assertThat(Files.readString(root.file("/etc/apt/sources.list.d/kubernetes.list"))).isEqualTo(
                 "deb [signed-by=/etc/apt/keyrings/kubernetes-apt-keyring.gpg] https://pkgs.k8s.io/core:/stable:/v1.35/deb/ /\n");
         assertThat(out.diff()).contains("apt-get install kubelet kubeadm kubectl", "apt-mark hold");
         assertThat(out.outputs().get("installed").toString()).isEqualTo("[\"kubelet\",\"kubeadm\",\"kubectl\"]");
@@ -66,8 +61,8 @@ class KubeadmStepsTest {
         assertThat(new InstallKubernetesPackages("1.35", "http://10.83.0.1:8080/core:/stable:/").url())
                 .isEqualTo("http://10.83.0.1:8080/core:/stable:/v1.35/deb/");
 
-        assertThat(new RemoveKubernetesPackagesExecutor().apply(new RemoveKubernetesPackages(List.of(), ""), ctx()).changed()).isTrue();
-        assertThat(file("/etc/apt/sources.list.d/kubernetes.list")).doesNotExist();
+        assertThat(new RemoveKubernetesPackagesExecutor().apply(new RemoveKubernetesPackages(List.of(), ""), root.ctx()).changed()).isTrue();
+        assertThat(root.file("/etc/apt/sources.list.d/kubernetes.list")).doesNotExist();
     }
 
     @Test
@@ -76,11 +71,11 @@ class KubeadmStepsTest {
         for (String p : List.of("kubelet", "kubeadm", "kubectl")) {
             status.append("Package: ").append(p).append("\nStatus: install ok installed\nVersion: 1.35.0-1.1\n\n");
         }
-        write("/var/lib/dpkg/status", status.toString());
-        write("/etc/apt/sources.list.d/kubernetes.list", AptRepository.list(new InstallKubernetesPackages("1.35", null).url()));
-        write("/etc/apt/keyrings/kubernetes-apt-keyring.gpg", "key");
-        assertThat(new InstallKubernetesPackagesExecutor().apply(new InstallKubernetesPackages("1.35", null), ctx()).changed()).isFalse();
-        assertThatThrownBy(() -> new InstallKubernetesPackagesExecutor().check(new InstallKubernetesPackages("1.34", null), ctx()))
+        root.write("/var/lib/dpkg/status", status.toString());
+        root.write("/etc/apt/sources.list.d/kubernetes.list", AptRepository.list(new InstallKubernetesPackages("1.35", null).url()));
+        root.write("/etc/apt/keyrings/kubernetes-apt-keyring.gpg", "key");
+        assertThat(new InstallKubernetesPackagesExecutor().apply(new InstallKubernetesPackages("1.35", null), root.ctx()).changed()).isFalse();
+        assertThatThrownBy(() -> new InstallKubernetesPackagesExecutor().check(new InstallKubernetesPackages("1.34", null), root.ctx()))
                 .isInstanceOf(ExecutorException.class).hasMessageContaining("1.35.0-1.1 is installed and the lab pins Kubernetes 1.34");
     }
 
@@ -113,10 +108,10 @@ class KubeadmStepsTest {
         assertThat(doc).containsEntry("kind", "JoinConfiguration");
         assertThat(doc.get("discovery")).isEqualTo(Map.of("bootstrapToken", Map.of("apiServerEndpoint", "10.83.0.11:6443", "token", TOKEN,
                 "caCertHashes", List.of(HASH))));
-        Outcome out = new KubeadmJoinExecutor().apply(join, ctx());
+        Outcome out = new KubeadmJoinExecutor().apply(join, root.ctx());
         assertThat(out.changed()).isTrue();
         assertThat(out.diff()).doesNotContain(TOKEN);
-        assertThat(file("/etc/labforge/kubeadm/join.yaml")).as("removed after the join").doesNotExist();
+        assertThat(root.file("/etc/labforge/kubeadm/join.yaml")).as("removed after the join").doesNotExist();
         // joined already: nothing, not even the token checked
         assertThatThrownBy(() -> KubeadmConfig.join(new KubeadmJoin("kubeadm.k8s.io/v1beta4", "k8s2", "10.83.0.11:6443", "", HASH)))
                 .isInstanceOf(ExecutorException.class).hasMessageContaining("not a bootstrap token");
@@ -128,25 +123,25 @@ class KubeadmStepsTest {
 
     @Test
     void aNodeThatJoinedOrRunsAControlPlaneIsLeftAsItIs() throws IOException {
-        write("/etc/kubernetes/kubelet.conf", "x");
-        assertThat(new KubeadmJoinExecutor().apply(new KubeadmJoin("kubeadm.k8s.io/v1beta4", "k8s2", "10.83.0.11:6443", "", HASH), ctx())
+        root.write("/etc/kubernetes/kubelet.conf", "x");
+        assertThat(new KubeadmJoinExecutor().apply(new KubeadmJoin("kubeadm.k8s.io/v1beta4", "k8s2", "10.83.0.11:6443", "", HASH), root.ctx())
                 .changed()).isFalse();
-        write("/etc/kubernetes/admin.conf", "x");
-        write("/etc/kubernetes/pki/ca.crt", ca(dir.resolve("ca")));
-        Outcome init = new KubeadmInitExecutor().apply(init("kubeadm.k8s.io/v1beta4"), ctx());
+        root.write("/etc/kubernetes/admin.conf", "x");
+        root.write("/etc/kubernetes/pki/ca.crt", ca(dir.resolve("ca")));
+        Outcome init = new KubeadmInitExecutor().apply(init("kubeadm.k8s.io/v1beta4"), root.ctx());
         assertThat(init.changed()).isFalse();
         assertThat(init.outputs().get("created").asBoolean()).isFalse();
         assertThat(init.outputs().get("caCertHash").asString()).startsWith("sha256:");
-        assertThat(file("/etc/labforge/kubeadm/init.yaml")).doesNotExist();
+        assertThat(root.file("/etc/labforge/kubeadm/init.yaml")).doesNotExist();
     }
 
     @Test
     void theInitConfigurationIsWrittenForRootOnly() throws IOException {
-        write("/etc/passwd", "root:x:0:0:root:/root:/bin/bash\nstudent:x:1000:1000::/home/student:/bin/bash\n");
+        root.write("/etc/passwd", "root:x:0:0:root:/root:/bin/bash\nstudent:x:1000:1000::/home/student:/bin/bash\n");
         // under a host root kubeadm does not run, so no admin.conf appears: the step says so
-        assertThatThrownBy(() -> new KubeadmInitExecutor().apply(init("kubeadm.k8s.io/v1beta4"), ctx()))
+        assertThatThrownBy(() -> new KubeadmInitExecutor().apply(init("kubeadm.k8s.io/v1beta4"), root.ctx()))
                 .hasMessageContaining("left no /etc/kubernetes/admin.conf");
-        assertThat(Files.getPosixFilePermissions(file("/etc/labforge/kubeadm/init.yaml"))).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+        assertThat(Files.getPosixFilePermissions(root.file("/etc/labforge/kubeadm/init.yaml"))).isEqualTo(PosixFilePermissions.fromString("rw-------"));
     }
 
     @Test
@@ -163,17 +158,17 @@ class KubeadmStepsTest {
 
     @Test
     void resetUndoesOnlyAMembershipTheStepMadeAndRemovesWhatKubeadmResetLeaves() throws IOException {
-        write("/etc/passwd", "root:x:0:0:root:/root:/bin/bash\nstudent:x:1000:1000::/home/student:/bin/bash\n");
-        write("/etc/cni/net.d/10-calico.conflist", "{}");
-        write("/root/.kube/config", "admin");
-        write("/home/student/.kube/config", "admin");
-        assertThat(new KubeadmResetExecutor().apply(new KubeadmReset(false, "student"), ctx()).changed()).isFalse();
-        assertThat(file("/etc/cni/net.d/10-calico.conflist")).exists();
+        root.write("/etc/passwd", "root:x:0:0:root:/root:/bin/bash\nstudent:x:1000:1000::/home/student:/bin/bash\n");
+        root.write("/etc/cni/net.d/10-calico.conflist", "{}");
+        root.write("/root/.kube/config", "admin");
+        root.write("/home/student/.kube/config", "admin");
+        assertThat(new KubeadmResetExecutor().apply(new KubeadmReset(false, "student"), root.ctx()).changed()).isFalse();
+        assertThat(root.file("/etc/cni/net.d/10-calico.conflist")).exists();
 
-        assertThat(new KubeadmResetExecutor().apply(new KubeadmReset(true, "student"), ctx()).changed()).isTrue();
-        assertThat(file("/etc/cni/net.d/10-calico.conflist")).doesNotExist();
-        assertThat(file("/root/.kube/config")).doesNotExist();
-        assertThat(file("/home/student/.kube/config")).doesNotExist();
+        assertThat(new KubeadmResetExecutor().apply(new KubeadmReset(true, "student"), root.ctx()).changed()).isTrue();
+        assertThat(root.file("/etc/cni/net.d/10-calico.conflist")).doesNotExist();
+        assertThat(root.file("/root/.kube/config")).doesNotExist();
+        assertThat(root.file("/home/student/.kube/config")).doesNotExist();
     }
 
     @Test

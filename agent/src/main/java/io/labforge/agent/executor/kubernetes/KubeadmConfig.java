@@ -3,12 +3,10 @@ package io.labforge.agent.executor.kubernetes;
 import io.labforge.common.exec.ExecutorException;
 import io.labforge.common.lab.kubernetes.KubeadmInit;
 import io.labforge.common.lab.kubernetes.KubeadmJoin;
-import java.util.LinkedHashMap;
+import io.labforge.common.yaml.YamlDocs;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
-import org.yaml.snakeyaml.DumperOptions;
-import org.yaml.snakeyaml.Yaml;
 
 /**
  * kubeadm's configuration files (kubernetes.io, "kubeadm Configuration (v1beta4)"), made from the
@@ -30,16 +28,14 @@ final class KubeadmConfig {
     static String init(KubeadmInit c) {
         check(c.api(), c.nodeName());
         Map<String, Object> init = doc(c.api(), "InitConfiguration");
-        init.put("localAPIEndpoint", map("advertiseAddress", c.advertiseAddress(), "bindPort", API_PORT));
-        init.put("nodeRegistration", map("name", c.nodeName(), "criSocket", CRI_SOCKET));
+        init.put("localAPIEndpoint", YamlDocs.map("advertiseAddress", c.advertiseAddress(), "bindPort", API_PORT));
+        init.put("nodeRegistration", YamlDocs.map("name", c.nodeName(), "criSocket", CRI_SOCKET));
         Map<String, Object> cluster = doc(c.api(), "ClusterConfiguration");
         cluster.put("controlPlaneEndpoint", c.advertiseAddress() + ":" + API_PORT);
-        cluster.put("networking", map("podSubnet", c.podSubnet(), "serviceSubnet", c.serviceSubnet()));
-        Map<String, Object> kubelet = new LinkedHashMap<>();
-        kubelet.put("apiVersion", "kubelet.config.k8s.io/v1beta1");
-        kubelet.put("kind", "KubeletConfiguration");
-        kubelet.put("cgroupDriver", "systemd");
-        return yaml().dumpAll(List.of(init, cluster, kubelet).iterator());
+        cluster.put("networking", YamlDocs.map("podSubnet", c.podSubnet(), "serviceSubnet", c.serviceSubnet()));
+        Map<String, Object> kubelet = YamlDocs.map("apiVersion", "kubelet.config.k8s.io/v1beta1", "kind", "KubeletConfiguration",
+                "cgroupDriver", "systemd");
+        return YamlDocs.dumpAll(List.of(init, cluster, kubelet));
     }
 
     static String join(KubeadmJoin c) {
@@ -55,10 +51,10 @@ final class KubeadmConfig {
                     + "gave none (is this node in the cluster already under another name?)");
         }
         Map<String, Object> join = doc(c.api(), "JoinConfiguration");
-        join.put("discovery", map("bootstrapToken", map("apiServerEndpoint", c.apiServer(), "token", c.token(),
+        join.put("discovery", YamlDocs.map("bootstrapToken", YamlDocs.map("apiServerEndpoint", c.apiServer(), "token", c.token(),
                 "caCertHashes", List.of(c.caCertHash()))));
-        join.put("nodeRegistration", map("name", c.nodeName(), "criSocket", CRI_SOCKET));
-        return yaml().dump(join);
+        join.put("nodeRegistration", YamlDocs.map("name", c.nodeName(), "criSocket", CRI_SOCKET));
+        return YamlDocs.dump(join);
     }
 
     private static void check(String api, String node) {
@@ -71,23 +67,6 @@ final class KubeadmConfig {
     }
 
     private static Map<String, Object> doc(String api, String kind) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("apiVersion", api);
-        m.put("kind", kind);
-        return m;
-    }
-
-    private static Map<String, Object> map(Object... kv) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        for (int i = 0; i < kv.length; i += 2) {
-            m.put((String) kv[i], kv[i + 1]);
-        }
-        return m;
-    }
-
-    private static Yaml yaml() {
-        DumperOptions o = new DumperOptions();
-        o.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
-        return new Yaml(o);
+        return YamlDocs.map("apiVersion", api, "kind", kind);
     }
 }

@@ -6,6 +6,7 @@ import io.labforge.common.exec.StepContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -24,29 +25,30 @@ public final class Apt {
     }
 
     /**
-     * The version of an installed package, from dpkg's status file (under a test root, the file there);
-     * null when it is not installed.
+     * The installed packages and their versions, from dpkg's status file (under a test root, the file
+     * there), read once for all the packages a step asks about.
      */
-    public static String installedVersion(StepContext ctx, String pkg) {
+    public static Map<String, String> installed(StepContext ctx) {
+        Map<String, String> installed = new HashMap<>();
         String status = Files2.read(ctx.root().path("/var/lib/dpkg/status")).orElse("");
         for (String stanza : status.split("\n\n")) {
             String name = null;
             String version = null;
-            boolean installed = false;
+            boolean ok = false;
             for (String line : stanza.lines().toList()) {
                 if (line.startsWith("Package: ")) {
                     name = line.substring(9).strip();
                 } else if (line.startsWith("Version: ")) {
                     version = line.substring(9).strip();
                 } else if (line.startsWith("Status: ")) {
-                    installed = line.strip().endsWith(" installed");
+                    ok = line.strip().endsWith(" installed");
                 }
             }
-            if (pkg.equals(name) && installed) {
-                return version;
+            if (name != null && version != null && ok) {
+                installed.put(name, version);
             }
         }
-        return null;
+        return installed;
     }
 
     /** Whether systemd runs this host (so units can be enabled and restarted). */

@@ -29,8 +29,9 @@ final class AptRepository {
 
     /** The prerequisites, then the key (downloaded, dearmored); argv only, the URL checked by the lab file's reader. */
     static void fetchKey(StepContext ctx, String url) {
+        Map<String, String> installed = Apt.installed(ctx);
         List<String> missing = List.of("apt-transport-https", "ca-certificates", "curl", "gpg").stream()
-                .filter(p -> Apt.installedVersion(ctx, p) == null).toList();
+                .filter(p -> !installed.containsKey(p)).toList();
         ProcessRunner p = ctx.processes();
         if (!missing.isEmpty()) {
             p.require(List.of("apt-get", "update", "-q"), APT_ENV, Duration.ofMinutes(10), ctx.progress());

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -39,8 +40,9 @@ public final class InstallKubernetesPackagesExecutor extends DiffingExecutor<Ins
         String before = Files2.read(ctx.root().path(AptRepository.LIST)).orElse("");
         boolean repo = !before.equals(list) || !Files.exists(ctx.root().path(AptRepository.KEYRING));
         List<String> missing = new ArrayList<>();
+        Map<String, String> installed = Apt.installed(ctx);
         for (String p : InstallKubernetesPackages.PACKAGES) {
-            String v = Apt.installedVersion(ctx, p);
+            String v = installed.get(p);
             if (v == null) {
                 missing.add(p);
             } else if (!v.startsWith(c.version() + ".")) {

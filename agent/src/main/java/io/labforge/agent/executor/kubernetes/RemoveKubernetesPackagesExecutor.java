@@ -21,8 +21,9 @@ public final class RemoveKubernetesPackagesExecutor extends DiffingExecutor<Remo
 
     @Override
     protected Outcome run(RemoveKubernetesPackages c, StepContext ctx, boolean apply) {
+        var installed = Apt.installed(ctx);
         List<String> remove = c.installed().stream().filter(InstallKubernetesPackages.PACKAGES::contains)
-                .filter(p -> Apt.installedVersion(ctx, p) != null).toList();
+                .filter(installed::containsKey).toList();
         String now = Files2.read(ctx.root().path(AptRepository.LIST)).orElse("");
         String was = c.previousList() == null ? "" : c.previousList();
         List<String> diff = new ArrayList<>();

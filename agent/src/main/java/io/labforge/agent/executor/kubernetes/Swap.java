@@ -3,7 +3,6 @@ package io.labforge.agent.executor.kubernetes;
 import io.labforge.agent.exec.Apt;
 import io.labforge.agent.exec.Files2;
 import io.labforge.common.exec.StepContext;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,7 +51,7 @@ final class Swap {
     }
 
     static void daemonReload(StepContext ctx) {
-        if (ctx.root().isReal() && Apt.systemd() && Files.isDirectory(ctx.root().path("/run/systemd/system"))) {
+        if (ctx.root().isReal() && Apt.systemd()) {
             ctx.processes().require(List.of("systemctl", "daemon-reload"), QUICK, ctx.progress());
         }
     }

@@ -1,5 +1,9 @@
 package io.labforge.cluster;
 
+import io.labforge.cluster.kubernetes.ApplyManifestExecutor;
+import io.labforge.cluster.kubernetes.ApproveKubeletCertificatesExecutor;
+import io.labforge.cluster.kubernetes.DeleteObjectsExecutor;
+import io.labforge.cluster.kubernetes.KubernetesCredentials;
 import io.labforge.cluster.swarm.ClientKeys;
 import io.labforge.cluster.swarm.DescribeSwarmExecutor;
 import io.labforge.cluster.swarm.Managers;
@@ -21,7 +25,8 @@ import org.springframework.core.env.Environment;
 
 /**
  * The cluster-service worker: Swarm through the Docker Engine API of a manager (docker-java, mutual
- * TLS with a client certificate of each lab's CA). It runs signed commands as agents do: journal,
+ * TLS with a client certificate of each lab's CA); Kubernetes through the cluster's API (fabric8, a client
+ * certificate the control plane signed with the cluster CA). It runs signed commands as agents do: journal,
  * refusals, events. Settings: {@code labforge.cluster.*} ({@link ServiceWorker.Settings}).
  */
 @SpringBootConfiguration
@@ -42,7 +47,10 @@ public class ClusterServiceApplication {
     static List<Executor<?>> executors(Path stateDir) {
         ClientKeys keys = new ClientKeys(stateDir);
         Managers managers = new Managers(keys);
+        KubernetesCredentials kubernetes = new KubernetesCredentials(keys);
         return List.of(keys.new Create(), keys.new Install(), new ServiceExecutor(managers), new RemoveServiceExecutor(managers),
-                new ScaleServiceExecutor(managers), new NodeAvailabilityExecutor(managers), new DescribeSwarmExecutor(managers));
+                new ScaleServiceExecutor(managers), new NodeAvailabilityExecutor(managers), new DescribeSwarmExecutor(managers),
+                kubernetes.new Install(), new ApplyManifestExecutor(kubernetes), new DeleteObjectsExecutor(kubernetes),
+                new ApproveKubeletCertificatesExecutor(kubernetes));
     }
 }

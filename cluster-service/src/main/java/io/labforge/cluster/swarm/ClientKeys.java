@@ -36,11 +36,25 @@ public final class ClientKeys {
         this.stateDir = stateDir;
     }
 
-    Path dir(String lab) {
+    /** Where cluster-service keeps a lab's key and certificates. */
+    public Path dir(String lab) {
         if (!Dns.isLabel(lab)) {
             throw ExecutorException.refused("'" + lab + "' is not a lab name");
         }
         return stateDir.resolve("labs").resolve(lab);
+    }
+
+    /** The lab's client key (its request is signed by the lab's CA for Swarm, by the cluster CA for Kubernetes). */
+    public KeyPair key(String lab) {
+        Path key = dir(lab).resolve("client-key.pem");
+        if (!Files.exists(key)) {
+            throw new ExecutorException("cluster-service has no client key for lab " + lab + " yet: its cluster-key step must run first", true);
+        }
+        try {
+            return Pki.keyPair(Files.readString(key));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The TLS context for a lab's managers: our key and certificate, trusting only the lab's CA. */

@@ -26,7 +26,10 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Date;
 import java.util.List;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x500.X500NameBuilder;
+import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
@@ -120,6 +123,23 @@ public final class Pki {
      */
     public static X509Certificate sign(String csrPem, X509Certificate caCert, PrivateKey caKey, String commonName,
             List<String> dnsNames, List<String> ipAddresses, Usage usage, Duration validity) {
+        return sign(csrPem, caCert, caKey, new X500Name("CN=" + commonName), dnsNames, ipAddresses, usage, validity);
+    }
+
+    /**
+     * A client certificate for {@code commonName} in the {@code organizations} (Kubernetes reads the user
+     * from CN and its groups from O), signed by the CA for the request's key.
+     */
+    public static X509Certificate signClient(String csrPem, X509Certificate caCert, PrivateKey caKey, String commonName,
+            List<String> organizations, Duration validity) {
+        X500NameBuilder dn = new X500NameBuilder(BCStyle.INSTANCE);
+        organizations.forEach(o -> dn.addRDN(BCStyle.O, o));
+        dn.addRDN(BCStyle.CN, commonName);
+        return sign(csrPem, caCert, caKey, dn.build(), List.of(), List.of(), Usage.CLIENT, validity);
+    }
+
+    private static X509Certificate sign(String csrPem, X509Certificate caCert, PrivateKey caKey, X500Name subject,
+            List<String> dnsNames, List<String> ipAddresses, Usage usage, Duration validity) {
         try {
             PKCS10CertificationRequest req = (PKCS10CertificationRequest) read(csrPem);
             if (!req.isSignatureValid(new JcaContentVerifierProviderBuilder()
@@ -129,7 +149,7 @@ public final class Pki {
             Instant now = Instant.now();
             X509v3CertificateBuilder b = new X509v3CertificateBuilder(
                     new X509CertificateHolder(caCert.getEncoded()).getSubject(), serial(), Date.from(now.minusSeconds(300)),
-                    Date.from(now.plus(validity)), new X500Name("CN=" + commonName), req.getSubjectPublicKeyInfo());
+                    Date.from(now.plus(validity)), subject, req.getSubjectPublicKeyInfo());
             b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
             b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyAgreement));
             b.addExtension(Extension.extendedKeyUsage, false, usage == Usage.SERVER_AND_CLIENT
@@ -242,13 +262,29 @@ public final class Pki {
         throw new IllegalArgumentException("not a PEM key pair");
     }
 
+    /** A private key in any of the PEM forms OpenSSL and kubeadm write: PKCS#1 RSA, SEC1 EC, PKCS#8. */
+    public static PrivateKey privateKey(String pem) {
+        Object o = read(pem);
+        try {
+            if (o instanceof PEMKeyPair k) {
+                return new JcaPEMKeyConverter().setProvider(BC).getKeyPair(k).getPrivate();
+            }
+            if (o instanceof PrivateKeyInfo info) {
+                return new JcaPEMKeyConverter().setProvider(BC).getPrivateKey(info);
+            }
+        } catch (IOException e) {
+            throw new IllegalArgumentException("not a usable private key: " + e.getMessage(), e);
+        }
+        throw new IllegalArgumentException("not a PEM private key");
+    }
+
     private static BigInteger serial() {
         return new BigInteger(127, RANDOM).add(BigInteger.ONE);
     }
 
     private static ContentSigner signer(PrivateKey key) {
         try {
-            return new JcaContentSignerBuilder("SHA256withECDSA").setProvider(BC).build(key);
+            return new JcaContentSignerBuilder("RSA".equals(key.getAlgorithm()) ? "SHA256withRSA" : "SHA256withECDSA").setProvider(BC).build(key);
         } catch (OperatorCreationException e) {
             throw new IllegalStateException(e);
         }

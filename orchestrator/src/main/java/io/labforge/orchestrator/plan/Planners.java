@@ -6,6 +6,7 @@ import io.labforge.orchestrator.plan.docker.DockerPlanner;
 import io.labforge.orchestrator.plan.firewall.FirewallPlanner;
 import io.labforge.orchestrator.plan.gitlab.GitlabPlanner;
 import io.labforge.orchestrator.plan.host.HostPlanner;
+import io.labforge.orchestrator.plan.kubernetes.ClusterAddonsPlanner;
 import io.labforge.orchestrator.plan.kubernetes.KubeadmPlanner;
 import io.labforge.orchestrator.plan.kubernetes.KubernetesPlanner;
 import io.labforge.orchestrator.plan.registry.RegistryPlanner;
@@ -37,6 +38,7 @@ public final class Planners {
                 new DockerPlanner(),
                 new GitlabPlanner(),
                 new SwarmPlanner(),
-                new KubeadmPlanner()));
+                new KubeadmPlanner(),
+                new ClusterAddonsPlanner()));
     }
 }

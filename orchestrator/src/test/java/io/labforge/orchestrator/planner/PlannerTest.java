@@ -8,6 +8,7 @@ import io.labforge.common.id.StepId;
 import io.labforge.common.lab.Lab;
 import io.labforge.common.lab.LabFiles;
 import io.labforge.common.lab.LabParser;
+import io.labforge.common.lab.kubernetes.KubernetesAddons;
 import io.labforge.common.messaging.Json;
 import io.labforge.common.tls.Pki;
 import io.labforge.orchestrator.plan.Planners;
@@ -389,9 +390,56 @@ class PlannerTest {
     @Test
     void calicosMovedVxlanPortIsWhatTheNodesOpen() throws IOException {
         Lab lab = Features.PARSER.parse(Files.readString(Path.of("..", "examples", "reference-lab.yaml"))
-                .replace("podNetworkCidr: 10.244.0.0/16", "podNetworkCidr: 10.244.0.0/16\n  calico: {vxlanPort: 4790}"), "ref.yaml");
+                .replace("  calico: {}", "  calico: {vxlanPort: 4790}"), "ref.yaml");
         Plan plan = Planners.all().plan(lab);
         assertThat(plan.inputsOf(StepId.of("firewall@k8s2")).get("ports").toString()).contains("4790/udp").doesNotContain("4789/udp");
+    }
+
+    @Test
+    void theAddOnsComeThroughClusterServiceOnTheClustersOwnCredentialsAndAreUndoneByWhatTheyCreated() throws IOException {
+        Plan plan = Planners.all().plan(lab("reference-lab.yaml"));
+        StepSpec sign = plan.step(StepId.of("k8s-client@k8s1"));
+        assertThat(sign.commandType()).isEqualTo("agent.SignKubernetesClient");
+        assertThat(sign.dependsOn()).contains(StepId.of("cluster-key@cluster-service"), StepId.of("kubeadm-init@k8s1"));
+        assertThat(sign.inputs().get("group").asString()).isEqualTo("kubeadm:cluster-admins");
+        assertThat(plan.steps().stream().filter(s -> s.id().equals(StepId.of("cluster-key@cluster-service")))).hasSize(1);
+        assertThat(plan.inputsOf(StepId.of("k8s-credentials@cluster-service")).toString()).contains("k8s-client@k8s1#server",
+                "k8s-client@k8s1#certificate", "k8s-client@k8s1#ca");
+
+        assertThat(plan.inputsOf(StepId.of("tigera-operator@cluster-service")).get("url").asString())
+                .isEqualTo(KubernetesAddons.CALICO_OPERATOR);
+        StepSpec calico = plan.step(StepId.of("calico@cluster-service"));
+        assertThat(calico.dependsOn()).contains(StepId.of("tigera-operator@cluster-service"), StepId.of("kubeadm-join@k8s2"));
+        assertThat(calico.inputs().get("content").asString()).contains("kind: Installation", "cidr: 10.244.0.0/16")
+                .doesNotContain("FelixConfiguration");
+        assertThat(calico.inputs().get("ready").toString()).contains("TigeraStatus", "Available");
+        assertThat(calico.compensation().commandType()).isEqualTo("cluster.DeleteObjects");
+        assertThat(calico.compensation().inputs().toString()).contains("self#created");
+
+        assertThat(plan.step(StepId.of("headlamp-access@cluster-service")).inputs().get("content").asString())
+                .contains("name: cluster-admin", "kind: ServiceAccount", "nodePort: 30443");
+        StepSpec token = plan.step(StepId.of("headlamp-token@k8s1"));
+        assertThat(token.dependsOn()).contains(StepId.of("headlamp-access@cluster-service"));
+        assertThat(token.compensation().inputs().get("hours").asInt()).isZero();
+
+        assertThat(plan.inputsOf(StepId.of("kubeadm-init@k8s1")).get("servingCertificates").asBoolean()).isTrue();
+        assertThat(plan.step(StepId.of("kubelet-certs@cluster-service")).dependsOn()).contains(StepId.of("kubeadm-join@k8s2"));
+        assertThat(plan.step(StepId.of("metrics-server@cluster-service")).dependsOn()).containsExactly(StepId.of("kubelet-certs@cluster-service"));
+        assertThat(plan.inputsOf(StepId.of("test-app@cluster-service")).get("content").asString()).contains("nodePort: 30080", "replicas: 2");
+
+        Lab moved = Features.PARSER.parse(Files.readString(Path.of("..", "examples", "reference-lab.yaml"))
+                .replace("  calico: {}", "  calico: {vxlanPort: 4790}"), "ref.yaml");
+        assertThat(Planners.all().plan(moved).inputsOf(StepId.of("calico@cluster-service")).get("content").asString())
+                .contains("kind: FelixConfiguration", "vxlanPort: 4790");
+    }
+
+    @Test
+    void aClusterWithoutCalicoGetsNoAddOnsAndNoServingCertificates() throws IOException {
+        Lab lab = Features.PARSER.parse(Files.readString(Path.of("..", "examples", "kubernetes-lab.yaml")), "k.yaml");
+        Plan plan = Planners.all().plan(lab);
+        assertThat(plan.has(StepId.of("kubeadm-init@k8s1"))).isTrue();
+        assertThat(plan.steps()).noneMatch(s -> s.target().equals("cluster-service"));
+        assertThat(plan.inputsOf(StepId.of("kubeadm-init@k8s1")).get("servingCertificates").asBoolean()).isFalse();
     }
 
     @Test

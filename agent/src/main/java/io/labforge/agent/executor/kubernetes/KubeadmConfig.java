@@ -35,6 +35,9 @@ final class KubeadmConfig {
         cluster.put("networking", YamlDocs.map("podSubnet", c.podSubnet(), "serviceSubnet", c.serviceSubnet()));
         Map<String, Object> kubelet = YamlDocs.map("apiVersion", "kubelet.config.k8s.io/v1beta1", "kind", "KubeletConfiguration",
                 "cgroupDriver", "systemd");
+        if (c.servingCertificates()) {
+            kubelet.put("serverTLSBootstrap", true);
+        }
         return YamlDocs.dumpAll(List.of(init, cluster, kubelet));
     }
 

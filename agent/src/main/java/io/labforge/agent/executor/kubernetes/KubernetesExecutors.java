@@ -3,7 +3,7 @@ package io.labforge.agent.executor.kubernetes;
 import io.labforge.common.exec.Executor;
 import java.util.List;
 
-/** Kubernetes on its nodes (R24): the agent's executors of this feature. */
+/** Kubernetes on its nodes (R24, R25, R27; R28's token): the agent's executors of this feature. */
 public final class KubernetesExecutors {
     private KubernetesExecutors() {
     }
@@ -21,6 +21,8 @@ public final class KubernetesExecutors {
                 new KubeadmInitExecutor(),
                 new CreateJoinTokenExecutor(),
                 new KubeadmJoinExecutor(),
-                new KubeadmResetExecutor());
+                new KubeadmResetExecutor(),
+                new SignKubernetesClientExecutor(),
+                new WriteServiceAccountTokenExecutor());
     }
 }

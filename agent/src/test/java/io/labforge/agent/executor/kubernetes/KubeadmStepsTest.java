@@ -3,18 +3,25 @@ package io.labforge.agent.executor.kubernetes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.labforge.common.exec.ExecutorException;
 import io.labforge.agent.executor.TestRoot;
+import io.labforge.common.exec.ExecutorException;
 import io.labforge.common.exec.Outcome;
 import io.labforge.common.lab.kubernetes.InstallKubernetesPackages;
 import io.labforge.common.lab.kubernetes.KubeadmInit;
 import io.labforge.common.lab.kubernetes.KubeadmJoin;
 import io.labforge.common.lab.kubernetes.KubeadmReset;
 import io.labforge.common.lab.kubernetes.RemoveKubernetesPackages;
+import io.labforge.common.lab.kubernetes.SignKubernetesClient;
+import io.labforge.common.lab.kubernetes.WriteServiceAccountToken;
+import io.labforge.common.tls.Pki;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -44,7 +51,7 @@ class KubeadmStepsTest {
     }
 
     KubeadmInit init(String api) {
-        return new KubeadmInit(api, "k8s1", "10.83.0.11", "192.168.0.0/16", "10.96.0.0/12", "student");
+        return new KubeadmInit(api, "k8s1", "10.83.0.11", "192.168.0.0/16", "10.96.0.0/12", "student", false);
     }
 
     @Test
@@ -220,5 +227,51 @@ class KubeadmStepsTest {
             throw new IOException(e);
         }
         return out;
+    }
+
+    @Test
+    void theControlPlaneSignsClusterServicesRequestWithTheClusterCaAsAUserInAGroup() throws Exception {
+        KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+        g.initialize(2048);
+        KeyPair caKey = g.generateKeyPair(); // kubeadm's CA is RSA, its key PKCS#1
+        X509Certificate ca = Pki.newCa(caKey, "kubernetes", Duration.ofDays(3650));
+        root.write("/etc/kubernetes/pki/ca.crt", Pki.pem(ca));
+        root.write(SignKubernetesClientExecutor.CA_KEY, Pki.pem(caKey.getPrivate()));
+        assertThat(root.read(SignKubernetesClientExecutor.CA_KEY)).startsWith("-----BEGIN RSA PRIVATE KEY-----");
+        root.write("/etc/kubernetes/admin.conf", "apiVersion: v1\nkind: Config\nclusters:\n- cluster:\n    certificate-authority-data: x\n"
+                + "    server: https://10.83.0.11:6443\n  name: kubernetes\n");
+        KeyPair client = Pki.newKey();
+        var c = new SignKubernetesClient(Pki.csr(client, "whatever-it-asks"),
+                "labforge:cluster-service", "kubeadm:cluster-admins", 365);
+        Outcome out = new SignKubernetesClientExecutor().apply(c, root.ctx());
+        assertThat(out.changed()).isFalse();
+        assertThat(out.outputs().get("server").asString()).isEqualTo("https://10.83.0.11:6443");
+        assertThat(out.outputs().get("ca").asString()).isEqualTo(Pki.pem(ca));
+        X509Certificate cert = Pki.certificate(out.outputs().get("certificate").asString());
+        cert.verify(caKey.getPublic());
+        assertThat(cert.getPublicKey()).isEqualTo(client.getPublic());
+        // the names are the step's, not the request's: Kubernetes reads the user from CN and the group from O
+        assertThat(cert.getSubjectX500Principal().getName()).isEqualTo("CN=labforge:cluster-service,O=kubeadm:cluster-admins");
+        assertThat(cert.getExtendedKeyUsage()).containsExactly("1.3.6.1.5.5.7.3.2");
+
+        Files.delete(root.file(SignKubernetesClientExecutor.CA_KEY));
+        assertThatThrownBy(() -> new SignKubernetesClientExecutor().apply(c, root.ctx())).hasMessageContaining("not its key");
+    }
+
+    @Test
+    void theHeadlampTokenNeedsTheClusterAndItsUndoRemovesTheFile() throws IOException {
+        root.write("/etc/passwd", "root:x:0:0:root:/root:/bin/bash\nstudent:x:1000:1000::/home/student:/bin/bash\n");
+        var write = new WriteServiceAccountToken("kube-system", "headlamp-admin", 24, "student", "headlamp-token");
+        assertThat(new WriteServiceAccountTokenExecutor().check(write, root.ctx()).diff())
+                .isEqualTo("+ a token for kube-system/headlamp-admin (valid 24 h) at /home/student/headlamp-token");
+        assertThatThrownBy(() -> new WriteServiceAccountTokenExecutor().apply(write, root.ctx())).hasMessageContaining("needs the cluster");
+        root.write("/home/student/headlamp-token", "eyJ...\n");
+        assertThat(new WriteServiceAccountTokenExecutor().apply(write, root.ctx()).changed()).isFalse();
+        var remove = new WriteServiceAccountToken("kube-system", "headlamp-admin", 0, "student", "headlamp-token");
+        assertThat(new WriteServiceAccountTokenExecutor().apply(remove, root.ctx()).diff()).isEqualTo("- /home/student/headlamp-token");
+        assertThat(root.file("/home/student/headlamp-token")).doesNotExist();
+        assertThatThrownBy(() -> new WriteServiceAccountTokenExecutor().check(
+                new WriteServiceAccountToken("kube-system", "headlamp-admin", 24, "student", "../.bashrc"),
+                root.ctx())).hasMessageContaining("not a ServiceAccount token this step writes");
     }
 }

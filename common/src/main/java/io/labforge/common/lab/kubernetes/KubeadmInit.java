@@ -9,11 +9,14 @@ import io.labforge.common.step.Output;
  * ({@code /etc/kubernetes/admin.conf} absent). The configuration ({@code api}: v1beta4 or v1beta3):
  * InitConfiguration (the node's address and name, containerd's socket), ClusterConfiguration
  * ({@code podSubnet} equal to Calico's pool, {@code serviceSubnet}) and KubeletConfiguration
- * ({@code cgroupDriver: systemd}, as containerd's runc). root's kubeconfig, and {@code user}'s when
+ * ({@code cgroupDriver: systemd}, as containerd's runc; {@code serverTLSBootstrap} when
+ * {@code servingCertificates}: kubelets then ask the cluster CA for serving certificates, which
+ * metrics-server verifies). root's kubeconfig, and {@code user}'s when
  * given. Outputs the API server's endpoint and the discovery hash of the cluster's CA.
  */
 @Message(name = "agent.KubeadmInit")
-public record KubeadmInit(String api, String nodeName, String advertiseAddress, String podSubnet, String serviceSubnet, String user)
+public record KubeadmInit(String api, String nodeName, String advertiseAddress, String podSubnet, String serviceSubnet, String user,
+        boolean servingCertificates)
         implements AgentCommand {
     /** {@code address:6443}. */
     public static final Output<KubeadmInit, String> API_SERVER = Output.text("apiServer");

@@ -25,7 +25,7 @@ import org.yaml.snakeyaml.nodes.Node;
 final class KubernetesReader implements LabSection<KubernetesSpec> {
     static final KubernetesReader SECTION = new KubernetesReader();
     private static final Set<String> KEYS = Set.of("controlPlane", "workers", "version", "podNetworkCidr", "serviceCidr", "user", "calico",
-            "kubeadmApiVersion", "packageRepository", "scope");
+            "kubeadmApiVersion", "packageRepository", "scope", "headlamp", "metricsServer", "testApp");
     private static final Pattern VERSION = Pattern.compile("1\\.\\d{1,2}");
     private static final Pattern USER = Pattern.compile("[a-z_][a-z0-9_-]{0,31}");
     /** Docker's pool for overlay networks when {@code swarm.defaultAddrPool} names none. */
@@ -66,12 +66,10 @@ final class KubernetesReader implements LabSection<KubernetesSpec> {
         String services = cidr(k.get("serviceCidr"), "kubernetes.serviceCidr", in, KubernetesSpec.DEFAULT_SERVICE_CIDR);
         String user = in.text(k.get("user"), "kubernetes.user", u -> USER.matcher(u).matches(), "a user name",
                 "name the account that gets ~/.kube/config, e.g. student");
-        int vxlanPort = KubernetesSpec.DEFAULT_VXLAN_PORT;
-        if (k.get("calico") != null) {
-            Map<String, Node> c = w.mapping(k.get("calico"), "kubernetes.calico", Set.of("vxlanPort"), Set.of());
-            Integer p = w.integer(c.get("vxlanPort"), "kubernetes.calico.vxlanPort", 1024, 65535, "port");
-            vxlanPort = p == null ? vxlanPort : p;
-        }
+        Map<String, Node> calico = w.mapping(k.get("calico"), "kubernetes.calico", Set.of("vxlanPort", "operatorManifest"), Set.of());
+        Integer port = w.integer(calico.get("vxlanPort"), "kubernetes.calico.vxlanPort", 1024, 65535, "port");
+        int vxlanPort = port == null ? KubernetesSpec.DEFAULT_VXLAN_PORT : port;
+        KubernetesAddons addons = KubernetesAddonsReader.read(k, calico, in);
         String api = in.oneOf(k.get("kubeadmApiVersion"), "kubernetes.kubeadmApiVersion", "kubeadm configuration API",
                 List.of(KubernetesSpec.V1BETA4, KubernetesSpec.V1BETA3));
         int minor = KubernetesSpec.minorOf(version);
@@ -85,7 +83,7 @@ final class KubernetesReader implements LabSection<KubernetesSpec> {
         String scope = in.oneOf(k.get("scope"), "kubernetes.scope", "scope", List.of("nodes", "packages", "cluster"));
         KubernetesSpec spec = new KubernetesSpec(cp, workers, version, pods, services, user, vxlanPort,
                 api == null ? KubernetesSpec.kubeadmApiFor(minor) : api, repository == null ? InstallKubernetesPackages.PKGS_K8S_IO : repository,
-                scope == null ? KubernetesSpec.Scope.CLUSTER : KubernetesSpec.Scope.valueOf(scope.toUpperCase(Locale.ROOT)));
+                scope == null ? KubernetesSpec.Scope.CLUSTER : KubernetesSpec.Scope.valueOf(scope.toUpperCase(Locale.ROOT)), addons);
         if (cp != null) {
             networks(spec, in);
             vxlan(spec, in);

@@ -13,10 +13,11 @@ import java.util.Map;
  * kubeadm's {@code serviceSubnet}; {@code user} the account that gets a kubeconfig besides root (or null);
  * {@code vxlanPort} Calico's VXLAN port; {@code kubeadmApi} the kubeadm configuration's API version;
  * {@code packageRepository} the apt repository's base (pkgs.k8s.io's {@code core:/stable:}, or a mirror);
- * {@code scope} how far Labforge goes ({@link Scope}).
+ * {@code scope} how far Labforge goes ({@link Scope}); {@code addons} what cluster-service puts on the
+ * cluster at scope {@code cluster} ({@link KubernetesAddons}).
  */
 public record KubernetesSpec(String controlPlane, List<String> workers, String version, String podNetworkCidr, String serviceCidr,
-        String user, int vxlanPort, String kubeadmApi, String packageRepository, Scope scope) {
+        String user, int vxlanPort, String kubeadmApi, String packageRepository, Scope scope, KubernetesAddons addons) {
     public static final String DEFAULT_VERSION = "1.35";
     /** Calico's default pool (R25's {@code --pod-network-cidr}). */
     public static final String DEFAULT_POD_CIDR = "192.168.0.0/16";

@@ -150,6 +150,31 @@ class KubernetesPreflightTest {
     }
 
     @Test
+    void addOnsAreInstalledWhenNamedFromTheirPublishedManifestsAndNeedCalico() {
+        String base = HEAD + "kubernetes:\n  controlPlane: cp\n  podNetworkCidr: 10.244.0.0/16\n";
+        assertThat(spec(base).addons()).isEqualTo(new KubernetesAddons(null, null, null, null));
+        KubernetesAddons a = spec(base + "  calico: {}\n  headlamp: {nodePort: 30443}\n  metricsServer: {}\n  testApp: {replicas: 3}\n").addons();
+        assertThat(a.calicoOperator()).isEqualTo(KubernetesAddons.CALICO_OPERATOR);
+        assertThat(a.headlamp()).isEqualTo(new KubernetesAddons.Headlamp(KubernetesAddons.HEADLAMP, 30443, 24));
+        assertThat(a.metricsServer()).isEqualTo(KubernetesAddons.METRICS_SERVER);
+        assertThat(a.testApp()).isEqualTo(new KubernetesAddons.TestApp(KubernetesAddons.TEST_APP_IMAGE, 3, 30080));
+        assertThat(spec(base + "  calico: {operatorManifest: 'http://mirror.lab:8080/calico/v3.32.2/tigera-operator.yaml'}\n").addons()
+                .calicoOperator()).isEqualTo("http://mirror.lab:8080/calico/v3.32.2/tigera-operator.yaml");
+
+        LabError noNetwork = only(base + "  headlamp: {}\n");
+        assertThat(noNetwork.message()).contains("need the pod network (R26)");
+        assertThat(noNetwork.fix()).contains("calico: {}");
+        LabError port = only(base + "  calico: {}\n  testApp: {nodePort: 8080}\n");
+        assertThat(port.path()).isEqualTo("kubernetes.testApp.nodePort");
+        assertThat(port.fix()).contains("30000 to 32767");
+        LabError clash = only(base + "  calico: {}\n  testApp: {}\n  headlamp: {nodePort: 30080}\n");
+        assertThat(clash.message()).contains("both take node port 30080");
+        LabError url = only(base + "  calico: {operatorManifest: 'file:///etc/passwd'}\n");
+        assertThat(url.path()).isEqualTo("kubernetes.calico.operatorManifest");
+        assertThat(url.fix()).contains(KubernetesAddons.CALICO_OPERATOR);
+    }
+
+    @Test
     void theReferenceLabPassesItsPreflight() throws IOException {
         Lab lab = Features.PARSER.parse(Files.readString(Path.of("..", "examples", "reference-lab.yaml")), "reference-lab.yaml");
         assertThat(KubernetesSpec.of(lab).podNetworkCidr()).isEqualTo("10.244.0.0/16");

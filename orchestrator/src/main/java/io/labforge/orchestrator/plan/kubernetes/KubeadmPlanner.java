@@ -46,7 +46,8 @@ public final class KubeadmPlanner implements FeaturePlanner {
         }
         Lab.Host cp = plan.lab().requireHost(k.controlPlane());
         StepRef<KubeadmInit> init = plan.step(PlanBuilder.id("kubeadm-init", cp.name()), cp.name(),
-                        new KubeadmInit(k.kubeadmApi(), cp.name(), cp.address(), k.podNetworkCidr(), k.serviceCidr(), k.user()))
+                        new KubeadmInit(k.kubeadmApi(), cp.name(), cp.address(), k.podNetworkCidr(), k.serviceCidr(), k.user(),
+                                k.addons().metricsServer() != null))
                 .inChain()
                 .after(HostPlanner.hostsFile(cp.name()))
                 .timeout(Duration.ofMinutes(15))

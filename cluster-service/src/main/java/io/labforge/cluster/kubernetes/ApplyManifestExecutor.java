@@ -3,7 +3,6 @@ package io.labforge.cluster.kubernetes;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.labforge.common.exec.Executor;
 import io.labforge.common.exec.ExecutorException;
 import io.labforge.common.exec.Outcome;
@@ -14,9 +13,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * R26, R28–R30: a manifest applied to the lab's cluster through its API, object by object (created, or
- * updated where it exists: {@code kubectl apply}'s effect without its annotation, which Calico's large
- * CRDs do not fit), then awaited ({@link Manifests#await}). The objects it created are its output: the
+ * R26, R28–R30: a manifest applied to the lab's cluster through its API, object by object (created; or
+ * updated where it exists and differs from the manifest ({@link Manifests#covers}): {@code kubectl
+ * apply}'s effect without its annotation, which Calico's large CRDs do not fit), then awaited
+ * ({@link Manifests#await}). The objects it created are its output: the
  * undo deletes those and leaves what was there before.
  */
 public final class ApplyManifestExecutor implements Executor<ApplyManifest> {
@@ -43,9 +43,10 @@ public final class ApplyManifestExecutor implements Executor<ApplyManifest> {
         List<String> lines = new ArrayList<>();
         boolean missing = false;
         for (HasMetadata o : Manifests.objects(client, Manifests.source(c), what(c))) {
-            boolean exists = call(c, () -> client.resource(o).get() != null);
-            missing |= !exists;
-            lines.add((exists ? "  " : "+ ") + Manifests.display(o));
+            HasMetadata live = call(c, () -> client.resource(o).get());
+            String mark = live == null ? "+ " : Manifests.covers(client, live, o) ? "  " : "~ ";
+            missing |= !mark.isBlank();
+            lines.add(mark + Manifests.display(o));
         }
         return Outcome.of(missing, what(c) + ":\n" + String.join("\n", lines), Json.object());
     }
@@ -62,13 +63,13 @@ public final class ApplyManifestExecutor implements Executor<ApplyManifest> {
         boolean changed = false;
         for (HasMetadata o : objects) {
             HasMetadata before = call(c, () -> client.resource(o).get());
-            HasMetadata after = call(c, () -> client.resource(o).createOr(NonDeletingOperation::update));
             if (before == null) {
+                call(c, () -> client.resource(o).create());
                 created.add(Manifests.ref(o));
                 lines.add("+ " + Manifests.display(o));
                 changed = true;
-            } else if (!java.util.Objects.equals(before.getMetadata().getResourceVersion(), after.getMetadata().getResourceVersion())) {
-                // the API server keeps the version of an object an update did not change
+            } else if (!Manifests.covers(client, before, o)) {
+                call(c, () -> client.resource(o).update());
                 lines.add("~ " + Manifests.display(o));
                 changed = true;
             } else {

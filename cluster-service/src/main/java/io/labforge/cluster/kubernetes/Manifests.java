@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Manifests as upstream projects publish them (YAML documents): fetched from their URL, read into objects,
@@ -108,6 +109,50 @@ final class Manifests {
         g.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName(p[3]).withNamespace("-".equals(p[2]) ? null : p[2])
                 .build());
         return objects(client, client.getKubernetesSerialization().asYaml(g), "'" + ref + "'").get(0);
+    }
+
+    /**
+     * Whether the object in the cluster already says everything the manifest's says: each field the manifest
+     * sets has that value there (fields the API server or a controller added are not a difference, as with
+     * {@code kubectl diff} on a fresh apply). An object that covers its manifest is left alone.
+     */
+    static boolean covers(KubernetesClient client, HasMetadata live, HasMetadata desired) {
+        JsonNode have = client.getKubernetesSerialization().convertValue(live, JsonNode.class);
+        JsonNode want = client.getKubernetesSerialization().convertValue(desired, JsonNode.class);
+        return subset(want.path("metadata").path("labels"), have.path("metadata").path("labels"))
+                && subset(want.path("metadata").path("annotations"), have.path("metadata").path("annotations"))
+                && subsetExcept(want, have, java.util.Set.of("metadata", "status"));
+    }
+
+    private static boolean subsetExcept(JsonNode want, JsonNode have, java.util.Set<String> skip) {
+        for (Map.Entry<String, JsonNode> e : want.properties()) {
+            if (!skip.contains(e.getKey()) && !subset(e.getValue(), have.path(e.getKey()))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean subset(JsonNode want, JsonNode have) {
+        if (want.isMissingNode() || want.isNull()) {
+            return true;
+        }
+        if (want.isObject()) {
+            return have.isObject() && subsetExcept(want, have, java.util.Set.of());
+        }
+        if (want.isArray()) {
+            if (!have.isArray() || have.size() != want.size()) {
+                return false;
+            }
+            for (int i = 0; i < want.size(); i++) {
+                if (!subset(want.get(i), have.get(i))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        // 80 and 80L, "80" and 80 (an int-or-string port): the same value
+        return !have.isMissingNode() && !have.isNull() && want.asString().equals(have.asString());
     }
 
     /** What of {@code objects} and {@code conditions} is not ready yet, each said in a few words. */

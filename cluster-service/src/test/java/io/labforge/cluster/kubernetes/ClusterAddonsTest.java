@@ -96,7 +96,7 @@ class ClusterAddonsTest {
      * after it appears, and again after each update (the mock, unlike an API server, drops the status when
      * the object is replaced).
      */
-    Thread controller(String ns, String name, int replicas) {
+    Thread controller(String ns, String name) {
         Thread t = new Thread(() -> {
             try {
                 while (!Thread.currentThread().isInterrupted()) {
@@ -104,6 +104,7 @@ class ClusterAddonsTest {
                     if (d != null && d.getStatus() == null) {
                         Thread.sleep(1500);
                         d = client.apps().deployments().inNamespace(ns).withName(name).get();
+                        int replicas = d.getSpec().getReplicas();
                         d.setStatus(new DeploymentStatusBuilder().withReplicas(replicas).withAvailableReplicas(replicas)
                                 .withReadyReplicas(replicas).build());
                         client.apps().deployments().inNamespace(ns).resource(d).updateStatus();
@@ -126,7 +127,7 @@ class ClusterAddonsTest {
         assertThat(plan.changed()).isTrue();
         assertThat(plan.diff()).contains("+ Deployment labforge-test/nginx", "+ Service labforge-test/nginx", "+ Namespace labforge-test");
 
-        Thread controller = controller("labforge-test", "nginx", 2);
+        Thread controller = controller("labforge-test", "nginx");
         Outcome done = executor().apply(app, ctx);
         assertThat(done.changed()).isTrue();
         assertThat(done.outputs().get("created").asString().lines().toList()).containsExactly("v1 Namespace - labforge-test",
@@ -136,8 +137,15 @@ class ClusterAddonsTest {
                 .isEqualTo(30080);
 
         Outcome again = executor().apply(app, ctx);
+        assertThat(again.changed()).as(again.diff()).isFalse();
         assertThat(again.outputs().get("created").asString()).isEmpty();
         assertThat(executor().check(app, ctx).changed()).isFalse();
+        ApplyManifest three = new ApplyManifest("lab1", "test-app", null, TEST_APP.replace("replicas: 2", "replicas: 3"), List.of(), 30);
+        assertThat(executor().check(three, ctx).diff()).contains("~ Deployment labforge-test/nginx", "  Service labforge-test/nginx");
+        Outcome scaled = executor().apply(three, ctx);
+        assertThat(scaled.changed()).isTrue();
+        assertThat(scaled.outputs().get("created").asString()).isEmpty();
+        assertThat(client.apps().deployments().inNamespace("labforge-test").withName("nginx").get().getSpec().getReplicas()).isEqualTo(3);
 
         Outcome undone = new DeleteObjectsExecutor(lab -> client).apply(new DeleteObjects("lab1", done.outputs().get("created").asString()), ctx);
         assertThat(undone.diff().lines().toList()).containsExactly("- Service labforge-test/nginx", "- Deployment labforge-test/nginx",

@@ -18,6 +18,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.PrivateKey;
 import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -60,7 +61,9 @@ public final class KubernetesCredentials implements ClusterClients {
             if (old != null) {
                 old.client().close();
             }
-            return new Cached(fingerprint, build(server, cert, ca, Pki.pkcs8Pem(keys.key(lab).getPrivate()), keys.key(lab).getPrivate().getAlgorithm()));
+            PrivateKey key = keys.key(lab).getPrivate();
+            // the JDK's name for the key's algorithm (BouncyCastle's reads "ECDSA", which the JDK's KeyFactory does not know)
+            return new Cached(fingerprint, build(server, cert, ca, Pki.pkcs8Pem(key), "RSA".equals(key.getAlgorithm()) ? "RSA" : "EC"));
         });
         return c.client();
     }

@@ -36,19 +36,74 @@ import tools.jackson.databind.JsonNode;
 class KubernetesIT {
     static final List<String> NODES = List.of("k8s1", "k8s2", "k8s3");
     static final String SWAP_ENTRY = "/swapfile none swap sw 0 0";
+    /** Stand-ins for the add-ons' published manifests, as a mirror serves them: what Labforge reads of them, not their pods' work. */
+    static final String OPERATOR = crd("installations", "Installation") + crd("tigerastatuses", "TigeraStatus") + crd("apiservers", "APIServer")
+            + """
+            apiVersion: v1
+            kind: Namespace
+            metadata: {name: tigera-operator}
+            ---
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: tigera-operator, namespace: tigera-operator}
+            spec:
+              replicas: 1
+              selector: {matchLabels: {name: tigera-operator}}
+              template:
+                metadata: {labels: {name: tigera-operator}}
+                spec: {containers: [{name: tigera-operator, image: "quay.io/tigera/operator:v1.40.2"}]}
+            """;
+    static final String HEADLAMP = """
+            kind: Service
+            apiVersion: v1
+            metadata: {name: headlamp, namespace: kube-system}
+            spec:
+              ports: [{port: 80, targetPort: 4466}]
+              selector: {k8s-app: headlamp}
+            ---
+            kind: Deployment
+            apiVersion: apps/v1
+            metadata: {name: headlamp, namespace: kube-system}
+            spec:
+              replicas: 1
+              selector: {matchLabels: {k8s-app: headlamp}}
+              template:
+                metadata: {labels: {k8s-app: headlamp}}
+                spec: {containers: [{name: headlamp, image: "ghcr.io/headlamp-k8s/headlamp:latest", args: ["-in-cluster"]}]}
+            """;
+    static final String METRICS_SERVER = """
+            apiVersion: v1
+            kind: ServiceAccount
+            metadata: {name: metrics-server, namespace: kube-system}
+            ---
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: metrics-server, namespace: kube-system}
+            spec:
+              selector: {matchLabels: {k8s-app: metrics-server}}
+              template:
+                metadata: {labels: {k8s-app: metrics-server}}
+                spec:
+                  serviceAccountName: metrics-server
+                  containers: [{name: metrics-server, image: "registry.k8s.io/metrics-server/metrics-server:v0.8.1", args: ["--secure-port=10250"]}]
+            """;
     LabHostsFixture hosts;
     Harness h;
     KubernetesStandIns repository;
+    KubernetesApiStandIn api;
     String source;
 
     @BeforeAll
-    void start(@TempDir Path dir) throws IOException {
+    void start(@TempDir Path dir) throws Exception {
         String file = Files.readString(Path.of("..", "examples", "kubernetes-lab.yaml"));
         Lab lab = Features.PARSER.parse(file, "kubernetes-lab.yaml");
         hosts = new LabHostsFixture("KubernetesIT", lab, dir).up(Duration.ofMinutes(3), true);
         h = hosts.services(hosts.local.gateway()).h;
         repository = new KubernetesStandIns(dir.resolve("k8s-repo"), hosts.local.gateway());
         source = repository.pointedAt(file);
+        api = new KubernetesApiStandIn(hosts.local.gateway());
+        api.controllers();
+        h.startClusterService();
         hosts.bootstrapAll();
         await("agents announce").atMost(Duration.ofMinutes(2)).until(() -> h.jdbc().queryForObject(
                 "SELECT count(*) FROM host WHERE facts->>'sealingKey' IS NOT NULL", Integer.class) == 3);
@@ -58,6 +113,9 @@ class KubernetesIT {
     void stop() {
         if (repository != null) {
             repository.close();
+        }
+        if (api != null) {
+            api.close();
         }
         if (hosts != null) {
             hosts.close();
@@ -82,14 +140,22 @@ class KubernetesIT {
         }
         assertThat(containerd.get("k8s1")).as("Debian's packaged config").contains("/usr/lib/cni").doesNotContain("SystemdCgroup");
 
-        String withUser = source.replace("  workers: [k8s2, k8s3]", "  workers: [k8s2, k8s3]\n  user: student");
+        // the control plane gets the cluster CA the API stand-in's TLS front is of (kubeadm keeps a CA given to it)
+        api.installOn(hosts, "k8s1");
+        api.kubeletsAsk(NODES);
+        String withUser = source.replace("  workers: [k8s2, k8s3]", "  workers: [k8s2, k8s3]\n  user: student\n"
+                + "  calico: {operatorManifest: \"" + api.serve("/calico/tigera-operator.yaml", OPERATOR) + "\"}\n"
+                + "  headlamp: {manifest: \"" + api.serve("/headlamp/kubernetes-headlamp.yaml", HEADLAMP) + "\", nodePort: 30443}\n"
+                + "  metricsServer: {manifest: \"" + api.serve("/metrics-server/components.yaml", METRICS_SERVER) + "\"}\n"
+                + "  testApp: {replicas: 2}");
         long t0 = System.nanoTime();
         var submitted = h.post("/api/sagas", withUser);
         assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(201);
         String saga = Json.read(submitted.body()).get("id").asString();
         JsonNode done = h.awaitFinal(saga, Duration.ofMinutes(10));
         assertThat(done.get("status").asString()).as(done.toString()).isEqualTo("SUCCEEDED");
-        System.out.printf("KubernetesIT: three nodes prepared, the cluster made and joined in %.1fs%n", (System.nanoTime() - t0) / 1e9);
+        System.out.printf("KubernetesIT: three nodes prepared, the cluster made and joined, its add-ons installed in %.1fs; the longest steps: %s%n",
+                (System.nanoTime() - t0) / 1e9, longest(done, 6));
 
         // R24, real
         for (String n : NODES) {
@@ -120,7 +186,7 @@ class KubernetesIT {
         assertThat(initLog.lines().filter(l -> l.startsWith("kubeadm init"))).containsExactly("kubeadm init --config /etc/labforge/kubeadm/init.yaml");
         String config = on("k8s1", "cat", "/var/log/labforge-standin/init-config.yaml");
         assertThat(config).contains("apiVersion: kubeadm.k8s.io/v1beta4", "podSubnet: 192.168.0.0/16", "cgroupDriver: systemd",
-                "advertiseAddress: 10.83.0.11");
+                "advertiseAddress: 10.83.0.11", "serverTLSBootstrap: true");
         assertThat(on("k8s1", "stat", "-c", "%U %a", "/home/student/.kube/config")).isEqualTo("student 600");
         assertThat(on("k8s1", "cmp", "/etc/kubernetes/admin.conf", "/root/.kube/config")).isEmpty();
         // R27: each worker joined with a token the control plane made for it, pinning the CA's hash as openssl computes it
@@ -138,14 +204,37 @@ class KubernetesIT {
         // the tokens never in clear: not on Kafka, in the audit log, the API or the database
         List<String> records = h.records(Topics.AGENT_COMMANDS, Topics.STEP_EVENTS);
         String audit = h.get("/api/audit/export").body();
-        String api = h.get("/api/sagas/" + saga).body();
+        String sagaJson = h.get("/api/sagas/" + saga).body();
         String stored = String.join("\n", h.jdbc().queryForList("SELECT coalesce(outputs::text, '') FROM step", String.class));
         for (String t : tokens) {
             String secret = t.substring(7);
             assertThat(records).noneMatch(r -> r.contains(secret));
-            assertThat(audit + api + stored).doesNotContain(secret);
+            assertThat(audit + sagaJson + stored).doesNotContain(secret);
         }
         assertThat(records).anyMatch(r -> r.contains("agent.KubeadmJoin") && r.contains("$sealed"));
+
+        // R26, R28–R30 through cluster-service, on the certificate the control plane signed for its key
+        assertThat(api.clients).isNotEmpty().allMatch(c -> c.equals("CN=labforge:cluster-service,O=kubeadm:cluster-admins"));
+        var installation = api.client.genericKubernetesResources("operator.tigera.io/v1", "Installation").withName("default").get();
+        assertThat(installation.toString()).contains("cidr=192.168.0.0/16", "encapsulation=VXLANCrossSubnet");
+        assertThat(api.client.apps().deployments().inNamespace("tigera-operator").withName("tigera-operator").get()).isNotNull();
+        assertThat(api.client.apps().deployments().inNamespace("kube-system").withName("headlamp").get()).isNotNull();
+        assertThat(api.client.serviceAccounts().inNamespace("kube-system").withName("headlamp-admin").get()).isNotNull();
+        assertThat(api.client.rbac().clusterRoleBindings().withName("headlamp-admin").get().getRoleRef().getName()).isEqualTo("cluster-admin");
+        assertThat(api.client.services().inNamespace("kube-system").withName("headlamp-nodeport").get().getSpec().getPorts().get(0)
+                .getNodePort()).isEqualTo(30443);
+        assertThat(NODES).allMatch(api::approved);
+        assertThat(api.client.apps().deployments().inNamespace("kube-system").withName("metrics-server").get()).isNotNull();
+        assertThat(api.client.apps().deployments().inNamespace("labforge-test").withName("nginx").get().getSpec().getReplicas()).isEqualTo(2);
+        assertThat(api.client.services().inNamespace("labforge-test").withName("nginx").get().getSpec().getPorts().get(0).getNodePort())
+                .isEqualTo(30080);
+        // Headlamp's token, made on the control plane for the user: never on the bus, in the audit log, the API or the database
+        assertThat(on("k8s1", "stat", "-c", "%U %a", "/home/student/headlamp-token")).isEqualTo("student 600");
+        assertThat(on("k8s1", "cat", "/var/log/labforge-standin/tokens.log")).isEqualTo("kube-system/headlamp-admin 24h");
+        String headlampToken = on("k8s1", "cat", "/home/student/headlamp-token").strip();
+        assertThat(headlampToken).startsWith("eyJ");
+        assertThat(records).noneMatch(r -> r.contains(headlampToken));
+        assertThat(audit + sagaJson + stored).doesNotContain(headlampToken);
 
         // the kubelets would register their nodes with the API server: the stand-in's list, as the test's part of it
         on("k8s1", "sh", "-c", "printf 'k8s2\\nk8s3\\n' >> /etc/kubernetes/standin-nodes");
@@ -175,12 +264,44 @@ class KubernetesIT {
             dockerRunsAContainer(n);
         }
         assertThat(hosts.local.exec("k8s1", "test", "-e", "/home/student/.kube/config").ok()).isFalse();
+        // the add-ons: what their steps created deleted, the token file gone
+        assertThat(api.client.genericKubernetesResources("operator.tigera.io/v1", "Installation").withName("default").get()).isNull();
+        assertThat(api.client.namespaces().withName("labforge-test").get()).isNull();
+        assertThat(api.client.serviceAccounts().inNamespace("kube-system").withName("headlamp-admin").get()).isNull();
+        assertThat(api.client.apps().deployments().inNamespace("kube-system").withName("metrics-server").get()).isNull();
+        assertThat(hosts.local.exec("k8s1", "test", "-e", "/home/student/headlamp-token").ok()).isFalse();
         assertThat(on("k8s3", "iptables-save")).doesNotContain("KUBE-").contains("DOCKER-USER");
+    }
+
+    /** The saga's longest steps, {@code id seconds}. */
+    static String longest(JsonNode saga, int n) {
+        List<String> out = new java.util.ArrayList<>();
+        saga.get("steps").forEach(st -> {
+            if (st.hasNonNull("startedAt") && st.hasNonNull("finishedAt")) {
+                Duration d = Duration.between(java.time.Instant.parse(st.get("startedAt").asString()), java.time.Instant.parse(st.get("finishedAt").asString()));
+                out.add(String.format("%06d %s %.1fs", d.toMillis(), st.get("id").asString(), d.toMillis() / 1e3));
+            }
+        });
+        return out.stream().sorted(java.util.Comparator.reverseOrder()).limit(n).map(x -> x.substring(7)).toList().toString();
     }
 
     /** Docker on the reconfigured containerd still starts a container (busybox from the host, imported). */
     private void dockerRunsAContainer(String n) {
         on(n, "sh", "-c", "docker image inspect bb >/dev/null 2>&1 || tar -C / -c bin/busybox | docker import - bb >/dev/null");
         assertThat(on(n, "docker", "run", "--rm", "bb", "/bin/busybox", "echo", "docker runs")).isEqualTo("docker runs");
+    }
+
+    static String crd(String plural, String kind) {
+        return """
+                apiVersion: apiextensions.k8s.io/v1
+                kind: CustomResourceDefinition
+                metadata: {name: %1$s.operator.tigera.io}
+                spec:
+                  group: operator.tigera.io
+                  scope: Cluster
+                  names: {kind: %2$s, plural: %1$s, singular: %3$s, listKind: %2$sList}
+                  versions: [{name: v1, served: true, storage: true, subresources: {status: {}}, schema: {openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}}]
+                ---
+                """.formatted(plural, kind, kind.toLowerCase(java.util.Locale.ROOT));
     }
 }

@@ -3,6 +3,7 @@ package io.labforge.cluster;
 import io.labforge.cluster.kubernetes.ApplyManifestExecutor;
 import io.labforge.cluster.kubernetes.ApproveKubeletCertificatesExecutor;
 import io.labforge.cluster.kubernetes.DeleteObjectsExecutor;
+import io.labforge.cluster.kubernetes.DescribeKubernetesExecutor;
 import io.labforge.cluster.kubernetes.KubernetesCredentials;
 import io.labforge.cluster.swarm.ClientKeys;
 import io.labforge.cluster.swarm.DescribeSwarmExecutor;
@@ -51,6 +52,6 @@ public class ClusterServiceApplication {
         return List.of(keys.new Create(), keys.new Install(), new ServiceExecutor(managers), new RemoveServiceExecutor(managers),
                 new ScaleServiceExecutor(managers), new NodeAvailabilityExecutor(managers), new DescribeSwarmExecutor(managers),
                 kubernetes.new Install(), new ApplyManifestExecutor(kubernetes), new DeleteObjectsExecutor(kubernetes),
-                new ApproveKubeletCertificatesExecutor(kubernetes));
+                new ApproveKubeletCertificatesExecutor(kubernetes), new DescribeKubernetesExecutor(kubernetes));
     }
 }

@@ -238,4 +238,19 @@ class ClusterAddonsTest {
         var pools = client.genericKubernetesResources("operator.tigera.io/v1", "Installation").withName("default").get();
         assertThat(pools.toString()).contains("10.244.0.0/16");
     }
+
+    @Test
+    void theClusterIsDescribedAsItsApiSaysNodesThenWorkloads() {
+        client.nodes().resource(new io.fabric8.kubernetes.api.model.NodeBuilder().withNewMetadata().withName("k8s1").endMetadata()
+                .withNewStatus().addNewCondition().withType("Ready").withStatus("True").endCondition()
+                .withNewNodeInfo().withKubeletVersion("v1.35.0").endNodeInfo().endStatus().build()).create();
+        client.nodes().resource(new io.fabric8.kubernetes.api.model.NodeBuilder().withNewMetadata().withName("k8s2").endMetadata().build()).create();
+        executor().apply(new ApplyManifest("lab1", "test-app", null, TEST_APP.replace("replicas: 2", "replicas: 0"), List.of(), 5), ctx);
+        Outcome out = new DescribeKubernetesExecutor(lab -> client).apply(new io.labforge.common.lab.kubernetes.DescribeKubernetes("lab1"), ctx);
+        assertThat(out.changed()).isFalse();
+        assertThat(out.outputs().get("nodes").toString()).isEqualTo(
+                "[{\"name\":\"k8s1\",\"ready\":true,\"version\":\"v1.35.0\"},{\"name\":\"k8s2\",\"ready\":false,\"version\":\"\"}]");
+        assertThat(out.outputs().get("workloads").toString()).isEqualTo(
+                "[{\"namespace\":\"labforge-test\",\"kind\":\"Deployment\",\"name\":\"nginx\",\"ready\":0,\"desired\":0}]");
+    }
 }

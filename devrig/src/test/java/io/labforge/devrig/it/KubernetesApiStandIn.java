@@ -3,6 +3,7 @@ package io.labforge.devrig.it;
 import com.sun.net.httpserver.HttpServer;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.api.model.certificates.v1.CertificateSigningRequest;
@@ -207,12 +208,16 @@ final class KubernetesApiStandIn implements AutoCloseable {
     }
 
     /**
-     * Each node's kubelet asking for its serving certificate, as one with serverTLSBootstrap does; the mock
+     * Each node's kubelet registering its node and asking for its serving certificate, as one with
+     * serverTLSBootstrap does; the mock
      * has no {@code /approval} subresource, so its PUT is answered here and the conditions stored as the API
      * server stores them.
      */
     void kubeletsAsk(List<String> nodes) throws Exception {
         for (String node : nodes) {
+            client.nodes().resource(new NodeBuilder().withNewMetadata().withName(node).endMetadata().withNewStatus()
+                    .addNewCondition().withType("Ready").withStatus("True").endCondition()
+                    .withNewNodeInfo().withKubeletVersion("v1.35.0").endNodeInfo().endStatus().build()).create();
             String name = "csr-" + node;
             KeyPair key = Pki.newKey();
             String pem = Pki.pem(new JcaPKCS10CertificationRequestBuilder(new X500Name("O=system:nodes,CN=system:node:" + node), key.getPublic())

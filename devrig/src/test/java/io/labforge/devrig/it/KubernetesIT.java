@@ -228,6 +228,13 @@ class KubernetesIT {
         assertThat(api.client.apps().deployments().inNamespace("labforge-test").withName("nginx").get().getSpec().getReplicas()).isEqualTo(2);
         assertThat(api.client.services().inNamespace("labforge-test").withName("nginx").get().getSpec().getPorts().get(0).getNodePort())
                 .isEqualTo(30080);
+        // labforge kubernetes status: the cluster as its API says it is, read through cluster-service
+        JsonNode described = h.awaitFinal(Json.read(h.post("/api/labs/k8s/kubernetes/status", "").body()).get("id").asString(),
+                Duration.ofMinutes(1));
+        assertThat(described.get("status").asString()).as(described.toString()).isEqualTo("SUCCEEDED");
+        JsonNode status = Harness.step(described, "describe-kubernetes@cluster-service").get("outputs");
+        assertThat(status.get("nodes").findValuesAsString("name")).containsExactlyInAnyOrderElementsOf(NODES);
+        assertThat(status.get("workloads").toString()).contains("\"name\":\"nginx\",\"ready\":2,\"desired\":2");
         // Headlamp's token, made on the control plane for the user: never on the bus, in the audit log, the API or the database
         assertThat(on("k8s1", "stat", "-c", "%U %a", "/home/student/headlamp-token")).isEqualTo("student 600");
         assertThat(on("k8s1", "cat", "/var/log/labforge-standin/tokens.log")).isEqualTo("kube-system/headlamp-admin 24h");

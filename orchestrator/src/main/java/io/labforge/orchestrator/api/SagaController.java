@@ -5,6 +5,7 @@ import io.labforge.common.messaging.Json;
 import io.labforge.orchestrator.audit.AuditEntry;
 import io.labforge.orchestrator.audit.AuditLog;
 import io.labforge.orchestrator.persistence.SagaRepository;
+import io.labforge.orchestrator.plan.Planners;
 import io.labforge.orchestrator.report.LabReport;
 import io.labforge.orchestrator.runtime.LabSubmissions;
 import io.labforge.orchestrator.runtime.SagaRequests;
@@ -108,10 +109,10 @@ public class SagaController {
         return ResponseEntity.created(URI.create("/api/sagas/" + id)).body(view(id));
     }
 
-    /** Describes a lab's swarm (nodes, services running/desired): a read-only saga of one step. */
-    @PostMapping("/labs/{lab}/swarm/status")
-    public ResponseEntity<SagaView> swarmStatus(@PathVariable String lab, Authentication auth) {
-        SagaId id = submissions.describeSwarm(lab, actor(auth));
+    /** Reads a lab's swarm or Kubernetes cluster ({@code feature}) as it is now: a read-only saga of one step. */
+    @PostMapping("/labs/{lab}/{feature}/status")
+    public ResponseEntity<SagaView> featureStatus(@PathVariable String lab, @PathVariable String feature, Authentication auth) {
+        SagaId id = submissions.describe(lab, Planners.status(feature), actor(auth));
         return ResponseEntity.created(URI.create("/api/sagas/" + id)).body(view(id));
     }
 

@@ -8,6 +8,7 @@ import io.labforge.common.lab.LabParser;
 import io.labforge.common.lab.LabValidationException;
 import io.labforge.common.messaging.Json;
 import io.labforge.orchestrator.plan.Planners;
+import io.labforge.orchestrator.planner.FeatureStatus;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -19,7 +20,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -31,7 +31,8 @@ import tools.jackson.databind.JsonNode;
         description = "Provisions a lab of hosts from one YAML file, as a saga, with an audit log.",
         subcommands = {LabforgeCli.Validate.class, LabforgeCli.Apply.class, LabforgeCli.PlanCmd.class,
                 LabforgeCli.Status.class, LabforgeCli.Report.class, LabforgeCli.Resume.class, LabforgeCli.Compensate.class, LabforgeCli.Audit.class,
-                ServerCommand.class, SecretCommand.class, TokenCommand.class, WorkersCommand.class, BusCommand.class, HostsCommand.HostsCmd.class, LabforgeCli.SwarmCmd.class})
+                ServerCommand.class, SecretCommand.class, TokenCommand.class, WorkersCommand.class, BusCommand.class, HostsCommand.HostsCmd.class, LabforgeCli.SwarmCmd.class,
+                LabforgeCli.KubernetesCmd.class})
 public class LabforgeCli {
     public static final PrintStream OUT = System.out;
 
@@ -190,14 +191,32 @@ public class LabforgeCli {
 
         @Override
         public Integer call() throws InterruptedException {
-            return printSwarm(remote.api(), lab);
+            return printStatus(remote.api(), lab, Planners.status("swarm"));
         }
     }
 
-    /** Reads a lab's swarm through cluster-service (a read-only saga) and prints its nodes and services. */
-    static int printSwarm(Api api, String lab) throws InterruptedException {
-        String id = api.post("/api/labs/" + URLEncoder.encode(lab, StandardCharsets.UTF_8)
-                + "/swarm/status", null).get("id").asString();
+    @Command(name = "kubernetes", mixinStandardHelpOptions = true, description = "The lab's Kubernetes cluster.",
+            subcommands = {KubernetesStatus.class})
+    static class KubernetesCmd {
+    }
+
+    @Command(name = "status", description = "The cluster as its API says it is: nodes, then workloads (ready/desired).")
+    static class KubernetesStatus implements Callable<Integer> {
+        @CommandLine.Mixin
+        Remote remote;
+        @Parameters(index = "0", paramLabel = "LAB", description = "the lab's name")
+        String lab;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            return printStatus(remote.api(), lab, Planners.status("kubernetes"));
+        }
+    }
+
+    /** Reads a feature's cluster of a lab through cluster-service (a read-only saga) and prints its table. */
+    static int printStatus(Api api, String lab, FeatureStatus feature) throws InterruptedException {
+        String id = api.post("/api/labs/" + URLEncoder.encode(lab, StandardCharsets.UTF_8) + "/" + feature.name() + "/status", null)
+                .get("id").asString();
         JsonNode saga = api.get("/api/sagas/" + id);
         for (int i = 0; i < 120 && saga.get("status").asString().equals("RUNNING"); i++) {
             Thread.sleep(500);
@@ -205,27 +224,11 @@ public class LabforgeCli {
         }
         JsonNode step = saga.get("steps").get(0);
         if (!saga.get("status").asString().equals("SUCCEEDED")) {
-            OUT.println("the swarm could not be read: " + step.path("error").asString(saga.get("status").asString()));
+            OUT.println("the " + feature.name() + " cluster could not be read: " + step.path("error").asString(saga.get("status").asString()));
             return 1;
         }
-        OUT.print(swarmTable(step.get("outputs")));
+        OUT.print(feature.table(step.get("outputs")));
         return 0;
-    }
-
-    /** The swarm as {@code labforge swarm status} and {@code labforge status} show it: nodes, then services running/desired. */
-    static String swarmTable(JsonNode out) {
-        StringBuilder b = new StringBuilder(String.format("%-12s %-8s %-8s %-12s%n", "NODE", "ROLE", "STATE", "AVAILABILITY"));
-        out.get("nodes").forEach(n -> b.append(String.format("%-12s %-8s %-8s %-12s%s%n", n.get("hostname").asString(),
-                n.get("role").asString(), n.get("state").asString(), n.get("availability").asString(),
-                n.get("leader").asBoolean() ? " leader" : "")));
-        b.append(String.format("%n%-20s %-9s %s%n", "SERVICE", "RUNNING", "IMAGE"));
-        out.get("services").forEach(s -> {
-            long running = s.get("running").asLong();
-            long desired = s.get("desired").asLong();
-            b.append(String.format("%-20s %-9s %s%s%n", s.get("name").asString(), running + "/" + desired, s.get("image").asString(),
-                    running < desired ? "   (converging)" : ""));
-        });
-        return b.toString().lines().map(String::stripTrailing).collect(Collectors.joining("\n", "", "\n"));
     }
 
     @Command(name = "scale", description = "Sets a service's replicas (a saga of one step: audited, and compensate scales back).")
@@ -273,16 +276,21 @@ public class LabforgeCli {
                         step.get("state").asString(), step.path("error").isString() ? step.get("error").asString() : "");
             }
             new Progress(remote.api(), OUT).summary(s);
-            boolean swarm = false;
-            for (JsonNode step : s.get("steps")) {
-                swarm |= step.get("id").asString().startsWith("swarm-init@");
+            if (!s.get("status").asString().equals("SUCCEEDED")) {
+                return 0;
             }
-            if (swarm && s.get("status").asString().equals("SUCCEEDED")) {
-                OUT.println("\nthe swarm of lab " + s.get("labId").asString() + " now:");
-                try {
-                    printSwarm(remote.api(), s.get("labId").asString());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
+            for (FeatureStatus f : Planners.statuses()) {
+                boolean built = false;
+                for (JsonNode step : s.get("steps")) {
+                    built |= f.builtBy(step.get("id").asString());
+                }
+                if (built) {
+                    OUT.println("\nthe " + f.name() + " cluster of lab " + s.get("labId").asString() + " now:");
+                    try {
+                        printStatus(remote.api(), s.get("labId").asString(), f);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
                 }
             }
             return 0;

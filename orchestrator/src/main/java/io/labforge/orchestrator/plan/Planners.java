@@ -9,9 +9,12 @@ import io.labforge.orchestrator.plan.host.HostPlanner;
 import io.labforge.orchestrator.plan.kubernetes.ClusterAddonsPlanner;
 import io.labforge.orchestrator.plan.kubernetes.KubeadmPlanner;
 import io.labforge.orchestrator.plan.kubernetes.KubernetesPlanner;
+import io.labforge.orchestrator.plan.kubernetes.KubernetesStatus;
 import io.labforge.orchestrator.plan.registry.RegistryPlanner;
 import io.labforge.orchestrator.plan.swarm.SwarmPlanner;
+import io.labforge.orchestrator.plan.swarm.SwarmStatus;
 import io.labforge.orchestrator.plan.sysctl.SysctlPlanner;
+import io.labforge.orchestrator.planner.FeatureStatus;
 import io.labforge.orchestrator.planner.Planner;
 import java.util.List;
 
@@ -40,5 +43,16 @@ public final class Planners {
                 new SwarmPlanner(),
                 new KubeadmPlanner(),
                 new ClusterAddonsPlanner()));
+    }
+
+    /** The features whose clusters {@code labforge <feature> status} reads. */
+    public static List<FeatureStatus> statuses() {
+        return List.of(new SwarmStatus(), new KubernetesStatus());
+    }
+
+    /** The feature status of that name; {@link IllegalArgumentException} naming those there are. */
+    public static FeatureStatus status(String name) {
+        return statuses().stream().filter(f -> f.name().equals(name)).findFirst().orElseThrow(() -> new IllegalArgumentException(
+                "'" + name + "' has no status to read: " + statuses().stream().map(FeatureStatus::name).toList()));
     }
 }

@@ -6,6 +6,7 @@ import io.labforge.common.lab.Lab;
 import io.labforge.common.lab.LabParser;
 import io.labforge.common.lab.LabValidationException;
 import io.labforge.orchestrator.plan.swarm.SwarmPlans;
+import io.labforge.orchestrator.planner.FeatureStatus;
 import io.labforge.orchestrator.planner.Plan;
 import io.labforge.orchestrator.planner.Planner;
 import io.labforge.orchestrator.saga.Saga;
@@ -57,10 +58,10 @@ public final class LabSubmissions {
                 Saga.Mode.APPLY, actor);
     }
 
-    /** Describes the swarm of a lab applied before: a read-only (plan mode) saga of one step. */
-    public SagaId describeSwarm(String labId, String actor) {
+    /** Reads a feature's cluster of a lab applied before (its nodes, services or workloads): a read-only (plan mode) saga of one step. */
+    public SagaId describe(String labId, FeatureStatus feature, String actor) {
         Stored stored = stored(labId);
-        return start(stored.lab(), stored.source(), SwarmPlans.describe(stored.lab()), Lab.FailurePolicy.PAUSE, Saga.Mode.PLAN, actor);
+        return start(stored.lab(), stored.source(), feature.describe(stored.lab()), Lab.FailurePolicy.PAUSE, Saga.Mode.PLAN, actor);
     }
 
     private record Stored(Lab lab, String source) {

@@ -14,7 +14,7 @@ public final class KubernetesFeature {
                     RestoreContainerd.class, InstallKubernetesPackages.class, RemoveKubernetesPackages.class, KubeadmInit.class,
                     CreateJoinToken.class, KubeadmJoin.class, KubeadmReset.class, SignKubernetesClient.class,
                     InstallKubernetesCredentials.class, ApplyManifest.class, DeleteObjects.class, ApproveKubeletCertificates.class,
-                    WriteServiceAccountToken.class));
+                    WriteServiceAccountToken.class, DescribeKubernetes.class));
 
     private KubernetesFeature() {
     }

@@ -2,7 +2,6 @@ package io.labforge.orchestrator.plan.swarm;
 
 import io.labforge.common.command.ClusterCommand;
 import io.labforge.common.lab.Lab;
-import io.labforge.common.lab.swarm.DescribeSwarm;
 import io.labforge.common.lab.swarm.ScaleService;
 import io.labforge.common.lab.swarm.SwarmService;
 import io.labforge.common.lab.swarm.SwarmSpec;
@@ -11,7 +10,7 @@ import io.labforge.orchestrator.planner.PlanBuilder;
 import io.labforge.orchestrator.planner.Planner;
 import java.time.Duration;
 
-/** One-step plans on a lab applied before: {@code labforge swarm scale} and {@code labforge swarm status}. */
+/** A one-step plan on a lab applied before: {@code labforge swarm scale} ({@code swarm status}: {@link SwarmStatus}). */
 public final class SwarmPlans {
     private SwarmPlans() {
     }
@@ -34,13 +33,6 @@ public final class SwarmPlans {
                 .undo(self -> new ScaleService(lab.name(), endpoint, service, 0))
                 .undoFrom("replicas", ScaleService.PREVIOUS)
                 .add());
-    }
-
-    /** One read-only step that describes the swarm through cluster-service. */
-    public static Plan describe(Lab lab) {
-        String target = ClusterCommand.TARGET;
-        String endpoint = engineApi(lab);
-        return Planner.of(lab, plan -> plan.step(PlanBuilder.id("describe-swarm", target), target, new DescribeSwarm(lab.name(), endpoint)).add());
     }
 
     private static String engineApi(Lab lab) {

@@ -1,4 +1,4 @@
-package io.labforge.orchestrator.cli;
+package io.labforge.orchestrator.plan.swarm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,10 +6,10 @@ import io.labforge.common.messaging.Json;
 import org.junit.jupiter.api.Test;
 
 /** What {@code labforge status} and {@code labforge swarm status} print from cluster-service's description of a swarm. */
-class SwarmTableTest {
+class SwarmStatusTest {
     @Test
     void nodesThenServicesWithRunningOverDesired() {
-        String table = LabforgeCli.swarmTable(Json.read("""
+        String table = new SwarmStatus().table(Json.read("""
                 {"nodes": [{"hostname": "manager1", "role": "manager", "state": "ready", "availability": "active", "leader": true},
                            {"hostname": "worker2", "role": "worker", "state": "down", "availability": "drain", "leader": false}],
                  "services": [{"name": "tp1_web", "image": "m:5000/tp1/web:1", "desired": 5, "running": 5},

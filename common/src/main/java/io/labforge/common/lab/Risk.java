@@ -10,7 +10,9 @@ public enum Risk {
     /** A firewall opening that spans most ports: the firewall as good as off. */
     WIDE_PORT_RANGE("wide-port-range"),
     /** A host whose address is this machine's loopback or no address at all: the lab would configure the wrong host. */
-    LOCAL_ADDRESS("local-address");
+    LOCAL_ADDRESS("local-address"),
+    /** A Kubernetes manifest fetched over plain http: applied with cluster-admin rights, anyone on its path could change it. */
+    PLAIN_HTTP_MANIFEST("plain-http-manifest");
 
     private final String key;
 

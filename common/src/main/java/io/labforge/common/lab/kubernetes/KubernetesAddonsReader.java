@@ -1,6 +1,7 @@
 package io.labforge.common.lab.kubernetes;
 
 import io.labforge.common.lab.LabReading;
+import io.labforge.common.lab.Risk;
 import io.labforge.common.lab.YamlWalker;
 import java.util.Map;
 import java.util.Set;
@@ -66,6 +67,10 @@ final class KubernetesAddonsReader {
     private static String manifest(Node node, String path, String dflt, LabReading in) {
         String v = in.text(node, path, u -> URL.matcher(u).matches(), "an http(s) URL",
                 "leave it out for the project's published manifest (" + dflt + "), or name a mirror's copy by its URL");
+        if (v != null && v.startsWith("http://")) {
+            in.risk(Risk.PLAIN_HTTP_MANIFEST, path, node, v + " is fetched over plain http and applied with cluster-admin rights: anyone "
+                    + "on its way could change what the cluster runs", "serve it over https");
+        }
         return v == null ? dflt : v;
     }
 

@@ -158,8 +158,14 @@ class KubernetesPreflightTest {
         assertThat(a.headlamp()).isEqualTo(new KubernetesAddons.Headlamp(KubernetesAddons.HEADLAMP, 30443, 24));
         assertThat(a.metricsServer()).isEqualTo(KubernetesAddons.METRICS_SERVER);
         assertThat(a.testApp()).isEqualTo(new KubernetesAddons.TestApp(KubernetesAddons.TEST_APP_IMAGE, 3, 30080));
-        assertThat(spec(base + "  calico: {operatorManifest: 'http://mirror.lab:8080/calico/v3.32.2/tigera-operator.yaml'}\n").addons()
-                .calicoOperator()).isEqualTo("http://mirror.lab:8080/calico/v3.32.2/tigera-operator.yaml");
+        assertThat(spec(base + "  calico: {operatorManifest: 'https://mirror.lab:8443/calico/v3.32.2/tigera-operator.yaml'}\n").addons()
+                .calicoOperator()).isEqualTo("https://mirror.lab:8443/calico/v3.32.2/tigera-operator.yaml");
+        // plain http: anyone on the way could change what is applied with cluster-admin rights
+        String plain = base + "  calico: {operatorManifest: 'http://mirror.lab:8080/tigera-operator.yaml'}\n";
+        LabError http = only(plain);
+        assertThat(http.path()).isEqualTo("kubernetes.calico.operatorManifest");
+        assertThat(http.fix()).contains("https", "plain-http-manifest");
+        assertThat(errors("acknowledge: [plain-http-manifest]\n" + plain)).isEmpty();
 
         LabError noNetwork = only(base + "  headlamp: {}\n");
         assertThat(noNetwork.message()).contains("need the pod network (R26)");

@@ -159,6 +159,9 @@ final class Harness implements AutoCloseable {
 
     /** Sends the harness's requests to this orchestrator from now on. */
     void use(ConfigurableApplicationContext other) {
+        if (orchestrator != null && orchestrator != other && !others.contains(orchestrator)) {
+            others.add(orchestrator); // still closed with the harness (its bus watch would otherwise call a stopped broker for good)
+        }
         orchestrator = other;
     }
 

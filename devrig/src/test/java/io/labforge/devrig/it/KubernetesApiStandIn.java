@@ -195,7 +195,7 @@ final class KubernetesApiStandIn implements AutoCloseable {
                         s.setAdditionalProperty("status", Map.of("conditions", List.of(Map.of("type", "Available", "status", "True"))));
                         statuses.resource(s).updateStatus();
                     }
-                    Thread.sleep(300);
+                    Thread.sleep(1000);
                 } catch (KubernetesClientException e) {
                     // a kind not known yet (its CRD comes with the operator's manifest)
                 } catch (InterruptedException e) {

@@ -11,6 +11,7 @@ import io.labforge.common.lab.kubernetes.ApplyManifest;
 import io.labforge.common.messaging.Json;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * R26, R28–R30: a manifest applied to the lab's cluster through its API, object by object (created; or
@@ -90,7 +91,7 @@ public final class ApplyManifestExecutor implements Executor<ApplyManifest> {
     }
 
     /** The API's refusals are the step's failure, naming the manifest: 4xx as given, others retryable. */
-    static <T> T call(ApplyManifest c, java.util.function.Supplier<T> work) {
+    static <T> T call(ApplyManifest c, Supplier<T> work) {
         try {
             return work.get();
         } catch (KubernetesClientException e) {

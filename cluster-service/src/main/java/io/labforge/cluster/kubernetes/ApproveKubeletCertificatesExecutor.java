@@ -12,6 +12,8 @@ import io.labforge.common.exec.StepContext;
 import io.labforge.common.lab.kubernetes.ApproveKubeletCertificates;
 import io.labforge.common.messaging.Json;
 import java.io.IOException;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -115,8 +117,8 @@ public final class ApproveKubeletCertificatesExecutor implements Executor<Approv
 
     /** The node a kubelet's request names in its subject ({@code CN=system:node:<node>, O=system:nodes}), or null. */
     private static String subjectNode(String requestBase64) {
-        try (PEMParser p = new PEMParser(new java.io.StringReader(new String(Base64.getDecoder().decode(requestBase64),
-                java.nio.charset.StandardCharsets.US_ASCII)))) {
+        try (PEMParser p = new PEMParser(new StringReader(new String(Base64.getDecoder().decode(requestBase64),
+                StandardCharsets.US_ASCII)))) {
             if (p.readObject() instanceof PKCS10CertificationRequest req) {
                 var cn = req.getSubject().getRDNs(BCStyle.CN);
                 var o = req.getSubject().getRDNs(BCStyle.O);

@@ -10,6 +10,7 @@ import io.labforge.common.exec.StepContext;
 import io.labforge.common.lab.kubernetes.DeleteObjects;
 import io.labforge.common.messaging.Json;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /** The undo of a manifest: the objects it created deleted, last first (what a namespace holds before the namespace). */
@@ -40,7 +41,7 @@ public final class DeleteObjectsExecutor implements Executor<DeleteObjects> {
         if (refs.isEmpty()) {
             return Outcome.unchanged("nothing this apply created");
         }
-        java.util.Collections.reverse(refs);
+        Collections.reverse(refs);
         KubernetesClient client = clusters.client(c.lab());
         List<String> lines = new ArrayList<>();
         try {

@@ -2,6 +2,7 @@ package io.labforge.cluster.kubernetes;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
@@ -18,9 +19,11 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
@@ -100,13 +103,13 @@ final class Manifests {
     /** The object a {@link #ref} names, as the client reads it (a typed object for Kubernetes' own kinds). */
     static HasMetadata fromRef(KubernetesClient client, String ref) {
         String[] p = ref.strip().split(" ");
-        if (p.length != 4 || !java.util.Arrays.stream(p).allMatch(s -> REF_PART.matcher(s).matches())) {
+        if (p.length != 4 || !Arrays.stream(p).allMatch(s -> REF_PART.matcher(s).matches())) {
             throw ExecutorException.refused("'" + ref + "' does not name an object (apiVersion kind namespace name)");
         }
         GenericKubernetesResource g = new GenericKubernetesResource();
         g.setApiVersion(p[0]);
         g.setKind(p[1]);
-        g.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName(p[3]).withNamespace("-".equals(p[2]) ? null : p[2])
+        g.setMetadata(new ObjectMetaBuilder().withName(p[3]).withNamespace("-".equals(p[2]) ? null : p[2])
                 .build());
         return objects(client, client.getKubernetesSerialization().asYaml(g), "'" + ref + "'").get(0);
     }
@@ -121,10 +124,10 @@ final class Manifests {
         JsonNode want = client.getKubernetesSerialization().convertValue(desired, JsonNode.class);
         return subset(want.path("metadata").path("labels"), have.path("metadata").path("labels"))
                 && subset(want.path("metadata").path("annotations"), have.path("metadata").path("annotations"))
-                && subsetExcept(want, have, java.util.Set.of("metadata", "status"));
+                && subsetExcept(want, have, Set.of("metadata", "status"));
     }
 
-    private static boolean subsetExcept(JsonNode want, JsonNode have, java.util.Set<String> skip) {
+    private static boolean subsetExcept(JsonNode want, JsonNode have, Set<String> skip) {
         for (Map.Entry<String, JsonNode> e : want.properties()) {
             if (!skip.contains(e.getKey()) && !subset(e.getValue(), have.path(e.getKey()))) {
                 return false;
@@ -138,7 +141,7 @@ final class Manifests {
             return true;
         }
         if (want.isObject()) {
-            return have.isObject() && subsetExcept(want, have, java.util.Set.of());
+            return have.isObject() && subsetExcept(want, have, Set.of());
         }
         if (want.isArray()) {
             if (!have.isArray() || have.size() != want.size()) {

@@ -182,16 +182,26 @@ public class LabforgeCli {
     static class SwarmCmd {
     }
 
-    @Command(name = "status", description = "The swarm as its manager sees it: nodes and services (running/desired).")
-    static class SwarmStatus implements Callable<Integer> {
+    /** {@code labforge <feature> status LAB}: the feature's cluster as it is now ({@link #printStatus}). */
+    abstract static class FeatureStatusCommand implements Callable<Integer> {
         @CommandLine.Mixin
         Remote remote;
         @Parameters(index = "0", paramLabel = "LAB", description = "the lab's name")
         String lab;
 
+        abstract String feature();
+
         @Override
         public Integer call() throws InterruptedException {
-            return printStatus(remote.api(), lab, Planners.status("swarm"));
+            return printStatus(remote.api(), lab, Planners.status(feature()));
+        }
+    }
+
+    @Command(name = "status", description = "The swarm as its manager sees it: nodes and services (running/desired).")
+    static class SwarmStatus extends FeatureStatusCommand {
+        @Override
+        String feature() {
+            return "swarm";
         }
     }
 
@@ -201,15 +211,10 @@ public class LabforgeCli {
     }
 
     @Command(name = "status", description = "The cluster as its API says it is: nodes, then workloads (ready/desired).")
-    static class KubernetesStatus implements Callable<Integer> {
-        @CommandLine.Mixin
-        Remote remote;
-        @Parameters(index = "0", paramLabel = "LAB", description = "the lab's name")
-        String lab;
-
+    static class KubernetesStatus extends FeatureStatusCommand {
         @Override
-        public Integer call() throws InterruptedException {
-            return printStatus(remote.api(), lab, Planners.status("kubernetes"));
+        String feature() {
+            return "kubernetes";
         }
     }
 

@@ -83,7 +83,7 @@ public final class ApproveKubeletCertificatesExecutor implements Executor<Approv
                     throw new ExecutorException("no serving-certificate request from the kubelet of " + waiting + " after " + c.awaitSeconds()
                             + "s (its KubeletConfiguration needs serverTLSBootstrap: true; kubectl get csr on the control plane)", true);
                 }
-                sleep();
+                ExecutorException.pause(1000);
             }
         } catch (KubernetesClientException e) {
             throw new ExecutorException("the cluster's API refused: " + e.getMessage(), e.getCode() == 0 || e.getCode() >= 500, e);
@@ -140,14 +140,5 @@ public final class ApproveKubeletCertificatesExecutor implements Executor<Approv
     private static boolean has(CertificateSigningRequest r, String type) {
         return r.getStatus() != null && r.getStatus().getConditions() != null
                 && r.getStatus().getConditions().stream().anyMatch(x -> type.equals(x.getType()) && "True".equals(x.getStatus()));
-    }
-
-    private static void sleep() {
-        try {
-            Thread.sleep(1000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ExecutorException("interrupted", true, e);
-        }
     }
 }

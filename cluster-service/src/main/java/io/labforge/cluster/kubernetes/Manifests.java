@@ -223,12 +223,7 @@ final class Manifests {
                 throw new ExecutorException("not ready after " + seconds + "s: " + String.join("; ", pending)
                         + " (kubectl describe on the control plane says why)", true);
             }
-            try {
-                Thread.sleep(1000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new ExecutorException("interrupted", true, e);
-            }
+            ExecutorException.pause(1000);
         }
     }
 }

@@ -227,12 +227,7 @@ final class SwarmServices {
                         + " tasks running") + " after "
                         + CONVERGE.toSeconds() + "s: docker service ps " + name + " on a manager says why", true);
             }
-            try {
-                Thread.sleep(1000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new ExecutorException("interrupted", true, e);
-            }
+            ExecutorException.pause(1000);
         }
     }
 

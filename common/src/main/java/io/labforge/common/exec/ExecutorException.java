@@ -20,6 +20,19 @@ public class ExecutorException extends RuntimeException {
         return new ExecutorException(message, false);
     }
 
+    /**
+     * Waits {@code millis} between two looks at what a step waits for; an interrupt (the worker stopping)
+     * fails the step as retryable, the thread's interrupt flag kept.
+     */
+    public static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ExecutorException("interrupted", true, e);
+        }
+    }
+
     public boolean retryable() {
         return retryable;
     }

@@ -26,12 +26,7 @@ public final class NoopExecutor implements Executor<Noop> {
             throw new ExecutorException("no-op told to fail attempt " + ctx.attempt(), true);
         }
         if (c.sleepMillis() > 0) {
-            try {
-                Thread.sleep(c.sleepMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new ExecutorException("interrupted", true, e);
-            }
+            ExecutorException.pause(c.sleepMillis());
         }
         return Outcome.of(false, "no-op", Json.object().put("attempt", ctx.attempt()));
     }

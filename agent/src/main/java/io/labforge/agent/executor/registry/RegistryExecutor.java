@@ -110,12 +110,7 @@ public final class RegistryExecutor implements Executor<EnsureRegistry> {
                 s.connect(new InetSocketAddress("127.0.0.1", port), 1000);
                 return;
             } catch (IOException e) {
-                try {
-                    Thread.sleep(300);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    throw new ExecutorException("interrupted", true, ie);
-                }
+                ExecutorException.pause(300);
             }
         }
         throw new ExecutorException("the registry does not answer on port " + port + " after 30s: see journalctl -u docker-registry", true);

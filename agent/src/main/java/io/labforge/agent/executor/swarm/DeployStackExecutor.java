@@ -124,7 +124,7 @@ public final class DeployStackExecutor implements Executor<DeployStack> {
                 throw new ExecutorException("stack " + stack + " did not converge within " + CONVERGE.toMinutes() + " min: " + last
                         + " (docker stack ps " + stack + " --no-trunc shows why)", true);
             }
-            sleep(1000);
+            ExecutorException.pause(1000);
         }
     }
 
@@ -148,12 +148,4 @@ public final class DeployStackExecutor implements Executor<DeployStack> {
         return c.env() == null ? Map.of() : c.env();
     }
 
-    static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ExecutorException("interrupted", true, e);
-        }
-    }
 }

@@ -57,7 +57,7 @@ public final class RemoveStackExecutor implements Executor<RemoveStack> {
                 rm.addAll(networks);
                 ctx.processes().run(rm, StackDir.QUICK, null);
             }
-            DeployStackExecutor.sleep(1000);
+            ExecutorException.pause(1000);
         }
         try {
             StackDir.delete(StackDir.dir(ctx, c.stack()));

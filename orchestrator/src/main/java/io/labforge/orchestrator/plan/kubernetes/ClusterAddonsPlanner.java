@@ -12,6 +12,7 @@ import io.labforge.common.lab.kubernetes.SignKubernetesClient;
 import io.labforge.common.lab.kubernetes.WriteServiceAccountToken;
 import io.labforge.common.lab.swarm.CreateClientKey;
 import io.labforge.common.yaml.YamlDocs;
+import io.labforge.orchestrator.plan.tls.ClusterServiceKey;
 import io.labforge.orchestrator.planner.FeaturePlanner;
 import io.labforge.orchestrator.planner.PlanBuilder;
 import io.labforge.orchestrator.planner.StepRef;
@@ -46,9 +47,7 @@ public final class ClusterAddonsPlanner implements FeaturePlanner {
         KubernetesAddons a = k.addons();
         String lab = plan.lab().name();
         String cp = k.controlPlane();
-        StepId key = PlanBuilder.id("cluster-key", TARGET);
-        StepRef<CreateClientKey> clientKey = plan.has(key) ? plan.ref(key, CreateClientKey.class)
-                : plan.step(key, TARGET, new CreateClientKey(lab)).add();
+        StepRef<CreateClientKey> clientKey = ClusterServiceKey.of(plan);
         StepRef<SignKubernetesClient> signed = plan.step(PlanBuilder.id("k8s-client", cp), cp,
                         new SignKubernetesClient(clientKey.text(CreateClientKey.CSR), USER, k.minor() >= 29 ? "kubeadm:cluster-admins"
                                 : "system:masters", CERT_DAYS))

@@ -13,6 +13,7 @@ import io.labforge.common.lab.swarm.SetNodeAvailability;
 import io.labforge.common.lab.swarm.SwarmService;
 import io.labforge.common.lab.swarm.SwarmSpec;
 import io.labforge.common.lab.tls.SignCertificate;
+import io.labforge.orchestrator.plan.tls.ClusterServiceKey;
 import io.labforge.orchestrator.planner.PlanBuilder;
 import io.labforge.orchestrator.planner.StepRef;
 import java.time.Duration;
@@ -57,7 +58,7 @@ final class ClusterServiceSteps {
 
     /** Plans them after {@code members}; returns the availability steps (stacks wait for them too). */
     List<StepId> plan(List<StepId> members) {
-        StepRef<CreateClientKey> key = plan.step(PlanBuilder.id("cluster-key", TARGET), TARGET, new CreateClientKey(lab.name())).add();
+        StepRef<CreateClientKey> key = ClusterServiceKey.of(plan);
         StepRef<SignCertificate> cert = plan.step(PlanBuilder.id("cluster-cert", TARGET), OrchestratorCommand.TARGET,
                         new SignCertificate(key.text(CreateClientKey.CSR), TARGET, List.of(TARGET), List.of(), "CLIENT"))
                 .after(key)

@@ -12,7 +12,12 @@ public enum Risk {
     /** A host whose address is this machine's loopback or no address at all: the lab would configure the wrong host. */
     LOCAL_ADDRESS("local-address"),
     /** A Kubernetes manifest fetched over plain http: applied with cluster-admin rights, anyone on its path could change it. */
-    PLAIN_HTTP_MANIFEST("plain-http-manifest");
+    PLAIN_HTTP_MANIFEST("plain-http-manifest"),
+    /**
+     * A Kubernetes node running Docker (FORWARD policy DROP) whose pod network Labforge does not install: pods reach
+     * other nodes only if that network accepts their traffic ahead of Docker's policy.
+     */
+    DOCKER_FORWARD_DROP("docker-forward-drop");
 
     private final String key;
 

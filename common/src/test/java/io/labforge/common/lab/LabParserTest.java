@@ -395,7 +395,7 @@ class LabParserTest {
                     hosts:
                       - {name: a, address: 10.0.0.1}
                     swarm: {managers: [a]}
-                    kubernetes: {controlPlane: a}
+                    kubernetes: {controlPlane: a, calico: {}}
                     """;
             assertThat(errorsOf(lab)).singleElement().extracting(LabError::path).isEqualTo("swarm.dataPathPort");
             assertThat(PARSER.read(lab.replace("managers: [a]", "managers: [a], dataPathPort: 4790")).ok()).isTrue();

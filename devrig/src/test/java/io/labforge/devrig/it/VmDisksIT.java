@@ -195,13 +195,17 @@ class VmDisksIT {
         return local.exec(HOST, "systemctl", "is-enabled", unit).out().strip();
     }
 
-    /** The VM as a Kubernetes node prepared for the kubelet and no further (its students would run kubeadm). */
+    /**
+     * The VM as a Kubernetes node prepared for the kubelet and no further (its students would run kubeadm and
+     * pick the pod network, which must accept pod traffic ahead of the FORWARD DROP of the Docker this lab runs).
+     */
     String nodeLab() {
         return labSource + """
 
                 kubernetes:
                   controlPlane: vm1
                   scope: nodes
+                acknowledge: [docker-forward-drop]
                 """;
     }
 

@@ -3,7 +3,9 @@ package io.labforge.common.lab.kubernetes;
 import io.labforge.common.lab.Lab;
 import io.labforge.common.lab.LabReading;
 import io.labforge.common.lab.LabSection;
+import io.labforge.common.lab.Risk;
 import io.labforge.common.lab.YamlWalker;
+import io.labforge.common.lab.docker.DockerSpec;
 import io.labforge.common.lab.swarm.SwarmSpec;
 import io.labforge.common.lab.sysctl.SysctlSpec;
 import io.labforge.common.net.Cidr;
@@ -20,7 +22,7 @@ import org.yaml.snakeyaml.nodes.Node;
  * what would leave a cluster that cannot work: a pod or service network overlapping the lab's hosts,
  * each other, or Swarm's address pools on a shared host; Swarm's overlay and Calico's VXLAN on the same
  * UDP port of a shared host; a version pkgs.k8s.io does not serve; a kubeadm configuration API the
- * pinned kubeadm does not read.
+ * pinned kubeadm does not read; Docker's FORWARD DROP on a node whose pod network Labforge does not install.
  */
 final class KubernetesReader implements LabSection<KubernetesSpec> {
     static final KubernetesReader SECTION = new KubernetesReader();
@@ -88,6 +90,7 @@ final class KubernetesReader implements LabSection<KubernetesSpec> {
             networks(spec, in);
             vxlan(spec, in);
             sysctls(spec, in);
+            dockerForward(spec, node, in);
         }
         return spec;
     }
@@ -108,6 +111,34 @@ final class KubernetesReader implements LabSection<KubernetesSpec> {
                                     + "Kubernetes nodes), or take the host out of kubernetes:");
                 }
             });
+        }
+    }
+
+    /**
+     * Docker, where it runs, sets the {@code FORWARD} chain's policy to DROP (Debian 12's 20.10 has no
+     * {@code ip-forward-no-drop}), and a node routes its pods to the others through that chain. Calico,
+     * when Labforge installs it, accepts pod traffic ahead of the policy (Felix inserts its rules at the top
+     * of {@code FORWARD}); a pod network the lab leaves to someone else must do the same, which the lab
+     * owns up to. Docker is seen where the lab runs it (its settings, or the swarm); one installed by other
+     * means is not known before the hosts are.
+     */
+    private static void dockerForward(KubernetesSpec spec, Node at, LabReading in) {
+        if (spec.addons().calicoOperator() != null) {
+            return;
+        }
+        SwarmSpec swarm = SwarmSpec.of(in);
+        List<String> docker = new ArrayList<>();
+        for (String node : spec.nodes()) {
+            Lab.Host h = in.host(node);
+            if (h != null && (!DockerSpec.of(in, h).isEmpty() || swarm != null && swarm.nodes().contains(node))) {
+                docker.add(node);
+            }
+        }
+        if (!docker.isEmpty()) {
+            in.risk(Risk.DOCKER_FORWARD_DROP, "kubernetes", at, "Kubernetes nodes " + docker + " run Docker, whose FORWARD policy DROP "
+                    + "drops pods' traffic between nodes unless the pod network accepts it first, and Labforge installs no pod network here "
+                    + "(no kubernetes.calico)", "add kubernetes.calico: {} (Calico's rules accept pod traffic ahead of Docker's policy), "
+                            + "or leave Docker off those nodes");
         }
     }
 

@@ -79,7 +79,7 @@ class KubernetesPreflightTest {
         // a host in both, the swarm on Docker's default pool 10.0.0.0/8: the pod network 10.244.0.0/16 lies in it
         String both = HEAD + """
                 swarm: {managers: [cp], dataPathPort: 4790}
-                kubernetes: {controlPlane: cp, podNetworkCidr: 10.244.0.0/16, serviceCidr: 172.20.0.0/16}
+                kubernetes: {controlPlane: cp, podNetworkCidr: 10.244.0.0/16, serviceCidr: 172.20.0.0/16, calico: {}}
                 """;
         LabError e = only(both);
         assertThat(e.path()).isEqualTo("kubernetes.podNetworkCidr");
@@ -97,17 +97,38 @@ class KubernetesPreflightTest {
     void swarmAndCalicoOnOneHostMustNotShareAVxlanPortAndEitherMayMove() {
         String lab = HEAD + """
                 swarm: {managers: [cp], defaultAddrPool: [10.200.0.0/16]}
-                kubernetes: {controlPlane: cp, podNetworkCidr: 10.244.0.0/16}
+                kubernetes: {controlPlane: cp, podNetworkCidr: 10.244.0.0/16, calico: {}}
                 """;
         LabError e = only(lab);
         assertThat(e.path()).isEqualTo("swarm.dataPathPort");
         assertThat(e.message()).contains("UDP 4789");
         assertThat(e.fix()).contains("kubernetes.calico.vxlanPort", "swarm.dataPathPort");
-        assertThat(errors(lab.replace("podNetworkCidr: 10.244.0.0/16}", "podNetworkCidr: 10.244.0.0/16, calico: {vxlanPort: 4790}}"))).isEmpty();
+        assertThat(errors(lab.replace("calico: {}", "calico: {vxlanPort: 4790}"))).isEmpty();
         assertThat(errors(lab.replace("managers: [cp],", "managers: [cp], dataPathPort: 4790,"))).isEmpty();
         // moving both onto one other port is the same clash
         assertThat(only(lab.replace("managers: [cp],", "managers: [cp], dataPathPort: 4790,")
-                .replace("10.244.0.0/16}", "10.244.0.0/16, calico: {vxlanPort: 4790}}")).message()).contains("UDP 4790");
+                .replace("calico: {}", "calico: {vxlanPort: 4790}")).message()).contains("UDP 4790");
+    }
+
+    @Test
+    void dockersForwardDropOnANodeWhosePodNetworkLabforgeDoesNotInstallIsOwnedUpTo() {
+        // cp runs Docker (the swarm), w1 by its settings; s1 runs Docker but is no node
+        String lab = (HEAD + """
+                roles:
+                  builder: {docker: {experimental: true}}
+                swarm: {managers: [cp, s1], defaultAddrPool: [10.200.0.0/16], dataPathPort: 4790}
+                kubernetes: {controlPlane: cp, workers: [w1], podNetworkCidr: 10.244.0.0/16}
+                """).replace("{name: w1, address: 192.168.56.32}", "{name: w1, address: 192.168.56.32, roles: [builder]}");
+        LabError e = only(lab);
+        assertThat(e.path()).isEqualTo("kubernetes");
+        assertThat(e.message()).contains("[cp, w1]", "FORWARD policy DROP", "no kubernetes.calico");
+        assertThat(e.fix()).contains("kubernetes.calico: {}", "docker-forward-drop");
+        // the fixes: Calico installed by Labforge, the risk owned up to, or no Docker on the nodes
+        assertThat(errors(lab.replace("podNetworkCidr: 10.244.0.0/16}", "podNetworkCidr: 10.244.0.0/16, calico: {}}"))).isEmpty();
+        assertThat(errors(lab.replace("domain: k.lab", "domain: k.lab\nacknowledge: [docker-forward-drop]"))).isEmpty();
+        assertThat(errors(lab.replace("managers: [cp, s1]", "managers: [s1]").replace("roles: [builder]", "roles: []"))).isEmpty();
+        // a node with neither Docker settings nor a swarm role is not asked about
+        assertThat(only(lab.replace("managers: [cp, s1]", "managers: [s1]")).message()).contains("[w1]").doesNotContain("cp");
     }
 
     @Test

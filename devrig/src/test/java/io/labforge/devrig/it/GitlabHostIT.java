@@ -13,11 +13,9 @@ import io.labforge.orchestrator.local.LabCa;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
-import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -87,31 +85,7 @@ class GitlabHostIT {
 
     /** GitLab's package and gitlab-runner as stand-ins on the host (see the class comment). */
     void installStandIns() throws IOException {
-        String ctl = Files.readString(Path.of("src/test/resources/gitlab-standins/gitlab-ctl"));
-        String runner = Files.readString(Path.of("src/test/resources/gitlab-standins/gitlab-runner"));
-        on("sh", "-c", "mkdir -p /root/standin/DEBIAN /root/standin/opt/gitlab/bin /root/standin/usr/bin && cat > /root/standin/opt/gitlab/bin/gitlab-ctl <<'EOF'\n"
-                + ctl + "EOF\nchmod 755 /root/standin/opt/gitlab/bin/gitlab-ctl && ln -sf /opt/gitlab/bin/gitlab-ctl /root/standin/usr/bin/gitlab-ctl"
-                + " && printf 'Package: gitlab-ce\\nVersion: 0.0-labforge-standin\\nArchitecture: all\\nMaintainer: Labforge tests <t@labforge.test>\\n"
-                + "Description: stand-in for GitLab CE in Labforge tests\\n' > /root/standin/DEBIAN/control"
-                + " && dpkg-deb --build /root/standin /root/gitlab-ce-standin.deb >/dev/null && dpkg -i /root/gitlab-ce-standin.deb >/dev/null");
-        on("sh", "-c", "cat > /usr/local/bin/gitlab-runner <<'EOF'\n" + runner + "EOF\nchmod 755 /usr/local/bin/gitlab-runner");
-        assertThat(on("dpkg-query", "-W", "-f=${Status}", "gitlab-ce")).isEqualTo("install ok installed");
-        // GitLab's registry (started by the stand-in's reconfigure): Docker Distribution with the TLS files
-        // the lab makes, and a password file in place of GitLab's token service (the API token is the password)
-        String hash = OpenBSDBCrypt.generate("2b", TOKEN.toCharArray(),
-                SecureRandom.getSeed(16), 10);
-        on("sh", "-c", "mkdir -p /etc/gitlab && echo 'root:" + hash + "' > /etc/gitlab/standin-registry.htpasswd && cat > /etc/gitlab/standin-registry.yml <<'EOF'\n"
-                + "version: 0.1\nstorage:\n  filesystem:\n    rootdirectory: /var/lib/standin-registry\nhttp:\n  addr: :5050\n  tls:\n"
-                + "    certificate: " + CRT + "\n    key: " + KEY + "\nauth:\n  htpasswd:\n    realm: GitLab\n    path: /etc/gitlab/standin-registry.htpasswd\nEOF");
-        // R7 pushes debian:bookworm from the GitLab host's Docker
-        Path tar = Files.createTempFile("debian-bookworm", ".tar");
-        try {
-            Cmd.require(List.of("docker", "save", "-o", tar.toString(), "debian:bookworm"), 300);
-            Cmd.require(List.of("docker", "exec", "-i", local.container(lab.lab.host("gitlab").orElseThrow()),
-                    "docker", "load"), tar, 300);
-        } finally {
-            Files.deleteIfExists(tar);
-        }
+        GitlabStandIns.install(lab, "gitlab", "localhost", TOKEN);
     }
 
     @AfterAll

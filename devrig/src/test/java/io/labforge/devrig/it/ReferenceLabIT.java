@@ -145,8 +145,9 @@ class ReferenceLabIT {
             assertThat(out).as("the reference lab still says this").contains(x.find());
             out = out.replaceFirst(Pattern.quote(x.find()), Matcher.quoteReplacement(x.replace()));
             if (print) {
-                System.out.println("  " + x.find().strip().lines().findFirst().orElse("") + " -> " + (x.replace().isBlank() ? "(out)"
-                        : x.replace().strip().lines().findFirst().orElse("")) + ": " + x.why());
+                // the first line the change adds, or "(out)" for a removal
+                String added = x.replace().lines().filter(l -> !x.find().contains(l)).map(String::strip).findFirst().orElse("(out)");
+                System.out.println("  " + x.find().strip().lines().findFirst().orElse("") + " -> " + added + ": " + x.why());
             }
         }
         return out;

@@ -63,7 +63,12 @@ public final class CaTrustExecutor extends DiffingExecutor<TrustCa> {
             if (!ProcessRunner.onPath("update-ca-certificates")) {
                 Apt.install("ca-certificates", "update-ca-certificates", ctx);
             }
-            ctx.processes().require(List.of("update-ca-certificates", "--fresh"), Duration.ofMinutes(2), null);
+            // a new CA is added incrementally, as Debian's packages add theirs (its link, the bundle, and the hooks told of
+            // one certificate: ca-certificates-java imports one, not ~140); a changed or removed one gets --fresh, which
+            // rebuilds everything: the hooks hear only of certificates added or removed, and a removed CA's link stays
+            // in /etc/ssl/certs without it
+            ctx.processes().require(now.isPresent() || wanted.isEmpty() ? List.of("update-ca-certificates", "--fresh")
+                    : List.of("update-ca-certificates"), Duration.ofMinutes(2), null);
         } else {
             diff += "\n(update-ca-certificates not run: test root " + ctx.root().dir() + ")";
         }

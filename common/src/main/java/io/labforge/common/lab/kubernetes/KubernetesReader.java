@@ -123,7 +123,8 @@ final class KubernetesReader implements LabSection<KubernetesSpec> {
      * means is not known before the hosts are.
      */
     private static void dockerForward(KubernetesSpec spec, Node at, LabReading in) {
-        if (spec.addons().calicoOperator() != null) {
+        boolean cluster = spec.scope().includes(KubernetesSpec.Scope.CLUSTER);
+        if (cluster && spec.addons().calicoOperator() != null) {
             return;
         }
         SwarmSpec swarm = SwarmSpec.of(in);
@@ -137,8 +138,9 @@ final class KubernetesReader implements LabSection<KubernetesSpec> {
         if (!docker.isEmpty()) {
             in.risk(Risk.DOCKER_FORWARD_DROP, "kubernetes", at, "Kubernetes nodes " + docker + " run Docker, whose FORWARD policy DROP "
                     + "drops pods' traffic between nodes unless the pod network accepts it first, and Labforge installs no pod network here "
-                    + "(no kubernetes.calico)", "add kubernetes.calico: {} (Calico's rules accept pod traffic ahead of Docker's policy), "
-                            + "or leave Docker off those nodes");
+                    + (cluster ? "(no kubernetes.calico)" : "(scope " + spec.scope().name().toLowerCase(Locale.ROOT) + ": the cluster and its "
+                            + "network are left to whoever runs kubeadm)"), (cluster ? "add kubernetes.calico: {} (Calico's rules accept pod "
+                                    + "traffic ahead of Docker's policy), or leave" : "leave") + " Docker off those nodes");
         }
     }
 

@@ -127,6 +127,10 @@ class KubernetesPreflightTest {
         assertThat(errors(lab.replace("podNetworkCidr: 10.244.0.0/16}", "podNetworkCidr: 10.244.0.0/16, calico: {}}"))).isEmpty();
         assertThat(errors(lab.replace("domain: k.lab", "domain: k.lab\nacknowledge: [docker-forward-drop]"))).isEmpty();
         assertThat(errors(lab.replace("managers: [cp, s1]", "managers: [s1]").replace("roles: [builder]", "roles: []"))).isEmpty();
+        // Calico named but not installed (scope nodes: no cluster, so no add-ons): still the lab's to own up to
+        LabError nodes = only(lab.replace("podNetworkCidr: 10.244.0.0/16}", "podNetworkCidr: 10.244.0.0/16, scope: nodes, calico: {}}"));
+        assertThat(nodes.message()).contains("scope nodes");
+        assertThat(nodes.fix()).doesNotContain("kubernetes.calico").contains("docker-forward-drop");
         // a node with neither Docker settings nor a swarm role is not asked about
         assertThat(only(lab.replace("managers: [cp, s1]", "managers: [s1]")).message()).contains("[w1]").doesNotContain("cp");
     }

@@ -183,6 +183,24 @@ class ClusterAddonsTest {
         assertThat(client.namespaces().list().getItems()).isEmpty();
     }
 
+    @Test
+    void beforeTheClusterIsMadeAPlanSaysWhatTheStepsWouldDoAndAnApplyIsRefused() {
+        // a plan of a lab whose cluster an earlier step of the same apply makes: cluster-service has no access to it yet
+        ClusterClients none = lab -> {
+            throw new ExecutorException("cluster-service has no credentials for lab " + lab + "'s cluster yet", false);
+        };
+        Outcome manifest = new ApplyManifestExecutor(none).check(new ApplyManifest("lab1", "calico", url("/app.yaml"), null, List.of(), 5), ctx);
+        assertThat(manifest.changed()).isTrue();
+        assertThat(manifest.diff()).startsWith("+ ").contains("calico", "the cluster's credentials come earlier in this apply");
+        Outcome approval = new ApproveKubeletCertificatesExecutor(none).check(
+                new io.labforge.common.lab.kubernetes.ApproveKubeletCertificates("lab1", List.of("k8s1"), 5), ctx);
+        assertThat(approval.changed()).isTrue();
+        assertThat(approval.diff()).contains("[k8s1] approved");
+        assertThatThrownBy(() -> new ApplyManifestExecutor(none).apply(new ApplyManifest("lab1", "calico", url("/app.yaml"), null, List.of(), 5),
+                ctx)).hasMessageContaining("no credentials for lab lab1");
+        assertThat(client.namespaces().list().getItems()).isEmpty();
+    }
+
     static final String OPERATOR = """
             apiVersion: apiextensions.k8s.io/v1
             kind: CustomResourceDefinition

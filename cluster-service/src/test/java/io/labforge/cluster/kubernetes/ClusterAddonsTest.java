@@ -15,6 +15,7 @@ import io.labforge.common.exec.Outcome;
 import io.labforge.common.exec.ProcessRunner;
 import io.labforge.common.exec.StepContext;
 import io.labforge.common.lab.kubernetes.ApplyManifest;
+import io.labforge.common.lab.kubernetes.ApproveKubeletCertificates;
 import io.labforge.common.lab.kubernetes.DeleteObjects;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -193,7 +194,7 @@ class ClusterAddonsTest {
         assertThat(manifest.changed()).isTrue();
         assertThat(manifest.diff()).startsWith("+ ").contains("calico", "the cluster's credentials come earlier in this apply");
         Outcome approval = new ApproveKubeletCertificatesExecutor(none).check(
-                new io.labforge.common.lab.kubernetes.ApproveKubeletCertificates("lab1", List.of("k8s1"), 5), ctx);
+                new ApproveKubeletCertificates("lab1", List.of("k8s1"), 5), ctx);
         assertThat(approval.changed()).isTrue();
         assertThat(approval.diff()).contains("[k8s1] approved");
         assertThatThrownBy(() -> new ApplyManifestExecutor(none).apply(new ApplyManifest("lab1", "calico", url("/app.yaml"), null, List.of(), 5),

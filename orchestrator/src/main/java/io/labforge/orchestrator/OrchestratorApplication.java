@@ -15,6 +15,7 @@ import io.labforge.orchestrator.runtime.AuditRecords;
 import io.labforge.orchestrator.runtime.CommandEnvelopes;
 import io.labforge.orchestrator.runtime.EventConsumer;
 import io.labforge.orchestrator.runtime.HostClaims;
+import io.labforge.orchestrator.runtime.HostLiveness;
 import io.labforge.orchestrator.runtime.LabSubmissions;
 import io.labforge.orchestrator.runtime.OrchestratorRuntime;
 import io.labforge.orchestrator.runtime.OutboxRelay;
@@ -121,12 +122,18 @@ public class OrchestratorApplication {
     @Bean
     SagaCoordinator sagaCoordinator(SagaRepository repo, AuditLog audit, PlatformTransactionManager txm, KeyPair keys,
             OutboxRelay relay, ProgressBus bus, OrchestratorProperties props, Sealing.KeyPair sealing, WorkerIdentities identities,
-            Ownership ownership, JdbcTemplate jdbc) {
+            Ownership ownership, JdbcTemplate jdbc, HostLiveness liveness) {
         SecretSealer sealer = new SecretSealer(identities::sealingKey, sealing);
         return new SagaCoordinator(new SagaCoordinator.Parts(repo, audit, new TransactionTemplate(txm),
                 new SagaEngine(props.maxInFlightPerHost(), props.dispatchBatch()), Clock.systemUTC(),
                 new CommandEnvelopes(EnvelopeSigner.orchestrator(keys.getPrivate()), sealer, Features.TYPES), sealer, Features.TYPES,
-                relay::handOver, bus, new LocalSteps(props.stateDir()), ownership, new HostClaims(jdbc)));
+                relay::handOver, bus, new LocalSteps(props.stateDir()), ownership, new HostClaims(jdbc), liveness));
+    }
+
+    /** Which agents are heard of: heartbeats read by the event consumer, judged by the saga loop and the API. */
+    @Bean
+    HostLiveness hostLiveness(OrchestratorProperties props) {
+        return new HostLiveness(props.hostOfflineAfter(), Clock.systemUTC());
     }
 
     /** The API's changes, made by the owner: at once on it, through PostgreSQL from a standby. */
@@ -155,14 +162,14 @@ public class OrchestratorApplication {
     @Bean
     LabSubmissions labSubmissions(SagaRequests requests, SagaRepository repo, ApiProperties api) {
         return new LabSubmissions(Features.PARSER.withMaxHosts(api.maxHosts(), "labforge.api.max-hosts"), Planners.all(), requests,
-                repo::labSource);
+                repo::labSource, repo::neverSeen);
     }
 
     @Bean
     OrchestratorRuntime orchestratorRuntime(Ownership ownership, SagaCoordinator coordinator, SagaRequests requests, OutboxRelay relay,
-            OrchestratorProperties props, WorkerIdentities identities, Bus bus, AuditRecords records) {
+            OrchestratorProperties props, WorkerIdentities identities, Bus bus, AuditRecords records, HostLiveness liveness) {
         return new OrchestratorRuntime(ownership, coordinator, requests, relay,
-                new EventConsumer(coordinator, records, new SenderCheck(identities), bus, props.eventBatch()),
+                new EventConsumer(coordinator, records, new SenderCheck(identities), bus, props.eventBatch(), liveness),
                 props.tick(), bus, props.topicReplication());
     }
 }

@@ -23,10 +23,14 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *        process id), shown as the sagas' owner
  * @param lease how long the owner's hold on the sagas lasts unrenewed (renewed every third of it): a
  *        standby takes over at most this long after the owner died or froze
+ * @param hostOfflineAfter a host whose agent has not been heard of for this long (agents send a heartbeat
+ *        every 10 s by default) is offline: its steps in flight fail at once, and {@code labforge hosts}
+ *        shows it so
  */
 @ConfigurationProperties("labforge")
 public record OrchestratorProperties(String bootstrapServers, Path stateDir, Duration tick, Integer maxInFlightPerHost,
-        Short topicReplication, Integer eventBatch, Integer dispatchBatch, String instance, Duration lease) {
+        Short topicReplication, Integer eventBatch, Integer dispatchBatch, String instance, Duration lease,
+        Duration hostOfflineAfter) {
 
     public OrchestratorProperties {
         if (bootstrapServers == null) {
@@ -61,6 +65,9 @@ public record OrchestratorProperties(String bootstrapServers, Path stateDir, Dur
         }
         if (lease == null) {
             lease = Duration.ofSeconds(6);
+        }
+        if (hostOfflineAfter == null) {
+            hostOfflineAfter = Duration.ofSeconds(30);
         }
         if (lease.compareTo(Duration.ofSeconds(1)) < 0) {
             throw new IllegalArgumentException("labforge.lease is " + lease + ": give at least 1s (the owner renews it every third of it)");

@@ -198,7 +198,9 @@ public final class WorkerLoop implements Runnable {
             if (announcement != null) {
                 announce(p, open);
             }
-            Instant nextBeat = heartbeat == null ? null : clock.instant().plus(heartbeat);
+            if (heartbeat != null) {
+                beat(p, open, started);
+            }
             while (running) {
                 ConsumerRecords<String, byte[]> records = c.poll(Duration.ofMillis(500));
                 read = true;
@@ -224,11 +226,6 @@ public final class WorkerLoop implements Runnable {
                     }
                     source.commit(c);
                 }
-                if (nextBeat != null && !clock.instant().isBefore(nextBeat)) {
-                    p.send(new ProducerRecord<>(Topics.AGENT_PRESENCE, worker, processor.sign(presence(new AgentPresence.Heartbeat(worker,
-                            System.currentTimeMillis() - started), worker, clock.instant())).toBytes()));
-                    nextBeat = clock.instant().plus(heartbeat);
-                }
             }
             return read;
         } finally {
@@ -236,6 +233,32 @@ public final class WorkerLoop implements Runnable {
             consumer = null;
             ready = false;
         }
+    }
+
+    /**
+     * Sends a heartbeat every period from a thread of its own while the session lasts, so that a worker
+     * busy with a long step (a package install) is still heard of: the orchestrator takes a worker that
+     * falls silent for offline and fails its steps at once.
+     */
+    private void beat(KafkaProducer<String, byte[]> p, AtomicBoolean open, long started) {
+        Thread t = new Thread(() -> {
+            try {
+                // the first one period after the session starts: the announcement goes first
+                while (!stopped.await(heartbeat.toMillis(), TimeUnit.MILLISECONDS) && running && open.get()) {
+                    p.send(new ProducerRecord<>(Topics.AGENT_PRESENCE, worker, processor.sign(presence(new AgentPresence.Heartbeat(worker,
+                            System.currentTimeMillis() - started), worker, clock.instant())).toBytes()));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                // the producer closed with the session: the next session beats again
+                if (running && open.get()) {
+                    LOG.warn("{}: its heartbeat stopped ({}) until its next Kafka session", worker, e.toString());
+                }
+            }
+        }, worker + "-heartbeat");
+        t.setDaemon(true);
+        t.start();
     }
 
     /** Sends the announcement from a thread of its own until Kafka takes it. */

@@ -205,6 +205,7 @@ final class Harness implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         enrol(dir.resolve("agent-state").resolve(host), host);
+        java.sql.Timestamp launched = java.sql.Timestamp.from(java.time.Instant.now().minusSeconds(1));
         ConfigurableApplicationContext ctx = new SpringApplicationBuilder(AgentApplication.class)
                 .web(WebApplicationType.NONE)
                 .run(
@@ -217,6 +218,10 @@ final class Harness implements AutoCloseable {
                         "--labforge.agent.heartbeat=2s");
         WorkerLoop loop = ctx.getBean(WorkerLoop.class);
         Awaitility.await("agent " + host + " reads its partition").atMost(Duration.ofSeconds(30)).until(loop::ready);
+        // a lab naming a host no agent announced itself on is refused: wait until the orchestrator has it
+        Awaitility.await("agent " + host + " announced itself").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                .until(() -> jdbc().queryForObject("SELECT count(*) FROM host WHERE lab_host = ? AND announced_at >= ?", Integer.class, host,
+                        launched) == 1);
         agents.put(host, ctx);
         return ctx;
     }

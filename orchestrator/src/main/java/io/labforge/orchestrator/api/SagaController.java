@@ -7,6 +7,7 @@ import io.labforge.orchestrator.audit.AuditLog;
 import io.labforge.orchestrator.persistence.SagaRepository;
 import io.labforge.orchestrator.plan.Planners;
 import io.labforge.orchestrator.report.LabReport;
+import io.labforge.orchestrator.runtime.HostLiveness;
 import io.labforge.orchestrator.runtime.LabSubmissions;
 import io.labforge.orchestrator.runtime.SagaRequests;
 import io.labforge.orchestrator.runtime.SagaNotFound;
@@ -52,9 +53,11 @@ public class SagaController {
     private final AuditLog audit;
     private final ProgressStreams streams;
     private final SagaReads reads;
+    private final HostLiveness liveness;
 
     public SagaController(SagaRequests requests, LabSubmissions submissions, SagaRepository repo, AuditLog audit, ProgressStreams streams,
-            SagaReads reads) {
+            SagaReads reads, HostLiveness liveness) {
+        this.liveness = liveness;
         this.requests = requests;
         this.submissions = submissions;
         this.repo = repo;
@@ -145,15 +148,24 @@ public class SagaController {
         return streams.open(sid, last);
     }
 
-    /** What the agents said about themselves: facts, agent version, when last heard of. */
+    /**
+     * What the agents said about themselves: one entry per name asked for, in that order, with its
+     * {@code state} ({@code online}, {@code offline}: silent for {@code labforge.host-offline-after}, or
+     * {@code never seen}), agent version, when it announced itself and was last heard of, and its facts.
+     */
     @GetMapping("/hosts")
     public List<Map<String, Object>> hosts(@RequestParam List<String> name) {
-        return repo.hosts(name).stream().map(row -> {
+        Map<String, Map<String, Object>> rows = new HashMap<>();
+        repo.hosts(name).forEach(row -> rows.put((String) row.get("lab_host"), row));
+        return name.stream().distinct().map(host -> {
+            Map<String, Object> row = rows.getOrDefault(host, Map.of());
             Map<String, Object> m = new LinkedHashMap<>();
-            m.put("name", row.get("lab_host"));
+            java.time.Instant lastSeen = row.get("last_seen") == null ? null : ((Timestamp) row.get("last_seen")).toInstant();
+            m.put("name", host);
+            m.put("state", liveness.state(lastSeen).label());
             m.put("agentVersion", row.get("agent_version"));
             m.put("announcedAt", row.get("announced_at") == null ? null : ((Timestamp) row.get("announced_at")).toInstant());
-            m.put("lastSeen", row.get("last_seen") == null ? null : ((Timestamp) row.get("last_seen")).toInstant());
+            m.put("lastSeen", lastSeen);
             m.put("facts", row.get("facts") == null ? null : Json.read((String) row.get("facts")));
             return m;
         }).toList();

@@ -17,13 +17,47 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code labforge hosts bootstrap}: the agent installed on every host of a lab, over SSH. */
+/** {@code labforge hosts bootstrap}: the agent installed on every host of a lab, over SSH; {@code labforge hosts status}: how they stand. */
 final class HostsCommand {
     private HostsCommand() {
     }
 
-    @Command(name = "hosts", mixinStandardHelpOptions = true, description = "The lab's hosts.", subcommands = {Bootstrap.class})
+    @Command(name = "hosts", mixinStandardHelpOptions = true, description = "The lab's hosts.", subcommands = {Bootstrap.class, Status.class})
     public static final class HostsCmd {
+    }
+
+    @Command(name = "status", description = "Each host of the lab as the orchestrator knows it: online, offline (no heartbeat for "
+            + "labforge.host-offline-after, 30s by default) or never seen; when it was last heard of, and its agent's version.")
+    static final class Status implements Callable<Integer> {
+        @Parameters(paramLabel = "LAB.yaml")
+        Path file;
+        @Option(names = "--url", defaultValue = "${env:LABFORGE_URL:-http://localhost:8080}")
+        String url;
+
+        @Override
+        public Integer call() throws Exception {
+            Lab lab = LabforgeCli.lab(file);
+            String query = String.join("&", lab.hosts().stream().map(h -> "name=" + h.name()).toList());
+            List<String[]> rows = new ArrayList<>();
+            rows.add(new String[] {"HOST", "STATE", "LAST SEEN", "AGENT"});
+            int notOnline = 0;
+            for (var row : new Api(url).get("/api/hosts?" + query)) {
+                String state = row.path("state").asString();
+                notOnline += state.equals("online") ? 0 : 1;
+                rows.add(new String[] {row.path("name").asString(), state, row.path("lastSeen").isString() ? row.path("lastSeen").asString() : "-",
+                        row.path("agentVersion").isString() ? row.path("agentVersion").asString() : "-"});
+            }
+            int[] width = new int[4];
+            rows.forEach(r -> {
+                for (int i = 0; i < r.length; i++) {
+                    width[i] = Math.max(width[i], r[i].length());
+                }
+            });
+            for (String[] r : rows) {
+                LabforgeCli.OUT.printf("%-" + width[0] + "s  %-" + width[1] + "s  %-" + width[2] + "s  %s%n", (Object[]) r);
+            }
+            return notOnline == 0 ? 0 : 1;
+        }
     }
 
     @Command(name = "bootstrap", description = "Installs and starts the agent on every host of the lab, over SSH, and registers "

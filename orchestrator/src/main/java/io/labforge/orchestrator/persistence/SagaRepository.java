@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -236,6 +237,24 @@ public final class SagaRepository implements Outbox {
             jdbc.update("INSERT INTO host (lab_host, last_seen) VALUES (?, ?) "
                     + "ON CONFLICT (lab_host) DO UPDATE SET last_seen = EXCLUDED.last_seen", host, Timestamp.from(at));
         }
+    }
+
+    /** When each host (or worker) that ever announced itself was last heard of. */
+    public Map<String, Instant> lastSeen() {
+        Map<String, Instant> out = new HashMap<>();
+        jdbc.query("SELECT lab_host, last_seen FROM host WHERE last_seen IS NOT NULL",
+                (org.springframework.jdbc.core.RowCallbackHandler) rs -> out.put(rs.getString(1), rs.getTimestamp(2).toInstant()));
+        return out;
+    }
+
+    /** Of {@code names}, those no agent ever announced itself as. */
+    public List<String> neverSeen(Collection<String> names) {
+        if (names.isEmpty()) {
+            return List.of();
+        }
+        Set<String> seen = new HashSet<>(jdbc.queryForList("SELECT lab_host FROM host WHERE last_seen IS NOT NULL AND lab_host = ANY (?)",
+                String.class, (Object) names.toArray(new String[0])));
+        return names.stream().filter(n -> !seen.contains(n)).distinct().toList();
     }
 
     public List<Map<String, Object>> hosts(Collection<String> names) {

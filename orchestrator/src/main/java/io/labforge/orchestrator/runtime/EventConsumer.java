@@ -39,14 +39,16 @@ public final class EventConsumer implements Runnable {
     private final SenderCheck senders;
     private final RefusalThrottle throttle = new RefusalThrottle(Clock.systemUTC());
     private final Bus bus;
+    private final HostLiveness liveness;
     private volatile boolean running = true;
     private volatile KafkaConsumer<String, byte[]> consumer;
 
     private final int batch;
 
     /** {@code batch}: at most this many records per poll, so per saga-loop transaction. */
-    public EventConsumer(SagaCoordinator coordinator, AuditRecords records, SenderCheck senders, Bus bus, int batch) {
+    public EventConsumer(SagaCoordinator coordinator, AuditRecords records, SenderCheck senders, Bus bus, int batch, HostLiveness liveness) {
         this.coordinator = coordinator;
+        this.liveness = liveness;
         this.records = records;
         this.senders = senders;
         this.bus = bus;
@@ -68,6 +70,14 @@ public final class EventConsumer implements Runnable {
 
     @Override
     public void run() {
+        try {
+            consume();
+        } finally {
+            liveness.deaf(); // no host is judged while nothing is heard
+        }
+    }
+
+    private void consume() {
         while (running) {
             Properties props = KafkaSetup.consumer(bus, "labforge-orchestrator");
             props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, batch);
@@ -84,6 +94,7 @@ public final class EventConsumer implements Runnable {
                 c.assign(partitions);
                 while (running) {
                     ConsumerRecords<String, byte[]> records = c.poll(Duration.ofMillis(500));
+                    liveness.polled();
                     List<Envelope> steps = new ArrayList<>();
                     for (ConsumerRecord<String, byte[]> r : records) {
                         Envelope e;
@@ -113,6 +124,7 @@ public final class EventConsumer implements Runnable {
             } catch (WakeupException e) {
                 return;
             } catch (RuntimeException e) {
+                liveness.deaf();
                 if (running) {
                     LOG.warn("event consumer: {} — reconnecting from the last committed offsets", e.toString(), e);
                     try {
@@ -136,6 +148,7 @@ public final class EventConsumer implements Runnable {
                 refuse("presence.refused", e, refusal.get());
                 return;
             }
+            liveness.heard(e.signer());
             if (p instanceof AgentPresence.Announced a) {
                 records.presence(a.hostId(), Json.tree(a.facts()), a.agentVersion(), true);
             } else if (p instanceof AgentPresence.Heartbeat h) {

@@ -10,6 +10,7 @@ import io.labforge.orchestrator.planner.FeatureStatus;
 import io.labforge.orchestrator.planner.Plan;
 import io.labforge.orchestrator.planner.Planner;
 import io.labforge.orchestrator.saga.Saga;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -24,13 +25,19 @@ public final class LabSubmissions {
     private final Planner planner;
     private final SagaStarter coordinator;
     private final Function<String, Optional<String>> labSource;
+    private final Function<List<String>, List<String>> neverSeen;
 
-    /** {@code labSource}: the source of a lab applied before, by id. */
-    public LabSubmissions(LabParser parser, Planner planner, SagaStarter coordinator, Function<String, Optional<String>> labSource) {
+    /**
+     * {@code labSource}: the source of a lab applied before, by id; {@code neverSeen}: of the hosts given,
+     * those on which no agent ever announced itself.
+     */
+    public LabSubmissions(LabParser parser, Planner planner, SagaStarter coordinator, Function<String, Optional<String>> labSource,
+            Function<List<String>, List<String>> neverSeen) {
         this.parser = parser;
         this.planner = planner;
         this.coordinator = coordinator;
         this.labSource = labSource;
+        this.neverSeen = neverSeen;
     }
 
     public SagaId submit(String source, Saga.Mode mode, String actor) {
@@ -72,7 +79,17 @@ public final class LabSubmissions {
         return new Stored(parser.parse(source, labId), source);
     }
 
+    /**
+     * Starts the saga, unless a host its agents' steps run on never had an agent announce itself: such a
+     * lab is refused, naming the hosts and the command that installs their agents, rather than started to
+     * wait for agents that may never come (a host that had an agent and went silent is another matter: its
+     * steps fail at once with "host offline since …", see {@link HostLiveness}).
+     */
     private SagaId start(Lab lab, String source, Plan plan, Lab.FailurePolicy policy, Saga.Mode mode, String actor) {
+        List<String> missing = neverSeen.apply(HostClaims.hostsOf(plan));
+        if (!missing.isEmpty()) {
+            throw SagaConflict.hostsNeverSeen(missing);
+        }
         return coordinator.submitPlan(LabId.of(lab.name()), source, plan, policy, mode, actor);
     }
 }

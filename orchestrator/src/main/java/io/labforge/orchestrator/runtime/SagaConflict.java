@@ -50,4 +50,22 @@ public final class SagaConflict extends RuntimeException {
                 + ". Compensating it would undo " + String.join(", ", wouldUndo) + " under them. Compensate the later sagas first, or"
                 + " force it (labforge compensate --force, or POST /api/sagas/" + saga + "/compensate?force=true)", d);
     }
+
+    static SagaConflict hostsOffline(Map<String, java.time.Instant> since) {
+        String who = since.entrySet().stream().map(e -> e.getKey() + " (nothing heard from its agent since "
+                + e.getValue().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + ")")
+                .collect(Collectors.joining(", "));
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("offline", since.entrySet().stream().map(e -> Map.of("host", e.getKey(), "lastSeen", e.getValue().toString())).toList());
+        return new SagaConflict("Hosts offline", "the failed steps run on hosts that are offline: " + who
+                + ". Start their agents (systemctl start labforge-agent on the host, or labforge hosts bootstrap), then resume", d);
+    }
+
+    /** A lab naming hosts on which no agent ever announced itself: refused before anything is written. */
+    public static SagaConflict hostsNeverSeen(List<String> hosts) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("neverSeen", hosts);
+        return new SagaConflict("Hosts without an agent", "no agent has announced itself on " + String.join(", ", hosts)
+                + ": install the agents first (labforge hosts bootstrap LAB.yaml --kafka HOST:PORT), then submit the lab again", d);
+    }
 }

@@ -17,6 +17,7 @@ import io.labforge.orchestrator.planner.Plan;
 import io.labforge.orchestrator.saga.Effect;
 import io.labforge.orchestrator.saga.Saga;
 import io.labforge.orchestrator.saga.SagaEngine;
+import io.labforge.orchestrator.saga.StepState;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -64,6 +65,7 @@ public final class SagaCoordinator implements AutoCloseable {
     private final LocalStepRunner localSteps;
     private final Ownership ownership;
     private final HostClaims claims;
+    private final HostLiveness liveness;
     /** Told when a transaction finds that this orchestrator no longer owns the sagas. */
     private volatile Runnable onLost = () -> { };
     private final ExecutorService loop = Executors.newSingleThreadExecutor(r -> new Thread(r, "saga-loop"));
@@ -75,7 +77,7 @@ public final class SagaCoordinator implements AutoCloseable {
     /** Its collaborators, each with one job. */
     public record Parts(SagaRepository repo, AuditLog audit, TransactionTemplate tx, SagaEngine engine, Clock clock,
             CommandEnvelopes envelopes, SecretSealer sealer, MessageTypes types, Consumer<List<OutboxRow>> outboxHandOver,
-            ProgressBus bus, LocalSteps localSteps, Ownership ownership, HostClaims claims) {
+            ProgressBus bus, LocalSteps localSteps, Ownership ownership, HostClaims claims, HostLiveness liveness) {
     }
 
     public SagaCoordinator(Parts p) {
@@ -92,6 +94,7 @@ public final class SagaCoordinator implements AutoCloseable {
         this.localSteps = new LocalStepRunner(p.localSteps(), p.clock(), this::onEvents);
         this.ownership = p.ownership();
         this.claims = p.claims();
+        this.liveness = p.liveness();
     }
 
     /** {@code listener}: told (on the saga loop) when a transaction finds that another orchestrator took the sagas. */
@@ -108,6 +111,7 @@ public final class SagaCoordinator implements AutoCloseable {
     public int recover() {
         return call(() -> {
             live.clear();
+            liveness.remember(repo.lastSeen());
             int n = 0;
             List<Envelope> local = new ArrayList<>();
             Instant now = clock.instant();
@@ -167,8 +171,17 @@ public final class SagaCoordinator implements AutoCloseable {
         });
     }
 
+    /** Runs a paused saga's failed steps again; refused while a host they run on is offline (they would only fail again). */
     public void resume(SagaId id, String actor) {
-        change(id, actor, s -> engine.resume(s, clock.instant()));
+        change(id, actor, s -> {
+            Map<String, Instant> silent = liveness.silent();
+            List<String> down = s.steps().stream().filter(r -> r.state() == StepState.FAILED && silent.containsKey(r.spec().target()))
+                    .map(r -> r.spec().target()).distinct().sorted().toList();
+            if (!down.isEmpty()) {
+                throw SagaConflict.hostsOffline(down.stream().collect(java.util.stream.Collectors.toMap(h -> h, silent::get)));
+            }
+            return engine.resume(s, clock.instant());
+        });
     }
 
     public void compensate(SagaId id, String actor) {
@@ -248,18 +261,37 @@ public final class SagaCoordinator implements AutoCloseable {
         });
     }
 
-    /** Times out overdue steps and sends due retries, for every live saga that needs it. */
+    /**
+     * Fails at once the steps in flight on hosts gone silent, times out overdue steps and sends due
+     * retries, for every live saga that needs it.
+     */
     public void tick() {
         call(() -> {
             Instant now = clock.instant();
+            Map<String, Instant> silent = liveness.silent();
             for (Saga s : new ArrayList<>(live.values())) {
+                List<Effect> effects = new ArrayList<>();
+                silent.forEach((host, since) -> effects.addAll(engine.targetGone(s, host, AGENT_COMMAND, offline(host, since), now)));
                 Instant wake = s.nextWakeUp();
-                if (wake != null && !now.isBefore(wake) || s.takeMoreToDispatch()) {
-                    commit(s, engine.tick(s, now), SYSTEM);
+                boolean due = wake != null && !now.isBefore(wake) || s.takeMoreToDispatch();
+                if (due) {
+                    effects.addAll(engine.tick(s, now));
+                }
+                if (due || !effects.isEmpty()) {
+                    commit(s, effects, SYSTEM);
                 }
             }
             return null;
         });
+    }
+
+    /** The commands an agent runs: their hosts send heartbeats (services, and the orchestrator's own steps, do not). */
+    private static final java.util.function.Predicate<String> AGENT_COMMAND = type -> Topics.AGENT_COMMANDS.equals(Topics.commandTopicFor(type));
+
+    /** Why a step on a host gone silent failed, with what to do about it. */
+    static String offline(String host, Instant since) {
+        return "host " + host + " offline since " + since.truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + " (no heartbeat from its agent): start the agent (systemctl start labforge-agent"
+                + " on the host, or labforge hosts bootstrap), then resume";
     }
 
     private Optional<Saga> saga(SagaId id) {

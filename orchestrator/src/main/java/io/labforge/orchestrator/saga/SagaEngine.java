@@ -173,6 +173,26 @@ public final class SagaEngine {
         return out;
     }
 
+    /**
+     * Fails at once, with no retry, the steps awaiting an answer from {@code target} whose command type
+     * {@code kinds} accepts: the host went silent, so the lab's failure policy takes over now instead of
+     * after their timeouts. A late answer is ignored, as after a timeout.
+     */
+    public List<Effect> targetGone(Saga saga, String target, java.util.function.Predicate<String> kinds, String reason, Instant now) {
+        List<Effect> out = new ArrayList<>();
+        for (StepRun run : saga.byTarget.getOrDefault(target, List.of())) {
+            StepSpec.Compensation c = run.spec.compensation();
+            String kind = run.state == StepState.COMPENSATING ? c == null ? null : c.commandType() : run.spec.commandType();
+            if (run.awaiting() && kind != null && kinds.test(kind)) {
+                fail(saga, run, reason, false, now, out);
+            }
+        }
+        if (!out.isEmpty()) {
+            advance(saga, now, out);
+        }
+        return out;
+    }
+
     /** Runs the failed steps of a paused saga again, with a fresh retry budget. */
     public List<Effect> resume(Saga saga, Instant now) {
         if (saga.status != SagaStatus.PAUSED) {

@@ -47,7 +47,7 @@ class LabSubmissionsTest {
 
     @Test
     void aValidLabStartsASagaOfItsPlanWithItsPolicy() throws IOException {
-        LabSubmissions submissions = new LabSubmissions(Features.PARSER, Planners.all(), starter, id -> Optional.empty());
+        LabSubmissions submissions = new LabSubmissions(Features.PARSER, Planners.all(), starter, id -> Optional.empty(), hosts -> List.of());
         submissions.submit(example("local-lab.yaml"), Saga.Mode.PLAN, "alice@cli");
 
         assertThat(started).singleElement().satisfies(s -> {
@@ -61,11 +61,27 @@ class LabSubmissionsTest {
 
     @Test
     void anInvalidLabStartsNothingAndOnlyItsRejectionIsRecorded() throws IOException {
-        LabSubmissions submissions = new LabSubmissions(Features.PARSER, Planners.all(), starter, id -> Optional.empty());
+        LabSubmissions submissions = new LabSubmissions(Features.PARSER, Planners.all(), starter, id -> Optional.empty(), hosts -> List.of());
         assertThatThrownBy(() -> submissions.submit(example("invalid-lab.yaml"), Map.of(), Saga.Mode.APPLY, "bob@cli"))
                 .isInstanceOf(LabValidationException.class);
         assertThat(started).isEmpty();
         assertThat(rejected).singleElement().satisfies(errors -> assertThat(errors).hasSize(8));
+    }
+
+    @Test
+    void aLabNamingHostsNoAgentEverAnnouncedIsRefusedNamingThemAndStartsNothing() throws IOException {
+        List<List<String>> asked = new ArrayList<>();
+        LabSubmissions submissions = new LabSubmissions(Features.PARSER, Planners.all(), starter, id -> Optional.empty(), hosts -> {
+            asked.add(hosts);
+            return hosts.stream().filter(h -> !h.equals("node1")).toList();
+        });
+        assertThatThrownBy(() -> submissions.submit(example("local-lab.yaml"), Saga.Mode.APPLY, "alice@cli"))
+                .isInstanceOf(SagaConflict.class)
+                .hasMessageContaining("no agent has announced itself on node2, node3")
+                .hasMessageContaining("labforge hosts bootstrap");
+        assertThat(asked).singleElement().satisfies(hosts -> assertThat(hosts).containsExactlyInAnyOrder("node1", "node2", "node3"));
+        assertThat(started).isEmpty();
+        assertThat(rejected).isEmpty();
     }
 
     @Test
@@ -83,7 +99,7 @@ class LabSubmissionsTest {
                   services: [{name: web, image: 'nginx:1', replicas: 2}]
                 """;
         LabSubmissions submissions = new LabSubmissions(Features.PARSER, Planners.all(), starter,
-                id -> id.equals("swarm") ? Optional.of(swarm) : Optional.empty());
+                id -> id.equals("swarm") ? Optional.of(swarm) : Optional.empty(), hosts -> List.of());
         submissions.scale("swarm", "web", 3, "carol@cli");
         assertThat(started).singleElement().satisfies(s -> {
             assertThat(s.plan().steps()).singleElement().satisfies(st -> assertThat(st.inputs().get("replicas").asInt()).isEqualTo(3));

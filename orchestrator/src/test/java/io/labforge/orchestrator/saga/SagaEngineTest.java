@@ -400,6 +400,31 @@ class SagaEngineTest {
     }
 
     @Test
+    void aHostGoneSilentFailsItsAgentStepsAtOnceWithoutRetryAndPausesTheSaga() {
+        SagaEngine engine = new SagaEngine();
+        StepSpec onH1 = new StepSpec(StepId.of("a@h1"), "agent.Noop", "h1", Json.object(), List.of(), Duration.ofSeconds(120),
+                new StepSpec.RetryPolicy(5, Duration.ofSeconds(1), 2.0), null);
+        StepSpec serviceForH1 = new StepSpec(StepId.of("svc@h1"), "cluster.Noop", "h1", Json.object(), List.of(), Duration.ofSeconds(120),
+                StepSpec.RetryPolicy.DEFAULT, null);
+        StepSpec onH2 = new StepSpec(StepId.of("b@h2"), "agent.Noop", "h2", Json.object(), List.of(), Duration.ofSeconds(120),
+                StepSpec.RetryPolicy.DEFAULT, null);
+        Saga saga = Saga.create(SagaId.random(), "l", Saga.Mode.APPLY, FailurePolicy.PAUSE, Plan.of(List.of(onH1, serviceForH1, onH2)));
+        engine.start(saga, T0);
+
+        List<Effect> out = engine.targetGone(saga, "h1", type -> type.startsWith("agent."), "host h1 offline since " + T0, T0.plusSeconds(30));
+
+        assertThat(saga.step(StepId.of("a@h1")).state()).as("failed now, not after its 120 s, and not retried").isEqualTo(StepState.FAILED);
+        assertThat(saga.step(StepId.of("a@h1")).error()).isEqualTo("host h1 offline since " + T0);
+        assertThat(saga.step(StepId.of("svc@h1")).state()).as("a step another kind of worker runs is not judged").isEqualTo(StepState.DISPATCHED);
+        assertThat(saga.step(StepId.of("b@h2")).state()).isEqualTo(StepState.DISPATCHED);
+        assertThat(saga.status()).isEqualTo(SagaStatus.PAUSED);
+        assertThat(out).filteredOn(e -> e instanceof Effect.Audit).extracting(e -> ((Effect.Audit) e).action())
+                .containsExactly("step.failed", "saga.paused");
+        // nothing more to fail: a second call changes nothing
+        assertThat(engine.targetGone(saga, "h1", type -> type.startsWith("agent."), "again", T0.plusSeconds(31))).isEmpty();
+    }
+
+    @Test
     void atMostTheBoundRunsOnOneHostAndAFreedSlotIsFilledAtOnce() {
         SagaEngine engine = new SagaEngine(2);
         List<StepSpec> specs = new ArrayList<>();

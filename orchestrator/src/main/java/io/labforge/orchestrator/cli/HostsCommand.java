@@ -38,25 +38,30 @@ final class HostsCommand {
         public Integer call() throws Exception {
             Lab lab = LabforgeCli.lab(file);
             String query = String.join("&", lab.hosts().stream().map(h -> "name=" + h.name()).toList());
+            return print(new Api(url).get("/api/hosts?" + query), LabforgeCli.OUT) == 0 ? 0 : 1;
+        }
+
+        /** Prints the hosts as the API gave them, as a table whose columns line up; returns how many are not online. */
+        static int print(tools.jackson.databind.JsonNode hosts, java.io.PrintStream out) {
             List<String[]> rows = new ArrayList<>();
             rows.add(new String[] {"HOST", "STATE", "LAST SEEN", "AGENT"});
             int notOnline = 0;
-            for (var row : new Api(url).get("/api/hosts?" + query)) {
+            for (var row : hosts) {
                 String state = row.path("state").asString();
                 notOnline += state.equals("online") ? 0 : 1;
                 rows.add(new String[] {row.path("name").asString(), state, row.path("lastSeen").isString() ? row.path("lastSeen").asString() : "-",
                         row.path("agentVersion").isString() ? row.path("agentVersion").asString() : "-"});
             }
-            int[] width = new int[4];
+            int[] width = new int[3];
             rows.forEach(r -> {
-                for (int i = 0; i < r.length; i++) {
+                for (int i = 0; i < width.length; i++) {
                     width[i] = Math.max(width[i], r[i].length());
                 }
             });
             for (String[] r : rows) {
-                LabforgeCli.OUT.printf("%-" + width[0] + "s  %-" + width[1] + "s  %-" + width[2] + "s  %s%n", (Object[]) r);
+                out.printf("%-" + width[0] + "s  %-" + width[1] + "s  %-" + width[2] + "s  %s%n", (Object[]) r);
             }
-            return notOnline == 0 ? 0 : 1;
+            return notOnline;
         }
     }
 

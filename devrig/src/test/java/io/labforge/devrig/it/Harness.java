@@ -1,6 +1,7 @@
 package io.labforge.devrig.it;
 
-import io.labforge.agent.AgentApplication;
+import io.labforge.agent.Agent;
+import io.labforge.agent.AgentSettings;
 import io.labforge.cluster.ClusterServiceApplication;
 import io.labforge.common.command.ClusterCommand;
 import io.labforge.common.command.GitlabCommand;
@@ -63,7 +64,7 @@ final class Harness implements AutoCloseable {
     /** The orchestrator's sealing public key (agents seal secret outputs to it). */
     final String sealingKey;
     ConfigurableApplicationContext orchestrator;
-    final Map<String, ConfigurableApplicationContext> agents = new LinkedHashMap<>();
+    final Map<String, Agent> agents = new LinkedHashMap<>();
     final HttpClient http = HttpClient.newHttpClient();
     /** The admin token the orchestrator wrote on its first start, and an operator's this harness made with it. */
     String adminToken;
@@ -184,11 +185,11 @@ final class Harness implements AutoCloseable {
     }
 
     /** Starts an agent whose host files live under {@code dir/hosts/<host>}. */
-    ConfigurableApplicationContext startAgent(String host) {
+    Agent startAgent(String host) {
         return startAgent(host, publicKey);
     }
 
-    ConfigurableApplicationContext startAgent(String host, String trustedKey) {
+    Agent startAgent(String host, String trustedKey) {
         Path root = hostRoot(host);
         try {
             Files.createDirectories(root.resolve("etc"));
@@ -206,24 +207,22 @@ final class Harness implements AutoCloseable {
         }
         enrol(dir.resolve("agent-state").resolve(host), host);
         java.sql.Timestamp launched = java.sql.Timestamp.from(java.time.Instant.now().minusSeconds(1));
-        ConfigurableApplicationContext ctx = new SpringApplicationBuilder(AgentApplication.class)
-                .web(WebApplicationType.NONE)
-                .run(
-                        "--labforge.agent.host-id=" + host,
-                        "--labforge.agent.bootstrap-servers=" + services.kafkaBootstrapServers(),
-                        "--labforge.agent.orchestrator-public-key=" + trustedKey,
-                        "--labforge.agent.orchestrator-sealing-key=" + sealingKey,
-                        "--labforge.agent.root=" + root,
-                        "--labforge.agent.state-dir=" + dir.resolve("agent-state").resolve(host),
-                        "--labforge.agent.heartbeat=2s");
-        WorkerLoop loop = ctx.getBean(WorkerLoop.class);
+        Agent agent = Agent.start(AgentSettings.fromArgs(
+                "--labforge.agent.host-id=" + host,
+                "--labforge.agent.bootstrap-servers=" + services.kafkaBootstrapServers(),
+                "--labforge.agent.orchestrator-public-key=" + trustedKey,
+                "--labforge.agent.orchestrator-sealing-key=" + sealingKey,
+                "--labforge.agent.root=" + root,
+                "--labforge.agent.state-dir=" + dir.resolve("agent-state").resolve(host),
+                "--labforge.agent.heartbeat=2s"));
+        WorkerLoop loop = agent.loop();
         Awaitility.await("agent " + host + " reads its partition").atMost(Duration.ofSeconds(30)).until(loop::ready);
         // a lab naming a host no agent announced itself on is refused: wait until the orchestrator has it
         Awaitility.await("agent " + host + " announced itself").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
                 .until(() -> jdbc().queryForObject("SELECT count(*) FROM host WHERE lab_host = ? AND announced_at >= ?", Integer.class, host,
                         launched) == 1);
-        agents.put(host, ctx);
-        return ctx;
+        agents.put(host, agent);
+        return agent;
     }
 
     Path hostRoot(String host) {
@@ -231,7 +230,7 @@ final class Harness implements AutoCloseable {
     }
 
     int executions(String host, String stepId) {
-        return agents.get(host).getBean(CommandProcessor.class).executions(stepId);
+        return agents.get(host).processor().executions(stepId);
     }
 
     SagaReads reads() {
@@ -389,7 +388,7 @@ final class Harness implements AutoCloseable {
         if (gitlabService != null) {
             gitlabService.close();
         }
-        agents.values().forEach(ConfigurableApplicationContext::close);
+        agents.values().forEach(Agent::close);
         if (orchestrator != null) {
             orchestrator.close();
         }

@@ -57,7 +57,11 @@ final class LabHostsFixture implements AutoCloseable {
     }
 
     HostBootstrap bootstrapper() {
-        return new HostBootstrap(Path.of("..", "agent", "target", "labforge-agent-exec.jar"), home.resolve("known_hosts"),
+        return bootstrapper(Path.of("..", "agent", "target", "labforge-agent-exec.jar"));
+    }
+
+    HostBootstrap bootstrapper(Path agentJar) {
+        return new HostBootstrap(agentJar, home.resolve("known_hosts"),
                 new HostBootstrap.Login("root", local.privateKey(), null), services.kafkaBootstrapServers(), h.publicKey, h.sealingKey, h::register);
     }
 

@@ -61,7 +61,7 @@ class ThreeHostLabIT {
     @Test
     void eachAgentReadsOnlyThePartitionItsHostIdHashesTo() {
         for (String host : new String[] {"node1", "node2", "node3"}) {
-            TopicPartition p = ((CommandSource.OwnPartition) h.agents.get(host).getBean(WorkerLoop.class).source()).partition();
+            TopicPartition p = ((CommandSource.OwnPartition) h.agents.get(host).loop().source()).partition();
             assertThat(p.topic()).isEqualTo(Topics.AGENT_COMMANDS);
             assertThat(p.partition()).isEqualTo(Topics.partitionFor(host,
                     KafkaSetup.AGENT_COMMAND_PARTITIONS));

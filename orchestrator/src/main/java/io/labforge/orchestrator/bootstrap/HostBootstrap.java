@@ -265,7 +265,7 @@ public final class HostBootstrap {
             After=network-online.target
 
             [Service]
-            ExecStart=/usr/bin/java -Xmx160m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -jar /opt/labforge/labforge-agent.jar --spring.config.additional-location=file:/etc/labforge/agent.properties
+            ExecStart=/usr/bin/java -Xmx160m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -jar /opt/labforge/labforge-agent.jar --config=/etc/labforge/agent.properties
             Restart=always
             RestartSec=3
 

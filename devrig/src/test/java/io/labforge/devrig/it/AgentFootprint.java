@@ -1,0 +1,166 @@
+package io.labforge.devrig.it;
+
+import io.labforge.common.features.Features;
+import io.labforge.common.lab.Lab;
+import io.labforge.devrig.labhosts.Cmd;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * {@code ./labforge bench agent [--jar FILE] [--java-options "OPTIONS"] [--runs N]}: the agent's footprint on a
+ * lab-host container (Debian 12, Java 17, systemd), installed as users install it ({@code hosts bootstrap}
+ * over SSH), against an orchestrator and Kafka on this machine. Prints the jar's size; for each start
+ * ({@code systemctl start}), the wall time from the start to the announcement reaching the orchestrator
+ * and the JVM's CPU time by then; and its memory at rest (RSS and PSS, 20 s after the last start).
+ *
+ * <p>{@code --jar} runs another build of the agent in the same place (an earlier version's jar, to compare),
+ * {@code --java-options} other JVM settings: both through a systemd drop-in that replaces the unit's
+ * {@code ExecStart}. The drop-in passes the configuration file in the form both the Spring Boot agent of
+ * earlier versions and today's read ({@code --spring.config.additional-location=file:…}).
+ */
+public final class AgentFootprint {
+    static final String HOST = "bench1";
+    static final String UNIT = "labforge-agent";
+
+    private AgentFootprint() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path jar = null;
+        String javaOptions = null;
+        int runs = 3;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--jar" -> jar = Path.of(args[++i]);
+                case "--java-options" -> javaOptions = args[++i];
+                case "--runs" -> runs = Integer.parseInt(args[++i]);
+                default -> throw new IllegalArgumentException("unknown argument " + args[i] + ": give --jar FILE, --java-options \"…\", --runs N");
+            }
+        }
+        Path built = Files.exists(Path.of("agent", "target", "labforge-agent-exec.jar")) ? Path.of("agent", "target", "labforge-agent-exec.jar")
+                : Path.of("..", "agent", "target", "labforge-agent-exec.jar");
+        Lab lab = Features.PARSER.parse("""
+                apiVersion: labforge/v1
+                kind: Lab
+                name: agent-bench
+                hosts:
+                  - {name: bench1, address: 10.79.0.11}
+                """, "agent-bench");
+        Path dir = Files.createTempDirectory("labforge-agent-bench");
+        try (LabHostsFixture f = new LabHostsFixture("the agent benchmark", lab, dir)) {
+            long t = System.nanoTime();
+            f.up(Duration.ofMinutes(3), true).services(f.local.gateway());
+            System.out.printf("lab host and services up in %.1fs%n", (System.nanoTime() - t) / 1e9);
+            f.bootstrapper(built).all(List.<String[]>of(new String[] {HOST, "10.79.0.11"})).forEach(o -> {
+                if (!o.ok()) {
+                    throw new IllegalStateException("bootstrap of " + o.host() + " failed: " + o.detail());
+                }
+            });
+            awaitAnnounced(f, Instant.EPOCH, Duration.ofMinutes(2));
+            String container = f.local.container(lab.hosts().get(0));
+            Path measured = built;
+            if (jar != null || javaOptions != null) {
+                measured = jar != null ? jar : built;
+                dropIn(f, container, jar, javaOptions);
+            }
+            String execStart = f.on(HOST, "systemctl", "show", "-p", "ExecStart", "--value", UNIT).strip();
+            System.out.println("agent jar: " + measured + String.format(Locale.ROOT, " (%.1f MB)", Files.size(measured) / 1e6));
+            System.out.println("unit runs: " + execStart.replaceAll(".*argv\\[\\]=([^;]*);.*", "$1").strip());
+            List<double[]> starts = new ArrayList<>();
+            for (int i = 1; i <= runs; i++) {
+                f.on(HOST, "systemctl", "stop", UNIT);
+                Instant before = Instant.now();
+                f.on(HOST, "systemctl", "start", UNIT);
+                Instant announced = awaitAnnounced(f, before, Duration.ofMinutes(2));
+                double wall = Duration.between(before, announced).toNanos() / 1e9;
+                double cpu = cpuSeconds(f);
+                starts.add(new double[] {wall, cpu});
+                System.out.printf(Locale.ROOT, "start %d: announced %.2fs after systemctl start; JVM CPU by then %.2fs%n", i, wall, cpu);
+            }
+            Thread.sleep(20_000);
+            String pid = pid(f);
+            String status = f.on(HOST, "cat", "/proc/" + pid + "/status");
+            String rollup = f.on(HOST, "cat", "/proc/" + pid + "/smaps_rollup");
+            double rss = kb(status, "VmRSS:") / 1024.0;
+            double pss = kb(rollup, "Pss:") / 1024.0;
+            long threads = kb(status, "Threads:");
+            double[] median = median(starts);
+            System.out.println();
+            System.out.printf(Locale.ROOT, "%-44s %s%n", "agent jar", String.format(Locale.ROOT, "%.1f MB", Files.size(measured) / 1e6));
+            System.out.printf(Locale.ROOT, "%-44s %.2f s (median of %d)%n", "start → announcement (wall)", median[0], runs);
+            System.out.printf(Locale.ROOT, "%-44s %.2f s (median of %d)%n", "CPU of the JVM by its announcement", median[1], runs);
+            System.out.printf(Locale.ROOT, "%-44s %.1f MB RSS, %.1f MB PSS, %d threads%n", "memory at rest (20 s after its start)", rss, pss,
+                    threads);
+            System.out.println("measured " + Instant.now() + " on " + Runtime.getRuntime().availableProcessors() + " cores");
+        }
+    }
+
+    /** Replaces the unit's command with another jar and/or other JVM options (the file goes in with docker cp: no shell). */
+    static void dropIn(LabHostsFixture f, String container, Path jar, String javaOptions) throws Exception {
+        String target = "/opt/labforge/labforge-agent.jar";
+        if (jar != null) {
+            target = "/opt/labforge/labforge-agent-bench.jar";
+            Cmd.require(List.of("docker", "cp", jar.toAbsolutePath().toString(), container + ":" + target), 60);
+        }
+        String options = javaOptions != null ? javaOptions : currentOptions(f);
+        Path conf = Files.createTempFile("bench", ".conf");
+        Files.writeString(conf, "[Service]\nExecStart=\nExecStart=/usr/bin/java " + options + " -jar " + target
+                + " --spring.config.additional-location=file:/etc/labforge/agent.properties\n");
+        f.on(HOST, "mkdir", "-p", "/etc/systemd/system/" + UNIT + ".service.d");
+        Cmd.require(List.of("docker", "cp", conf.toString(), container + ":/etc/systemd/system/" + UNIT + ".service.d/bench.conf"), 60);
+        f.on(HOST, "systemctl", "daemon-reload");
+    }
+
+    /** The JVM options of the unit bootstrap wrote. */
+    static String currentOptions(LabHostsFixture f) {
+        String unit = f.on(HOST, "cat", "/etc/systemd/system/" + UNIT + ".service");
+        String exec = unit.lines().filter(l -> l.startsWith("ExecStart=")).findFirst().orElseThrow();
+        return exec.substring(exec.indexOf("java") + 4, exec.indexOf(" -jar ")).strip();
+    }
+
+    static Instant awaitAnnounced(LabHostsFixture f, Instant after, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            List<Timestamp> at = f.h.jdbc().queryForList("SELECT announced_at FROM host WHERE lab_host = ? AND announced_at > ?", Timestamp.class,
+                    HOST, Timestamp.from(after));
+            if (!at.isEmpty()) {
+                return at.get(0).toInstant();
+            }
+            Thread.sleep(20);
+        }
+        throw new IllegalStateException("the agent did not announce itself within " + timeout.toSeconds() + "s: journalctl -u " + UNIT
+                + " on the host");
+    }
+
+    static String pid(LabHostsFixture f) {
+        return f.on(HOST, "systemctl", "show", "-p", "MainPID", "--value", UNIT).strip();
+    }
+
+    /** utime + stime of the agent's JVM, in seconds (clock ticks of 1/100 s). */
+    static double cpuSeconds(LabHostsFixture f) {
+        String stat = f.on(HOST, "cat", "/proc/" + pid(f) + "/stat");
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
+    }
+
+    static long kb(String text, String key) {
+        return text.lines().filter(l -> l.startsWith(key)).findFirst().map(l -> Long.parseLong(l.substring(key.length()).strip().split("\\s+")[0]))
+                .orElseThrow(() -> new IllegalStateException("no " + key + " in " + text));
+    }
+
+    static double[] median(List<double[]> rows) {
+        double[] out = new double[rows.get(0).length];
+        for (int c = 0; c < out.length; c++) {
+            final int col = c;
+            double[] v = rows.stream().mapToDouble(r -> r[col]).sorted().toArray();
+            out[c] = v[v.length / 2];
+        }
+        return out;
+    }
+}

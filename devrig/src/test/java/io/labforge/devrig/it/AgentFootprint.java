@@ -9,6 +9,7 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -91,6 +92,15 @@ public final class AgentFootprint {
             double pss = kb(rollup, "Pss:") / 1024.0;
             long threads = kb(status, "Threads:");
             double[] median = median(starts);
+            if (execStart.contains("class+load")) {
+                classHistogram(f, execStart);
+            }
+            if (execStart.contains("PrintNMTStatistics")) {
+                // where the memory went, by the JVM's own account, printed as it stops (the hosts' JRE has no jcmd)
+                f.on(HOST, "systemctl", "stop", UNIT);
+                String journal = f.on(HOST, "journalctl", "-u", UNIT, "-n", "400", "--no-pager", "-o", "cat");
+                System.out.println(journal.substring(Math.max(0, journal.lastIndexOf("Native Memory Tracking:"))));
+            }
             System.out.println();
             System.out.printf(Locale.ROOT, "%-44s %s%n", "agent jar", String.format(Locale.ROOT, "%.1f MB", Files.size(measured) / 1e6));
             System.out.printf(Locale.ROOT, "%-44s %.2f s (median of %d)%n", "start → announcement (wall)", median[0], runs);
@@ -115,6 +125,33 @@ public final class AgentFootprint {
         f.on(HOST, "mkdir", "-p", "/etc/systemd/system/" + UNIT + ".service.d");
         Cmd.require(List.of("docker", "cp", conf.toString(), container + ":/etc/systemd/system/" + UNIT + ".service.d/bench.conf"), 60);
         f.on(HOST, "systemctl", "daemon-reload");
+    }
+
+    /**
+     * With {@code -Xlog:class+load:file=FILE} among the options: the classes the agent loaded, counted by
+     * package (three levels) and by where they came from (the JDK's shared archive, the JDK, the jar).
+     */
+    static void classHistogram(LabHostsFixture f, String execStart) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("class\\+load[^ ]*:file=([^ ;]+)").matcher(execStart);
+        if (!m.find()) {
+            return;
+        }
+        java.util.Map<String, Integer> byPackage = new java.util.TreeMap<>();
+        java.util.Map<String, Integer> bySource = new java.util.TreeMap<>();
+        for (String line : f.on(HOST, "cat", m.group(1)).lines().toList()) {
+            java.util.regex.Matcher c = java.util.regex.Pattern.compile("\\] (\\S+) source: (.*)$").matcher(line);
+            if (!c.find()) {
+                continue;
+            }
+            String[] parts = c.group(1).split("\\.");
+            String pkg = String.join(".", Arrays.copyOf(parts, Math.min(3, parts.length - 1)));
+            byPackage.merge(pkg, 1, Integer::sum);
+            String src = c.group(2).contains("shared") ? "JDK's shared archive" : c.group(2).startsWith("jrt:") ? "JDK" : "the agent's jar";
+            bySource.merge(src, 1, Integer::sum);
+        }
+        System.out.println("classes loaded, by source: " + bySource);
+        byPackage.entrySet().stream().sorted(java.util.Map.Entry.<String, Integer>comparingByValue().reversed()).limit(15)
+                .forEach(e -> System.out.printf(Locale.ROOT, "  %6d  %s%n", e.getValue(), e.getKey()));
     }
 
     /** The JVM options of the unit bootstrap wrote. */

@@ -257,6 +257,15 @@ public final class HostBootstrap {
                 + "labforge.agent.state-dir=/var/lib/labforge-agent\n";
     }
 
+    /**
+     * The agent's JVM, chosen with {@code ./labforge bench agent} on a lab-host container: a small heap that
+     * starts small and is given back after a collection (the agent holds little between steps), the serial
+     * collector (one thread, smallest footprint), the C1 compiler only with one compiler thread (the agent's
+     * code is not hot enough to pay for C2) and a bounded code cache. See docs/operations.md for the figures.
+     */
+    static final String JVM_OPTIONS = "-Xms8m -Xmx128m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -Xss512k -XX:+UseSerialGC"
+            + " -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:ReservedCodeCacheSize=16m";
+
     static final String UNIT_TEXT = """
             # written by labforge hosts bootstrap
             [Unit]
@@ -265,13 +274,15 @@ public final class HostBootstrap {
             After=network-online.target
 
             [Service]
-            ExecStart=/usr/bin/java -Xmx160m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -jar /opt/labforge/labforge-agent.jar --config=/etc/labforge/agent.properties
+            ExecStart=/usr/bin/java %s -jar /opt/labforge/labforge-agent.jar --config=/etc/labforge/agent.properties
+            # the JVM answers SIGTERM (systemctl stop) with 143: a clean stop, not a failure
+            SuccessExitStatus=143
             Restart=always
             RestartSec=3
 
             [Install]
             WantedBy=multi-user.target
-            """;
+            """.formatted(JVM_OPTIONS);
 
     private static boolean writeIfDifferent(SSHClient ssh, SFTPClient sftp, String path, String content, int mode)
             throws IOException {

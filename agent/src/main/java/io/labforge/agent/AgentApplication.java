@@ -3,7 +3,10 @@ package io.labforge.agent;
 import io.labforge.common.id.HostId;
 import io.labforge.common.worker.WorkerIdentity;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -11,8 +14,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The agent's entry point: {@code java -jar labforge-agent.jar --config=/etc/labforge/agent.properties}
- * runs the host's {@link Agent} until the process is stopped; {@code identity FILE} makes the host's keys
- * and prints its identity (what {@code hosts bootstrap} registers).
+ * runs the host's {@link Agent} until the process is stopped; {@code fleet DIR} runs one agent for each
+ * {@code *.properties} file in DIR, in this one process (simulated hosts: see {@link Fleet}); {@code identity FILE}
+ * makes the host's keys and prints its identity (what {@code hosts bootstrap} registers).
  */
 public final class AgentApplication {
     private static final Logger LOG = LoggerFactory.getLogger(AgentApplication.class);
@@ -25,19 +29,32 @@ public final class AgentApplication {
             System.out.println(identity(Path.of(args[1])).toJson());
             return;
         }
-        AgentSettings settings;
+        List<AgentSettings> settings;
         try {
-            settings = AgentSettings.fromArgs(args);
-        } catch (IllegalArgumentException e) {
+            settings = args.length == 2 && args[0].equals("fleet") ? Fleet.settings(Path.of(args[1])) : List.of(AgentSettings.fromArgs(args));
+        } catch (IllegalArgumentException | UncheckedIOException e) {
             System.err.println("labforge-agent: " + e.getMessage());
             System.exit(2);
             return;
         }
-        Agent agent = Agent.start(settings);
-        LOG.info("agent of {} started; Kafka at {}", settings.hostId(), settings.bootstrapServers());
+        List<Agent> agents = new ArrayList<>();
+        for (AgentSettings s : settings) {
+            agents.add(Agent.start(s));
+        }
+        LOG.info(agents.size() == 1 ? "agent of {} started; Kafka at {}" : "a fleet of {} agents started; Kafka at {}",
+                agents.size() == 1 ? settings.get(0).hostId() : agents.size(), settings.get(0).bootstrapServers());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            agent.close();
+            // a fleet's agents stop side by side: each waits for its command in hand and closes its Kafka clients
+            List<Thread> closing = agents.stream().map(a -> new Thread(a::close, "close-" + a.processor().hostId())).toList();
+            closing.forEach(Thread::start);
+            for (Thread t : closing) {
+                try {
+                    t.join(15_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             stopped.countDown();
         }, "agent-shutdown"));
         stopped.await();

@@ -20,6 +20,7 @@ import io.labforge.orchestrator.runtime.LabSubmissions;
 import io.labforge.orchestrator.runtime.OrchestratorRuntime;
 import io.labforge.orchestrator.runtime.OutboxRelay;
 import io.labforge.orchestrator.runtime.Ownership;
+import io.labforge.orchestrator.runtime.PresenceConsumer;
 import io.labforge.orchestrator.runtime.ProgressBus;
 import io.labforge.orchestrator.runtime.SagaCoordinator;
 import io.labforge.orchestrator.runtime.SagaReads;
@@ -169,7 +170,8 @@ public class OrchestratorApplication {
     OrchestratorRuntime orchestratorRuntime(Ownership ownership, SagaCoordinator coordinator, SagaRequests requests, OutboxRelay relay,
             OrchestratorProperties props, WorkerIdentities identities, Bus bus, AuditRecords records, HostLiveness liveness) {
         return new OrchestratorRuntime(ownership, coordinator, requests, relay,
-                new EventConsumer(coordinator, records, new SenderCheck(identities), bus, props.eventBatch(), liveness),
+                new EventConsumer(coordinator, records, new SenderCheck(identities), bus, props.eventBatch()),
+                new PresenceConsumer(records, new SenderCheck(identities), bus, liveness),
                 props.tick(), bus, props.topicReplication());
     }
 }

@@ -142,12 +142,16 @@ public final class DemoCommand implements Callable<Integer> {
                     }
                 }
             } else {
+                // directory hosts: their agents run on this machine, all in one JVM (fleet mode), each with its
+                // own keys (made here and registered), journal and root
+                Path fleet = dir.resolve("fleet");
+                Files.createDirectories(fleet);
                 for (Lab.Host h : lab.hosts()) {
-                    // a directory host's agent runs on this machine: its keys are made here, registered, then it starts
                     Path state = dir.resolve("agents").resolve(h.name()).toAbsolutePath();
                     identities.register(WorkerIdentity.loadOrCreate(state, h.name()).identity(), actor).install(state);
-                    agents.add(startAgent(jar, h.name(), state, infra.kafkaBootstrapServers()));
+                    writeAgentSettings(fleet.resolve(h.name() + ".properties"), h.name(), state, infra.kafkaBootstrapServers());
                 }
+                agents.add(startFleet(jar, fleet, lab.hosts().size()));
             }
             Set<String> targets = new HashSet<>();
             Planners.all().plan(lab).steps().forEach(st -> targets.add(st.target()));
@@ -161,12 +165,22 @@ public final class DemoCommand implements Callable<Integer> {
             }
             SagaRepository repo = ctx.getBean(SagaRepository.class);
             List<String> names = lab.hostNames();
-            long deadline = System.currentTimeMillis() + 120_000;
-            while (repo.hosts(names).stream().filter(r -> r.get("announced_at") != null).count() < names.size()) {
-                if (System.currentTimeMillis() > deadline) {
-                    throw new CliError("agents did not announce themselves within 120s: see " + dir.resolve("logs"));
+            // a minute, and more for a larger lab (a fleet of 300 starts its agents one after another)
+            long wait = 60_000 + 400L * names.size();
+            long deadline = System.currentTimeMillis() + wait;
+            long shown = -1;
+            long nextLine = System.currentTimeMillis() + 2_000;
+            for (long announced = 0; announced < names.size(); Thread.sleep(200)) {
+                announced = repo.hosts(names).stream().filter(r -> r.get("announced_at") != null).count();
+                if (announced != shown && (System.currentTimeMillis() >= nextLine || announced == names.size())) {
+                    LabforgeCli.OUT.printf("  agents announced: %d/%d (%.1fs)%n", announced, names.size(), secs(t0));
+                    shown = announced;
+                    nextLine = System.currentTimeMillis() + 2_000;
                 }
-                Thread.sleep(200);
+                if (announced < names.size() && System.currentTimeMillis() > deadline) {
+                    throw new CliError((names.size() - announced) + " of " + names.size() + " agents did not announce themselves within "
+                            + wait / 1000 + "s: see " + dir.resolve("logs"));
+                }
             }
             LabforgeCli.OUT.printf("%d agents announced (%.1fs); applying %s%n%n", names.size(), secs(t0), labFile);
             LabSubmissions submissions = ctx.getBean(LabSubmissions.class);
@@ -241,7 +255,8 @@ public final class DemoCommand implements Callable<Integer> {
                 .redirectErrorStream(true).redirectOutput(dir.resolve("logs").resolve(kind + "-service.log").toFile()).start();
     }
 
-    private Process startAgent(Path jar, String host, Path state, String kafka) throws IOException {
+    /** A directory host's settings, as bootstrap writes them on a real host, plus its root and state here. */
+    private void writeAgentSettings(Path file, String host, Path state, String kafka) throws IOException {
         Path root = dir.resolve("hosts").resolve(host).toAbsolutePath();
         Files.createDirectories(root.resolve("etc"));
         // a host root stands for a Debian host with Docker installed
@@ -250,13 +265,21 @@ public final class DemoCommand implements Callable<Integer> {
         Files.writeString(root.resolve("etc/hostname"), "debian\n");
         Files.writeString(root.resolve("etc/hosts"), "127.0.0.1 localhost\n");
         Files.writeString(root.resolve("etc/os-release"), "PRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\nID=debian\nVERSION_CODENAME=bookworm\n");
+        Files.writeString(file, "# a directory host of the demo, run by the fleet\n"
+                + "labforge.agent.host-id=" + host + "\n"
+                + "labforge.agent.bootstrap-servers=" + kafka + "\n"
+                + "labforge.agent.orchestrator-public-key-file=" + dir.resolve("orchestrator/orchestrator.pub").toAbsolutePath() + "\n"
+                + "labforge.agent.orchestrator-sealing-key-file=" + dir.resolve("orchestrator/sealing.pub").toAbsolutePath() + "\n"
+                + "labforge.agent.root=" + root + "\n"
+                + "labforge.agent.state-dir=" + state + "\n");
+    }
+
+    /** One JVM for all the directory hosts' agents ({@code fleet}): its heap grows with their number. */
+    private Process startFleet(Path jar, Path fleet, int hosts) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return new ProcessBuilder(java, "-Xmx128m", "-XX:TieredStopAtLevel=1", "-jar", jar.toAbsolutePath().toString(),
-                "--labforge.agent.host-id=" + host, "--labforge.agent.bootstrap-servers=" + kafka,
-                "--labforge.agent.orchestrator-public-key-file=" + dir.resolve("orchestrator/orchestrator.pub").toAbsolutePath(),
-                "--labforge.agent.orchestrator-sealing-key-file=" + dir.resolve("orchestrator/sealing.pub").toAbsolutePath(),
-                "--labforge.agent.root=" + root, "--labforge.agent.state-dir=" + state)
-                .redirectErrorStream(true).redirectOutput(dir.resolve("logs").resolve("agent-" + host + ".log").toFile())
+        return new ProcessBuilder(java, "-Xmx" + Math.max(128, 64 + 3 * hosts) + "m", "-Xss512k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-jar", jar.toAbsolutePath().toString(), "fleet", fleet.toAbsolutePath().toString())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("logs").resolve("agents.log").toFile())
                 .start();
     }
 

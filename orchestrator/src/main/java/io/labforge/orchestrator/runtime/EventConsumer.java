@@ -1,10 +1,7 @@
 package io.labforge.orchestrator.runtime;
 
-import io.labforge.common.agent.AgentPresence;
-import io.labforge.common.features.Features;
 import io.labforge.common.messaging.Bus;
 import io.labforge.common.messaging.Envelope;
-import io.labforge.common.messaging.Json;
 import io.labforge.common.messaging.Topics;
 import io.labforge.orchestrator.trust.RefusalThrottle;
 import io.labforge.orchestrator.trust.SenderCheck;
@@ -25,11 +22,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads step events and agent presence and hands them to the coordinator, once each has passed the
- * {@link SenderCheck} (signed by a registered worker with its registered key); what fails it is dropped
- * and audited ({@code event.refused}, {@code presence.refused}; throttled). Offsets are committed only
- * after the coordinator's transaction: a crash in between redelivers, and the inbox drops what was
- * already taken. It runs only in the orchestrator that owns the sagas.
+ * Reads step events and hands them to the coordinator, once each has passed the {@link SenderCheck}
+ * (signed by a registered worker with its registered key); what fails it is dropped and audited
+ * ({@code event.refused}; throttled). Offsets are committed only after the coordinator's transaction: a
+ * crash in between redelivers, and the inbox drops what was already taken. It runs only in the
+ * orchestrator that owns the sagas. Presence (announcements, heartbeats) has a consumer of its own,
+ * {@link PresenceConsumer}, so that heartbeats are never queued behind a backlog of step events.
  */
 public final class EventConsumer implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(EventConsumer.class);
@@ -39,16 +37,14 @@ public final class EventConsumer implements Runnable {
     private final SenderCheck senders;
     private final RefusalThrottle throttle = new RefusalThrottle(Clock.systemUTC());
     private final Bus bus;
-    private final HostLiveness liveness;
     private volatile boolean running = true;
     private volatile KafkaConsumer<String, byte[]> consumer;
 
     private final int batch;
 
     /** {@code batch}: at most this many records per poll, so per saga-loop transaction. */
-    public EventConsumer(SagaCoordinator coordinator, AuditRecords records, SenderCheck senders, Bus bus, int batch, HostLiveness liveness) {
+    public EventConsumer(SagaCoordinator coordinator, AuditRecords records, SenderCheck senders, Bus bus, int batch) {
         this.coordinator = coordinator;
-        this.liveness = liveness;
         this.records = records;
         this.senders = senders;
         this.bus = bus;
@@ -70,14 +66,6 @@ public final class EventConsumer implements Runnable {
 
     @Override
     public void run() {
-        try {
-            consume();
-        } finally {
-            liveness.deaf(); // no host is judged while nothing is heard
-        }
-    }
-
-    private void consume() {
         while (running) {
             Properties props = KafkaSetup.consumer(bus, "labforge-orchestrator");
             props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, batch);
@@ -86,15 +74,12 @@ public final class EventConsumer implements Runnable {
                 // assigned, not subscribed: the group has no members, so a new owner reads at once from the
                 // committed offsets instead of waiting out the dead owner's session in a rebalance
                 List<TopicPartition> partitions = new ArrayList<>();
-                for (String topic : List.of(Topics.STEP_EVENTS, Topics.AGENT_PRESENCE)) {
-                    for (PartitionInfo p : c.partitionsFor(topic)) {
-                        partitions.add(new TopicPartition(topic, p.partition()));
-                    }
+                for (PartitionInfo p : c.partitionsFor(Topics.STEP_EVENTS)) {
+                    partitions.add(new TopicPartition(Topics.STEP_EVENTS, p.partition()));
                 }
                 c.assign(partitions);
                 while (running) {
                     ConsumerRecords<String, byte[]> records = c.poll(Duration.ofMillis(500));
-                    liveness.polled();
                     List<Envelope> steps = new ArrayList<>();
                     for (ConsumerRecord<String, byte[]> r : records) {
                         Envelope e;
@@ -104,15 +89,11 @@ public final class EventConsumer implements Runnable {
                             LOG.warn("skipped an undecodable record on {}: {}", r.topic(), ex.getMessage());
                             continue;
                         }
-                        if (r.topic().equals(Topics.AGENT_PRESENCE)) {
-                            presence(e);
+                        Optional<String> refusal = senders.refusal(e);
+                        if (refusal.isEmpty()) {
+                            steps.add(e);
                         } else {
-                            Optional<String> refusal = senders.refusal(e);
-                            if (refusal.isEmpty()) {
-                                steps.add(e);
-                            } else {
-                                refuse("event.refused", e, refusal.get());
-                            }
+                            refuse("event.refused", e, refusal.get());
                         }
                     }
                     coordinator.onEvents(steps);
@@ -124,7 +105,6 @@ public final class EventConsumer implements Runnable {
             } catch (WakeupException e) {
                 return;
             } catch (RuntimeException e) {
-                liveness.deaf();
                 if (running) {
                     LOG.warn("event consumer: {} — reconnecting from the last committed offsets", e.toString(), e);
                     try {
@@ -135,27 +115,6 @@ public final class EventConsumer implements Runnable {
                     }
                 }
             }
-        }
-    }
-
-    private void presence(Envelope e) {
-        try {
-            if (!(Features.TYPES.decode(e) instanceof AgentPresence p)) {
-                return;
-            }
-            Optional<String> refusal = senders.presenceRefusal(e, p);
-            if (refusal.isPresent()) {
-                refuse("presence.refused", e, refusal.get());
-                return;
-            }
-            liveness.heard(e.signer());
-            if (p instanceof AgentPresence.Announced a) {
-                records.presence(a.hostId(), Json.tree(a.facts()), a.agentVersion(), true);
-            } else if (p instanceof AgentPresence.Heartbeat h) {
-                records.presence(h.hostId(), null, null, false);
-            }
-        } catch (RuntimeException ex) {
-            LOG.warn("ignored a presence record: {}", ex.getMessage());
         }
     }
 

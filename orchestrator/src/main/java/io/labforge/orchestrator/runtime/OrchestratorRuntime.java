@@ -15,7 +15,7 @@ import org.springframework.context.SmartLifecycle;
 /**
  * Owner or standby. Every orchestrator serves the API; the one that holds the sagas' lease
  * ({@link Ownership}) also runs the saga owner's loops: recovery of running sagas, the outbox relay,
- * the event consumer and the timer. A standby tries to take the lease every second and takes over once
+ * the event and presence consumers and the timer. A standby tries to take the lease every second and takes over once
  * it lapses or is released. An owner renews it every third of its length; if another orchestrator took
  * it (this one froze, or lost the database for longer than the lease), its next transaction is refused,
  * it stops its loops and stands by again.
@@ -29,6 +29,7 @@ public final class OrchestratorRuntime implements SmartLifecycle {
     private final SagaRequests requests;
     private final OutboxRelay relay;
     private final EventConsumer events;
+    private final PresenceConsumer presence;
     private final Duration tick;
     private final Bus bus;
     private final short replication;
@@ -40,7 +41,8 @@ public final class OrchestratorRuntime implements SmartLifecycle {
     private Thread owner;
 
     public OrchestratorRuntime(Ownership ownership, SagaCoordinator coordinator, SagaRequests requests, OutboxRelay relay,
-            EventConsumer events, Duration tick, Bus bus, short replication) {
+            EventConsumer events, PresenceConsumer presence, Duration tick, Bus bus, short replication) {
+        this.presence = presence;
         this.requests = requests;
         this.ownership = ownership;
         this.coordinator = coordinator;
@@ -110,8 +112,10 @@ public final class OrchestratorRuntime implements SmartLifecycle {
             coordinator.recover();
             relay.reopen();
             events.reopen();
+            presence.reopen();
             threads.add(start(relay, "outbox-relay"));
             threads.add(start(events, "event-consumer"));
+            threads.add(start(presence, "presence-consumer"));
             timer = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "saga-timer"));
             timer.scheduleWithFixedDelay(() -> {
                 if (!busWatch.up()) {
@@ -153,6 +157,7 @@ public final class OrchestratorRuntime implements SmartLifecycle {
             }
             relay.stop();
             events.stop();
+            presence.stop();
             for (Thread t : threads) {
                 join(t);
             }

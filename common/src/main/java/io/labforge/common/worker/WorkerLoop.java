@@ -133,7 +133,7 @@ public final class WorkerLoop implements Runnable {
 
     /** How long the loop waits before a new Kafka session after one failed: doubles from the first to the last. */
     static final Duration FIRST_RETRY = Duration.ofSeconds(1);
-    static final Duration LAST_RETRY = Duration.ofSeconds(30);
+    public static final Duration LAST_RETRY = Duration.ofSeconds(30);
 
     /**
      * Runs Kafka sessions until stopped. A session that fails (the broker away longer than the clients

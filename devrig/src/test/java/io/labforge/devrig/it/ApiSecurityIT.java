@@ -73,6 +73,8 @@ class ApiSecurityIT {
         h.startOrchestrator("--labforge.api.max-body-bytes=" + MAX_BODY, "--labforge.api.max-hosts=3", "--labforge.api.max-streams=2",
                 "--spring.security.oauth2.resourceserver.jwt.jwk-set-uri=http://127.0.0.1:" + idp.getAddress().getPort() + "/jwks");
         lab = Files.readString(Path.of("..", "examples", "local-lab.yaml"));
+        // the lab's hosts have agents (a lab naming a host without one is refused before any of this is checked)
+        List.of("node1", "node2", "node3").forEach(h::startAgent);
     }
 
     @AfterAll

@@ -67,8 +67,13 @@ final class LabHostsFixture implements AutoCloseable {
 
     /** The agent on every host of the lab; each must succeed. */
     void bootstrapAll() {
+        java.sql.Timestamp started = java.sql.Timestamp.from(java.time.Instant.now().minusSeconds(1));
         List<HostBootstrap.Outcome> out = bootstrapper().all(lab.hosts().stream().map(x -> new String[] {x.name(), x.address()}).toList());
         assertThat(out).allSatisfy(o -> assertThat(o.ok()).as(o.host() + ": " + o.detail()).isTrue());
+        // as labforge hosts bootstrap does: a lab is refused until its hosts' agents have announced themselves
+        org.awaitility.Awaitility.await("the agents announce themselves").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200))
+                .until(() -> h.jdbc().queryForObject("SELECT count(*) FROM host WHERE lab_host = ANY (?) AND announced_at >= ?", Integer.class,
+                        lab.hostNames().toArray(new String[0]), started) == lab.hosts().size());
     }
 
     /** Runs a command on a host as root (argv, no shell) and returns its output; it must succeed. */

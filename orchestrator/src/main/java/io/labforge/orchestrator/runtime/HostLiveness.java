@@ -1,5 +1,6 @@
 package io.labforge.orchestrator.runtime;
 
+import io.labforge.common.worker.WorkerLoop;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,9 +15,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * timeouts.
  *
  * <p>Silence counts only while the owner is listening: a host is judged against the later of its last
- * word and the moment the event consumer started polling without a break. So a new owner, a Kafka
- * outage or a stalled consumer makes no host offline: each gets {@link #offlineAfter} from the moment
- * its heartbeats can be heard again. A host never heard of is never judged here (a lab naming such a
+ * word and the moment the presence consumer started polling without a break (or, after a Kafka outage,
+ * the moment its workers can have reconnected). So a new owner, a Kafka outage or a stalled consumer
+ * makes no host offline: each gets {@link #offlineAfter} from the moment its heartbeats can be heard again. A host never heard of is never judged here (a lab naming such a
  * host is refused when it is submitted; see {@link LabSubmissions}).
  */
 public final class HostLiveness {
@@ -63,6 +64,16 @@ public final class HostLiveness {
             listeningSince = now;
         }
         lastPoll = now;
+    }
+
+    /**
+     * Kafka is back after an outage: nothing could be heard meanwhile, and the workers come back after
+     * their reconnect pause (up to {@link WorkerLoop#LAST_RETRY}). No host is judged before
+     * {@link #offlineAfter} has passed on top of that pause.
+     */
+    public void busReturned() {
+        listeningSince = clock.instant().plus(WorkerLoop.LAST_RETRY);
+        lastPoll = clock.instant();
     }
 
     /** The event consumer stopped (this orchestrator no longer owns the sagas, or it stops): no host is judged meanwhile. */

@@ -249,6 +249,7 @@ public final class SagaCoordinator implements AutoCloseable {
 
     /** Kafka was away for {@code away}: the steps awaiting an answer get that time back (audited per saga). */
     public void busWasAway(Duration away) {
+        liveness.busReturned(); // no heartbeat could travel either
         call(() -> {
             for (Saga s : new ArrayList<>(live.values())) {
                 int moved = engine.extendDeadlines(s, away);

@@ -95,6 +95,18 @@ class HostLivenessTest {
     }
 
     @Test
+    void afterAKafkaOutageHostsGetTheWorkersReconnectPauseOnTopOfTheSetTime() {
+        liveness.polled();
+        liveness.heard("node1");
+        clock.listenFor(liveness, Duration.ofSeconds(150)); // an empty poll is all a consumer sees of a broker that is away
+        liveness.busReturned();
+        clock.listenFor(liveness, Duration.ofSeconds(59));
+        assertThat(liveness.silent()).as("30 s reconnect pause + 30 s").isEmpty();
+        clock.listenFor(liveness, Duration.ofSeconds(2));
+        assertThat(liveness.silent()).containsOnlyKeys("node1");
+    }
+
+    @Test
     void aHostNeverHeardOfIsNeverJudgedAndTooShortATimeIsRefused() {
         liveness.polled();
         clock.listenFor(liveness, Duration.ofMinutes(5));

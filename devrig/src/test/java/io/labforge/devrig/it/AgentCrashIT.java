@@ -10,7 +10,6 @@ import io.labforge.common.messaging.Json;
 import io.labforge.orchestrator.saga.Saga;
 import io.labforge.orchestrator.saga.SagaStatus;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -62,18 +61,7 @@ class AgentCrashIT {
 
     /** The agent as its own JVM, as the systemd unit runs it. */
     void launch() {
-        Path log = Path.of("target", "agent-crash-it", "agent.log");
-        try {
-            Files.createDirectories(log.getParent());
-            agent = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx192m",
-                    "-cp", System.getProperty("java.class.path"), "io.labforge.agent.AgentApplication",
-                    "--labforge.agent.host-id=" + HOST, "--labforge.agent.bootstrap-servers=" + h.services.kafkaBootstrapServers(),
-                    "--labforge.agent.orchestrator-public-key=" + h.publicKey, "--labforge.agent.orchestrator-sealing-key=" + h.sealingKey,
-                    "--labforge.agent.root=" + root, "--labforge.agent.state-dir=" + state, "--labforge.agent.heartbeat=2s")
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        agent = h.launchAgentProcess(HOST, root, state, Path.of("target", "agent-crash-it", "agent.log"));
     }
 
     int succeeded(SagaId id) {

@@ -326,6 +326,35 @@ final class Harness implements AutoCloseable {
         return Json.MAPPER.readValue(r.body(), Registration.class);
     }
 
+    /**
+     * The agent as its own JVM, as its systemd unit runs it (for tests that kill it): the host's files
+     * under {@code root}, its keys and journal in {@code state} (enrolled before), heartbeats every 2 s, its
+     * output appended to {@code log}.
+     */
+    Process launchAgentProcess(String host, Path root, Path state, Path log) {
+        try {
+            Files.createDirectories(log.getParent());
+            return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m",
+                    "-cp", System.getProperty("java.class.path"), "io.labforge.agent.AgentApplication",
+                    "--labforge.agent.host-id=" + host, "--labforge.agent.bootstrap-servers=" + services.kafkaBootstrapServers(),
+                    "--labforge.agent.orchestrator-public-key=" + publicKey, "--labforge.agent.orchestrator-sealing-key=" + sealingKey,
+                    "--labforge.agent.root=" + root, "--labforge.agent.state-dir=" + state, "--labforge.agent.heartbeat=2s")
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Removes a worker's identity through the API with the admin token (a {@code HostBootstrap.Removal}, as uninstall does). */
+    void removeWorker(String worker, String removed) {
+        HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(baseUrl() + "/api/workers/" + worker + "?removed="
+                + java.net.URLEncoder.encode(removed, java.nio.charset.StandardCharsets.UTF_8)))
+                .header("Authorization", "Bearer " + adminToken).DELETE().build());
+        if (r.statusCode() != 204 && r.statusCode() != 404) {
+            throw new IllegalStateException("could not remove " + worker + ": " + r.statusCode() + " " + r.body());
+        }
+    }
+
     /** The bus as the orchestrator (the broker's super user) reaches it: for tests that play the orchestrator's part. */
     /** Every record on {@code topics} from their beginning, as text: what a test checks never travelled in clear. */
     List<String> records(String... topics) {

@@ -10,7 +10,6 @@ import io.labforge.common.messaging.Json;
 import io.labforge.orchestrator.saga.Saga;
 import io.labforge.orchestrator.saga.SagaStatus;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,18 +65,7 @@ class HostLivenessIT {
     }
 
     void launch() {
-        Path log = Path.of("target", "host-liveness-it", "agent.log");
-        try {
-            Files.createDirectories(log.getParent());
-            agent = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m",
-                    "-cp", System.getProperty("java.class.path"), "io.labforge.agent.AgentApplication",
-                    "--labforge.agent.host-id=" + HOST, "--labforge.agent.bootstrap-servers=" + h.services.kafkaBootstrapServers(),
-                    "--labforge.agent.orchestrator-public-key=" + h.publicKey, "--labforge.agent.orchestrator-sealing-key=" + h.sealingKey,
-                    "--labforge.agent.root=" + root, "--labforge.agent.state-dir=" + state, "--labforge.agent.heartbeat=2s")
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        agent = h.launchAgentProcess(HOST, root, state, Path.of("target", "host-liveness-it", "agent.log"));
     }
 
     JsonNode host(String name) {

@@ -16,6 +16,7 @@ import io.labforge.orchestrator.bootstrap.HostBootstrap;
 import io.labforge.orchestrator.local.LabCa;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -355,5 +356,38 @@ class RealHostsIT {
         assertThat(undone.get("status").asString()).as(undone.toString()).isEqualTo("COMPENSATED");
         assertThat(on("node2", "cat", "/proc/sys/net/ipv4/tcp_keepalive_time")).isEqualTo(before);
         assertThat(local.exec("node2", "test", "-e", "/etc/sysctl.d/90-labforge.conf").ok()).as("the file is gone").isFalse();
+    }
+
+    @Test
+    @Order(11)
+    void uninstallLeavesNothingOfLabforgeOnTheHostAndTheOrchestratorForgetsIt() {
+        List<HostBootstrap.Target> node3 = List.of(new HostBootstrap.Target("node3", "10.77.0.13", 22));
+        List<HostBootstrap.Outcome> out = bootstrap().uninstallAll(node3, h::removeWorker);
+        assertThat(out).singleElement().satisfies(o -> {
+            assertThat(o.ok()).as(o.detail()).isTrue();
+            assertThat(o.detail()).contains("removed: unit, agent, configuration, keys and journal", "identity removed");
+        });
+        for (String path : List.of("/etc/systemd/system/labforge-agent.service", "/opt/labforge", "/etc/labforge", "/var/lib/labforge-agent",
+                "/var/lib/labforge")) {
+            assertThat(local.exec("node3", "test", "-e", path).ok()).as(path + " is gone").isFalse();
+        }
+        assertThat(local.exec("node3", "systemctl", "cat", "labforge-agent.service").ok()).as("systemd knows no such unit").isFalse();
+        assertThat(local.exec("node3", "pgrep", "-f", "labforge-agent").ok()).as("no agent process").isFalse();
+
+        // the orchestrator forgot it: no identity (its events would be refused), never seen, audited with what was removed
+        assertThat(h.jdbc().queryForObject("SELECT count(*) FROM worker_identity WHERE worker = 'node3'", Integer.class)).isZero();
+        assertThat(Json.read(h.get("/api/hosts?name=node3").body()).get(0).get("state").asString()).isEqualTo("never seen");
+        assertThat(h.jdbc().queryForObject("SELECT detail ->> 'removedFromHost' FROM audit_log WHERE action = 'identity.removed' AND target = 'node3'",
+                String.class)).contains("keys and journal");
+        // a lab naming it waits for it to be bootstrapped again
+        HttpResponse<String> refused = h.post("/api/sagas", labSource);
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(409);
+        assertThat(refused.body()).contains("node3");
+
+        // again: nothing to remove, and that is said
+        assertThat(bootstrap().uninstallAll(node3, h::removeWorker)).singleElement().satisfies(o -> {
+            assertThat(o.ok()).as(o.detail()).isTrue();
+            assertThat(o.detail()).startsWith("nothing of Labforge was there");
+        });
     }
 }

@@ -7,11 +7,14 @@ import io.labforge.orchestrator.trust.WorkerIdentities;
 import java.util.List;
 import org.springframework.http.MediaType;
 import org.springframework.security.core.Authentication;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
@@ -39,6 +42,15 @@ public class WorkerController {
             throw new IllegalArgumentException("worker: the identity is " + id.worker() + "'s, not " + worker + "'s");
         }
         return identities.register(id, Caller.of(auth).actor());
+    }
+
+    /**
+     * Removes a worker's identity once its agent was uninstalled ({@code labforge hosts uninstall}):
+     * {@code removed} says what was taken off the host, for the audit row. 404 when none is registered.
+     */
+    @DeleteMapping("/{worker}")
+    public ResponseEntity<Void> remove(@PathVariable String worker, @RequestParam(required = false) String removed, Authentication auth) {
+        return identities.remove(worker, Caller.of(auth).actor(), removed) ? ResponseEntity.noContent().build() : ResponseEntity.notFound().build();
     }
 
     @GetMapping

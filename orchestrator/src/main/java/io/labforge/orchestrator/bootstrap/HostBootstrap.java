@@ -106,6 +106,32 @@ public final class HostBootstrap {
 
     /** Bootstraps every host at once; returns one outcome per host, in the order given. */
     public List<Outcome> allTargets(List<Target> targets) {
+        return each(targets, this::install);
+    }
+
+    /**
+     * {@code labforge hosts uninstall}: stops and removes the agent on every host (its unit, jar,
+     * configuration, keys, journal, and the state the lab's steps kept under {@code /var/lib/labforge}),
+     * checks that nothing of Labforge is left, then has {@code removal} forget the host's identity. What the
+     * lab changed on the host (its hostname, Docker's settings, …) stays: compensate the lab's sagas first
+     * to undo it, since without an agent they cannot be.
+     */
+    public List<Outcome> uninstallAll(List<Target> targets, Removal removal) {
+        return each(targets, (ssh, host, address) -> uninstall(ssh, host, address, removal));
+    }
+
+    /** Forgets a host's identity at the orchestrator (its agent was removed); {@code removed}: what was taken off the host. */
+    @FunctionalInterface
+    public interface Removal {
+        void remove(String host, String removed) throws Exception;
+    }
+
+    @FunctionalInterface
+    private interface OnHost {
+        Outcome run(SSHClient ssh, String host, String address) throws IOException;
+    }
+
+    private List<Outcome> each(List<Target> targets, OnHost action) {
         TofuKnownHosts verifier;
         try {
             Files.createDirectories(knownHosts.toPath().getParent());
@@ -117,7 +143,7 @@ public final class HostBootstrap {
         try {
             List<Future<Outcome>> futures = new ArrayList<>();
             for (Target t : targets) {
-                futures.add(pool.submit(() -> one(t, verifier)));
+                futures.add(pool.submit(() -> one(t, verifier, action)));
             }
             List<Outcome> out = new ArrayList<>();
             for (int i = 0; i < futures.size(); i++) {
@@ -141,7 +167,7 @@ public final class HostBootstrap {
         }
     }
 
-    Outcome one(Target t, TofuKnownHosts verifier) {
+    private Outcome one(Target t, TofuKnownHosts verifier, OnHost action) {
         String host = t.host();
         String address = t.display();
         String knownAs = t.port() == 22 ? t.sshHost() : "[" + t.sshHost() + "]:" + t.port();
@@ -165,7 +191,7 @@ public final class HostBootstrap {
                 } else {
                     ssh.authPassword(login.user(), login.password().clone());
                 }
-                return install(ssh, host, address);
+                return action.run(ssh, host, address);
             }
         } catch (IOException | RuntimeException e) {
             return new Outcome(host, address, false, false, e.getMessage() == null ? e.toString() : e.getMessage());
@@ -229,6 +255,46 @@ public final class HostBootstrap {
         return new Outcome(host, address, true, !changes.isEmpty(),
                 os + "; " + (changes.isEmpty() ? "already installed and running" : String.join(", ", changes)) + "; identity "
                         + identity.fingerprint() + " " + registered.change() + ", on Kafka as " + registered.busPrincipal(), identity);
+    }
+
+    /** What uninstall removes, each with what it is called in its outcome. */
+    static final List<String[]> INSTALLED = List.of(new String[] {"/opt/labforge", "agent"}, new String[] {"/etc/labforge", "configuration"},
+            new String[] {"/var/lib/labforge-agent", "keys and journal"}, new String[] {"/var/lib/labforge", "the steps' state"});
+
+    private Outcome uninstall(SSHClient ssh, String host, String address, Removal removal) throws IOException {
+        List<String> removed = new ArrayList<>();
+        if (run(ssh, "test -e " + UNIT).exit == 0) {
+            run(ssh, "systemctl disable --now labforge-agent.service");
+            require(ssh, "rm -f " + UNIT);
+            require(ssh, "systemctl daemon-reload");
+            removed.add("unit");
+        }
+        for (String[] p : INSTALLED) {
+            if (run(ssh, "test -e " + p[0]).exit == 0) {
+                require(ssh, "rm -rf " + p[0]);
+                removed.add(p[1]);
+            }
+        }
+        List<String> left = new ArrayList<>();
+        for (String path : List.of(UNIT, INSTALLED.get(0)[0], INSTALLED.get(1)[0], INSTALLED.get(2)[0], INSTALLED.get(3)[0])) {
+            if (run(ssh, "test -e " + path).exit == 0) {
+                left.add(path);
+            }
+        }
+        if (run(ssh, "pgrep -f labforge-agent.jar").exit == 0) {
+            left.add("a running agent process");
+        }
+        if (!left.isEmpty()) {
+            return new Outcome(host, address, false, !removed.isEmpty(), "still there after removal: " + String.join(", ", left));
+        }
+        String what = removed.isEmpty() ? "nothing of Labforge was there" : "removed: " + String.join(", ", removed);
+        try {
+            removal.remove(host, what);
+        } catch (Exception e) {
+            return new Outcome(host, address, false, !removed.isEmpty(), what + "; but its identity could not be removed at the orchestrator: "
+                    + (e.getMessage() == null ? e : e.getMessage()));
+        }
+        return new Outcome(host, address, true, !removed.isEmpty(), what + "; its identity removed at the orchestrator");
     }
 
     /**

@@ -88,8 +88,15 @@ final class Api {
     static final class ApiError extends CliError {
         private static final long serialVersionUID = 1L;
 
+        private final int status;
+
         ApiError(int status, String body) {
             super(describe(status, body));
+            this.status = status;
+        }
+
+        int status() {
+            return status;
         }
 
         static String describe(int status, String body) {

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -22,7 +23,7 @@ final class HostsCommand {
     private HostsCommand() {
     }
 
-    @Command(name = "hosts", mixinStandardHelpOptions = true, description = "The lab's hosts.", subcommands = {Bootstrap.class, Status.class})
+    @Command(name = "hosts", mixinStandardHelpOptions = true, description = "The lab's hosts.", subcommands = {Bootstrap.class, Status.class, Uninstall.class})
     public static final class HostsCmd {
     }
 
@@ -65,6 +66,67 @@ final class HostsCommand {
         }
     }
 
+    /** How to log in to a lab's hosts (bootstrap, uninstall): a password from the environment, the key given, or the local lab's key. */
+    static final class SshLogin {
+        @Option(names = "--key", description = "SSH private key (default: the local lab's key)")
+        Path key;
+        @Option(names = "--password-env", description = "name of an environment variable holding the SSH password")
+        String passwordEnv;
+        @Option(names = "--user", defaultValue = "root")
+        String user;
+
+        HostBootstrap.Login login(Lab lab, HostDirectory directory) {
+            if (passwordEnv != null) {
+                String pw = System.getenv(passwordEnv);
+                if (pw == null) {
+                    throw new CliError("environment variable " + passwordEnv + " is not set");
+                }
+                return new HostBootstrap.Login(user, null, pw.toCharArray());
+            }
+            Path k = key != null ? key : directory.defaultKey(lab).orElseThrow(() -> new CliError(
+                    "give the SSH key with --key FILE (or a password with --password-env NAME)"));
+            return new HostBootstrap.Login(user, k, null);
+        }
+    }
+
+    @Command(name = "uninstall", description = "Stops and removes the agent from every host of the lab, over SSH (its unit, jar, "
+            + "configuration, keys, journal and the steps' state under /var/lib/labforge), checks that nothing is left, and removes each "
+            + "host's identity at the orchestrator (audited; needs an admin token). What the lab changed stays: compensate its sagas first.")
+    static final class Uninstall implements Callable<Integer> {
+        @Parameters(paramLabel = "LAB.yaml")
+        Path file;
+        @Mixin
+        SshLogin ssh;
+        @Option(names = "--url", defaultValue = "${env:LABFORGE_URL:-http://localhost:8080}")
+        String url;
+
+        private final HostDirectory directory = HostDirectory.find();
+
+        @Override
+        public Integer call() {
+            Lab lab = LabforgeCli.lab(file);
+            Api api = new Api(url);
+            HostBootstrap b = new HostBootstrap(Path.of("unused"), LabforgeCli.home().resolve("known_hosts"),
+                    ssh.login(lab, directory), "", "-", null, id -> {
+                        throw new IllegalStateException("uninstall registers nothing");
+                    });
+            int failed = 0;
+            for (HostBootstrap.Outcome o : b.uninstallAll(directory.targets(lab), (host, removed) -> {
+                try {
+                    api.delete("/api/workers/" + host + "?removed=" + java.net.URLEncoder.encode(removed, java.nio.charset.StandardCharsets.UTF_8));
+                } catch (Api.ApiError e) {
+                    if (e.status() != 404) {
+                        throw e; // 404: no identity was registered for it, nothing to forget
+                    }
+                }
+            })) {
+                LabforgeCli.OUT.printf("%-10s %-15s %s %s%n", o.host(), o.address(), o.ok() ? "uninstalled" : "FAILED", o.detail());
+                failed += o.ok() ? 0 : 1;
+            }
+            return failed == 0 ? 0 : 1;
+        }
+    }
+
     @Command(name = "bootstrap", description = "Installs and starts the agent on every host of the lab, over SSH, and registers "
             + "each agent's identity with the orchestrator (needs an admin token).")
     static final class Bootstrap implements Callable<Integer> {
@@ -72,12 +134,8 @@ final class HostsCommand {
         Path file;
         @Option(names = "--kafka", required = true, description = "Kafka as the hosts reach it, e.g. 10.77.0.1:9092 (VMs: an address of this machine other than 127.0.0.1)")
         String kafka;
-        @Option(names = "--key", description = "SSH private key (default: the local lab's key)")
-        Path key;
-        @Option(names = "--password-env", description = "name of an environment variable holding the SSH password")
-        String passwordEnv;
-        @Option(names = "--user", defaultValue = "root")
-        String user;
+        @Mixin
+        SshLogin ssh;
         @Option(names = "--public-key", description = "the orchestrator's public key file (default ~/.labforge/orchestrator.pub)")
         Path publicKey;
         @Option(names = "--agent-jar", description = "default: agent/target/labforge-agent-exec.jar")
@@ -93,18 +151,7 @@ final class HostsCommand {
         @Override
         public Integer call() throws Exception {
             Lab lab = LabforgeCli.lab(file);
-            HostBootstrap.Login login;
-            if (passwordEnv != null) {
-                String pw = System.getenv(passwordEnv);
-                if (pw == null) {
-                    throw new CliError("environment variable " + passwordEnv + " is not set");
-                }
-                login = new HostBootstrap.Login(user, null, pw.toCharArray());
-            } else {
-                Path k = key != null ? key : directory.defaultKey(lab).orElseThrow(() -> new CliError(
-                        "give the SSH key with --key FILE (or a password with --password-env NAME)"));
-                login = new HostBootstrap.Login(user, k, null);
-            }
+            HostBootstrap.Login login = ssh.login(lab, directory);
             Path pub = publicKey != null ? publicKey : LabforgeCli.home().resolve("orchestrator.pub");
             Path jar = agentJar != null ? agentJar : Path.of("agent", "target", "labforge-agent-exec.jar");
             Path sealingPub = pub.resolveSibling("sealing.pub");

@@ -30,6 +30,7 @@ final class Endpoints {
     static final List<Rule> RULES = List.of(
             new Rule(null, List.of("/api/tokens", "/api/tokens/**"), Role.ADMIN),
             new Rule(HttpMethod.PUT, List.of("/api/workers/*"), Role.ADMIN),
+            new Rule(HttpMethod.DELETE, List.of("/api/workers/*"), Role.ADMIN),
             new Rule(HttpMethod.GET, List.of("/api/**"), Role.VIEWER),
             new Rule(HttpMethod.POST, List.of("/api/sagas", "/api/sagas/*/resume", "/api/sagas/*/compensate", "/api/labs/**"),
                     Role.OPERATOR));

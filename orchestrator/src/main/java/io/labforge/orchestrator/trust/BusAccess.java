@@ -4,8 +4,10 @@ package io.labforge.orchestrator.trust;
  * What a worker may do on Kafka: the broker's ACLs for its principal. Granting for a new principal
  * takes every right from the one it replaces.
  */
-@FunctionalInterface
 public interface BusAccess {
     /** Grants {@code worker}'s rights to {@code principal}; {@code previous} (null: none) loses its own. */
     void grant(String worker, String principal, String previous);
+
+    /** Takes every right from {@code principal} (its worker was removed). */
+    void revoke(String principal);
 }

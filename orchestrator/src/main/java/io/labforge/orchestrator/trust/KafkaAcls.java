@@ -98,6 +98,19 @@ public final class KafkaAcls implements BusAccess, AutoCloseable {
     }
 
     @Override
+    public void revoke(String principal) {
+        try {
+            admin().deleteAcls(List.of(new AclBindingFilter(ResourcePatternFilter.ANY, new AccessControlEntryFilter("User:" + principal, null,
+                    AclOperation.ANY, AclPermissionType.ANY)))).all().get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot take " + principal + "'s rights on Kafka (" + bus.servers() + "): " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
     public void grant(String worker, String principal, String previous) {
         try {
             Admin admin = admin();

@@ -102,6 +102,37 @@ public final class WorkerIdentities {
                 ca.issueClient(id.busCsr(), principal), ca.caPem());
     }
 
+    /**
+     * Removes a worker's identity ({@code hosts uninstall}): its messages are believed no more, its principal
+     * loses every right on Kafka, and what it announced of itself is forgotten (the host is "never seen"
+     * again). Audited as {@code identity.removed} with what was removed; false when none was registered.
+     */
+    public boolean remove(String worker, String by, String what) {
+        Instant now = clock.instant();
+        String[] principal = {null};
+        Boolean removed = tx.execute(t -> {
+            List<Map<String, Object>> old = jdbc.queryForList("SELECT fingerprint, bus_principal FROM worker_identity WHERE worker = ? FOR UPDATE",
+                    worker);
+            if (old.isEmpty()) {
+                return false;
+            }
+            principal[0] = (String) old.get(0).get("bus_principal");
+            jdbc.update("DELETE FROM worker_identity WHERE worker = ?", worker);
+            jdbc.update("DELETE FROM host WHERE lab_host = ?", worker);
+            ObjectNode detail = Json.object().put("fingerprint", (String) old.get(0).get("fingerprint")).put("busPrincipal", principal[0]);
+            if (what != null && !what.isBlank()) {
+                detail.put("removedFromHost", what);
+            }
+            audit.append(List.of(new AuditLog.Record(by, "identity.removed", null, null, null, worker, detail)), now);
+            return true;
+        });
+        cache.remove(worker);
+        if (Boolean.TRUE.equals(removed) && principal[0] != null) {
+            access.revoke(principal[0]);
+        }
+        return Boolean.TRUE.equals(removed);
+    }
+
     /** The identity registered for {@code worker}, if any. */
     public Optional<Trusted> trusted(String worker) {
         if (worker == null) {

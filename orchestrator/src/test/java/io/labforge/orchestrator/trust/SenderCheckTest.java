@@ -51,7 +51,17 @@ class SenderCheckTest {
         jdbc = Postgres.freshDatabase();
         audit = new AuditLog(jdbc);
         identities = new WorkerIdentities(jdbc, new TransactionTemplate(new DataSourceTransactionManager(jdbc.getDataSource())), audit,
-                Clock.systemUTC(), BusCa.loadOrCreate(state), (w, p, old) -> grants.add(Arrays.asList(w, p, old)));
+                Clock.systemUTC(), BusCa.loadOrCreate(state), new BusAccess() {
+                    @Override
+                    public void grant(String w, String p, String old) {
+                        grants.add(Arrays.asList(w, p, old));
+                    }
+
+                    @Override
+                    public void revoke(String p) {
+                        grants.add(Arrays.asList("revoked", p));
+                    }
+                });
         check = new SenderCheck(identities);
     }
 
@@ -92,6 +102,24 @@ class SenderCheckTest {
         assertThat(identities.sealingKey("node1")).contains(node1Sealing.publicKey());
         assertThat(rows.get(1).detail().get("previousBusPrincipal").asString()).isEqualTo(first.busPrincipal());
         assertThat(identities.list()).singleElement().satisfies(r -> assertThat(r.fingerprint()).isEqualTo(rebuilt.fingerprint()));
+    }
+
+    @Test
+    void aRemovedWorkerIsBelievedNoMoreLosesItsRightsAndTheRemovalIsAudited() {
+        Registration r = identities.register(node1, "token:admin");
+        assertThat(check.refusal(asNode1.sign(event("node1")))).isEmpty();
+
+        assertThat(identities.remove("node1", "token:admin", "removed: unit, agent")).isTrue();
+        assertThat(check.refusal(asNode1.sign(event("node1")))).hasValueSatisfying(x -> assertThat(x).contains("no registered worker"));
+        assertThat(identities.sealingKey("node1")).isEmpty();
+        assertThat(grants).last().isEqualTo(Arrays.asList("revoked", r.busPrincipal()));
+        AuditEntry removed = audit.list(null, 0, 10).get(1);
+        assertThat(removed.action()).isEqualTo("identity.removed");
+        assertThat(removed.detail().get("fingerprint").asString()).isEqualTo(node1.fingerprint());
+        assertThat(removed.detail().get("removedFromHost").asString()).isEqualTo("removed: unit, agent");
+        // nothing registered: nothing to remove, nothing audited
+        assertThat(identities.remove("node1", "token:admin", null)).isFalse();
+        assertThat(audit.list(null, 0, 10)).hasSize(2);
     }
 
     @Test

@@ -92,6 +92,13 @@ public final class HostBootstrap {
         this.publicKey = publicKey.strip();
     }
 
+    /** For {@link #uninstallAll} only: it copies no jar, writes no configuration and registers nothing. */
+    public static HostBootstrap forUninstall(Path knownHosts, Login login) {
+        return new HostBootstrap(Path.of("/dev/null"), knownHosts, login, "", "", null, id -> {
+            throw new IllegalStateException("uninstall registers nothing");
+        });
+    }
+
     /** A host to install: its name in the lab and where its SSH server answers. */
     public record Target(String host, String sshHost, int port) {
         String display() {

@@ -106,10 +106,7 @@ final class HostsCommand {
         public Integer call() {
             Lab lab = LabforgeCli.lab(file);
             Api api = new Api(url);
-            HostBootstrap b = new HostBootstrap(Path.of("unused"), LabforgeCli.home().resolve("known_hosts"),
-                    ssh.login(lab, directory), "", "-", null, id -> {
-                        throw new IllegalStateException("uninstall registers nothing");
-                    });
+            HostBootstrap b = HostBootstrap.forUninstall(LabforgeCli.home().resolve("known_hosts"), ssh.login(lab, directory));
             int failed = 0;
             for (HostBootstrap.Outcome o : b.uninstallAll(directory.targets(lab), (host, removed) -> {
                 try {

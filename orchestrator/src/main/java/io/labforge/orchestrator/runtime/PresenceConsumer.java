@@ -29,9 +29,9 @@ import org.slf4j.LoggerFactory;
  * of hosts sends thousands of step events at once, and a heartbeat queued behind them would make its host
  * look silent. Each message must pass the {@link SenderCheck} (a refusal is dropped and audited as
  * {@code presence.refused}, throttled); an announcement is recorded with its facts and audited, a
- * heartbeat updates the host's last-seen time; both tell {@link HostLiveness}. While it reads records
- * written more than {@link HostLiveness#POLL_GAP} ago (a backlog after a restart or an outage), it tells
- * the liveness it is not listening yet, so no host is judged on a word it has not read. It runs only in
+ * heartbeat updates the host's last-seen time; both tell {@link HostLiveness}. While even the newest record
+ * of a poll was written more than {@link HostLiveness#POLL_GAP} ago (a backlog after a restart or an
+ * outage), it tells the liveness it is not listening yet, so no host is judged on a word it has not read. It runs only in
  * the orchestrator that owns the sagas.
  */
 public final class PresenceConsumer implements Runnable {
@@ -87,17 +87,19 @@ public final class PresenceConsumer implements Runnable {
                 c.assign(partitions);
                 while (running) {
                     ConsumerRecords<String, byte[]> batch = c.poll(Duration.ofMillis(500));
-                    long oldest = Long.MAX_VALUE;
+                    long newest = Long.MIN_VALUE;
                     for (ConsumerRecord<String, byte[]> r : batch) {
-                        oldest = Math.min(oldest, r.timestamp());
+                        newest = Math.max(newest, r.timestamp());
                         try {
                             presence(Envelope.fromBytes(r.value()));
                         } catch (RuntimeException ex) {
                             LOG.warn("ignored a presence record: {}", ex.toString());
                         }
                     }
-                    if (oldest != Long.MAX_VALUE && System.currentTimeMillis() - oldest > HostLiveness.POLL_GAP.toMillis()) {
-                        liveness.deaf(); // catching up on a backlog: listening starts once it is read
+                    // even the newest record is old: catching up on a backlog, and listening starts once it is read (the
+                    // newest, not the oldest: one host whose clock runs late must not keep the others from being judged)
+                    if (newest != Long.MIN_VALUE && System.currentTimeMillis() - newest > HostLiveness.POLL_GAP.toMillis()) {
+                        liveness.deaf();
                     } else {
                         liveness.polled();
                     }

@@ -283,7 +283,9 @@ public final class HostBootstrap {
             }
         }
         List<String> left = new ArrayList<>();
-        for (String path : List.of(UNIT, INSTALLED.get(0)[0], INSTALLED.get(1)[0], INSTALLED.get(2)[0], INSTALLED.get(3)[0])) {
+        List<String> paths = new ArrayList<>(List.of(UNIT));
+        INSTALLED.forEach(p -> paths.add(p[0]));
+        for (String path : paths) {
             if (run(ssh, "test -e " + path).exit == 0) {
                 left.add(path);
             }

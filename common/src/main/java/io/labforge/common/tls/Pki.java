@@ -11,8 +11,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
 import java.security.Provider;
 import java.security.PublicKey;
@@ -20,12 +22,17 @@ import java.security.SecureRandom;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.security.spec.X509EncodedKeySpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Date;
 import java.util.List;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.edec.EdECObjectIdentifiers;
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
@@ -37,6 +44,8 @@ import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
@@ -44,7 +53,6 @@ import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
-import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.operator.ContentSigner;
 import org.bouncycastle.operator.OperatorCreationException;
@@ -61,8 +69,15 @@ import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
  */
 public final class Pki {
     private static final SecureRandom RANDOM = new SecureRandom();
-    /** Not registered globally: only these conversions use it (the JDK's EC provider lacks OID aliases). */
-    private static final Provider BC = new BouncyCastleProvider();
+
+    /**
+     * BouncyCastle's JCA provider, not registered globally and loaded only to make a key (its EC keys carry
+     * their public point in the PEM, so a key file alone gives the pair back). Everything else here uses the
+     * JDK's providers: an agent that only reads its keys never loads this provider's ~900 classes.
+     */
+    private static final class Bc {
+        static final Provider PROVIDER = new BouncyCastleProvider();
+    }
 
     private Pki() {
     }
@@ -74,7 +89,7 @@ public final class Pki {
     public static KeyPair newKey() {
         try {
             // BouncyCastle's EC keys carry their public point in the PEM, so a key file alone gives the pair back
-            KeyPairGenerator g = KeyPairGenerator.getInstance("EC", BC);
+            KeyPairGenerator g = KeyPairGenerator.getInstance("EC", Bc.PROVIDER);
             g.initialize(new ECGenParameterSpec("secp256r1"), RANDOM);
             return g.generateKeyPair();
         } catch (GeneralSecurityException e) {
@@ -108,11 +123,12 @@ public final class Pki {
     public static PublicKey requestKey(String csrPem) {
         try {
             PKCS10CertificationRequest req = (PKCS10CertificationRequest) read(csrPem);
-            if (!req.isSignatureValid(new JcaContentVerifierProviderBuilder().setProvider(BC).build(req.getSubjectPublicKeyInfo()))) {
+            PublicKey key = publicKey(req.getSubjectPublicKeyInfo());
+            if (!req.isSignatureValid(new JcaContentVerifierProviderBuilder().build(key))) {
                 throw new IllegalArgumentException("the certificate request's signature is not valid");
             }
-            return new JcaPEMKeyConverter().setProvider(BC).getPublicKey(req.getSubjectPublicKeyInfo());
-        } catch (ClassCastException | OperatorCreationException | PKCSException | IOException e) {
+            return key;
+        } catch (ClassCastException | OperatorCreationException | PKCSException | IOException | GeneralSecurityException e) {
             throw new IllegalArgumentException("not a certificate request: " + e.getMessage(), e);
         }
     }
@@ -142,8 +158,7 @@ public final class Pki {
             List<String> dnsNames, List<String> ipAddresses, Usage usage, Duration validity) {
         try {
             PKCS10CertificationRequest req = (PKCS10CertificationRequest) read(csrPem);
-            if (!req.isSignatureValid(new JcaContentVerifierProviderBuilder()
-                    .setProvider(BC).build(req.getSubjectPublicKeyInfo()))) {
+            if (!req.isSignatureValid(new JcaContentVerifierProviderBuilder().build(publicKey(req.getSubjectPublicKeyInfo())))) {
                 throw new IllegalArgumentException("the certificate request's signature is not valid");
             }
             Instant now = Instant.now();
@@ -252,11 +267,11 @@ public final class Pki {
 
     public static KeyPair keyPair(String pem) {
         Object o = read(pem);
-        if (o instanceof PEMKeyPair k) {
+        if (o instanceof PEMKeyPair k && k.getPublicKeyInfo() != null) {
             try {
-                return new JcaPEMKeyConverter().setProvider(BC).getKeyPair(k);
-            } catch (IOException e) {
-                throw new IllegalArgumentException(e);
+                return new KeyPair(publicKey(k.getPublicKeyInfo()), privateKey(k.getPrivateKeyInfo()));
+            } catch (IOException | GeneralSecurityException e) {
+                throw new IllegalArgumentException("not a usable key pair: " + e.getMessage(), e);
             }
         }
         throw new IllegalArgumentException("not a PEM key pair");
@@ -267,15 +282,38 @@ public final class Pki {
         Object o = read(pem);
         try {
             if (o instanceof PEMKeyPair k) {
-                return new JcaPEMKeyConverter().setProvider(BC).getKeyPair(k).getPrivate();
+                return privateKey(k.getPrivateKeyInfo());
             }
             if (o instanceof PrivateKeyInfo info) {
-                return new JcaPEMKeyConverter().setProvider(BC).getPrivateKey(info);
+                return privateKey(info);
             }
-        } catch (IOException e) {
+        } catch (IOException | GeneralSecurityException e) {
             throw new IllegalArgumentException("not a usable private key: " + e.getMessage(), e);
         }
         throw new IllegalArgumentException("not a PEM private key");
+    }
+
+    /** A key's algorithm as the JDK's key factories name it, from the OID its encoding carries. */
+    private static String algorithm(ASN1ObjectIdentifier oid) throws NoSuchAlgorithmException {
+        if (oid.equals(X9ObjectIdentifiers.id_ecPublicKey)) {
+            return "EC";
+        }
+        if (oid.equals(PKCSObjectIdentifiers.rsaEncryption)) {
+            return "RSA";
+        }
+        if (oid.equals(EdECObjectIdentifiers.id_Ed25519)) {
+            return "Ed25519";
+        }
+        throw new NoSuchAlgorithmException("keys of algorithm " + oid + " are not supported (EC, RSA or Ed25519 are)");
+    }
+
+    private static PublicKey publicKey(SubjectPublicKeyInfo info) throws IOException, GeneralSecurityException {
+        return KeyFactory.getInstance(algorithm(info.getAlgorithm().getAlgorithm())).generatePublic(new X509EncodedKeySpec(info.getEncoded()));
+    }
+
+    private static PrivateKey privateKey(PrivateKeyInfo info) throws IOException, GeneralSecurityException {
+        return KeyFactory.getInstance(algorithm(info.getPrivateKeyAlgorithm().getAlgorithm()))
+                .generatePrivate(new PKCS8EncodedKeySpec(info.getEncoded()));
     }
 
     private static BigInteger serial() {
@@ -284,7 +322,7 @@ public final class Pki {
 
     private static ContentSigner signer(PrivateKey key) {
         try {
-            return new JcaContentSignerBuilder("RSA".equals(key.getAlgorithm()) ? "SHA256withRSA" : "SHA256withECDSA").setProvider(BC).build(key);
+            return new JcaContentSignerBuilder("RSA".equals(key.getAlgorithm()) ? "SHA256withRSA" : "SHA256withECDSA").build(key);
         } catch (OperatorCreationException e) {
             throw new IllegalStateException(e);
         }

@@ -345,7 +345,7 @@ final class Harness implements AutoCloseable {
         }
     }
 
-    /** Removes a worker's identity through the API with the admin token (a {@code HostBootstrap.Removal}, as uninstall does). */
+    /** Removes a worker's identity through the API with the admin token (a {@code AgentUninstall.Removal}, as uninstall does). */
     void removeWorker(String worker, String removed) {
         HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(baseUrl() + "/api/workers/" + worker + "?removed="
                 + java.net.URLEncoder.encode(removed, java.nio.charset.StandardCharsets.UTF_8)))

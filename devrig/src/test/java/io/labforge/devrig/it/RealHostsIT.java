@@ -7,11 +7,13 @@ import io.labforge.common.features.Features;
 import io.labforge.common.lab.Lab;
 import io.labforge.common.lab.LabParser;
 import io.labforge.common.messaging.Json;
+import io.labforge.common.messaging.Topics;
 import io.labforge.common.tls.Pki;
 import io.labforge.common.worker.WorkerIdentity;
 import io.labforge.devrig.embedded.EmbeddedServices;
 import io.labforge.devrig.labhosts.Cmd;
 import io.labforge.devrig.labhosts.LocalLab;
+import io.labforge.orchestrator.bootstrap.AgentUninstall;
 import io.labforge.orchestrator.bootstrap.HostBootstrap;
 import io.labforge.orchestrator.local.LabCa;
 import java.io.IOException;
@@ -21,8 +23,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -72,6 +80,10 @@ class RealHostsIT {
 
     HostBootstrap bootstrap() {
         return hosts.bootstrapper();
+    }
+
+    AgentUninstall uninstall() {
+        return new AgentUninstall(home.resolve("known_hosts"), new HostBootstrap.Login("root", local.privateKey(), null));
     }
 
     List<String[]> hosts() {
@@ -360,9 +372,130 @@ class RealHostsIT {
 
     @Test
     @Order(11)
+    void aRollingUpgradeKeepsKeysAndJournalAndStopsAtTheFirstHostThatFails(@TempDir Path tmp) throws Exception {
+        Path current = Path.of("..", "agent", "target", "labforge-agent-exec.jar");
+        String from = HostBootstrap.jarVersion(current);
+        String oldSum = HostBootstrap.sha256(current);
+        Map<String, String> keys = new HashMap<>();
+        Map<String, String> journals = new HashMap<>();
+        for (String[] x : hosts()) {
+            keys.put(x[0], keys(x[0]));
+            journals.put(x[0], on(x[0], "cat", "/var/lib/labforge-agent/journal.jsonl"));
+        }
+        String history = sagaHistory();
+
+        // a build whose agent cannot start (no Kafka consumer in it): the first host takes it, its agent never announces
+        // itself, it is rolled back; the rollout stops there and the other hosts are not touched
+        Path broken = AgentJars.rebuilt(current, tmp.resolve("broken.jar"), from + ".broken",
+                "org/apache/kafka/clients/consumer/KafkaConsumer.class");
+        List<HostBootstrap.Outcome> stopped = hosts.bootstrapper(broken).rolling(1, (host, v, since, within) -> announced(host, v, since, Duration.ofSeconds(10)))
+                .all(hosts());
+        assertThat(stopped).as(stopped.toString()).filteredOn(o -> o.detail().contains("rolled back")).singleElement().satisfies(o -> {
+            assertThat(o.ok()).isFalse();
+            assertThat(o.detail()).contains("did not announce itself as " + from + ".broken", "agent " + from + " runs again");
+        });
+        assertThat(stopped).as(stopped.toString()).filteredOn(o -> o.detail().startsWith("not upgraded: the rollout stopped when ")).hasSize(2)
+                .allSatisfy(o -> assertThat(o.ok()).isFalse());
+        for (String[] x : hosts()) {
+            assertThat(jarSum(x[0])).as(x[0] + " runs the jar it ran").isEqualTo(oldSum);
+            assertThat(local.exec(x[0], "test", "-e", "/opt/labforge/labforge-agent.jar.previous").ok()).isFalse();
+        }
+        String failed = stopped.stream().filter(o -> o.detail().contains("rolled back")).findFirst().orElseThrow().host();
+        await("the rolled-back agent announces itself again").atMost(Duration.ofSeconds(60))
+                .until(() -> announced(failed, from, Instant.now().minusSeconds(30), Duration.ZERO));
+
+        // node1's agent is stopped and its place in the command stream set back to the start: the upgraded agent is
+        // handed again every command it ran, and must answer each from its journal rather than run it twice
+        on("node1", "systemctl", "stop", "labforge-agent.service");
+        rewindCommands("node1");
+        Instant upgradeStarted = Instant.now();
+
+        // the real upgrade, one host at a time: while a host's new agent is awaited, every other host runs either the
+        // old jar or the new one whose agent has already announced itself
+        Path upgraded = AgentJars.rebuilt(current, tmp.resolve("labforge-agent-exec.jar"), from + ".upgrade-test");
+        String to = from + ".upgrade-test";
+        String newSum = HostBootstrap.sha256(upgraded);
+        List<String> overlaps = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<HostBootstrap.Outcome> out = hosts.bootstrapper(upgraded).rolling(1, (host, v, since, within) -> {
+            for (String[] other : hosts()) {
+                String version = h.jdbc().queryForObject("SELECT agent_version FROM host WHERE lab_host = ?", String.class, other[0]);
+                if (!other[0].equals(host) && jarSum(other[0]).equals(newSum) && !to.equals(version)) {
+                    overlaps.add(host + "'s new agent was awaited while " + other[0] + " had the new jar and no announcement of it");
+                }
+            }
+            return announced(host, v, since, within);
+        }).all(hosts());
+
+        assertThat(out).allSatisfy(o -> {
+            assertThat(o.ok()).as(o.detail()).isTrue();
+            assertThat(o.detail()).as(o.host()).contains("agent upgraded from " + from + " to " + to + " (keys and journal kept)");
+        });
+        assertThat(overlaps).isEmpty();
+        for (String[] x : hosts()) {
+            String host = x[0];
+            assertThat(keys(host)).as(host + "'s keys").isEqualTo(keys.get(host));
+            assertThat(h.jdbc().queryForObject("SELECT fingerprint FROM worker_identity WHERE worker = ?", String.class, host))
+                    .isEqualTo(WorkerIdentity.parse(on(host, "cat", "/var/lib/labforge-agent/identity.json")).fingerprint());
+            assertThat(Json.read(h.get("/api/hosts?name=" + host).body()).get(0).get("agentVersion").asString()).isEqualTo(to);
+            assertThat(h.jdbc().queryForObject("SELECT count(*) FROM audit_log WHERE action = 'agent.upgraded' AND target = ? "
+                    + "AND detail ->> 'from' = ? AND detail ->> 'to' = ?", Integer.class, host, from, to)).as(host + "'s upgrade audited").isEqualTo(1);
+            assertThat(local.exec(host, "test", "-e", "/opt/labforge/labforge-agent.jar.previous").ok()).isFalse();
+        }
+        // every command node1 ever ran is answered again from its journal, none is run again
+        List<String> ran = journals.get("node1").lines().filter(l -> l.startsWith("{")).map(l -> Json.read(l).get("key").asString()).toList();
+        assertThat(ran).isNotEmpty();
+        await("node1's upgraded agent answers its redelivered commands from the journal").atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            String log = on("node1", "journalctl", "-u", "labforge-agent.service", "--since", "@" + upgradeStarted.getEpochSecond(), "--no-pager", "-o", "cat");
+            assertThat(ran).allSatisfy(key -> assertThat(log).contains("command " + key + " for step"));
+        });
+        for (String[] x : hosts()) {
+            assertThat(on(x[0], "cat", "/var/lib/labforge-agent/journal.jsonl")).as(x[0] + "'s journal").isEqualTo(journals.get(x[0]));
+        }
+        assertThat(sagaHistory()).as("the sagas and their steps as they were").isEqualTo(history);
+    }
+
+    /** The host's private keys, as checksums. */
+    String keys(String host) {
+        return on(host, "sha256sum", "/var/lib/labforge-agent/identity.key", "/var/lib/labforge-agent/sealing.key",
+                "/var/lib/labforge-agent/bus.key");
+    }
+
+    String jarSum(String host) {
+        return on(host, "sha256sum", "/opt/labforge/labforge-agent.jar").split("\\s+")[0];
+    }
+
+    boolean announced(String host, String version, Instant since, Duration within) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + within.toMillis();
+        do {
+            if (h.jdbc().queryForObject("SELECT count(*) FROM host WHERE lab_host = ? AND agent_version = ? AND announced_at >= ?", Integer.class,
+                    host, version, java.sql.Timestamp.from(since.minusSeconds(1))) == 1) {
+                return true;
+            }
+            Thread.sleep(200);
+        } while (System.currentTimeMillis() < deadline);
+        return false;
+    }
+
+    String sagaHistory() {
+        return String.join("\n", h.jdbc().queryForList("SELECT s.id || ' ' || s.status || ' ' || st.id || ' ' || st.state || ' ' || st.attempt "
+                + "FROM saga s JOIN step st ON st.saga_id = s.id ORDER BY s.id, st.ord", String.class));
+    }
+
+    /** Sets the agent's committed offset on its command partition back to the start (its agent must be stopped). */
+    void rewindCommands(String host) throws Exception {
+        try (Admin admin = Admin.create(h.orchestratorBus().admin())) {
+            int partitions = admin.describeTopics(List.of(Topics.AGENT_COMMANDS)).allTopicNames().get().get(Topics.AGENT_COMMANDS)
+                    .partitions().size();
+            TopicPartition p = new TopicPartition(Topics.AGENT_COMMANDS, Topics.partitionFor(host, partitions));
+            admin.alterConsumerGroupOffsets("labforge-agent-" + host, Map.of(p, new OffsetAndMetadata(0))).all().get();
+        }
+    }
+
+    @Test
+    @Order(12)
     void uninstallLeavesNothingOfLabforgeOnTheHostAndTheOrchestratorForgetsIt() {
         List<HostBootstrap.Target> node3 = List.of(new HostBootstrap.Target("node3", "10.77.0.13", 22));
-        List<HostBootstrap.Outcome> out = bootstrap().uninstallAll(node3, h::removeWorker);
+        List<HostBootstrap.Outcome> out = uninstall().all(node3, h::removeWorker);
         assertThat(out).singleElement().satisfies(o -> {
             assertThat(o.ok()).as(o.detail()).isTrue();
             assertThat(o.detail()).contains("removed: unit, agent, configuration, keys and journal", "identity removed");
@@ -385,7 +518,7 @@ class RealHostsIT {
         assertThat(refused.body()).contains("node3");
 
         // again: nothing to remove, and that is said
-        assertThat(bootstrap().uninstallAll(node3, h::removeWorker)).singleElement().satisfies(o -> {
+        assertThat(uninstall().all(node3, h::removeWorker)).singleElement().satisfies(o -> {
             assertThat(o.ok()).as(o.detail()).isTrue();
             assertThat(o.detail()).startsWith("nothing of Labforge was there");
         });

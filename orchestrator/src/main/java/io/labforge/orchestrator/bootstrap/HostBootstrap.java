@@ -1,42 +1,43 @@
 package io.labforge.orchestrator.bootstrap;
 
+import static io.labforge.orchestrator.bootstrap.RemoteCommands.require;
+import static io.labforge.orchestrator.bootstrap.RemoteCommands.run;
+import static io.labforge.orchestrator.bootstrap.RemoteCommands.writeIfDifferent;
+
 import io.labforge.common.tls.Pki;
 import io.labforge.common.worker.Registration;
 import io.labforge.common.worker.WorkerIdentity;
-import java.io.ByteArrayInputStream;
+import io.labforge.orchestrator.bootstrap.RemoteCommands.Remote;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
+import java.util.jar.JarFile;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import net.schmizz.sshj.SSHClient;
-import net.schmizz.sshj.connection.channel.direct.Session;
 import net.schmizz.sshj.sftp.SFTPClient;
-import net.schmizz.sshj.transport.TransportException;
 import net.schmizz.sshj.xfer.FileSystemFile;
-import net.schmizz.sshj.xfer.InMemorySourceFile;
 
 /**
  * {@code labforge hosts bootstrap}: installs the agent on each host over SSH (sshj), once. Checks
  * the OS (systemd) and Java, copies the agent when it differs, writes its configuration and a
  * systemd unit, and (re)starts it only when something changed. Hosts are done in parallel; one
- * that fails does not stop the others. Every remote command is a fixed string: nothing of the lab
- * file reaches a remote shell (files are written over SFTP).
+ * that fails does not stop the others. A host that runs another agent jar is upgraded in place, as a
+ * {@link Rollout} (a few hosts at a time, each until its new agent announces itself, rolled back and the
+ * rollout stopped at the first failure); its keys and journal stay. Every remote command is a fixed
+ * string: nothing of the lab file reaches a remote shell (files are written over SFTP).
  */
 public final class HostBootstrap {
     static final String JAR = "/opt/labforge/labforge-agent.jar";
+    static final String PREVIOUS = JAR + ".previous";
     static final String CONFIG = "/etc/labforge/agent.properties";
     static final String UNIT = "/etc/systemd/system/labforge-agent.service";
     static final String STATE = "/var/lib/labforge-agent/";
@@ -51,9 +52,14 @@ public final class HostBootstrap {
      * What bootstrap did on one host; {@code identity}: the agent's, as read through the SSH session
      * (whose host key is pinned), for the orchestrator to register (null when it failed).
      */
-    public record Outcome(String host, String address, boolean ok, boolean changed, String detail, WorkerIdentity identity) {
+    public record Outcome(String host, String address, boolean ok, boolean changed, String detail, WorkerIdentity identity,
+            Instant startedAt) {
         Outcome(String host, String address, boolean ok, boolean changed, String detail) {
-            this(host, address, ok, changed, detail, null);
+            this(host, address, ok, changed, detail, null, null);
+        }
+
+        Outcome(String host, String address, boolean ok, boolean changed, String detail, WorkerIdentity identity) {
+            this(host, address, ok, changed, detail, identity, null);
         }
     }
 
@@ -75,6 +81,8 @@ public final class HostBootstrap {
     }
 
     private final Registrar registrar;
+    private final int maxUpgrading;
+    private final Rollout.Announcements announcements;
 
     /**
      * {@code publicKey}: the orchestrator's signing key, which the agent will trust; {@code sealingKey}: its
@@ -83,6 +91,13 @@ public final class HostBootstrap {
      */
     public HostBootstrap(Path agentJar, Path knownHosts, Login login, String kafka, String publicKey, String sealingKey,
             Registrar registrar) {
+        this(agentJar, knownHosts, login, kafka, publicKey, sealingKey, registrar, Integer.MAX_VALUE, Rollout.UNWATCHED);
+    }
+
+    private HostBootstrap(Path agentJar, Path knownHosts, Login login, String kafka, String publicKey, String sealingKey,
+            Registrar registrar, int maxUpgrading, Rollout.Announcements announcements) {
+        this.maxUpgrading = maxUpgrading;
+        this.announcements = announcements;
         this.registrar = registrar;
         this.sealingKey = sealingKey == null ? null : sealingKey.strip();
         this.agentJar = agentJar;
@@ -92,11 +107,13 @@ public final class HostBootstrap {
         this.publicKey = publicKey.strip();
     }
 
-    /** For {@link #uninstallAll} only: it copies no jar, writes no configuration and registers nothing. */
-    public static HostBootstrap forUninstall(Path knownHosts, Login login) {
-        return new HostBootstrap(Path.of("/dev/null"), knownHosts, login, "", "", null, id -> {
-            throw new IllegalStateException("uninstall registers nothing");
-        });
+    /**
+     * The same bootstrap, replacing running agents as a rollout (see {@link Rollout}): at most {@code maxAtOnce}
+     * hosts at a time, each until {@code announcements} has seen its new agent; the first failure stops it.
+     */
+    public HostBootstrap rolling(int maxAtOnce, Rollout.Announcements announcements) {
+        new Rollout(maxAtOnce, announcements); // checks the number
+        return new HostBootstrap(agentJar, knownHosts.toPath(), login, kafka, publicKey, sealingKey, registrar, maxAtOnce, announcements);
     }
 
     /** A host to install: its name in the lab and where its SSH server answers. */
@@ -113,57 +130,10 @@ public final class HostBootstrap {
 
     /** Bootstraps every host at once; returns one outcome per host, in the order given. */
     public List<Outcome> allTargets(List<Target> targets) {
-        return each(targets, this::install);
-    }
-
-    /**
-     * {@code labforge hosts uninstall}: stops and removes the agent on every host (its unit, jar,
-     * configuration, keys, journal, and the state the lab's steps kept under {@code /var/lib/labforge}),
-     * checks that nothing of Labforge is left, then has {@code removal} forget the host's identity. What the
-     * lab changed on the host (its hostname, Docker's settings, …) stays: compensate the lab's sagas first
-     * to undo it, since without an agent they cannot be.
-     */
-    public List<Outcome> uninstallAll(List<Target> targets, Removal removal) {
-        return each(targets, (ssh, host, address) -> uninstall(ssh, host, address, removal));
-    }
-
-    /** Forgets a host's identity at the orchestrator (its agent was removed); {@code removed}: what was taken off the host. */
-    @FunctionalInterface
-    public interface Removal {
-        void remove(String host, String removed) throws Exception;
-    }
-
-    @FunctionalInterface
-    private interface OnHost {
-        Outcome run(SSHClient ssh, String host, String address) throws IOException;
-    }
-
-    private List<Outcome> each(List<Target> targets, OnHost action) {
-        TofuKnownHosts verifier;
-        try {
-            Files.createDirectories(knownHosts.toPath().getParent());
-            verifier = new TofuKnownHosts(knownHosts);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot read " + knownHosts, e);
-        }
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(16, Math.max(1, targets.size())));
-        try {
-            List<Future<Outcome>> futures = new ArrayList<>();
-            for (Target t : targets) {
-                futures.add(pool.submit(() -> one(t, verifier, action)));
-            }
-            List<Outcome> out = new ArrayList<>();
-            for (int i = 0; i < futures.size(); i++) {
-                try {
-                    out.add(futures.get(i).get(15, TimeUnit.MINUTES));
-                } catch (Exception e) {
-                    out.add(new Outcome(targets.get(i).host(), targets.get(i).display(), false, false, e.toString()));
-                }
-            }
-            return out;
-        } finally {
-            pool.shutdownNow();
-        }
+        Rollout rollout = new Rollout(maxUpgrading, announcements);
+        String version = jarVersion(agentJar);
+        String sum = sha256(agentJar);
+        return new SshHosts(knownHosts.toPath(), login).each(targets, (ssh, host, address) -> install(ssh, host, address, rollout, version, sum));
     }
 
     public static void forgetHostKey(Path knownHosts, String address) {
@@ -174,65 +144,115 @@ public final class HostBootstrap {
         }
     }
 
-    private Outcome one(Target t, TofuKnownHosts verifier, OnHost action) {
-        String host = t.host();
-        String address = t.display();
-        String knownAs = t.port() == 22 ? t.sshHost() : "[" + t.sshHost() + "]:" + t.port();
+    private Outcome install(SSHClient ssh, String host, String address, Rollout rollout, String version, String sum) throws IOException {
+        if (run(ssh, "test -d /run/systemd/system").exit() != 0) {
+            return new Outcome(host, address, false, false, "the host does not run systemd: the agent is installed as a systemd unit");
+        }
+        String os = run(ssh, "cat /etc/os-release").out().lines().filter(l -> l.startsWith("PRETTY_NAME="))
+                .map(l -> l.substring(12).replace("\"", "")).findFirst().orElse("unknown OS");
+        Remote java = run(ssh, "java -version");
+        Matcher m = JAVA_VERSION.matcher(java.out());
+        if (java.exit() != 0 || !m.find() || Integer.parseInt(m.group(1)) < 17) {
+            return new Outcome(host, address, false, false, os + ": Java 17 or newer is needed (found: "
+                    + (java.exit() != 0 ? "none" : java.out().lines().findFirst().orElse("?")) + "); e.g. apt-get install openjdk-17-jre-headless");
+        }
+        List<String> changes = new ArrayList<>();
+        Rollout.Upgrade upgrade = null;
+        String from = null;
         try {
-            try (SSHClient ssh = new SSHClient()) {
-                ssh.addHostKeyVerifier(verifier);
-                ssh.setConnectTimeout(15_000);
-                ssh.setTimeout(300_000); // a VM under TCG answers slowly
-                try {
-                    ssh.connect(t.sshHost(), t.port());
-                } catch (TransportException e) {
-                    if (verifier.changedReason(knownAs) != null) {
-                        return new Outcome(host, address, false, false, "refused: the host key changed since it was first "
-                                + "trusted (" + verifier.changedReason(knownAs) + "). If the host was rebuilt, remove its line from "
-                                + knownHosts + " and run bootstrap again");
+            try (SFTPClient sftp = ssh.newSFTPClient()) {
+                sftp.mkdirs("/opt/labforge");
+                sftp.mkdirs("/etc/labforge");
+                Remote installed = run(ssh, "sha256sum " + JAR);
+                if (installed.exit() != 0) {
+                    putJar(ssh, sftp);
+                    changes.add("agent " + version + " copied");
+                } else if (!installed.out().split("\\s+")[0].equals(sum)) {
+                    from = installedVersion(sftp);
+                    upgrade = rollout.begin(host);
+                    if (upgrade == null) {
+                        return new Outcome(host, address, false, false, "not upgraded: the rollout stopped when " + rollout.stoppedBy()
+                                + "'s upgrade failed; this host still runs agent " + from);
                     }
-                    throw e;
+                    // the running agent's jar is kept (a hard link) until its successor has announced itself
+                    require(ssh, "ln -f " + JAR + " " + PREVIOUS);
+                    putJar(ssh, sftp);
+                    changes.add(from.equals(version) ? "agent " + version + " replaced by another build of it"
+                            : "agent upgraded from " + from + " to " + version + " (keys and journal kept)");
                 }
-                if (login.privateKey() != null) {
-                    ssh.authPublickey(login.user(), ssh.loadKeys(login.privateKey().toString()));
-                } else {
-                    ssh.authPassword(login.user(), login.password().clone());
+                if (writeIfDifferent(ssh, sftp, CONFIG, config(host), 0600)) {
+                    changes.add("configuration written");
                 }
-                return action.run(ssh, host, address);
+                if (writeIfDifferent(ssh, sftp, UNIT, UNIT_TEXT, 0644)) {
+                    changes.add("systemd unit written");
+                }
             }
+            Outcome started = registerAndStart(ssh, host, address, os, changes);
+            if (upgrade == null) {
+                return started;
+            }
+            String why = !started.ok() ? started.detail() : upgrade.announced(version, started.startedAt());
+            if (why != null) {
+                return rolledBack(ssh, upgrade, host, address, from, version, why);
+            }
+            run(ssh, "rm -f " + PREVIOUS);
+            return started;
         } catch (IOException | RuntimeException e) {
-            return new Outcome(host, address, false, false, e.getMessage() == null ? e.toString() : e.getMessage());
+            if (upgrade != null) {
+                return rolledBack(ssh, upgrade, host, address, from, version, e.getMessage() == null ? e.toString() : e.getMessage());
+            }
+            throw e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        } finally {
+            if (upgrade != null) {
+                upgrade.close();
+            }
         }
     }
 
-    private Outcome install(SSHClient ssh, String host, String address) throws IOException {
-        if (run(ssh, "test -d /run/systemd/system").exit != 0) {
-            return new Outcome(host, address, false, false, "the host does not run systemd: the agent is installed as a systemd unit");
+    /** The jar is written beside the one the agent runs and renamed over it: a running JVM never reads a half-written jar. */
+    private void putJar(SSHClient ssh, SFTPClient sftp) throws IOException {
+        sftp.put(new FileSystemFile(agentJar.toFile()), JAR + ".new");
+        require(ssh, "mv -f " + JAR + ".new " + JAR);
+    }
+
+    /** A failed upgrade stops the rollout and puts the previous jar back, and its agent runs again. */
+    private static Outcome rolledBack(SSHClient ssh, Rollout.Upgrade upgrade, String host, String address, String from, String to,
+            String why) {
+        upgrade.failed();
+        String failed = "upgrade to " + to + " failed: " + why;
+        try {
+            require(ssh, "mv -f " + PREVIOUS + " " + JAR);
+            require(ssh, "systemctl restart labforge-agent.service");
+            return new Outcome(host, address, false, true, failed + "; rolled back: agent " + from + " runs again");
+        } catch (IOException | RuntimeException e) {
+            return new Outcome(host, address, false, true, failed + "; and putting agent " + from + " back failed too: " + e.getMessage());
         }
-        String os = run(ssh, "cat /etc/os-release").out.lines().filter(l -> l.startsWith("PRETTY_NAME="))
-                .map(l -> l.substring(12).replace("\"", "")).findFirst().orElse("unknown OS");
-        Remote java = run(ssh, "java -version");
-        Matcher m = JAVA_VERSION.matcher(java.out);
-        if (java.exit != 0 || !m.find() || Integer.parseInt(m.group(1)) < 17) {
-            return new Outcome(host, address, false, false, os + ": Java 17 or newer is needed (found: "
-                    + (java.exit != 0 ? "none" : java.out.lines().findFirst().orElse("?")) + "); e.g. apt-get install openjdk-17-jre-headless");
+    }
+
+    private static String installedVersion(SFTPClient sftp) {
+        try {
+            String v = RemoteCommands.jarVersion(sftp, JAR);
+            return v == null ? "of unknown version" : v;
+        } catch (IOException e) {
+            return "of unknown version";
         }
-        List<String> changes = new ArrayList<>();
-        try (SFTPClient sftp = ssh.newSFTPClient()) {
-            sftp.mkdirs("/opt/labforge");
-            sftp.mkdirs("/etc/labforge");
-            String remoteSum = run(ssh, "sha256sum " + JAR).out.split("\\s+")[0];
-            if (!remoteSum.equals(sha256(agentJar))) {
-                sftp.put(new FileSystemFile(agentJar.toFile()), JAR);
-                changes.add("agent copied");
-            }
-            if (writeIfDifferent(ssh, sftp, CONFIG, config(host), 0600)) {
-                changes.add("configuration written");
-            }
-            if (writeIfDifferent(ssh, sftp, UNIT, UNIT_TEXT, 0644)) {
-                changes.add("systemd unit written");
-            }
+    }
+
+    /** The local jar's version, as its manifest says (what the agent will announce). */
+    public static String jarVersion(Path jar) {
+        try (JarFile f = new JarFile(jar.toFile())) {
+            String v = RemoteCommands.version(f.getManifest());
+            return v == null ? "dev" : v;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read the agent jar " + jar + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Registers the agent's identity, then (re)starts it when something changed; says what it did. */
+    private Outcome registerAndStart(SSHClient ssh, String host, String address, String os, List<String> changes) throws IOException {
         WorkerIdentity identity = identity(ssh, host, !changes.isEmpty());
         Registration registered;
         try {
@@ -245,65 +265,24 @@ public final class HostBootstrap {
         // says the same and is valid for 30 more days stays (a new one would restart the agent for nothing)
         Remote installed = run(ssh, "cat " + STATE + WorkerIdentity.BUS_CERTIFICATE);
         try (SFTPClient sftp = ssh.newSFTPClient()) {
-            boolean same = installed.exit == 0 && Pki.equivalent(installed.out, Pki.certificate(registered.busCertificate()));
+            boolean same = installed.exit() == 0 && Pki.equivalent(installed.out(), Pki.certificate(registered.busCertificate()));
             if (!same && writeIfDifferent(ssh, sftp, STATE + WorkerIdentity.BUS_CERTIFICATE, registered.busCertificate(), 0644)
                     | writeIfDifferent(ssh, sftp, STATE + WorkerIdentity.BUS_CA, registered.busCa(), 0644)) {
                 changes.add("bus certificate installed");
             }
         }
+        Instant startedAt = Instant.now();
         if (!changes.isEmpty()) {
             require(ssh, "systemctl daemon-reload");
             require(ssh, "systemctl enable labforge-agent.service");
             require(ssh, "systemctl restart labforge-agent.service");
-        } else if (run(ssh, "systemctl is-active labforge-agent.service").exit != 0) {
+        } else if (run(ssh, "systemctl is-active labforge-agent.service").exit() != 0) {
             require(ssh, "systemctl start labforge-agent.service");
             changes.add("agent started");
         }
         return new Outcome(host, address, true, !changes.isEmpty(),
                 os + "; " + (changes.isEmpty() ? "already installed and running" : String.join(", ", changes)) + "; identity "
-                        + identity.fingerprint() + " " + registered.change() + ", on Kafka as " + registered.busPrincipal(), identity);
-    }
-
-    /** What uninstall removes, each with what it is called in its outcome. */
-    static final List<String[]> INSTALLED = List.of(new String[] {"/opt/labforge", "agent"}, new String[] {"/etc/labforge", "configuration"},
-            new String[] {"/var/lib/labforge-agent", "keys and journal"}, new String[] {"/var/lib/labforge", "the steps' state"});
-
-    private Outcome uninstall(SSHClient ssh, String host, String address, Removal removal) throws IOException {
-        List<String> removed = new ArrayList<>();
-        if (run(ssh, "test -e " + UNIT).exit == 0) {
-            run(ssh, "systemctl disable --now labforge-agent.service");
-            require(ssh, "rm -f " + UNIT);
-            require(ssh, "systemctl daemon-reload");
-            removed.add("unit");
-        }
-        for (String[] p : INSTALLED) {
-            if (run(ssh, "test -e " + p[0]).exit == 0) {
-                require(ssh, "rm -rf " + p[0]);
-                removed.add(p[1]);
-            }
-        }
-        List<String> left = new ArrayList<>();
-        List<String> paths = new ArrayList<>(List.of(UNIT));
-        INSTALLED.forEach(p -> paths.add(p[0]));
-        for (String path : paths) {
-            if (run(ssh, "test -e " + path).exit == 0) {
-                left.add(path);
-            }
-        }
-        if (run(ssh, "pgrep -f labforge-agent.jar").exit == 0) {
-            left.add("a running agent process");
-        }
-        if (!left.isEmpty()) {
-            return new Outcome(host, address, false, !removed.isEmpty(), "still there after removal: " + String.join(", ", left));
-        }
-        String what = removed.isEmpty() ? "nothing of Labforge was there" : "removed: " + String.join(", ", removed);
-        try {
-            removal.remove(host, what);
-        } catch (Exception e) {
-            return new Outcome(host, address, false, !removed.isEmpty(), what + "; but its identity could not be removed at the orchestrator: "
-                    + (e.getMessage() == null ? e : e.getMessage()));
-        }
-        return new Outcome(host, address, true, !removed.isEmpty(), what + "; its identity removed at the orchestrator");
+                        + identity.fingerprint() + " " + registered.change() + ", on Kafka as " + registered.busPrincipal(), identity, startedAt);
     }
 
     /**
@@ -312,11 +291,11 @@ public final class HostBootstrap {
      */
     private WorkerIdentity identity(SSHClient ssh, String host, boolean fresh) throws IOException {
         Remote written = fresh ? new Remote(1, "") : run(ssh, "cat " + IDENTITY);
-        Remote r = written.exit == 0 ? written : run(ssh, "java -jar " + JAR + " identity " + CONFIG);
-        if (r.exit != 0) {
-            throw new IOException("the agent could not make its identity (" + r.exit + "): " + r.out.strip());
+        Remote r = written.exit() == 0 ? written : run(ssh, "java -jar " + JAR + " identity " + CONFIG);
+        if (r.exit() != 0) {
+            throw new IOException("the agent could not make its identity (" + r.exit() + "): " + r.out().strip());
         }
-        WorkerIdentity id = WorkerIdentity.parse(r.out.lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElse(r.out));
+        WorkerIdentity id = WorkerIdentity.parse(r.out().lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElse(r.out()));
         if (!id.worker().equals(host)) {
             throw new IOException("the agent's identity is " + id.worker() + "'s, not " + host + "'s");
         }
@@ -359,61 +338,8 @@ public final class HostBootstrap {
             WantedBy=multi-user.target
             """.formatted(JVM_OPTIONS);
 
-    private static boolean writeIfDifferent(SSHClient ssh, SFTPClient sftp, String path, String content, int mode)
-            throws IOException {
-        Remote current = run(ssh, "cat " + path);
-        if (current.exit == 0 && current.out.equals(content)) {
-            return false;
-        }
-        byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
-        sftp.put(new InMemorySourceFile() {
-            @Override
-            public String getName() {
-                return Path.of(path).getFileName().toString();
-            }
-
-            @Override
-            public long getLength() {
-                return bytes.length;
-            }
-
-            @Override
-            public InputStream getInputStream() {
-                return new ByteArrayInputStream(bytes);
-            }
-
-            @Override
-            public int getPermissions() {
-                return mode;
-            }
-        }, path);
-        sftp.chmod(path, mode);
-        return true;
-    }
-
-    private record Remote(int exit, String out) {
-    }
-
-    /** Runs one of this class's fixed commands (no lab text is ever part of one). */
-    private static Remote run(SSHClient ssh, String fixedCommand) throws IOException {
-        try (Session s = ssh.startSession()) {
-            Session.Command c = s.exec(fixedCommand);
-            byte[] out = c.getInputStream().readAllBytes();
-            byte[] err = c.getErrorStream().readAllBytes();
-            c.join(120, TimeUnit.SECONDS);
-            Integer exit = c.getExitStatus();
-            return new Remote(exit == null ? -1 : exit, new String(out, StandardCharsets.UTF_8) + new String(err, StandardCharsets.UTF_8));
-        }
-    }
-
-    private static void require(SSHClient ssh, String fixedCommand) throws IOException {
-        Remote r = run(ssh, fixedCommand);
-        if (r.exit != 0) {
-            throw new IOException(fixedCommand + " failed (" + r.exit + "): " + r.out.strip());
-        }
-    }
-
-    static String sha256(Path file) {
+    /** The hex SHA-256 of a file: how bootstrap tells whether a host holds this agent jar. */
+    public static String sha256(Path file) {
         try (InputStream in = Files.newInputStream(file)) {
             MessageDigest d = MessageDigest.getInstance("SHA-256");
             byte[] buf = new byte[1 << 16];

@@ -3,8 +3,10 @@ package io.labforge.orchestrator.cli;
 import io.labforge.common.lab.Lab;
 import io.labforge.common.messaging.Json;
 import io.labforge.common.worker.Registration;
+import io.labforge.orchestrator.bootstrap.AgentUninstall;
 import io.labforge.orchestrator.bootstrap.HostBootstrap;
 import io.labforge.orchestrator.bootstrap.HostDirectory;
+import io.labforge.orchestrator.bootstrap.Rollout;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -13,10 +15,13 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** {@code labforge hosts bootstrap}: the agent installed on every host of a lab, over SSH; {@code labforge hosts status}: how they stand. */
 final class HostsCommand {
@@ -106,9 +111,9 @@ final class HostsCommand {
         public Integer call() {
             Lab lab = LabforgeCli.lab(file);
             Api api = new Api(url);
-            HostBootstrap b = HostBootstrap.forUninstall(LabforgeCli.home().resolve("known_hosts"), ssh.login(lab, directory));
+            AgentUninstall b = new AgentUninstall(LabforgeCli.home().resolve("known_hosts"), ssh.login(lab, directory));
             int failed = 0;
-            for (HostBootstrap.Outcome o : b.uninstallAll(directory.targets(lab), (host, removed) -> {
+            for (HostBootstrap.Outcome o : b.all(directory.targets(lab), (host, removed) -> {
                 try {
                     api.delete("/api/workers/" + host + "?removed=" + java.net.URLEncoder.encode(removed, java.nio.charset.StandardCharsets.UTF_8));
                 } catch (Api.ApiError e) {
@@ -142,6 +147,12 @@ final class HostsCommand {
         String url;
         @Option(names = "--no-wait", description = "do not wait for the agents to announce themselves")
         boolean noWait;
+        @Option(names = "--max-upgrading", paramLabel = "N", description = "hosts whose running agent is replaced at a time "
+                + "(default: a quarter of the lab's hosts, at least 1); each counts until its new agent announces itself, and the "
+                + "first that fails stops the upgrade, leaving the rest on the agent they run")
+        Integer maxUpgrading;
+        @Spec
+        CommandSpec spec;
 
         private final HostDirectory directory = HostDirectory.find();
 
@@ -164,6 +175,11 @@ final class HostsCommand {
             Instant started = Instant.now();
             List<String> installed = new ArrayList<>();
             List<HostBootstrap.Target> targets = directory.targets(lab);
+            int atOnce = maxUpgrading != null ? maxUpgrading : Math.max(1, targets.size() / 4);
+            if (atOnce < 1) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--max-upgrading must be at least 1 (got " + atOnce + ")");
+            }
+            b = b.rolling(atOnce, noWait ? Rollout.UNWATCHED : (host, version, since, within) -> announcedAs(api, host, version, since, within));
             for (HostBootstrap.Outcome o : b.allTargets(targets)) {
                 LabforgeCli.OUT.printf("%-10s %-15s %s %s%n", o.host(), o.address(), o.ok() ? (o.changed() ? "installed" : "ok") : "FAILED",
                         o.detail());
@@ -176,6 +192,23 @@ final class HostsCommand {
                 failed += awaitAnnouncements(api, installed, started);
             }
             return failed == 0 ? 0 : 1;
+        }
+
+        /** Whether the agent of {@code host} announced itself as {@code version} since {@code since}, waiting up to {@code within}. */
+        static boolean announcedAs(Api api, String host, String version, Instant since, java.time.Duration within) throws InterruptedException {
+            long deadline = System.currentTimeMillis() + within.toMillis();
+            while (System.currentTimeMillis() < deadline) {
+                for (var row : api.get("/api/hosts?name=" + host)) {
+                    var at = row.path("lastSeen");
+                    if (version.equals(row.path("agentVersion").asString(null)) && at.isString()
+                            && !Instant.parse(at.asString()).isBefore(since.minusSeconds(1))) {
+                        LabforgeCli.OUT.println(host + ": agent " + version + " announced itself");
+                        return true;
+                    }
+                }
+                Thread.sleep(500);
+            }
+            return false;
         }
 
         /** Waits (up to two minutes) until each agent has announced itself since {@code since}. */

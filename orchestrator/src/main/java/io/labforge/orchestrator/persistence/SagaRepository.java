@@ -239,6 +239,12 @@ public final class SagaRepository implements Outbox {
         }
     }
 
+    /** The agent version {@code host} last announced (null: none yet); locks its row until the transaction ends. */
+    public String agentVersionForUpdate(String host) {
+        List<String> v = jdbc.queryForList("SELECT agent_version FROM host WHERE lab_host = ? FOR UPDATE", String.class, host);
+        return v.isEmpty() ? null : v.get(0);
+    }
+
     /** When each host (or worker) that ever announced itself was last heard of. */
     public Map<String, Instant> lastSeen() {
         Map<String, Instant> out = new HashMap<>();

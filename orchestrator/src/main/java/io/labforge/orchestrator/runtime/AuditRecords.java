@@ -9,6 +9,7 @@ import io.labforge.orchestrator.persistence.SagaRepository;
 import io.labforge.orchestrator.saga.Saga;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.JsonNode;
@@ -48,15 +49,25 @@ public final class AuditRecords {
                 clip(e.stepId()), clip(e.signer()), detail));
     }
 
-    /** A worker's announcement (audited, with its facts) or heartbeat (its last-seen time only). */
+    /**
+     * A worker's announcement (audited, with its facts) or heartbeat (its last-seen time only). An announcement
+     * with another version than the host's last one is also audited as {@code agent.upgraded}, from and to.
+     */
     public void presence(String host, JsonNode facts, String version, boolean announce) {
         tx.executeWithoutResult(t -> {
             Instant now = clock.instant();
+            String before = announce ? repo.agentVersionForUpdate(host) : null;
             repo.recordPresence(host, facts, version, now, announce);
             if (announce) {
                 ObjectNode detail = Json.object().put("agentVersion", version);
                 detail.set("facts", facts);
-                audit.append(List.of(new AuditLog.Record("agent:" + host, "host.announced", null, null, null, host, detail)), now);
+                List<AuditLog.Record> records = new ArrayList<>();
+                if (before != null && version != null && !before.equals(version)) {
+                    records.add(new AuditLog.Record("agent:" + host, "agent.upgraded", null, null, null, host,
+                            Json.object().put("from", before).put("to", version)));
+                }
+                records.add(new AuditLog.Record("agent:" + host, "host.announced", null, null, null, host, detail));
+                audit.append(records, now);
             }
         });
     }

@@ -66,8 +66,9 @@ public final class SagaRepository implements Outbox {
      * first commands dispatched in the same transaction), their message ids and deadlines are written too.
      */
     public void insertSaga(Saga saga, String actor) {
-        jdbc.update("INSERT INTO saga (id, lab_id, mode, policy, status, actor) VALUES (?, ?, ?, ?, ?, ?)",
-                saga.id().value(), saga.labId(), saga.mode().name(), saga.policy().name(), saga.status().name(), actor);
+        jdbc.update("INSERT INTO saga (id, lab_id, mode, policy, status, actor, shared) VALUES (?, ?, ?, ?, ?, ?, CAST(? AS jsonb))",
+                saga.id().value(), saga.labId(), saga.mode().name(), saga.policy().name(), saga.status().name(), actor,
+                Json.write(saga.shared()));
         List<Object[]> rows = new ArrayList<>();
         int ord = 0;
         for (StepRun r : saga.steps()) {
@@ -128,8 +129,10 @@ public final class SagaRepository implements Outbox {
         Map<String, Object> s = head.get(0);
         List<StepRun> runs = jdbc.query("SELECT * FROM step WHERE saga_id = ? ORDER BY ord", (rs, i) -> step(rs, secrets),
                 id.value());
+        Map<String, JsonNode> shared = new HashMap<>();
+        Json.read(String.valueOf(s.get("shared"))).properties().forEach(e -> shared.put(e.getKey(), e.getValue()));
         return Optional.of(new Saga(id, (String) s.get("lab_id"), Saga.Mode.valueOf((String) s.get("mode")),
-                FailurePolicy.valueOf((String) s.get("policy")), SagaStatus.valueOf((String) s.get("status")), runs));
+                FailurePolicy.valueOf((String) s.get("policy")), SagaStatus.valueOf((String) s.get("status")), runs, shared));
     }
 
     public List<SagaId> active() {

@@ -11,13 +11,14 @@ import java.util.Set;
 import tools.jackson.databind.JsonNode;
 
 /**
- * A DAG of steps in a topological order. Built through {@link #of}, which refuses cycles, unknown
- * dependencies and references to outputs of steps that are not ancestors.
+ * A DAG of steps in a topological order, and the values its steps share ({@link Shared}, held once). Built
+ * through {@link #of}, which refuses cycles, unknown dependencies, references to outputs of steps that are
+ * not ancestors and to shared values it does not hold.
  */
-public record Plan(List<StepSpec> steps, Map<StepId, StepSpec> byId) {
+public record Plan(List<StepSpec> steps, Map<StepId, StepSpec> byId, Map<String, JsonNode> shared) {
 
     public Plan(List<StepSpec> steps) {
-        this(steps, index(steps));
+        this(steps, index(steps), Map.of());
     }
 
     private static Map<StepId, StepSpec> index(List<StepSpec> steps) {
@@ -27,6 +28,10 @@ public record Plan(List<StepSpec> steps, Map<StepId, StepSpec> byId) {
     }
 
     public static Plan of(List<StepSpec> unordered) {
+        return of(unordered, Map.of());
+    }
+
+    public static Plan of(List<StepSpec> unordered, Map<String, JsonNode> shared) {
         Map<StepId, StepSpec> byId = new LinkedHashMap<>();
         for (StepSpec s : unordered) {
             if (byId.put(s.id(), s) != null) {
@@ -45,8 +50,13 @@ public record Plan(List<StepSpec> steps, Map<StepId, StepSpec> byId) {
         for (StepSpec s : unordered) {
             visit(s, byId, state, ordered);
         }
-        Plan plan = new Plan(List.copyOf(ordered));
+        Plan plan = new Plan(List.copyOf(ordered), index(ordered), Map.copyOf(shared));
         for (StepSpec s : ordered) {
+            for (String name : Refs.referencedShared(s.inputs())) {
+                if (!shared.containsKey(name)) {
+                    throw new IllegalArgumentException(s.id() + " uses the shared value " + name + ", which the plan does not hold");
+                }
+            }
             Set<String> refs = Refs.referencedSteps(s.inputs());
             if (refs.isEmpty()) {
                 continue;

@@ -1,5 +1,6 @@
 package io.labforge.orchestrator.planner;
 
+import io.labforge.common.messaging.Json;
 import io.labforge.common.id.StepId;
 import io.labforge.common.lab.Lab;
 import io.labforge.common.lab.firewall.FirewallSpec;
@@ -12,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Builds one lab's plan: owns the step ids ({@code kind@target}, {@code kind-name@target}) and each
@@ -25,6 +27,7 @@ public final class PlanBuilder {
     private final Map<StepId, StepSpec> steps = new LinkedHashMap<>();
     private final Map<StepId, StepDraft<?>> drafts = new LinkedHashMap<>();
     private final Map<String, StepId> last = new HashMap<>();
+    private final Map<String, JsonNode> shared = new LinkedHashMap<>();
 
     PlanBuilder(Lab lab, List<FeaturePlanner> features) {
         this.lab = lab;
@@ -55,6 +58,18 @@ public final class PlanBuilder {
             throw new IllegalArgumentException("two steps are named " + id);
         }
         return draft;
+    }
+
+    /**
+     * A value held once by the plan for every step that takes it ({@link StepDraft#share}); {@code name} is unique
+     * in the plan.
+     */
+    public <T> Shared<T> shared(String name, T value) {
+        JsonNode json = Json.tree(value);
+        if (shared.putIfAbsent(name, json) != null) {
+            throw new IllegalArgumentException("two shared values are named " + name);
+        }
+        return new Shared<>(name, value.getClass(), json);
     }
 
     /** Whether a step of that id is planned already. */
@@ -129,6 +144,6 @@ public final class PlanBuilder {
         if (!drafts.isEmpty()) {
             throw new IllegalStateException("steps planned but never added: " + drafts.keySet());
         }
-        return Plan.of(new ArrayList<>(steps.values()));
+        return Plan.of(new ArrayList<>(steps.values()), shared);
     }
 }

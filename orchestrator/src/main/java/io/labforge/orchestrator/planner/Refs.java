@@ -8,16 +8,19 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
  * References from a step's inputs to outputs of earlier steps: an object {@code {"$ref": "step#output"}}
- * anywhere in the inputs is replaced, at dispatch time, by that output.
+ * anywhere in the inputs is replaced, at dispatch time, by that output; and to a value the plan holds once
+ * for all its steps ({@link Shared}): {@code {"$shared": "name"}}.
  */
 public final class Refs {
     public static final String KEY = "$ref";
+    public static final String SHARED = "$shared";
     public static final String SELF = "self";
 
     private Refs() {
@@ -26,6 +29,13 @@ public final class Refs {
     public static ObjectNode ref(String stepId, String output) {
         ObjectNode n = Json.object();
         n.put(KEY, stepId + "#" + output);
+        return n;
+    }
+
+    /** A reference to the plan's shared value {@code name}. */
+    public static ObjectNode shared(String name) {
+        ObjectNode n = Json.object();
+        n.put(SHARED, name);
         return n;
     }
 
@@ -39,6 +49,16 @@ public final class Refs {
         walk(inputs, (step, output) -> {
             out.add(step);
             return null; // keep the reference: only collecting names
+        }, name -> null);
+        return out;
+    }
+
+    /** The names of the shared values these inputs use. */
+    public static Set<String> referencedShared(JsonNode inputs) {
+        Set<String> out = new LinkedHashSet<>();
+        walk(inputs, (step, output) -> null, name -> {
+            out.add(name);
+            return null;
         });
         return out;
     }
@@ -48,7 +68,18 @@ public final class Refs {
      * (step, output); throws {@link UnresolvedRef} for one it cannot give.
      */
     public static JsonNode resolve(JsonNode inputs, BiFunction<String, String, Optional<JsonNode>> lookup) {
-        return walk(inputs.deepCopy(), lookup);
+        return resolve(inputs, Map.of(), lookup);
+    }
+
+    /** As {@link #resolve(JsonNode, BiFunction)}, shared values taken from {@code shared} (the value itself, not a copy). */
+    public static JsonNode resolve(JsonNode inputs, Map<String, JsonNode> shared, BiFunction<String, String, Optional<JsonNode>> lookup) {
+        return walk(inputs.deepCopy(), lookup, name -> {
+            JsonNode v = shared.get(name);
+            if (v == null) {
+                throw new UnresolvedRef(SHARED + " " + name);
+            }
+            return v;
+        });
     }
 
     public static final class UnresolvedRef extends RuntimeException {
@@ -59,9 +90,14 @@ public final class Refs {
         }
     }
 
-    private static JsonNode walk(JsonNode node, BiFunction<String, String, Optional<JsonNode>> lookup) {
+    private static JsonNode walk(JsonNode node, BiFunction<String, String, Optional<JsonNode>> lookup,
+            Function<String, JsonNode> shared) {
         if (node == null) {
             return null;
+        }
+        if (node.isObject() && node.size() == 1 && node.get(SHARED) != null && node.get(SHARED).isString()) {
+            JsonNode v = shared.apply(node.get(SHARED).asString());
+            return v == null ? node : v;
         }
         if (node.isObject()) {
             JsonNode r = node.get(KEY);
@@ -83,7 +119,7 @@ public final class Refs {
                 names.add(e.getKey());
             }
             for (String name : names) {
-                JsonNode replaced = walk(obj.get(name), lookup);
+                JsonNode replaced = walk(obj.get(name), lookup, shared);
                 if (replaced != null) {
                     obj.set(name, replaced);
                 }
@@ -93,7 +129,7 @@ public final class Refs {
         if (node.isArray()) {
             ArrayNode arr = (ArrayNode) node;
             for (int i = 0; i < arr.size(); i++) {
-                arr.set(i, walk(arr.get(i), lookup));
+                arr.set(i, walk(arr.get(i), lookup, shared));
             }
             return arr;
         }

@@ -36,6 +36,7 @@ public final class StepDraft<C> {
     private RetryPolicy retry = RetryPolicy.DEFAULT;
     private Object undo;
     private final Map<String, Output<C, ?>> undoFrom = new LinkedHashMap<>();
+    private final Map<String, Shared<?>> shares = new LinkedHashMap<>();
     private String chainOf;
 
     StepDraft(PlanBuilder plan, StepId id, String target, C command) {
@@ -98,6 +99,15 @@ public final class StepDraft<C> {
         return this;
     }
 
+    /**
+     * The command's {@code component} is the plan's shared {@code value} (whatever the command holds there is
+     * replaced by a reference to it). Checked when the step is added: the component must exist and take the value.
+     */
+    public StepDraft<C> share(String component, Shared<?> value) {
+        shares.put(component, value);
+        return this;
+    }
+
     /** Puts the step in the plan. */
     public StepRef<C> add() {
         Compensation compensation = null;
@@ -111,8 +121,16 @@ public final class StepDraft<C> {
         } else if (!undoFrom.isEmpty()) {
             throw new IllegalStateException(id + ": undoFrom without an undo command");
         }
-        StepSpec spec = new StepSpec(id, MessageTypes.typeOf(command.getClass()).name(), target,
-                Placeholders.inputs(command, plan.nonce()), after, timeout, retry, compensation);
+        ObjectNode inputs = Placeholders.inputs(command, plan.nonce());
+        shares.forEach((component, value) -> {
+            Class<?> want = component(command.getClass(), component).getType();
+            if (!want.isAssignableFrom(value.type())) {
+                throw new IllegalArgumentException(command.getClass().getSimpleName() + "." + component + " is a " + want.getSimpleName()
+                        + ", not the shared " + value.type().getSimpleName() + " '" + value.name() + "'");
+            }
+            inputs.set(component, Refs.shared(value.name()));
+        });
+        StepSpec spec = new StepSpec(id, MessageTypes.typeOf(command.getClass()).name(), target, inputs, after, timeout, retry, compensation);
         StepRef<C> ref = plan.added(this, spec);
         if (chainOf != null) {
             plan.advance(chainOf, ref);
@@ -126,15 +144,18 @@ public final class StepDraft<C> {
 
     /** A compensation's component must exist and take the output's type (numbers take numbers). */
     private static void check(Class<?> record, String component, Output<?, ?> output) {
-        RecordComponent c = Arrays.stream(record.getRecordComponents()).filter(r -> r.getName().equals(component)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException(record.getSimpleName() + " has no component '" + component + "'"));
-        Class<?> want = box(c.getType());
+        Class<?> want = box(component(record, component).getType());
         Class<?> have = output.type();
         boolean numbers = Number.class.isAssignableFrom(want) && Number.class.isAssignableFrom(have);
         if (!numbers && !want.isAssignableFrom(have)) {
             throw new IllegalArgumentException(record.getSimpleName() + "." + component + " is a " + want.getSimpleName()
                     + ", not the " + have.getSimpleName() + " output '" + output.name() + "'");
         }
+    }
+
+    private static RecordComponent component(Class<?> record, String component) {
+        return Arrays.stream(record.getRecordComponents()).filter(r -> r.getName().equals(component)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException(record.getSimpleName() + " has no component '" + component + "'"));
     }
 
     private static Class<?> box(Class<?> t) {

@@ -15,6 +15,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The state of one saga: its steps in plan order. Mutated only by {@link SagaEngine}; it remembers
@@ -39,8 +40,16 @@ public final class Saga {
     private final EnumMap<StepState, Integer> counts = new EnumMap<>(StepState.class);
     final Set<StepId> dirty = new LinkedHashSet<>();
     boolean statusDirty;
+    /** The values the plan's steps share (held once: see {@code Shared}). */
+    final Map<String, JsonNode> shared;
 
     public Saga(SagaId id, String labId, Mode mode, FailurePolicy policy, SagaStatus status, Collection<StepRun> runs) {
+        this(id, labId, mode, policy, status, runs, Map.of());
+    }
+
+    public Saga(SagaId id, String labId, Mode mode, FailurePolicy policy, SagaStatus status, Collection<StepRun> runs,
+            Map<String, JsonNode> shared) {
+        this.shared = Map.copyOf(shared);
         this.id = id;
         this.labId = labId;
         this.mode = mode;
@@ -68,7 +77,7 @@ public final class Saga {
         for (StepSpec s : plan.steps()) {
             runs.add(new StepRun(s));
         }
-        Saga saga = new Saga(id, labId, mode, policy, SagaStatus.RUNNING, runs);
+        Saga saga = new Saga(id, labId, mode, policy, SagaStatus.RUNNING, runs, plan.shared());
         saga.dirty.addAll(saga.steps.keySet());
         saga.statusDirty = true;
         return saga;
@@ -76,6 +85,11 @@ public final class Saga {
 
     public SagaId id() {
         return id;
+    }
+
+    /** The values the plan's steps share, by name. */
+    public Map<String, JsonNode> shared() {
+        return shared;
     }
 
     public String labId() {

@@ -487,7 +487,7 @@ public final class SagaEngine {
     }
 
     private static JsonNode resolve(Saga saga, StepRun self, JsonNode inputs) {
-        return Refs.resolve(inputs, (step, output) -> {
+        return Refs.resolve(inputs, saga.shared, (step, output) -> {
             StepRun source = step.equals(Refs.SELF) ? self : saga.steps.get(StepId.of(step));
             JsonNode v = source == null || source.outputs == null ? null : source.outputs.get(output);
             if (v == null && saga.mode == Saga.Mode.PLAN) {

@@ -109,6 +109,11 @@ class PlanContractTest {
 
     /** The inputs with each reference replaced by a value of the type its producer declares for that output. */
     private static JsonNode concrete(Plan plan, StepSpec step, JsonNode node) {
+        if (node.isObject() && node.size() == 1 && node.has(Refs.SHARED)) {
+            JsonNode value = plan.shared().get(node.get(Refs.SHARED).asString());
+            assertThat(value).as(step.id() + " uses shared value " + node + ", which the plan does not hold").isNotNull();
+            return value.deepCopy();
+        }
         if (node.isObject()) {
             JsonNode ref = node.get(Refs.KEY);
             if (ref != null && node.size() == 1) {

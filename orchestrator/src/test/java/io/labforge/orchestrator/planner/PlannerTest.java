@@ -1,5 +1,7 @@
 package io.labforge.orchestrator.planner;
 
+import io.labforge.orchestrator.plan.host.HostPlanner;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -33,13 +35,12 @@ class PlannerTest {
     }
 
     @Test
-    void eachHostGetsAChainAndHostsFilesWaitForEveryHostname() throws IOException {
+    void eachHostGetsAChainAndItsHostsFileWaitsForItsOwnName() throws IOException {
         Plan plan = Planners.all().plan(lab("local-lab.yaml"));
 
         assertThat(plan.steps()).extracting(s -> s.id().value()).contains("hostname@node1", "hosts-file@node1",
                 "firewall@node1", "docker-daemon@node1", "docker-daemon@node3");
-        assertThat(plan.step(StepId.of("hosts-file@node2")).dependsOn()).extracting(StepId::value)
-                .containsExactlyInAnyOrder("hostname@node1", "hostname@node2", "hostname@node3");
+        assertThat(plan.step(StepId.of("hosts-file@node2")).dependsOn()).extracting(StepId::value).containsExactly("hostname@node2");
         assertThat(plan.step(StepId.of("docker-daemon@node1")).dependsOn()).containsExactly(StepId.of("tls-files@node1"));
         assertThat(plan.ancestors(StepId.of("docker-daemon@node1"))).containsExactlyInAnyOrder(StepId.of("tls-files@node1"),
                 StepId.of("tls-cert@node1"), StepId.of("tls-key@node1"), StepId.of("registry-trust@node1"),
@@ -454,14 +455,39 @@ class PlannerTest {
     }
 
     @Test
-    void hostsFileInputsReferenceTheNamesHostnameStepsReport() throws IOException {
+    void everyHostsFileSharesTheOneHostsListThePlanHolds() throws IOException {
         Plan plan = Planners.all().plan(lab("local-lab.yaml"));
-        JsonNode inputs = plan.inputsOf(StepId.of("hosts-file@node1"));
 
-        assertThat(Refs.referencedSteps(inputs)).containsExactly("hostname@node1", "hostname@node2", "hostname@node3");
-        JsonNode resolved = Refs.resolve(inputs, (step, out) -> Optional.of(Json.tree(step.substring(9) + "/" + out)));
+        // each step refers to the list; the plan holds it once
+        for (String host : List.of("node1", "node2", "node3")) {
+            assertThat(plan.inputsOf(StepId.of("hosts-file@" + host)).get("entries")).isEqualTo(Refs.shared(HostPlanner.HOSTS_ENTRIES));
+        }
+        assertThat(plan.shared()).containsOnlyKeys(HostPlanner.HOSTS_ENTRIES);
+        JsonNode resolved = Refs.resolve(plan.inputsOf(StepId.of("hosts-file@node1")), plan.shared(), (step, out) -> Optional.empty());
+        assertThat(resolved.get("entries")).hasSize(3);
         assertThat(resolved.get("entries").get(1).get("address").asString()).isEqualTo("10.77.0.12");
-        assertThat(resolved.get("entries").get(1).get("names").get(0).asString()).isEqualTo("node2/fqdn");
+        assertThat(resolved.get("entries").get(1).get("names").toString()).isEqualTo("[\"node2.lab.test\",\"node2\"]");
+    }
+
+    @Test
+    void aSharedValueMustBeHeldByThePlanAndFitTheComponentItFills() {
+        StepSpec uses = step("a", List.of(), Json.object().set("entries", Refs.shared("nope")));
+        assertThatThrownBy(() -> Plan.of(List.of(uses))).hasMessageContaining("a uses the shared value nope, which the plan does not hold");
+        assertThatThrownBy(() -> Refs.resolve(uses.inputs(), Map.of(), (s, o) -> Optional.empty())).isInstanceOf(Refs.UnresolvedRef.class);
+    }
+
+    @Test
+    void planningAClassIsLinearInItsSize() {
+        // 2,000 hosts: 2 steps each for host basics, one dependency each, one shared list of 2,000 entries
+        StringBuilder yaml = new StringBuilder("apiVersion: labforge/v1\nkind: Lab\nname: big\ndomain: big.test\nhosts:\n");
+        for (int i = 0; i < 2000; i++) {
+            yaml.append("  - {name: h").append(i).append(", address: 10.1.").append(i / 250).append('.').append(i % 250 + 1).append("}\n");
+        }
+        Plan plan = Planners.all().plan(Features.PARSER.parse(yaml.toString(), "big.yaml"));
+        assertThat(plan.steps().stream().mapToInt(s -> s.dependsOn().size()).sum()).isLessThanOrEqualTo(2 * plan.steps().size());
+        assertThat(plan.shared().get(HostPlanner.HOSTS_ENTRIES)).hasSize(2000);
+        assertThat(plan.steps().stream().mapToInt(s -> s.inputs().toString().length()).max().orElseThrow()).as("no step carries the list")
+                .isLessThan(1000);
     }
 
     @Test

@@ -5,9 +5,9 @@ import io.labforge.common.command.GitlabCommand;
 import io.labforge.common.id.SagaId;
 import io.labforge.common.lab.Lab;
 import io.labforge.common.lab.swarm.SwarmSpec;
-import io.labforge.common.messaging.Json;
 import io.labforge.common.worker.WorkerIdentity;
 import io.labforge.devrig.embedded.EmbeddedServices;
+import io.labforge.devrig.labhosts.DirectoryHosts;
 import io.labforge.devrig.labhosts.LocalLab;
 import io.labforge.orchestrator.OrchestratorApplication;
 import io.labforge.orchestrator.bootstrap.HostBootstrap;
@@ -144,14 +144,9 @@ public final class DemoCommand implements Callable<Integer> {
             } else {
                 // directory hosts: their agents run on this machine, all in one JVM (fleet mode), each with its
                 // own keys (made here and registered), journal and root
-                Path fleet = dir.resolve("fleet");
-                Files.createDirectories(fleet);
-                for (Lab.Host h : lab.hosts()) {
-                    Path state = dir.resolve("agents").resolve(h.name()).toAbsolutePath();
-                    identities.register(WorkerIdentity.loadOrCreate(state, h.name()).identity(), actor).install(state);
-                    writeAgentSettings(fleet.resolve(h.name() + ".properties"), h.name(), state, infra.kafkaBootstrapServers());
-                }
-                agents.add(startFleet(jar, fleet, lab.hosts().size()));
+                DirectoryHosts hosts = new DirectoryHosts(dir, dir.resolve("orchestrator"));
+                hosts.prepare(lab.hosts(), identities, actor, infra.kafkaBootstrapServers());
+                agents.add(hosts.startFleet(jar, lab.hosts().size()));
             }
             Set<String> targets = new HashSet<>();
             Planners.all().plan(lab).steps().forEach(st -> targets.add(st.target()));
@@ -253,34 +248,6 @@ public final class DemoCommand implements Callable<Integer> {
                 "--labforge." + kind + ".orchestrator-public-key-file=" + dir.resolve("orchestrator/orchestrator.pub").toAbsolutePath(),
                 "--labforge." + kind + ".orchestrator-sealing-key-file=" + dir.resolve("orchestrator/sealing.pub").toAbsolutePath())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("logs").resolve(kind + "-service.log").toFile()).start();
-    }
-
-    /** A directory host's settings, as bootstrap writes them on a real host, plus its root and state here. */
-    private void writeAgentSettings(Path file, String host, Path state, String kafka) throws IOException {
-        Path root = dir.resolve("hosts").resolve(host).toAbsolutePath();
-        Files.createDirectories(root.resolve("etc"));
-        // a host root stands for a Debian host with Docker installed
-        Files.createDirectories(root.resolve("usr/bin"));
-        Files.writeString(root.resolve("usr/bin/dockerd"), "");
-        Files.writeString(root.resolve("etc/hostname"), "debian\n");
-        Files.writeString(root.resolve("etc/hosts"), "127.0.0.1 localhost\n");
-        Files.writeString(root.resolve("etc/os-release"), "PRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\nID=debian\nVERSION_CODENAME=bookworm\n");
-        Files.writeString(file, "# a directory host of the demo, run by the fleet\n"
-                + "labforge.agent.host-id=" + host + "\n"
-                + "labforge.agent.bootstrap-servers=" + kafka + "\n"
-                + "labforge.agent.orchestrator-public-key-file=" + dir.resolve("orchestrator/orchestrator.pub").toAbsolutePath() + "\n"
-                + "labforge.agent.orchestrator-sealing-key-file=" + dir.resolve("orchestrator/sealing.pub").toAbsolutePath() + "\n"
-                + "labforge.agent.root=" + root + "\n"
-                + "labforge.agent.state-dir=" + state + "\n");
-    }
-
-    /** One JVM for all the directory hosts' agents ({@code fleet}): its heap grows with their number. */
-    private Process startFleet(Path jar, Path fleet, int hosts) throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return new ProcessBuilder(java, "-Xmx" + Math.max(128, 64 + 3 * hosts) + "m", "-Xss512k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-jar", jar.toAbsolutePath().toString(), "fleet", fleet.toAbsolutePath().toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("logs").resolve("agents.log").toFile())
-                .start();
     }
 
     private static void print(JsonNode u, long t0, CountDownLatch done) {

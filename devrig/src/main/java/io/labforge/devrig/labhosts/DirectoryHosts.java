@@ -49,16 +49,20 @@ public final class DirectoryHosts {
                 .start();
     }
 
-    /** A directory host's settings, as bootstrap writes them on a real host, plus its root and state here. */
-    private void writeSettings(String host, Path state, String kafka) throws IOException {
-        Path root = root(host);
+    /** A host root as a directory host starts: it stands for a fresh Debian 12 host with Docker installed. */
+    public static void freshDebian(Path root) throws IOException {
         Files.createDirectories(root.resolve("etc"));
-        // a host root stands for a Debian host with Docker installed
         Files.createDirectories(root.resolve("usr/bin"));
         Files.writeString(root.resolve("usr/bin/dockerd"), "");
         Files.writeString(root.resolve("etc/hostname"), "debian\n");
         Files.writeString(root.resolve("etc/hosts"), "127.0.0.1 localhost\n");
         Files.writeString(root.resolve("etc/os-release"), "PRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\nID=debian\nVERSION_CODENAME=bookworm\n");
+    }
+
+    /** A directory host's settings, as bootstrap writes them on a real host, plus its root and state here. */
+    private void writeSettings(String host, Path state, String kafka) throws IOException {
+        Path root = root(host);
+        freshDebian(root);
         Files.writeString(dir.resolve("fleet").resolve(host + ".properties"), "# a directory host, run by the fleet\n"
                 + "labforge.agent.host-id=" + host + "\n"
                 + "labforge.agent.bootstrap-servers=" + kafka + "\n"

@@ -4,10 +4,8 @@ import io.labforge.common.features.Features;
 import io.labforge.common.lab.Lab;
 import io.labforge.devrig.embedded.EmbeddedServices;
 import io.labforge.devrig.labhosts.DirectoryHosts;
-import io.labforge.orchestrator.OrchestratorApplication;
 import io.labforge.orchestrator.persistence.SagaRepository;
 import io.labforge.orchestrator.runtime.LabSubmissions;
-import io.labforge.orchestrator.runtime.OrchestratorRuntime;
 import io.labforge.orchestrator.runtime.SagaReads;
 import io.labforge.orchestrator.saga.Saga;
 import io.labforge.common.id.SagaId;
@@ -25,7 +23,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.awaitility.Awaitility;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -64,12 +61,9 @@ public final class AnsibleComparison implements Callable<Integer> {
                 : Path.of("agent", "target", "labforge-agent-exec.jar");
         List<String> rows = new ArrayList<>();
         boolean same = true;
-        try (EmbeddedServices infra = EmbeddedServices.start(dir.resolve("infra"), 0, dir.resolve("orchestrator"));
-                ConfigurableApplicationContext ctx = new SpringApplicationBuilder(OrchestratorApplication.class).run(
-                        "--server.port=0", "--spring.datasource.url=" + infra.newDatabase("labforge"), "--spring.datasource.username=postgres",
-                        "--spring.datasource.password=postgres", "--labforge.bootstrap-servers=" + infra.kafkaBootstrapServers(),
-                        "--labforge.state-dir=" + dir.resolve("orchestrator"), "--logging.level.root=WARN")) {
-            Awaitility.await("the orchestrator owns the sagas").atMost(Duration.ofMinutes(1)).until(ctx.getBean(OrchestratorRuntime.class)::isLeader);
+        try (BenchStack stack = BenchStack.start(dir)) {
+            EmbeddedServices infra = stack.infra();
+            ConfigurableApplicationContext ctx = stack.ctx();
             for (int n : sizes) {
                 String source = ClassBenchmark.lab(n, n).replace("name: class-" + n, "name: ansible-" + n);
                 Lab lab = Features.PARSER.parse(source, "lab.yaml");
@@ -154,12 +148,7 @@ public final class AnsibleComparison implements Callable<Integer> {
         StringBuilder block = new StringBuilder();
         for (Lab.Host h : lab.hosts()) {
             Path root = dir.resolve("hosts").resolve(h.name()).toAbsolutePath();
-            Files.createDirectories(root.resolve("etc"));
-            Files.createDirectories(root.resolve("usr/bin"));
-            Files.writeString(root.resolve("usr/bin/dockerd"), "");
-            Files.writeString(root.resolve("etc/hostname"), "debian\n");
-            Files.writeString(root.resolve("etc/hosts"), "127.0.0.1 localhost\n");
-            Files.writeString(root.resolve("etc/os-release"), "PRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\nID=debian\nVERSION_CODENAME=bookworm\n");
+            DirectoryHosts.freshDebian(root);
             inv.append(h.name()).append(" ansible_connection=local ansible_python_interpreter=/usr/bin/python3 root=").append(root).append('\n');
             block.append("          ").append(h.address()).append(' ').append(h.name()).append('.').append(lab.domain()).append(' ').append(h.name()).append('\n');
         }

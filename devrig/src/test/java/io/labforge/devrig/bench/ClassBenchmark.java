@@ -4,10 +4,8 @@ import io.labforge.common.features.Features;
 import io.labforge.common.lab.Lab;
 import io.labforge.devrig.embedded.EmbeddedServices;
 import io.labforge.devrig.labhosts.DirectoryHosts;
-import io.labforge.orchestrator.OrchestratorApplication;
 import io.labforge.orchestrator.persistence.SagaRepository;
 import io.labforge.orchestrator.runtime.LabSubmissions;
-import io.labforge.orchestrator.runtime.OrchestratorRuntime;
 import io.labforge.orchestrator.runtime.ProgressBus;
 import io.labforge.orchestrator.saga.Saga;
 import io.labforge.orchestrator.trust.WorkerIdentities;
@@ -24,7 +22,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -66,12 +63,9 @@ public final class ClassBenchmark implements Callable<Integer> {
             parsed.add(Features.PARSER.parse(source, "class-" + i + ".yaml"));
         }
         Process fleet = null;
-        try (EmbeddedServices infra = EmbeddedServices.start(dir.resolve("infra"), 0, dir.resolve("orchestrator"));
-                ConfigurableApplicationContext ctx = new SpringApplicationBuilder(OrchestratorApplication.class).run(
-                        "--server.port=0", "--spring.datasource.url=" + infra.newDatabase("labforge"), "--spring.datasource.username=postgres",
-                        "--spring.datasource.password=postgres", "--labforge.bootstrap-servers=" + infra.kafkaBootstrapServers(),
-                        "--labforge.state-dir=" + dir.resolve("orchestrator"), "--logging.level.root=WARN")) {
-            Awaitility.await("the orchestrator owns the sagas").atMost(Duration.ofMinutes(1)).until(ctx.getBean(OrchestratorRuntime.class)::isLeader);
+        try (BenchStack stack = BenchStack.start(dir)) {
+            EmbeddedServices infra = stack.infra();
+            ConfigurableApplicationContext ctx = stack.ctx();
             DirectoryHosts directory = new DirectoryHosts(dir, dir.resolve("orchestrator"));
             List<Lab.Host> all = parsed.stream().flatMap(l -> l.hosts().stream()).toList();
             directory.prepare(all, ctx.getBean(WorkerIdentities.class), "bench", infra.kafkaBootstrapServers());

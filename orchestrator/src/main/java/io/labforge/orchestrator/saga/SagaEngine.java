@@ -64,8 +64,10 @@ public final class SagaEngine {
 
     public List<Effect> start(Saga saga, Instant now) {
         List<Effect> out = new ArrayList<>();
+        // the values the steps share are audited once, here: a step's inputs name them ({"$shared": name})
         out.add(new Effect.Audit("saga.started", null, null,
-                Json.object().put("mode", saga.mode.name()).put("policy", saga.policy.name()).put("steps", saga.steps.size())));
+                Json.object().put("mode", saga.mode.name()).put("policy", saga.policy.name()).put("steps", saga.steps.size())
+                        .set("shared", Json.tree(saga.shared))));
         advance(saga, now, out);
         return out;
     }

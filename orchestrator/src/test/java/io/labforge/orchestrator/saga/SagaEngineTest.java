@@ -141,6 +141,21 @@ class SagaEngineTest {
     }
 
     @Test
+    void eachHostsFileCommandCarriesTheOneSharedListAuditedOnceWhenTheSagaStarts() throws IOException {
+        ScriptedWorker w = new ScriptedWorker(FailurePolicy.PAUSE).start().runToQuiet();
+
+        JsonNode list = plan().shared().get("hosts-entries");
+        assertThat(list).hasSize(3);
+        assertThat(w.sent).filteredOn(d -> d.commandType().equals("agent.EnsureHostsEntries")).hasSize(3)
+                .allSatisfy(d -> assertThat(d.payload().get("entries")).isEqualTo(list));
+        assertThat(w.audit).filteredOn(a -> a.action().equals("saga.started")).singleElement()
+                .satisfies(a -> assertThat(a.detail().get("shared").get("hosts-entries")).isEqualTo(list));
+        // the step's own audit names the list rather than repeating it
+        assertThat(w.audit).filteredOn(a -> a.action().equals("step.dispatched") && a.step().value().startsWith("hosts-file@"))
+                .allSatisfy(a -> assertThat(a.detail().get("inputs").get("entries").toString()).isEqualTo("{\"$shared\":\"hosts-entries\"}"));
+    }
+
+    @Test
     void aDispatchCapSendsReadyStepsOverSeveralCallsEachOnce() throws IOException {
         // twelve independent steps, at most five commands per call of the engine
         List<StepSpec> specs = new ArrayList<>();

@@ -1,9 +1,9 @@
 package io.labforge.orchestrator.planner;
 
-import io.labforge.common.messaging.Json;
 import io.labforge.common.id.StepId;
 import io.labforge.common.lab.Lab;
 import io.labforge.common.lab.firewall.FirewallSpec;
+import io.labforge.common.messaging.Json;
 import io.labforge.common.messaging.MessageTypes;
 import java.security.SecureRandom;
 import java.util.ArrayList;

@@ -1,7 +1,5 @@
 package io.labforge.orchestrator.planner;
 
-import io.labforge.orchestrator.plan.host.HostPlanner;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -14,6 +12,7 @@ import io.labforge.common.lab.kubernetes.KubernetesAddons;
 import io.labforge.common.messaging.Json;
 import io.labforge.common.tls.Pki;
 import io.labforge.orchestrator.plan.Planners;
+import io.labforge.orchestrator.plan.host.HostPlanner;
 import io.labforge.orchestrator.plan.swarm.SwarmPlans;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -10,6 +10,7 @@ import io.labforge.orchestrator.planner.StepSpec;
 import io.labforge.orchestrator.saga.Saga;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -88,6 +89,7 @@ public final class SagaRequests implements SagaStarter {
         ObjectNode p = Json.object().put("saga", id.toString()).put("lab", lab.value()).put("source", source).put("policy", policy.name())
                 .put("mode", mode.name());
         p.set("steps", Json.tree(plan.steps()));
+        p.set("shared", Json.tree(plan.shared())); // the values the steps share travel with them
         forward("submit", p, actor);
         return id;
     }
@@ -174,7 +176,9 @@ public final class SagaRequests implements SagaStarter {
             case "submit" -> {
                 List<StepSpec> steps = new ArrayList<>();
                 p.get("steps").forEach(s -> steps.add(Json.convert(s, StepSpec.class)));
-                coordinator.submitPlan(saga, LabId.of(p.get("lab").asString()), p.get("source").asString(), Plan.of(steps),
+                Map<String, JsonNode> shared = new HashMap<>();
+                p.path("shared").properties().forEach(e -> shared.put(e.getKey(), e.getValue()));
+                coordinator.submitPlan(saga, LabId.of(p.get("lab").asString()), p.get("source").asString(), Plan.of(steps, shared),
                         Lab.FailurePolicy.valueOf(p.get("policy").asString()), Saga.Mode.valueOf(p.get("mode").asString()), actor);
             }
             case "resume" -> coordinator.resume(saga, actor);

@@ -112,8 +112,8 @@ public final class HostBootstrap {
      * hosts at a time, each until {@code announcements} has seen its new agent; the first failure stops it.
      */
     public HostBootstrap rolling(int maxAtOnce, Rollout.Announcements announcements) {
-        new Rollout(maxAtOnce, announcements); // checks the number
-        return new HostBootstrap(agentJar, knownHosts.toPath(), login, kafka, publicKey, sealingKey, registrar, maxAtOnce, announcements);
+        return new HostBootstrap(agentJar, knownHosts.toPath(), login, kafka, publicKey, sealingKey, registrar, Rollout.checked(maxAtOnce),
+                announcements);
     }
 
     /** A host to install: its name in the lab and where its SSH server answers. */

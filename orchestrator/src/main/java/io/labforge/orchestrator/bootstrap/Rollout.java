@@ -28,16 +28,16 @@ public final class Rollout {
     private volatile String stoppedBy;
 
     public Rollout(int maxAtOnce, Announcements announcements) {
-        if (maxAtOnce < 1) {
-            throw new IllegalArgumentException("at least one host must be upgradable at a time (got " + maxAtOnce + ")");
-        }
-        this.slots = new Semaphore(maxAtOnce, true);
+        this.slots = new Semaphore(checked(maxAtOnce), true);
         this.announcements = announcements;
     }
 
-    /** Upgrades as many hosts at once as are given, waiting for none of them: bootstrap's default outside the CLI. */
-    static Rollout unlimited() {
-        return new Rollout(Integer.MAX_VALUE, UNWATCHED);
+    /** {@code maxAtOnce}, refused when it would let no host be upgraded. */
+    static int checked(int maxAtOnce) {
+        if (maxAtOnce < 1) {
+            throw new IllegalArgumentException("at least one host must be upgradable at a time (got " + maxAtOnce + ")");
+        }
+        return maxAtOnce;
     }
 
     /** An upgrade in progress on one host, holding one of the rollout's slots until closed. */

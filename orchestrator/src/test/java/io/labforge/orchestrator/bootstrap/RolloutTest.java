@@ -81,8 +81,13 @@ class RolloutTest {
             }
         });
         waiting.start();
-        Thread.sleep(100);
-        assertThat(began).isEmpty(); // it waits for the slot
+        // it blocks on the slot the first upgrade holds
+        long deadline = System.currentTimeMillis() + 5_000;
+        while (waiting.getState() != Thread.State.WAITING && System.currentTimeMillis() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertThat(waiting.getState()).isEqualTo(Thread.State.WAITING);
+        assertThat(began).isEmpty();
         first.failed();
         first.close();
         waiting.join(5_000);

@@ -85,6 +85,7 @@ public record Bus(String servers, Tls tls) {
     public Properties admin() {
         Properties p = new Properties();
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
+        p.put(AdminClientConfig.ENABLE_METRICS_PUSH_CONFIG, false);
         tls.applyTo(p);
         return p;
     }

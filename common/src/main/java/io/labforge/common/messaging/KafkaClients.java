@@ -16,6 +16,11 @@ final class KafkaClients {
     private KafkaClients() {
     }
 
+    /*
+     * Every client is made with enable.metrics.push=false: a client's metrics are not pushed to the broker (KIP-714),
+     * so the client never loads Kafka's shaded OpenTelemetry classes, which the agent's jar leaves out.
+     */
+
     /** Acknowledged by all in-sync replicas, idempotent, batched for at most 1 ms, uncompressed. */
     static Properties producer(String servers) {
         Properties p = new Properties();
@@ -27,6 +32,7 @@ final class KafkaClients {
         p.put(ProducerConfig.LINGER_MS_CONFIG, 1);
         // uncompressed: the agents carry no compression codec (their jar is kept small), and envelopes are small
         p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "none");
+        p.put(ProducerConfig.ENABLE_METRICS_PUSH_CONFIG, false);
         return p;
     }
 
@@ -42,6 +48,7 @@ final class KafkaClients {
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.ENABLE_METRICS_PUSH_CONFIG, false);
         return p;
     }
 }

@@ -16,11 +16,11 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
-import java.security.Provider;
 import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
+import java.security.interfaces.ECPrivateKey;
 import java.security.spec.ECGenParameterSpec;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
@@ -30,7 +30,10 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Date;
 import java.util.List;
+import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.DERBitString;
+import org.bouncycastle.asn1.sec.SECNamedCurves;
 import org.bouncycastle.asn1.edec.EdECObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
@@ -45,12 +48,14 @@ import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.asn1.x9.X9ECParameters;
 import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.jce.provider.BouncyCastleProvider;
+import org.bouncycastle.math.ec.ECPoint;
+import org.bouncycastle.math.ec.FixedPointCombMultiplier;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
@@ -61,6 +66,7 @@ import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.bouncycastle.pkcs.PKCSException;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
+import org.bouncycastle.util.io.pem.PemObject;
 
 /**
  * The lab's PKI, with BouncyCastle: EC P-256 keys, a CA, certificate requests made on the host
@@ -70,15 +76,6 @@ import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 public final class Pki {
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    /**
-     * BouncyCastle's JCA provider, not registered globally and loaded only to make a key (its EC keys carry
-     * their public point in the PEM, so a key file alone gives the pair back). Everything else here uses the
-     * JDK's providers: an agent that only reads its keys never loads this provider's ~900 classes.
-     */
-    private static final class Bc {
-        static final Provider PROVIDER = new BouncyCastleProvider();
-    }
-
     private Pki() {
     }
 
@@ -86,10 +83,13 @@ public final class Pki {
         SERVER, CLIENT, SERVER_AND_CLIENT
     }
 
+    /**
+     * A new EC P-256 key pair, made by the JDK's provider. BouncyCastle is used here only for its ASN.1 and PEM
+     * classes, never as a JCA provider: the agent's jar leaves that provider out.
+     */
     public static KeyPair newKey() {
         try {
-            // BouncyCastle's EC keys carry their public point in the PEM, so a key file alone gives the pair back
-            KeyPairGenerator g = KeyPairGenerator.getInstance("EC", Bc.PROVIDER);
+            KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
             g.initialize(new ECGenParameterSpec("secp256r1"), RANDOM);
             return g.generateKeyPair();
         } catch (GeneralSecurityException e) {
@@ -222,7 +222,14 @@ public final class Pki {
         return "-----BEGIN PRIVATE KEY-----\n" + b64 + "\n-----END PRIVATE KEY-----\n";
     }
 
+    /**
+     * An object as PEM, as OpenSSL writes it. An EC private key is written as SEC1 ({@code BEGIN EC PRIVATE KEY})
+     * with its curve and public point, so the key file alone gives the pair back ({@link #keyPair(String)}).
+     */
     public static String pem(Object o) {
+        if (o instanceof ECPrivateKey ec) {
+            o = sec1(ec);
+        }
         StringWriter w = new StringWriter();
         try (JcaPEMWriter p = new JcaPEMWriter(w)) {
             p.writeObject(o);
@@ -230,6 +237,26 @@ public final class Pki {
             throw new UncheckedIOException(e);
         }
         return w.toString();
+    }
+
+    /**
+     * The JDK encodes an EC key as PKCS#8 whose inner SEC1 structure has neither the curve nor the public point;
+     * this one has both, the point computed from the private scalar with BouncyCastle's EC arithmetic.
+     */
+    private static PemObject sec1(ECPrivateKey key) {
+        PrivateKeyInfo info = PrivateKeyInfo.getInstance(key.getEncoded());
+        ASN1Encodable params = info.getPrivateKeyAlgorithm().getParameters();
+        X9ECParameters curve = params instanceof ASN1ObjectIdentifier oid ? SECNamedCurves.getByOID(oid) : null;
+        if (curve == null) {
+            throw new IllegalArgumentException("EC keys on the curve " + params + " are not supported (the named SEC curves are)");
+        }
+        ECPoint q = new FixedPointCombMultiplier().multiply(curve.getG(), key.getS()).normalize();
+        try {
+            return new PemObject("EC PRIVATE KEY", new org.bouncycastle.asn1.sec.ECPrivateKey(curve.getN().bitLength(),
+                    key.getS(), new DERBitString(q.getEncoded(false)), params).getEncoded());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public static Object read(String pem) {

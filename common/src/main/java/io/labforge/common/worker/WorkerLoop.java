@@ -194,10 +194,12 @@ public final class WorkerLoop implements Runnable {
             if (!running) {
                 return false;
             }
-            source.attach(c);
+            // the announcement goes out (from its own thread) while the consumer finds its partition and position: a
+            // command sent on hearing it waits in Kafka until then, and nothing is lost
             if (announcement != null) {
                 announce(p, open);
             }
+            source.attach(c);
             if (heartbeat != null) {
                 beat(p, open, started);
             }

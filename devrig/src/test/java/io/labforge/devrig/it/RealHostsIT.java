@@ -371,6 +371,22 @@ class RealHostsIT {
     }
 
     @Test
+    @Order(10)
+    void afterItsFirstRunTheAgentMapsItsClassesFromItsOwnClassDataArchive() {
+        // bootstrap started the agent without an archive: that run records one as it stops, and the next start maps it
+        on("node2", "systemctl", "restart", "labforge-agent.service");
+        String mapped = await("node2's agent maps its class-data archive").atMost(Duration.ofSeconds(60)).until(() -> {
+            String pid = on("node2", "systemctl", "show", "-p", "MainPID", "--value", "labforge-agent.service").strip();
+            return pid.equals("0") ? "" : local.exec("node2", "grep", "-o", "/var/lib/labforge-agent/agent-[^ ]*[.]jsa", "/proc/" + pid + "/maps")
+                    .out().strip();
+        }, m -> !m.isEmpty());
+        String archive = mapped.lines().findFirst().orElseThrow();
+        // named after the jar it was made for: another jar makes its own, and this one is the only one kept
+        assertThat(archive).contains(on("node2", "stat", "-L", "-c", "%s.%Y", "/opt/labforge/labforge-agent.jar"));
+        assertThat(on("node2", "sh", "-c", "ls /var/lib/labforge-agent/*.jsa").lines()).containsExactly(archive);
+    }
+
+    @Test
     @Order(11)
     void aRollingUpgradeKeepsKeysAndJournalAndStopsAtTheFirstHostThatFails(@TempDir Path tmp) throws Exception {
         Path current = Path.of("..", "agent", "target", "labforge-agent-exec.jar");

@@ -32,6 +32,11 @@ public final class EmbeddedServices implements AutoCloseable {
     }
 
     /** Where the bus CA's files are (an orchestrator's state directory, or the rig's own). */
+    /** The PostgreSQL server's data directory (its {@code postmaster.pid} names the server's process). */
+    public Path postgresDir() {
+        return postgresDir;
+    }
+
     public Path busCaDir() {
         return caDir;
     }

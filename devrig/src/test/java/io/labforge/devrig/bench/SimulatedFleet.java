@@ -73,7 +73,8 @@ final class SimulatedFleet implements Runnable, AutoCloseable {
                     new HostRoot(stateDir.resolve("root")), Clock.systemUTC()));
         }
         for (int i = 0; i < workers.length; i++) {
-            workers[i] = Executors.newSingleThreadExecutor();
+            String name = "sim-host-" + i;
+            workers[i] = Executors.newSingleThreadExecutor(r -> new Thread(r, name));
         }
         thread = new Thread(this, "simulated-fleet");
         thread.start();

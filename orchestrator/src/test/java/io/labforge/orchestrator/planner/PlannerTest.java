@@ -111,6 +111,11 @@ class PlannerTest {
         Lab lab = Features.PARSER.read(yaml, LabFiles.collect(file, Features.PARSER.read(yaml))).lab();
         Plan plan = Planners.all().plan(lab);
         assertThat(plan.step(StepId.of("swarm-init@manager1")).inputs().get("defaultAddrPool").toString()).contains("10.200.0.0/16");
+        // the README's scale command: a stack's service by the name Docker gives it, read from the compose file
+        assertThat(SwarmPlans.scale(lab, "tp1_web", 5).steps()).singleElement()
+                .satisfies(s -> assertThat(s.inputs().get("name").asString()).isEqualTo("tp1_web"));
+        assertThatThrownBy(() -> SwarmPlans.scale(lab, "web", 5)).hasMessageContaining("no swarm service 'web'")
+                .hasMessageContaining("[tp1_nginx, tp1_redis, tp1_web]").hasMessageContaining("STACK_SERVICE");
 
         StepSpec build = plan.step(StepId.of("stack-build-tp1@manager1"));
         assertThat(build.commandType()).isEqualTo("agent.BuildStack");

@@ -128,7 +128,7 @@ public class OrchestratorApplication {
         return new SagaCoordinator(new SagaCoordinator.Parts(repo, audit, new TransactionTemplate(txm),
                 new SagaEngine(props.maxInFlightPerHost(), props.dispatchBatch()), Clock.systemUTC(),
                 new CommandEnvelopes(EnvelopeSigner.orchestrator(keys.getPrivate()), sealer, Features.TYPES), sealer, Features.TYPES,
-                relay::handOver, bus, new LocalSteps(props.stateDir()), ownership, new HostClaims(jdbc), liveness));
+                relay::handOver, bus, new LocalSteps(props.stateDir(), props.secretsDir(), System::getenv), ownership, new HostClaims(jdbc), liveness));
     }
 
     /** Which agents are heard of: heartbeats read by the event consumer, judged by the saga loop and the API. */

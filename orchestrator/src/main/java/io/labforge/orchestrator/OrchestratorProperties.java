@@ -26,11 +26,13 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param hostOfflineAfter a host whose agent has not been heard of for this long (agents send a heartbeat
  *        every 10 s by default) is offline: its steps in flight fail at once, and {@code labforge hosts}
  *        shows it so
+ * @param secretsDir where the secrets labs name are kept as files ({@code labforge secret set}); default
+ *        {@code <stateDir>/secrets}. The demo, whose state directory is its own, points it at the CLI's store.
  */
 @ConfigurationProperties("labforge")
 public record OrchestratorProperties(String bootstrapServers, Path stateDir, Duration tick, Integer maxInFlightPerHost,
         Short topicReplication, Integer eventBatch, Integer dispatchBatch, String instance, Duration lease,
-        Duration hostOfflineAfter) {
+        Duration hostOfflineAfter, Path secretsDir) {
 
     public OrchestratorProperties {
         if (bootstrapServers == null) {
@@ -68,6 +70,9 @@ public record OrchestratorProperties(String bootstrapServers, Path stateDir, Dur
         }
         if (hostOfflineAfter == null) {
             hostOfflineAfter = Duration.ofSeconds(30);
+        }
+        if (secretsDir == null) {
+            secretsDir = stateDir.resolve("secrets");
         }
         if (lease.compareTo(Duration.ofSeconds(1)) < 0) {
             throw new IllegalArgumentException("labforge.lease is " + lease + ": give at least 1s (the owner renews it every third of it)");

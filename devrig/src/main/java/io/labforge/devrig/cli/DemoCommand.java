@@ -119,7 +119,9 @@ public final class DemoCommand implements Callable<Integer> {
             ctx = new SpringApplicationBuilder(OrchestratorApplication.class).run(
                     "--server.port=" + port, "--spring.datasource.url=" + db, "--spring.datasource.username=postgres",
                     "--spring.datasource.password=postgres", "--labforge.bootstrap-servers=" + infra.kafkaBootstrapServers(),
-                    "--labforge.state-dir=" + dir.resolve("orchestrator").toAbsolutePath());
+                    "--labforge.state-dir=" + dir.resolve("orchestrator").toAbsolutePath(),
+                    // the secrets labforge secret set keeps (its default store): the demo's own state is remade at each start
+                    "--labforge.secrets-dir=" + Path.of(System.getProperty("user.home"), ".labforge", "secrets"));
             ctxRef[0] = ctx;
             OrchestratorRuntime runtime = ctx.getBean(OrchestratorRuntime.class);
             while (!runtime.isLeader()) {
@@ -186,7 +188,9 @@ public final class DemoCommand implements Callable<Integer> {
             done.await();
             SagaStatus status = ctx.getBean(SagaReads.class).status(id);
             LabforgeCli.OUT.printf("%nsaga %s: %s in %.1fs (%.1fs from a cold start)%n", id, status, secs(start[0]), secs(t0));
-            if (containers) {
+            if (containers && exit) {
+                LabforgeCli.OUT.println("the lab hosts are removed as the demo exits (--exit)");
+            } else if (containers) {
                 LabforgeCli.OUT.println("on the hosts: docker exec -it " + local.container(lab.hosts().get(0)) + " bash   "
                         + "(or ssh -i " + local.privateKey() + " root@" + lab.hosts().get(0).address() + ")");
             } else {

@@ -24,14 +24,15 @@ public final class LocalSteps {
     private final Path stateDir;
     private final SecretStore secrets;
 
-    public LocalSteps(Path stateDir) {
-        this(stateDir, System::getenv);
-    }
-
     /** {@code env}: where {@code LABFORGE_SECRET_<NAME>} variables are read (the process environment, or a test's). */
     public LocalSteps(Path stateDir, Function<String, String> env) {
+        this(stateDir, stateDir.resolve("secrets"), env);
+    }
+
+    /** {@code secretsDir}: where {@code labforge secret set} keeps the secrets' files ({@code labforge.secrets-dir}). */
+    public LocalSteps(Path stateDir, Path secretsDir, Function<String, String> env) {
         this.stateDir = stateDir;
-        this.secrets = new SecretStore(stateDir, env);
+        this.secrets = SecretStore.at(secretsDir, env);
     }
 
     private StepEvent readSecret(ReadSecret r, long t0) throws IOException {

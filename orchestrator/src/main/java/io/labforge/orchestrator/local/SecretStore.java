@@ -22,8 +22,17 @@ public final class SecretStore {
     private final Function<String, String> env;
 
     public SecretStore(Path stateDir, Function<String, String> env) {
-        this.dir = stateDir.resolve("secrets");
+        this(env, stateDir.resolve("secrets"));
+    }
+
+    private SecretStore(Function<String, String> env, Path dir) {
+        this.dir = dir;
         this.env = env;
+    }
+
+    /** The store whose files are in {@code dir} itself ({@code labforge.secrets-dir}). */
+    public static SecretStore at(Path dir, Function<String, String> env) {
+        return new SecretStore(env, dir);
     }
 
     public static String variable(String name) {

@@ -48,6 +48,19 @@ class LocalStepsTest {
     }
 
     @Test
+    void withASecretsDirectoryOfItsOwnTheOrchestratorReadsWhatLabforgeSecretSetKeptThere() throws Exception {
+        // the demo: its state directory is remade at each start, its secrets are the CLI's (~/.labforge/secrets)
+        Path cliStore = dir.resolve("home/.labforge/secrets");
+        SecretStore.at(cliStore, k -> null).write("GITLAB_TOKEN", "glpat-kept-by-the-cli");
+        LocalSteps demo = new LocalSteps(dir.resolve("demo/orchestrator"), cliStore, k -> null);
+
+        StepEvent.Succeeded read = (StepEvent.Succeeded) demo.run(cmd(new ReadSecret("GITLAB_TOKEN"), false));
+        assertThat(read.outputs().get("value").asString()).isEqualTo("glpat-kept-by-the-cli");
+        StepEvent.Failed missing = (StepEvent.Failed) demo.run(cmd(new ReadSecret("OTHER_TOKEN"), false));
+        assertThat(missing.reason()).as("the fix it prints writes where it reads").contains(cliStore.resolve("OTHER_TOKEN").toString());
+    }
+
+    @Test
     void theLabCaCertificateIsTheSameTheLabsCertificatesAreSignedBy() {
         LocalSteps steps = new LocalSteps(dir, k -> null);
         StepEvent.Succeeded ca = (StepEvent.Succeeded) steps.run(cmd(new LabCaCertificate(), false));

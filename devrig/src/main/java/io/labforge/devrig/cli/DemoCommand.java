@@ -2,6 +2,7 @@ package io.labforge.devrig.cli;
 
 import io.labforge.common.command.ClusterCommand;
 import io.labforge.common.command.GitlabCommand;
+import io.labforge.common.command.OrchestratorCommand;
 import io.labforge.common.id.SagaId;
 import io.labforge.common.lab.Lab;
 import io.labforge.common.lab.swarm.SwarmSpec;
@@ -121,13 +122,16 @@ public final class DemoCommand implements Callable<Integer> {
                     "--spring.datasource.password=postgres", "--labforge.bootstrap-servers=" + infra.kafkaBootstrapServers(),
                     "--labforge.state-dir=" + dir.resolve("orchestrator").toAbsolutePath(),
                     // the secrets labforge secret set keeps (its default store): the demo's own state is remade at each start
-                    "--labforge.secrets-dir=" + Path.of(System.getProperty("user.home"), ".labforge", "secrets"));
+                    "--labforge.secrets-dir=" + Path.of(System.getProperty("user.home"), ".labforge", "secrets"),
+                    // the framework's and the servers' log lines go to a file: the terminal shows the demo's progress
+                    "--logging.config=classpath:logback-demo.xml", "--logging.file.name=" + dir.resolve("logs/orchestrator.log").toAbsolutePath());
             ctxRef[0] = ctx;
             OrchestratorRuntime runtime = ctx.getBean(OrchestratorRuntime.class);
             while (!runtime.isLeader()) {
                 Thread.sleep(100);
             }
-            LabforgeCli.OUT.printf("orchestrator up: http://localhost:%d/api/sagas (%.1fs)%n", port, secs(t0));
+            LabforgeCli.OUT.printf("orchestrator up: http://localhost:%d/api/sagas (%.1fs; its log: %s)%n", port, secs(t0),
+                    dir.resolve("logs/orchestrator.log"));
             WorkerIdentities identities = ctx.getBean(WorkerIdentities.class);
             String actor = System.getProperty("user.name", "demo") + "@demo";
             if (containers) {
@@ -183,7 +187,10 @@ public final class DemoCommand implements Callable<Integer> {
             LabSubmissions submissions = ctx.getBean(LabSubmissions.class);
             CountDownLatch done = new CountDownLatch(1);
             long[] start = {System.nanoTime()};
-            ctx.getBean(ProgressBus.class).watchAll(u -> print(u, start[0], done));
+            // the target column as wide as the lab's longest host name or Labforge's services (the orchestrator's own steps)
+            int width = java.util.stream.Stream.concat(names.stream(), java.util.stream.Stream.of(OrchestratorCommand.TARGET,
+                    ClusterCommand.TARGET, GitlabCommand.TARGET)).mapToInt(String::length).max().orElse(8);
+            ctx.getBean(ProgressBus.class).watchAll(u -> print(u, start[0], width, done));
             SagaId id = submissions.submit(source, LabforgeCli.files(labFile, source), Saga.Mode.APPLY, System.getProperty("user.name", "demo") + "@demo");
             done.await();
             SagaStatus status = ctx.getBean(SagaReads.class).status(id);
@@ -254,7 +261,7 @@ public final class DemoCommand implements Callable<Integer> {
                 .redirectErrorStream(true).redirectOutput(dir.resolve("logs").resolve(kind + "-service.log").toFile()).start();
     }
 
-    private static void print(JsonNode u, long t0, CountDownLatch done) {
+    private static void print(JsonNode u, long t0, int width, CountDownLatch done) {
         String event = u.path("event").asString("");
         String step = u.path("step").asString("");
         String target = u.path("target").asString("");
@@ -270,7 +277,7 @@ public final class DemoCommand implements Callable<Integer> {
             default -> event.startsWith("saga.") ? "saga " + event.substring(5) : null;
         };
         if (line != null) {
-            LabforgeCli.OUT.printf("%6.2fs %-8s %s%n", secs(t0), target, line);
+            LabforgeCli.OUT.printf("%6.2fs %-" + width + "s %s%n", secs(t0), target, line);
         }
         String status = u.path("status").asString("");
         if (status.equals("SUCCEEDED") || status.equals("PAUSED") || status.equals("FAILED") || status.equals("COMPENSATED")) {

@@ -276,8 +276,9 @@ public class LabforgeCli {
                 return 0;
             }
             JsonNode s = remote.api().get("/api/sagas/" + saga);
+            String format = "%-" + Progress.width(s.get("steps"), "target") + "s %-" + Progress.width(s.get("steps"), "id") + "s %-20s %s%n";
             for (JsonNode step : s.get("steps")) {
-                OUT.printf("%-10s %-28s %-20s %s%n", step.get("target").asString(), step.get("id").asString(),
+                OUT.printf(format, step.get("target").asString(), step.get("id").asString(),
                         step.get("state").asString(), step.path("error").isString() ? step.get("error").asString() : "");
             }
             new Progress(remote.api(), OUT).summary(s);

@@ -1,5 +1,8 @@
 package io.labforge.orchestrator.cli;
 
+import io.labforge.common.command.ClusterCommand;
+import io.labforge.common.command.GitlabCommand;
+import io.labforge.common.command.OrchestratorCommand;
 import java.io.PrintStream;
 import java.util.HashMap;
 import java.util.Map;
@@ -19,14 +22,18 @@ final class Progress {
     JsonNode follow(String sagaId) {
         Map<String, String> seen = new HashMap<>();
         long t0 = System.currentTimeMillis();
+        String format = null;
         while (true) {
             JsonNode s = api.get("/api/sagas/" + sagaId);
+            if (format == null) {
+                // the columns as wide as the saga's longest target and step (the plan's steps are all there from the start)
+                format = "%7.1fs  %-" + width(s.get("steps"), "target") + "s %-" + width(s.get("steps"), "id") + "s %-12s%s%n";
+            }
             for (JsonNode step : s.get("steps")) {
                 String key = step.get("id").asString();
                 String state = step.get("state").asString();
                 if (!state.equals(seen.put(key, state)) && !state.equals("PENDING")) {
-                    out.printf("%7.1fs  %-10s %-28s %-12s%s%n", (System.currentTimeMillis() - t0) / 1000.0,
-                            step.get("target").asString(), key, state, detail(step));
+                    out.printf(format, (System.currentTimeMillis() - t0) / 1000.0, step.get("target").asString(), key, state, detail(step));
                 }
             }
             String status = s.get("status").asString();
@@ -43,6 +50,18 @@ final class Progress {
         }
     }
 
+    /** Targets that are Labforge's services, not hosts of the lab. */
+    static final java.util.Set<String> SERVICES = java.util.Set.of(OrchestratorCommand.TARGET, ClusterCommand.TARGET, GitlabCommand.TARGET);
+
+    /** The width of a column: the longest {@code field} of {@code rows}, at least 8. */
+    static int width(JsonNode rows, String field) {
+        int w = 8;
+        for (JsonNode r : rows) {
+            w = Math.max(w, r.path(field).asString("").length());
+        }
+        return w;
+    }
+
     private static String detail(JsonNode step) {
         String state = step.get("state").asString();
         if (state.equals("FAILED") || state.equals("COMPENSATION_FAILED")) {
@@ -57,9 +76,16 @@ final class Progress {
     void summary(JsonNode s) {
         out.println();
         out.println("saga " + s.get("id").asString() + ": " + s.get("status").asString());
-        for (JsonNode h : s.get("hosts")) {
-            out.printf("  %-10s %d/%d steps done%s%n", h.get("name").asString(), h.get("succeeded").asInt(),
-                    h.get("steps").asInt(), h.get("failed").asInt() > 0 ? ", " + h.get("failed").asInt() + " failed" : "");
+        // the lab's hosts, then the services that ran steps of it (the orchestrator's own, cluster-service, gitlab-service)
+        int w = width(s.get("hosts"), "name");
+        for (boolean services : new boolean[] {false, true}) {
+            for (JsonNode h : s.get("hosts")) {
+                if (SERVICES.contains(h.get("name").asString()) == services) {
+                    out.printf("  %-" + w + "s %d/%d steps done%s%s%n", h.get("name").asString(), h.get("succeeded").asInt(),
+                            h.get("steps").asInt(), h.get("failed").asInt() > 0 ? ", " + h.get("failed").asInt() + " failed" : "",
+                            services ? "  (service)" : "");
+                }
+            }
         }
         for (JsonNode step : s.get("steps")) {
             if (step.path("changed").asBoolean() && step.path("diff").isString()) {

@@ -47,17 +47,25 @@ public final class LocalLab {
         this.stateDir = labforgeHome.resolve("labs").resolve(lab.name());
     }
 
+    private static boolean onPath(String command) {
+        return java.util.Arrays.stream(System.getenv().getOrDefault("PATH", "").split(":"))
+                .anyMatch(d -> !d.isEmpty() && java.nio.file.Files.isExecutable(java.nio.file.Path.of(d, command)));
+    }
+
     public static Optional<String> dockerUnavailable() {
         try {
             Cmd.Result r = Cmd.run(List.of("docker", "info", "--format", "{{.ServerVersion}}"), 30);
             if (!r.ok()) {
-                return Optional.of("no Docker daemon answers (" + r.out().lines().findFirst().orElse("") + "): run lab-hosts/docker-up");
+                return Optional.of("no Docker daemon answers (" + r.out().lines().findFirst().orElse("") + "): run lab-hosts/docker-up"
+                        + (onPath("dockerd") ? "" : " (after apt-get install docker.io debootstrap: dockerd is not installed)")
+                        + ", then lab-hosts/build-images");
             }
         } catch (IllegalStateException e) {
-            return Optional.of("the docker command is not installed");
+            return Optional.of("Docker is not installed: apt-get install docker.io debootstrap, then lab-hosts/docker-up and"
+                    + " lab-hosts/build-images (about two minutes, once)");
         }
         if (!Cmd.run(List.of("docker", "image", "inspect", IMAGE), 30).ok()) {
-            return Optional.of("the image " + IMAGE + " is missing: run lab-hosts/build-images");
+            return Optional.of("the image " + IMAGE + " is missing: run lab-hosts/build-images (about two minutes, once; it needs debootstrap)");
         }
         return Optional.empty();
     }

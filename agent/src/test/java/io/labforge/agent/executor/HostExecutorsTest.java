@@ -264,6 +264,8 @@ class HostExecutorsTest {
             String ruleset = file("etc/nftables.d/labforge.nft");
             assertThat(ruleset).contains("policy drop;").contains("tcp dport 2377 accept").contains("udp dport 4789 accept")
                     .contains("tcp dport 22 accept");
+            // the lab's "ssh" service is the rule that always keeps SSH open: one rule, listed once (and once in the report)
+            assertThat(ruleset.lines().filter(l -> l.contains("tcp dport 22 "))).hasSize(1);
             assertThat(file("etc/nftables.conf")).contains("include \"/etc/nftables.d/labforge.nft\"");
             assertThat(first.outputs().get("rules").asString()).isEqualTo(ruleset.strip());
             assertThat(new FirewallExecutor().apply(swarm, ctx).changed()).isFalse();

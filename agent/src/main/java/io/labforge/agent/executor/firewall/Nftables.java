@@ -121,6 +121,9 @@ final class Nftables implements FirewallBackend {
             }
         }
         for (PortRange p : ports) {
+            if (p.protocol().equals("tcp") && p.from() == 22 && p.to() == 22) {
+                continue; // the fixed rule below keeps SSH open: listed once
+            }
             String range = p.from() == p.to() ? Integer.toString(p.from()) : p.from() + "-" + p.to();
             accepts.add("    " + p.protocol() + " dport " + range + " accept");
         }

@@ -38,6 +38,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.web.bind.annotation.RequestMethod;
+import org.springframework.web.servlet.mvc.method.RequestMappingInfo;
+import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -115,6 +118,32 @@ class ApiSecurityIT {
 
     static String detail(HttpResponse<String> r) {
         return Json.read(r.body()).get("detail").asString();
+    }
+
+    @Test
+    void theApiIsDescribedByTheOpenApiDocumentItServesToATokenHolderAndItNamesEveryEndpoint() {
+        assertThat(call("GET", "/api/openapi.json", null, null, null).statusCode()).as("it needs a token, as the API does").isEqualTo(401);
+        HttpResponse<String> doc = call("GET", "/api/openapi.json", token("openapi-reader", "viewer"), null, null);
+        assertThat(doc.statusCode()).as(doc.body()).isEqualTo(200);
+        JsonNode api = Json.read(doc.body());
+        assertThat(api.get("openapi").asString()).startsWith("3.");
+        // kept true: every handler the server maps under /api is in the document, with each of its methods
+        RequestMappingHandlerMapping mapping = h.orchestrator.getBean("requestMappingHandlerMapping", RequestMappingHandlerMapping.class);
+        int checked = 0;
+        for (RequestMappingInfo info : mapping.getHandlerMethods().keySet()) {
+            for (String path : info.getPatternValues()) {
+                if (!path.startsWith("/api/") || path.startsWith("/api/openapi.json")) { // the document's own (JSON, YAML)
+                    continue;
+                }
+                String key = path.replaceAll("\\{([^}:]+):[^}]*}", "{$1}");
+                assertThat(api.get("paths").has(key)).as(key + " in the OpenAPI document: " + api.get("paths").propertyNames()).isTrue();
+                for (RequestMethod m : info.getMethodsCondition().getMethods()) {
+                    assertThat(api.get("paths").get(key).has(m.name().toLowerCase(java.util.Locale.ROOT))).as(m + " " + key).isTrue();
+                }
+                checked++;
+            }
+        }
+        assertThat(checked).as("the API's endpoints").isGreaterThan(15);
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.labforge.orchestrator.api;
 
 import io.labforge.common.id.SagaId;
 import io.labforge.common.messaging.Json;
+import io.labforge.orchestrator.audit.AuditCloudEvents;
 import io.labforge.orchestrator.audit.AuditEntry;
 import io.labforge.orchestrator.audit.AuditLog;
 import io.labforge.orchestrator.persistence.SagaRepository;
@@ -196,15 +197,22 @@ public class SagaController {
         return audit.list(sagaId == null ? null : SagaId.parse(sagaId).value(), after, Math.min(limit, 5000));
     }
 
-    /** The audit log as JSON lines, for archiving and replay. */
+    /**
+     * The audit log as JSON lines, for archiving and replay: its rows as they are, or ({@code format=cloudevents})
+     * each row as a CloudEvent 1.0 in the JSON event format ({@link AuditCloudEvents}).
+     */
     @GetMapping(path = "/audit/export", produces = "application/x-ndjson")
-    public StreamingResponseBody export(@RequestParam(required = false) String sagaId) {
+    public StreamingResponseBody export(@RequestParam(required = false) String sagaId, @RequestParam(defaultValue = "rows") String format) {
         UUID saga = sagaId == null ? null : SagaId.parse(sagaId).value();
+        if (!format.equals("rows") && !format.equals("cloudevents")) {
+            throw new IllegalArgumentException("format: '" + format + "' is not an export format: give rows (the default) or cloudevents");
+        }
+        boolean cloudEvents = format.equals("cloudevents");
         return out -> {
             Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
             audit.export(saga, e -> {
                 try {
-                    w.write(Json.write(e));
+                    w.write(cloudEvents ? AuditCloudEvents.json(e) : Json.write(e));
                     w.write('\n');
                 } catch (IOException ex) {
                     throw new IllegalStateException(ex);

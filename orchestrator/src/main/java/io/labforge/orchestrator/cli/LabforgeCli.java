@@ -339,6 +339,9 @@ public class LabforgeCli {
         String action;
         @Option(names = "--saga", description = "only this saga's rows")
         String saga;
+        @Option(names = "--format", defaultValue = "rows", description = "export: rows (the log's own JSON lines, default) or"
+                + " cloudevents (each row a CloudEvent 1.0, JSON event format)")
+        String format;
 
         @Override
         public Integer call() {
@@ -353,7 +356,7 @@ public class LabforgeCli {
                     return 0;
                 }
                 case "export" -> {
-                    OUT.print(remote.api().getText("/api/audit/export?" + q));
+                    OUT.print(remote.api().getText("/api/audit/export?format=" + format + (q.isEmpty() ? "" : "&" + q)));
                     return 0;
                 }
                 case "verify" -> {

@@ -82,7 +82,9 @@ final class Firewalld implements FirewallBackend {
         }
         argv.addAll(List.of("--zone", zone));
         items.forEach(i -> argv.add(op + "=" + i));
-        ctx.processes().require(argv, T, ctx.progress());
+        // not shown as progress: firewall-cmd answers each call (permanent, then runtime) with a bare "success";
+        // a failure's output is in the error
+        ctx.processes().require(argv, T, null);
     }
 
     @Override

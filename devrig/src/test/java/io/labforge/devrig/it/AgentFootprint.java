@@ -111,6 +111,14 @@ public final class AgentFootprint {
                 String journal = f.on(HOST, "journalctl", "-u", UNIT, "-n", "400", "--no-pager", "-o", "cat");
                 System.out.println(journal.substring(Math.max(0, journal.lastIndexOf("Native Memory Tracking:"))));
             }
+            java.util.regex.Matcher jfr = java.util.regex.Pattern.compile("StartFlightRecording[^ ]*filename=([^ ,;']+)").matcher(execStart);
+            if (jfr.find()) {
+                // a flight recording of the last start, written as the JVM stops, copied out of the host (jfr print … reads it)
+                f.on(HOST, "systemctl", "stop", UNIT);
+                Path copy = Path.of("devrig", "target", "agent-start.jfr").toAbsolutePath();
+                Cmd.require(List.of("docker", "cp", container + ":" + jfr.group(1), copy.toString()), 60);
+                System.out.println("flight recording of the last start: " + copy);
+            }
             System.out.println();
             System.out.printf(Locale.ROOT, "%-44s %s%n", "agent jar", String.format(Locale.ROOT, "%.1f MB", Files.size(measured) / 1e6));
             System.out.printf(Locale.ROOT, "%-44s %.2f s, CPU %.2f s%n", "first start of a jar (records its archive)", first[0], first[1]);

@@ -2,7 +2,6 @@ package io.labforge.devrig.cli;
 
 import io.labforge.common.command.ClusterCommand;
 import io.labforge.common.command.GitlabCommand;
-import io.labforge.common.command.OrchestratorCommand;
 import io.labforge.common.id.SagaId;
 import io.labforge.common.lab.Lab;
 import io.labforge.common.lab.swarm.SwarmSpec;
@@ -115,6 +114,7 @@ public final class DemoCommand implements Callable<Integer> {
         Thread cleanup = new Thread(() -> stopAll(agents, ctxRef[0], infra, exit ? local : null));
         Runtime.getRuntime().addShutdownHook(cleanup);
         ConfigurableApplicationContext ctx = null;
+        Path orchestratorLog = dir.resolve("logs/orchestrator.log").toAbsolutePath();
         try {
             String db = infra.newDatabase("labforge");
             ctx = new SpringApplicationBuilder(OrchestratorApplication.class).run(
@@ -124,14 +124,14 @@ public final class DemoCommand implements Callable<Integer> {
                     // the secrets labforge secret set keeps (its default store): the demo's own state is remade at each start
                     "--labforge.secrets-dir=" + Path.of(System.getProperty("user.home"), ".labforge", "secrets"),
                     // the framework's and the servers' log lines go to a file: the terminal shows the demo's progress
-                    "--logging.config=classpath:logback-demo.xml", "--logging.file.name=" + dir.resolve("logs/orchestrator.log").toAbsolutePath());
+                    "--logging.config=classpath:logback-demo.xml", "--logging.file.name=" + orchestratorLog);
             ctxRef[0] = ctx;
             OrchestratorRuntime runtime = ctx.getBean(OrchestratorRuntime.class);
             while (!runtime.isLeader()) {
                 Thread.sleep(100);
             }
             LabforgeCli.OUT.printf("orchestrator up: http://localhost:%d/api/sagas (%.1fs; its log: %s)%n", port, secs(t0),
-                    dir.resolve("logs/orchestrator.log"));
+                    orchestratorLog);
             WorkerIdentities identities = ctx.getBean(WorkerIdentities.class);
             String actor = System.getProperty("user.name", "demo") + "@demo";
             if (containers) {
@@ -188,8 +188,8 @@ public final class DemoCommand implements Callable<Integer> {
             CountDownLatch done = new CountDownLatch(1);
             long[] start = {System.nanoTime()};
             // the target column as wide as the lab's longest host name or Labforge's services (the orchestrator's own steps)
-            int width = java.util.stream.Stream.concat(names.stream(), java.util.stream.Stream.of(OrchestratorCommand.TARGET,
-                    ClusterCommand.TARGET, GitlabCommand.TARGET)).mapToInt(String::length).max().orElse(8);
+            int width = java.util.stream.Stream.concat(names.stream(), LabforgeCli.SERVICE_TARGETS.stream()).mapToInt(String::length)
+                    .max().orElse(8);
             ctx.getBean(ProgressBus.class).watchAll(u -> print(u, start[0], width, done));
             SagaId id = submissions.submit(source, LabforgeCli.files(labFile, source), Saga.Mode.APPLY, System.getProperty("user.name", "demo") + "@demo");
             done.await();

@@ -31,12 +31,12 @@ public final class EmbeddedServices implements AutoCloseable {
         this.caDir = caDir;
     }
 
-    /** Where the bus CA's files are (an orchestrator's state directory, or the rig's own). */
     /** The PostgreSQL server's data directory (its {@code postmaster.pid} names the server's process). */
     public Path postgresDir() {
         return postgresDir;
     }
 
+    /** Where the bus CA's files are (an orchestrator's state directory, or the rig's own). */
     public Path busCaDir() {
         return caDir;
     }

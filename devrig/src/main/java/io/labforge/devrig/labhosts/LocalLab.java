@@ -1,5 +1,6 @@
 package io.labforge.devrig.labhosts;
 
+import io.labforge.common.exec.ProcessRunner;
 import io.labforge.common.lab.Lab;
 import io.labforge.common.lab.swarm.SwarmSpec;
 import io.labforge.orchestrator.bootstrap.HostBootstrap;
@@ -47,17 +48,12 @@ public final class LocalLab {
         this.stateDir = labforgeHome.resolve("labs").resolve(lab.name());
     }
 
-    private static boolean onPath(String command) {
-        return java.util.Arrays.stream(System.getenv().getOrDefault("PATH", "").split(":"))
-                .anyMatch(d -> !d.isEmpty() && java.nio.file.Files.isExecutable(java.nio.file.Path.of(d, command)));
-    }
-
     public static Optional<String> dockerUnavailable() {
         try {
             Cmd.Result r = Cmd.run(List.of("docker", "info", "--format", "{{.ServerVersion}}"), 30);
             if (!r.ok()) {
                 return Optional.of("no Docker daemon answers (" + r.out().lines().findFirst().orElse("") + "): run lab-hosts/docker-up"
-                        + (onPath("dockerd") ? "" : " (after apt-get install docker.io debootstrap: dockerd is not installed)")
+                        + (ProcessRunner.onPath("dockerd") ? "" : " (after apt-get install docker.io debootstrap: dockerd is not installed)")
                         + ", then lab-hosts/build-images");
             }
         } catch (IllegalStateException e) {

@@ -1,6 +1,5 @@
 package io.labforge.devrig.bench;
 
-import com.sun.management.OperatingSystemMXBean;
 import io.labforge.common.agent.Noop;
 import io.labforge.common.id.LabId;
 import io.labforge.common.id.SagaId;
@@ -17,9 +16,6 @@ import io.labforge.orchestrator.runtime.SagaCoordinator;
 import io.labforge.orchestrator.saga.Saga;
 import io.labforge.orchestrator.trust.BusCa;
 import io.labforge.orchestrator.trust.WorkerIdentities;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadInfo;
-import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -161,10 +157,6 @@ public final class Benchmark implements Callable<Integer> {
             });
             // the fleet reads the command topic from its end before the first command goes out
             Awaitility.await("the fleet reads its commands").atMost(Duration.ofMinutes(1)).until(fleet::ready);
-            ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-            long cpu0 = orchestratorCpu(mx);
-            var os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-            long jvm0 = os.getProcessCpuTime();
             CpuSplit split = CpuSplit.start(infra.postgresDir());
             long t0 = System.nanoTime();
             SagaId id = ctx.getBean(SagaCoordinator.class).submitPlan(LabId.of(run), "generated", plan,
@@ -176,25 +168,16 @@ public final class Benchmark implements Callable<Integer> {
                 unwatch.run();
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
-            double cpu = (orchestratorCpu(mx) - cpu0) / 1e9;
-            double jvm = (os.getProcessCpuTime() - jvm0) / 1e9;
             Map<String, Long> parts = split.since();
+            double cpu = parts.get("orchestrator") / 1e9;
+            // the whole JVM: every part but the PostgreSQL server, which runs apart
+            double jvm = parts.entrySet().stream().filter(p -> !p.getKey().equals("PostgreSQL")).mapToLong(Map.Entry::getValue).sum() / 1e9;
             long[] l = sorted(latencies);
             long[] c = sorted(fleet.commandToEvent);
             long[] pub = sorted(fleet.publishedToEvent);
             return new Result(plan.steps().size(), seconds, pct(l, 0.50), pct(l, 0.99), pct(l, 1.0), pct(c, 0.50),
                     pct(c, 0.99), pct(c, 1.0), pct(pub, 0.50), pct(pub, 0.99), pct(pub, 1.0), cpu, jvm, parts);
         }
-    }
-
-    static long orchestratorCpu(ThreadMXBean mx) {
-        long total = 0;
-        for (ThreadInfo t : mx.getThreadInfo(mx.getAllThreadIds())) {
-            if (t != null && ORCHESTRATOR_THREADS.contains(t.getThreadName())) {
-                total += Math.max(0, mx.getThreadCpuTime(t.getThreadId()));
-            }
-        }
-        return total;
     }
 
     /** A sorted copy of a synchronized list that other threads may still be adding to. */

@@ -24,24 +24,20 @@ final class CpuSplit {
 
     private final Path postgresDir;
     private final Map<Long, Long> threadsBefore;
-    private final Map<Long, String> names;
     private final long processBefore;
     private final long postgresBefore;
     private final Map<String, Long> jvmBefore;
 
-    private CpuSplit(Path postgresDir, Map<Long, Long> threads, Map<Long, String> names, long process, long postgres,
-            Map<String, Long> jvm) {
+    private CpuSplit(Path postgresDir, Map<Long, Long> threads, long process, long postgres, Map<String, Long> jvm) {
         this.postgresDir = postgresDir;
         this.threadsBefore = threads;
-        this.names = names;
         this.processBefore = process;
         this.postgresBefore = postgres;
         this.jvmBefore = jvm;
     }
 
     static CpuSplit start(Path postgresDir) {
-        Map<Long, String> names = new LinkedHashMap<>();
-        return new CpuSplit(postgresDir, threads(names), names, processCpu(), postgresCpu(postgresDir), jvmThreads());
+        return new CpuSplit(postgresDir, threads(new LinkedHashMap<>()), processCpu(), postgresCpu(postgresDir), jvmThreads());
     }
 
     /** Nanoseconds of CPU by part since {@link #start}. */

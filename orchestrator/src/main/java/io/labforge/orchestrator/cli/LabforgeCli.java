@@ -1,5 +1,8 @@
 package io.labforge.orchestrator.cli;
 
+import io.labforge.common.command.ClusterCommand;
+import io.labforge.common.command.GitlabCommand;
+import io.labforge.common.command.OrchestratorCommand;
 import io.labforge.common.features.Features;
 import io.labforge.common.lab.Lab;
 import io.labforge.common.lab.LabError;
@@ -19,6 +22,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -35,6 +39,8 @@ import tools.jackson.databind.JsonNode;
                 LabforgeCli.KubernetesCmd.class})
 public class LabforgeCli {
     public static final PrintStream OUT = System.out;
+    /** Step targets that are Labforge's services (its own steps, cluster-service, gitlab-service), not hosts of a lab. */
+    public static final Set<String> SERVICE_TARGETS = Set.of(OrchestratorCommand.TARGET, ClusterCommand.TARGET, GitlabCommand.TARGET);
 
     public static void main(String[] args) {
         run(commandLine(), args);

@@ -1,8 +1,5 @@
 package io.labforge.orchestrator.cli;
 
-import io.labforge.common.command.ClusterCommand;
-import io.labforge.common.command.GitlabCommand;
-import io.labforge.common.command.OrchestratorCommand;
 import java.io.PrintStream;
 import java.util.HashMap;
 import java.util.Map;
@@ -50,9 +47,6 @@ final class Progress {
         }
     }
 
-    /** Targets that are Labforge's services, not hosts of the lab. */
-    static final java.util.Set<String> SERVICES = java.util.Set.of(OrchestratorCommand.TARGET, ClusterCommand.TARGET, GitlabCommand.TARGET);
-
     /** The width of a column: the longest {@code field} of {@code rows}, at least 8. */
     static int width(JsonNode rows, String field) {
         int w = 8;
@@ -80,7 +74,7 @@ final class Progress {
         int w = width(s.get("hosts"), "name");
         for (boolean services : new boolean[] {false, true}) {
             for (JsonNode h : s.get("hosts")) {
-                if (SERVICES.contains(h.get("name").asString()) == services) {
+                if (LabforgeCli.SERVICE_TARGETS.contains(h.get("name").asString()) == services) {
                     out.printf("  %-" + w + "s %d/%d steps done%s%s%n", h.get("name").asString(), h.get("succeeded").asInt(),
                             h.get("steps").asInt(), h.get("failed").asInt() > 0 ? ", " + h.get("failed").asInt() + " failed" : "",
                             services ? "  (service)" : "");

@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.awaitility.Awaitility;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -41,10 +40,13 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "labforge-bench-ansible", mixinStandardHelpOptions = true, description = "Labforge and Ansible on the same lab.")
 public final class AnsibleComparison implements Callable<Integer> {
-    @Option(names = "--hosts", split = ",", defaultValue = "10,50,200", description = "host counts (default 10,50,200)")
+    @Option(names = "--hosts", split = ",", defaultValue = "10,50,200", description = "directory host counts (default 10,50,200; 0 for none)")
     int[] sizes;
     @Option(names = "--forks", defaultValue = "50", description = "Ansible's forks, at most (default 50; Ansible's own default is 5)")
     int forks;
+    @Option(names = "--containers", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "also the three-container lab over SSH (default: yes; needs Docker and the lab-host image)")
+    boolean containers;
 
     private static final List<String> PORTS = List.of("22/tcp", "80/tcp", "9323/tcp");
     private static final String DAEMON_JSON = "{\n  \"metrics-addr\" : \"0.0.0.0:9323\"\n}\n";
@@ -64,7 +66,7 @@ public final class AnsibleComparison implements Callable<Integer> {
         try (BenchStack stack = BenchStack.start(dir)) {
             EmbeddedServices infra = stack.infra();
             ConfigurableApplicationContext ctx = stack.ctx();
-            for (int n : sizes) {
+            for (int n : java.util.Arrays.stream(sizes).filter(n -> n > 0).toArray()) {
                 String source = ClassBenchmark.lab(n, n).replace("name: class-" + n, "name: ansible-" + n);
                 Lab lab = Features.PARSER.parse(source, "lab.yaml");
                 Path lf = dir.resolve("labforge-" + n);
@@ -81,14 +83,14 @@ public final class AnsibleComparison implements Callable<Integer> {
                     List<Long> labforgePids = new ArrayList<>(List.of(ProcessHandle.current().pid(), fleet.pid()));
                     labforgePids.addAll(postgres(dir.resolve("infra")));
                     for (String run : List.of("first apply", "no change")) {
-                        Figures f = measure(labforgePids, () -> {
+                        ToolMeter.Figures f = ToolMeter.measure(labforgePids, () -> {
                             SagaId id = ctx.getBean(LabSubmissions.class).submit(source, Saga.Mode.APPLY, "bench");
                             SagaReads reads = ctx.getBean(SagaReads.class);
                             Awaitility.await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofMillis(20)).until(() -> reads.status(id).isFinal());
                             return reads.status(id).name();
                         });
-                        rows.add(String.format("| %d | Labforge | %s | %.1f s | %.1f s | %d MB | %s |", n, run, f.wall, f.cpu, f.peakMb,
-                                f.outcome + (run.equals("first apply") ? String.format(" (agents started in %.1f s before)", started) : "")));
+                        rows.add(String.format("| %d | Labforge | %s | %.1f s | %.1f s | %d MB | %s |", n, run, f.wall(), f.cpu(), f.peakMb(),
+                                f.outcome() + (run.equals("first apply") ? String.format(" (agents started in %.1f s before)", started) : "")));
                     }
                 } finally {
                     fleet.destroy();
@@ -99,7 +101,7 @@ public final class AnsibleComparison implements Callable<Integer> {
                 for (String run : List.of("first apply", "no change")) {
                     Path times = an.resolve("time-" + run.replace(' ', '-'));
                     Process[] p = new Process[1];
-                    Figures f = measure(List.of(), () -> {
+                    ToolMeter.Figures f = ToolMeter.measure(List.of(), () -> {
                         p[0] = new ProcessBuilder("/usr/bin/time", "-o", times.toString(), "-f", "%U %S", ansible, "-i", "inventory.ini",
                                 "-f", Integer.toString(Math.min(n, forks)), "playbook.yml").directory(an.toFile())
                                 .redirectErrorStream(true).redirectOutput(an.resolve("ansible-" + run.replace(' ', '-') + ".log").toFile()).start();
@@ -110,7 +112,7 @@ public final class AnsibleComparison implements Callable<Integer> {
                             .filter(l -> l.contains("changed=")).map(l -> l.replaceAll(".*changed=(\\d+).*failed=(\\d+).*", "changed=$1 failed=$2"))
                             .distinct().reduce((a, b) -> a + ", " + b).orElse("?");
                     rows.add(String.format("| %d | Ansible %s | %s | %.1f s | %.1f s | %d MB | %s (forks %d) |", n, ansibleVersion(ansible), run,
-                            f.wall, Double.parseDouble(cpu[0]) + Double.parseDouble(cpu[1]), f.peakMb, recap, Math.min(n, forks)));
+                            f.wall(), Double.parseDouble(cpu[0]) + Double.parseDouble(cpu[1]), f.peakMb(), recap, Math.min(n, forks)));
                 }
                 List<String> differ = compare(lf, an, lab);
                 same &= differ.isEmpty();
@@ -118,8 +120,26 @@ public final class AnsibleComparison implements Callable<Integer> {
                         + " | | | | |");
             }
         }
-        System.out.println("\n| hosts | tool | run | wall | CPU | peak memory | outcome |\n|---|---|---|---|---|---|---|");
-        rows.forEach(System.out::println);
+        List<String> sshRows = List.of();
+        if (containers) {
+            var why = io.labforge.devrig.labhosts.LocalLab.dockerUnavailable();
+            if (why.isPresent()) {
+                System.out.println("the three-container lab over SSH is skipped: " + why.get());
+            } else {
+                sshRows = new SshComparison(dir, jar, ansible, ansibleVersion(ansible)).run();
+                same &= sshRows.get(sshRows.size() - 1).contains("| yes |");
+            }
+        }
+        if (!rows.isEmpty()) {
+            System.out.println("\n| hosts | tool | run | wall | CPU | peak memory | outcome |\n|---|---|---|---|---|---|---|");
+            rows.forEach(System.out::println);
+        }
+        if (!sshRows.isEmpty()) {
+            System.out.println("\n| hosts | tool | run | wall | CPU here | CPU on the hosts | peak memory | outcome |\n|---|---|---|---|---|---|---|---|");
+            sshRows.forEach(System.out::println);
+            System.out.println("CPU on the hosts: the containers' whole cgroups (agents or sshd and Python modules, firewalld, dockerd's restart);"
+                    + " peak memory: the tool's processes here and on the hosts (Labforge's agents, Ansible's modules while they run)");
+        }
         System.out.printf("measured %s on %d cores; CPU: user+system of all the tool's processes; memory: their summed RSS, sampled every 100 ms%n",
                 Instant.now(), Runtime.getRuntime().availableProcessors());
         return same ? 0 : 1;
@@ -137,7 +157,7 @@ public final class AnsibleComparison implements Callable<Integer> {
         return "ansible-playbook";
     }
 
-    private static String ansibleVersion(String ansible) throws IOException {
+    static String ansibleVersion(String ansible) throws IOException {
         return new String(new ProcessBuilder(ansible, "--version").start().getInputStream().readAllBytes()).lines().findFirst().orElse("")
                 .replaceAll(".*core ([0-9.]+).*", "$1");
     }
@@ -237,87 +257,9 @@ public final class AnsibleComparison implements Callable<Integer> {
     }
 
     /** PostgreSQL's processes of the embedded server whose data is under {@code infra}. */
-    private static List<Long> postgres(Path infra) {
+    static List<Long> postgres(Path infra) {
         String data = infra.toAbsolutePath().toString();
         return ProcessHandle.allProcesses().filter(p -> p.info().commandLine().orElse("").contains(data)
                 && p.info().command().orElse("").contains("postgres")).map(ProcessHandle::pid).toList();
-    }
-
-    private record Figures(double wall, double cpu, long peakMb, String outcome) {
-    }
-
-    @FunctionalInterface
-    private interface Run {
-        Object run() throws Exception;
-    }
-
-    /**
-     * Runs {@code run} (a Labforge apply, returning its status; or a started process, waited for) and samples the summed RSS
-     * of {@code pids} and their descendants (or of the process and its descendants) every 100 ms; CPU from /proc for Labforge's.
-     */
-    private static Figures measure(List<Long> pids, Run run) throws Exception {
-        AtomicLong peak = new AtomicLong();
-        List<Long> watched = new java.util.concurrent.CopyOnWriteArrayList<>(pids);
-        Thread sampler = new Thread(() -> {
-            while (!Thread.currentThread().isInterrupted()) {
-                peak.accumulateAndGet(rss(watched), Math::max);
-                try {
-                    Thread.sleep(100);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        });
-        double cpu0 = cpu(pids);
-        long t0 = System.nanoTime();
-        sampler.start();
-        Object r = run.run();
-        String outcome;
-        if (r instanceof Process p) {
-            watched.add(p.pid());
-            outcome = "exit " + p.waitFor();
-        } else {
-            outcome = String.valueOf(r);
-        }
-        double wall = (System.nanoTime() - t0) / 1e9;
-        sampler.interrupt();
-        sampler.join();
-        return new Figures(wall, cpu(pids) - cpu0, peak.get() >> 20, outcome);
-    }
-
-    /** The summed RSS in bytes of the processes and all their descendants. */
-    private static long rss(List<Long> pids) {
-        long sum = 0;
-        for (long pid : pids) {
-            List<Long> tree = new ArrayList<>(List.of(pid));
-            ProcessHandle.of(pid).ifPresent(h -> h.descendants().forEach(d -> tree.add(d.pid())));
-            for (long p : tree) {
-                try {
-                    for (String line : Files.readAllLines(Path.of("/proc", Long.toString(p), "status"))) {
-                        if (line.startsWith("VmRSS:")) {
-                            sum += Long.parseLong(line.replaceAll("\\D", "")) << 10;
-                        }
-                    }
-                } catch (IOException | RuntimeException e) {
-                    // gone meanwhile
-                }
-            }
-        }
-        return sum;
-    }
-
-    /** User and system CPU seconds of the processes (utime and stime of /proc/PID/stat, in clock ticks of 1/100 s). */
-    private static double cpu(List<Long> pids) {
-        double sum = 0;
-        for (long pid : pids) {
-            try {
-                String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                sum += (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
-            } catch (IOException | RuntimeException e) {
-                // gone
-            }
-        }
-        return sum;
     }
 }

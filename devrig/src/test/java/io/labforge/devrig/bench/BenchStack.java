@@ -14,7 +14,12 @@ record BenchStack(EmbeddedServices infra, ConfigurableApplicationContext ctx) im
 
     /** Starts it all under {@code dir}; the orchestrator keeps its keys in {@code dir/orchestrator}. */
     static BenchStack start(Path dir) {
-        EmbeddedServices infra = EmbeddedServices.start(dir.resolve("infra"), 0, dir.resolve("orchestrator"));
+        return start(dir, null);
+    }
+
+    /** As {@link #start(Path)}, with Kafka also reachable at {@code advertisedHost} (lab hosts on a bridge reach it there). */
+    static BenchStack start(Path dir, String advertisedHost) {
+        EmbeddedServices infra = EmbeddedServices.start(dir.resolve("infra"), 0, advertisedHost, dir.resolve("orchestrator"));
         ConfigurableApplicationContext ctx = new SpringApplicationBuilder(OrchestratorApplication.class).run(
                 "--server.port=0", "--spring.datasource.url=" + infra.newDatabase("labforge"), "--spring.datasource.username=postgres",
                 "--spring.datasource.password=postgres", "--labforge.bootstrap-servers=" + infra.kafkaBootstrapServers(),

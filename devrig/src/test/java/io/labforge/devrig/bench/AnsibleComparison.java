@@ -175,6 +175,9 @@ public final class AnsibleComparison implements Callable<Integer> {
         Files.writeString(dir.resolve("inventory.ini"), inv);
         StringBuilder accepts = new StringBuilder();
         for (String p : PORTS) {
+            if (p.equals("22/tcp")) {
+                continue; // the ruleset's fixed ssh line already accepts it, and Labforge does not repeat it
+            }
             accepts.append("          ").append("    ").append(p.substring(p.indexOf('/') + 1)).append(" dport ").append(p, 0, p.indexOf('/'))
                     .append(" accept\n");
         }

@@ -1,10 +1,8 @@
 package io.labforge.devrig.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.labforge.common.messaging.Json;
-import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,36 +29,15 @@ class FleetIT {
     void oneProcessServesSixHostsEachWithItsOwnIdentityRootAndJournal(@TempDir Path dir) throws Exception {
         try (Harness h = new Harness(dir)) {
             h.startOrchestrator();
-            Path fleet = dir.resolve("fleet");
-            Files.createDirectories(fleet);
             List<String> names = new ArrayList<>();
             StringBuilder lab = new StringBuilder("apiVersion: labforge/v1\nkind: Lab\nname: fleet\ndomain: fleet.test\nhosts:\n");
             for (int i = 1; i <= HOSTS; i++) {
-                String host = "f" + i;
-                names.add(host);
-                Path state = dir.resolve("state").resolve(host);
-                Path root = dir.resolve("hosts").resolve(host);
-                Files.createDirectories(root.resolve("etc"));
-                Files.writeString(root.resolve("etc/hostname"), "debian\n");
-                Files.writeString(root.resolve("etc/hosts"), "127.0.0.1 localhost\n");
-                h.enrol(state, host);
-                Files.writeString(fleet.resolve(host + ".properties"), "labforge.agent.host-id=" + host + "\n"
-                        + "labforge.agent.bootstrap-servers=" + h.services.kafkaBootstrapServers() + "\n"
-                        + "labforge.agent.orchestrator-public-key=" + h.publicKey + "\n"
-                        + "labforge.agent.orchestrator-sealing-key=" + h.sealingKey + "\n"
-                        + "labforge.agent.root=" + root + "\nlabforge.agent.state-dir=" + state + "\nlabforge.agent.heartbeat=2s\n");
-                lab.append("  - {name: ").append(host).append(", address: 10.81.0.").append(10 + i).append("}\n");
+                names.add("f" + i);
+                lab.append("  - {name: f").append(i).append(", address: 10.81.0.").append(10 + i).append("}\n");
             }
-            Path log = Path.of("target", "fleet-it", "fleet.log");
-            Files.createDirectories(log.getParent());
-            Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-                    "-cp", System.getProperty("java.class.path"), "io.labforge.agent.AgentApplication", "fleet", fleet.toString())
-                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            long t0 = System.nanoTime();
+            Process p = h.startFleet(dir, names, Path.of("target", "fleet-it", "fleet.log"));
             try {
-                long t0 = System.nanoTime();
-                await("the fleet's agents announce themselves").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
-                        .until(() -> h.jdbc().queryForObject("SELECT count(*) FROM host WHERE announced_at IS NOT NULL AND lab_host LIKE 'f%'",
-                                Integer.class) == HOSTS);
                 System.out.printf("FleetIT: %d agents in one JVM announced %.1fs after its start%n", HOSTS, (System.nanoTime() - t0) / 1e9);
 
                 HttpResponse<String> r = h.post("/api/sagas", lab.toString());

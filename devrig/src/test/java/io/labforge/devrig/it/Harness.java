@@ -345,6 +345,44 @@ final class Harness implements AutoCloseable {
         }
     }
 
+    /**
+     * Directory hosts served by one agent process in fleet mode ({@code AgentApplication fleet DIR}), each enrolled here
+     * with its own identity: host NAME's files under {@code dir/hosts/NAME} (a fresh Debian's {@code /etc/hostname} and
+     * {@code /etc/hosts}), its keys and journal under {@code dir/state/NAME}, heartbeats every 2 s; the process's output
+     * in {@code log}. Returns once every host announced itself.
+     */
+    Process startFleet(Path dir, List<String> hosts, Path log) throws IOException {
+        Path fleet = dir.resolve("fleet");
+        Files.createDirectories(fleet);
+        for (String host : hosts) {
+            Path state = dir.resolve("state").resolve(host);
+            Path root = dir.resolve("hosts").resolve(host);
+            Files.createDirectories(root.resolve("etc"));
+            Files.writeString(root.resolve("etc/hostname"), "debian\n");
+            Files.writeString(root.resolve("etc/hosts"), "127.0.0.1 localhost\n");
+            enrol(state, host);
+            Files.writeString(fleet.resolve(host + ".properties"), "labforge.agent.host-id=" + host + "\n"
+                    + "labforge.agent.bootstrap-servers=" + services.kafkaBootstrapServers() + "\n"
+                    + "labforge.agent.orchestrator-public-key=" + publicKey + "\n"
+                    + "labforge.agent.orchestrator-sealing-key=" + sealingKey + "\n"
+                    + "labforge.agent.root=" + root + "\nlabforge.agent.state-dir=" + state + "\nlabforge.agent.heartbeat=2s\n");
+        }
+        Files.createDirectories(log.getParent());
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
+                "-cp", System.getProperty("java.class.path"), "io.labforge.agent.AgentApplication", "fleet", fleet.toString())
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        String in = String.join(",", hosts.stream().map(h -> "'" + h + "'").toList());
+        try {
+            Awaitility.await("the fleet's agents announce themselves").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> jdbc().queryForObject("SELECT count(*) FROM host WHERE announced_at IS NOT NULL AND lab_host IN (" + in + ")",
+                            Integer.class) == hosts.size());
+        } catch (RuntimeException e) {
+            p.destroyForcibly();
+            throw e;
+        }
+        return p;
+    }
+
     /** Removes a worker's identity through the API with the admin token (a {@code AgentUninstall.Removal}, as uninstall does). */
     void removeWorker(String worker, String removed) {
         HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(baseUrl() + "/api/workers/" + worker + "?removed="

@@ -17,8 +17,12 @@ import tools.jackson.databind.JsonNode;
 public record SagaView(String id, String labId, String mode, String status, String policy, List<StepView> steps,
         List<HostView> hosts) {
 
-    public record StepView(String id, String type, String target, String state, int attempt, Boolean changed, String diff,
-            String error, JsonNode outputs, Instant startedAt, Instant finishedAt) {
+    /**
+     * A step: {@code needs} the steps it waits for, {@code inputs} its command's inputs as planned (a lab names its
+     * secrets, never holds them, so none is here), {@code outputs} with its secret outputs redacted.
+     */
+    public record StepView(String id, String type, String target, String state, int attempt, int maxAttempts, Boolean changed,
+            String diff, String error, List<String> needs, JsonNode inputs, JsonNode outputs, Instant startedAt, Instant finishedAt) {
     }
 
     public record HostView(String name, int steps, int succeeded, int failed, int running, String current,
@@ -31,7 +35,9 @@ public record SagaView(String id, String labId, String mode, String status, Stri
         Map<String, String> current = new LinkedHashMap<>();
         for (StepRun r : saga.steps()) {
             steps.add(new StepView(r.spec().id().value(), r.spec().commandType(), r.spec().target(), r.state().name(),
-                    r.attempt(), r.changed(), r.diff(), r.error(), SagaEngine.redacted(r), r.startedAt(), r.finishedAt()));
+                    r.attempt(), r.spec().retry() == null ? 1 : r.spec().retry().maxAttempts(), r.changed(), r.diff(), r.error(),
+                    r.spec().dependsOn().stream().map(d -> d.value()).toList(), r.spec().inputs(), SagaEngine.redacted(r),
+                    r.startedAt(), r.finishedAt()));
             int[] c = counts.computeIfAbsent(r.spec().target(), k -> new int[4]);
             c[0]++;
             if (r.state() == StepState.SUCCEEDED || r.state() == StepState.COMPENSATED) {

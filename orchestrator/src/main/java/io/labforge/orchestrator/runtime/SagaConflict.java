@@ -65,7 +65,13 @@ public final class SagaConflict extends RuntimeException {
     public static SagaConflict hostsNeverSeen(List<String> hosts) {
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("neverSeen", hosts);
-        return new SagaConflict("Hosts without an agent", "no agent has announced itself on " + String.join(", ", hosts)
+        return new SagaConflict("Hosts without an agent", "no agent has announced itself on " + firstOf(hosts)
                 + ": install the agents first (labforge hosts bootstrap LAB.yaml --kafka HOST:PORT), then submit the lab again", d);
+    }
+
+    /** At most ten names, then how many more: the problem's property holds them all, its text stays readable. */
+    static String firstOf(List<String> names) {
+        return names.size() <= 10 ? String.join(", ", names)
+                : String.join(", ", names.subList(0, 10)) + " and " + (names.size() - 10) + " more (all in neverSeen)";
     }
 }

@@ -90,7 +90,6 @@ public final class SagaEngine {
         if (event instanceof StepEvent.Started s) {
             if (run.state == StepState.DISPATCHED) {
                 saga.move(run, StepState.RUNNING);
-                run.startedAt = now;
                 saga.touch(run);
                 out.add(new Effect.Audit("step.started", run.spec.id(), target,
                         Json.object().put("attempt", run.attempt).put("worker", s.worker())));
@@ -347,6 +346,8 @@ public final class SagaEngine {
             r.attemptsInRound++;
             saga.move(r, StepState.DISPATCHED);
             r.messageId = UUID.randomUUID();
+            r.startedAt = now;  // this attempt's start: its command leaves now (the console's timeline draws it from here)
+            r.finishedAt = null;
             r.notBefore = null;
             r.deadline = now.plus(r.spec.timeout());
             saga.touch(r);

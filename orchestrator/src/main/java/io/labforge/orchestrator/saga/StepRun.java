@@ -19,7 +19,9 @@ public final class StepRun {
     UUID messageId;
     Instant notBefore;
     Instant deadline;
+    /** When the last attempt's command was sent (null: never sent). */
     Instant startedAt;
+    /** When the step last ended, succeeded or failed (null while an attempt is under way). */
     Instant finishedAt;
     JsonNode outputs;
     List<String> secretOutputs = List.of();

@@ -25,7 +25,7 @@ final class Endpoints {
     }
 
     /** The console page is public (what it shows needs a token); so is the error page. */
-    static final List<String> PUBLIC_PAGES = List.of("/", "/index.html", "/favicon.ico");
+    static final List<String> PUBLIC_PAGES = List.of("/", "/index.html", "/favicon.ico", "/console/**", "/vendor/**");
 
     static final List<Rule> RULES = List.of(
             new Rule(null, List.of("/api/tokens", "/api/tokens/**"), Role.ADMIN),

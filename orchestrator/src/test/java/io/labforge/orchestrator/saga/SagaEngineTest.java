@@ -141,6 +141,18 @@ class SagaEngineTest {
     }
 
     @Test
+    void everyStepThatRanHasItsStartAndEndInOrderForTheTimeline() throws IOException {
+        ScriptedWorker w = new ScriptedWorker(FailurePolicy.PAUSE).start();
+        assertThat(w.saga.steps()).filteredOn(r -> r.state() == StepState.DISPATCHED)
+                .isNotEmpty().allSatisfy(r -> assertThat(r.startedAt()).isNotNull());
+        w.runToQuiet();
+        assertThat(w.saga.steps()).allSatisfy(r -> {
+            assertThat(r.startedAt()).as(r.spec().id().value()).isNotNull();
+            assertThat(r.finishedAt()).as(r.spec().id().value()).isAfterOrEqualTo(r.startedAt());
+        });
+    }
+
+    @Test
     void eachHostsFileCommandCarriesTheOneSharedListAuditedOnceWhenTheSagaStarts() throws IOException {
         ScriptedWorker w = new ScriptedWorker(FailurePolicy.PAUSE).start().runToQuiet();
 

@@ -18,6 +18,7 @@ import io.labforge.orchestrator.runtime.HostClaims;
 import io.labforge.orchestrator.runtime.HostLiveness;
 import io.labforge.orchestrator.runtime.LabSubmissions;
 import io.labforge.orchestrator.runtime.OrchestratorRuntime;
+import io.labforge.orchestrator.runtime.AuditTopic;
 import io.labforge.orchestrator.runtime.OutboxRelay;
 import io.labforge.orchestrator.runtime.Ownership;
 import io.labforge.orchestrator.runtime.PresenceConsumer;
@@ -29,6 +30,7 @@ import io.labforge.orchestrator.runtime.SecretSealer;
 import io.labforge.orchestrator.saga.SagaEngine;
 import io.labforge.orchestrator.security.ApiProperties;
 import io.labforge.orchestrator.trust.BusCa;
+import io.labforge.orchestrator.trust.Auditors;
 import io.labforge.orchestrator.trust.KafkaAcls;
 import io.labforge.orchestrator.trust.SenderCheck;
 import io.labforge.orchestrator.trust.WorkerIdentities;
@@ -167,11 +169,17 @@ public class OrchestratorApplication {
     }
 
     @Bean
+    Auditors auditors(JdbcTemplate jdbc, PlatformTransactionManager txm, AuditLog audit, BusCa ca, KafkaAcls acls) {
+        return new Auditors(jdbc, new TransactionTemplate(txm), audit, Clock.systemUTC(), ca, acls);
+    }
+
+    @Bean
     OrchestratorRuntime orchestratorRuntime(Ownership ownership, SagaCoordinator coordinator, SagaRequests requests, OutboxRelay relay,
-            OrchestratorProperties props, WorkerIdentities identities, Bus bus, AuditRecords records, HostLiveness liveness) {
+            OrchestratorProperties props, WorkerIdentities identities, Bus bus, AuditRecords records, HostLiveness liveness,
+            JdbcTemplate jdbc, AuditLog audit, KeyPair keys) {
         return new OrchestratorRuntime(ownership, coordinator, requests, relay,
                 new EventConsumer(coordinator, records, new SenderCheck(identities), bus, props.eventBatch()),
                 new PresenceConsumer(records, new SenderCheck(identities), bus, liveness),
-                props.tick(), bus, props.topicReplication());
+                new AuditTopic(jdbc, audit, keys.getPrivate(), bus), props.tick(), bus, props.topicReplication());
     }
 }

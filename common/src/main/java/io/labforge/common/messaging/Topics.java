@@ -13,6 +13,8 @@ public final class Topics {
     public static final String STEP_EVENTS = "labforge.step.events";
     /** Agent announcements and heartbeats; key = host id; compacted. */
     public static final String AGENT_PRESENCE = "labforge.agent.presence";
+    /** The audit log for auditors, read-only: each row a CloudEvent, signed by the orchestrator; key = saga id; one partition. */
+    public static final String AUDIT = "labforge.audit";
 
     private Topics() {
     }

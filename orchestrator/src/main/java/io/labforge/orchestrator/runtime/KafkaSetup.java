@@ -34,6 +34,7 @@ public final class KafkaSetup {
                     new NewTopic(Topics.GITLAB_COMMANDS, 3, replication),
                     new NewTopic(Topics.CLUSTER_COMMANDS, 3, replication),
                     new NewTopic(Topics.STEP_EVENTS, 6, replication),
+                    new NewTopic(Topics.AUDIT, 1, replication), // one partition: the rows in their order
                     new NewTopic(Topics.AGENT_PRESENCE, 6, replication)
                             .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)))) {
                 if (!existing.contains(t.name())) {

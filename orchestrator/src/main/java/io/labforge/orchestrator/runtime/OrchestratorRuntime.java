@@ -28,6 +28,8 @@ public final class OrchestratorRuntime implements SmartLifecycle {
     private final SagaCoordinator coordinator;
     private final SagaRequests requests;
     private final OutboxRelay relay;
+    /** The audit log published for auditors, by the owner only. */
+    private final AuditTopic auditTopic;
     private final EventConsumer events;
     private final PresenceConsumer presence;
     private final Duration tick;
@@ -41,8 +43,9 @@ public final class OrchestratorRuntime implements SmartLifecycle {
     private Thread owner;
 
     public OrchestratorRuntime(Ownership ownership, SagaCoordinator coordinator, SagaRequests requests, OutboxRelay relay,
-            EventConsumer events, PresenceConsumer presence, Duration tick, Bus bus, short replication) {
+            EventConsumer events, PresenceConsumer presence, AuditTopic auditTopic, Duration tick, Bus bus, short replication) {
         this.presence = presence;
+        this.auditTopic = auditTopic;
         this.requests = requests;
         this.ownership = ownership;
         this.coordinator = coordinator;
@@ -113,7 +116,9 @@ public final class OrchestratorRuntime implements SmartLifecycle {
             relay.reopen();
             events.reopen();
             presence.reopen();
+            auditTopic.reopen();
             threads.add(start(relay, "outbox-relay"));
+            threads.add(start(auditTopic, "audit-topic"));
             threads.add(start(events, "event-consumer"));
             threads.add(start(presence, "presence-consumer"));
             timer = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "saga-timer"));
@@ -156,6 +161,7 @@ public final class OrchestratorRuntime implements SmartLifecycle {
                 timer.shutdownNow();
             }
             relay.stop();
+            auditTopic.stop();
             events.stop();
             presence.stop();
             for (Thread t : threads) {

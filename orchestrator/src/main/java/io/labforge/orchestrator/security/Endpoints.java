@@ -29,6 +29,7 @@ final class Endpoints {
 
     static final List<Rule> RULES = List.of(
             new Rule(null, List.of("/api/tokens", "/api/tokens/**"), Role.ADMIN),
+            new Rule(null, List.of("/api/auditors", "/api/auditors/**"), Role.ADMIN),
             new Rule(HttpMethod.PUT, List.of("/api/workers/*"), Role.ADMIN),
             new Rule(HttpMethod.DELETE, List.of("/api/workers/*"), Role.ADMIN),
             new Rule(HttpMethod.GET, List.of("/api/**"), Role.VIEWER),

@@ -111,6 +111,22 @@ public final class KafkaAcls implements BusAccess, AutoCloseable {
     }
 
     @Override
+    public void grantAuditor(String principal, String group) {
+        String user = "User:" + principal;
+        List<AclBinding> rights = List.of(allow(ResourceType.TOPIC, Topics.AUDIT, user, AclOperation.READ),
+                allow(ResourceType.GROUP, group, user, AclOperation.READ));
+        try {
+            admin().createAcls(rights).all().get(30, TimeUnit.SECONDS);
+            awaitApplied(admin(), principal, rights);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot set the auditor " + principal + "'s rights on Kafka (" + bus.servers() + "): " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
     public void grant(String worker, String principal, String previous) {
         try {
             Admin admin = admin();

@@ -58,6 +58,11 @@ class SenderCheckTest {
                     }
 
                     @Override
+                    public void grantAuditor(String p, String group) {
+                        grants.add(Arrays.asList("auditor", p, group));
+                    }
+
+                    @Override
                     public void revoke(String p) {
                         grants.add(Arrays.asList("revoked", p));
                     }

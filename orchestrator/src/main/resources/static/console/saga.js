@@ -45,6 +45,7 @@ export async function sagaPage(view, id) {
   const $ = x => view.querySelector('#' + x);
   const lines = new Map();   // step id → its output lines seen live
   let selected = null;
+  let shownState = null, shownAttempt = null;  // the selected step as its panel last read its audit rows
   let steps = new Map();
 
   // the timeline: lanes (groups) are hosts, items are steps that have started
@@ -125,7 +126,11 @@ export async function sagaPage(view, id) {
       <td>${hostSteps.get(h.name).map(s => `<button type="button" class="chip ${s.state}" data-step="${esc(s.id)}"
         aria-label="${esc(s.id)}: ${s.state}">${esc(s.id.split('@')[0])}</button>`).join(' ')}</td></tr>`).join('');
     drawGraph(q, relayout);
-    if (selected && steps.has(selected)) renderStep(steps.get(selected));
+    if (selected && steps.has(selected)) {
+      const st = steps.get(selected);
+      // a step that moved on has new audit rows: read them again
+      if (st.state !== shownState || st.attempt !== shownAttempt) openStep(selected); else renderStep(st);
+    }
   }
 
   let graphKey = '';
@@ -173,6 +178,8 @@ export async function sagaPage(view, id) {
     if (!st) return;
     graph.$(':selected').unselect();
     graph.getElementById(stepId).select();
+    shownState = st.state;
+    shownAttempt = st.attempt;
     renderStep(st);
     // the audit rows of this step: what was sent, each attempt's outcome, who decided what
     const rows = await json(`/api/audit?sagaId=${id}&limit=5000`).catch(() => []);
@@ -193,7 +200,7 @@ export async function sagaPage(view, id) {
       <button type="button" class="close" aria-label="Close the step's panel">×</button>
       <dl><dt>State</dt><dd><span class="state ${st.state}">${st.state}</span>${st.changed === true ? ' (changed)' : st.changed === false ? ' (no change)' : ''}</dd>
       <dt>Kind</dt><dd>${esc(st.type)}</dd><dt>Host</dt><dd>${esc(st.target)}</dd>
-      <dt>Attempt</dt><dd>${st.attempt} of ${st.maxAttempts}</dd>
+      <dt>Attempt</dt><dd>${st.attempt} <small>(up to ${st.maxAttempts} in a row; a resume gives it as many again)</small></dd>
       <dt>Time</dt><dd>${st.startedAt ? duration(st.startedAt, st.finishedAt) + (st.finishedAt ? '' : ' so far') : 'not started'}</dd>
       <dt>Needs</dt><dd>${st.needs.map(n => `<button type="button" class="chip ${steps.get(n)?.state || ''}" data-step="${esc(n)}">${esc(n)}</button>`).join(' ') || 'nothing'}</dd></dl>
       ${st.error ? `<h3>Error</h3><pre class="error">${esc(st.error)}</pre>` : ''}

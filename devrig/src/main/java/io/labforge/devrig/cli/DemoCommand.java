@@ -209,7 +209,7 @@ public final class DemoCommand implements Callable<Integer> {
             Path token = dir.resolve("orchestrator/token").toAbsolutePath();
             LabforgeCli.OUT.printf("REST API on http://localhost:%d (loopback only); its admin token is in %s (mode 600):%n"
                     + "  export LABFORGE_TOKEN_FILE=%s%n  ./labforge status %s ; ./labforge audit verify ; ./labforge token create --role viewer --name me%n"
-                    + "  console: http://localhost:%d/#%s (paste the token: cat %s)%n", port, token, token, id, port, id, token);
+                    + "  console: http://localhost:%d/#/saga/%s (sign in with the token: cat %s)%n", port, token, token, id, port, id, token);
             LabforgeCli.OUT.println("Ctrl-C stops the demo" + (containers ? " (the lab hosts stay: ./labforge lab down " + labFile + ")" : "") + ".");
             Thread.currentThread().join();
             return 0;

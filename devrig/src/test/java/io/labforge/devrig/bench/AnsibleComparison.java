@@ -35,7 +35,7 @@ import picocli.CommandLine.Option;
  * each tool (a first apply, then one that changes nothing), checks that both left the same files on every host, and
  * prints wall time, CPU (all processes of the tool: for Labforge this JVM, its fleet of agents and PostgreSQL) and
  * the peak of the tool's summed resident memory, sampled every 100 ms. Labforge's agents are installed and running
- * before its first apply (their start is printed apart); Ansible installs nothing. Installs Debian's ansible-core
+ * before its first apply (their start is printed apart); Ansible installs nothing. Installs Debian's ansible
  * when {@code ansible-playbook} is missing.
  */
 @Command(name = "labforge-bench-ansible", mixinStandardHelpOptions = true, description = "Labforge and Ansible on the same lab.")
@@ -145,13 +145,14 @@ public final class AnsibleComparison implements Callable<Integer> {
         return same ? 0 : 1;
     }
 
-    /** ansible-playbook, installed from Debian's ansible-core when missing. */
+    /** ansible-playbook, installed from Debian's ansible when missing. */
     private static String ansiblePlaybook() throws IOException, InterruptedException {
         if (new ProcessBuilder("sh", "-c", "command -v ansible-playbook").start().waitFor() != 0) {
-            System.out.println("ansible-playbook is missing: apt-get install ansible-core (Debian's) …");
-            Process p = new ProcessBuilder("apt-get", "install", "-y", "-qq", "--no-install-recommends", "ansible-core").inheritIO().start();
+            // Debian's ansible: ansible-core and the collections (ansible.posix's firewalld module, for the SSH variant)
+            System.out.println("ansible-playbook is missing: apt-get install ansible (Debian's) …");
+            Process p = new ProcessBuilder("apt-get", "install", "-y", "-qq", "--no-install-recommends", "ansible").inheritIO().start();
             if (p.waitFor() != 0) {
-                throw new IllegalStateException("apt-get install ansible-core failed: install Ansible, then run this again");
+                throw new IllegalStateException("apt-get install ansible failed: install Ansible, then run this again");
             }
         }
         return "ansible-playbook";

@@ -200,7 +200,7 @@ final class SshComparison {
                       ansible.builtin.copy: {dest: /etc/hostname, content: "{{ inventory_hostname }}\\n", mode: "0644", unsafe_writes: true}
                       register: hostname_file
                     - name: hostname, in the running kernel
-                      ansible.builtin.command: ["hostname", "{{ inventory_hostname }}"]
+                      ansible.builtin.command: {argv: [hostname, "{{ inventory_hostname }}"]}
                       when: hostname_file.changed
                     - name: every host in /etc/hosts
                       ansible.builtin.blockinfile:

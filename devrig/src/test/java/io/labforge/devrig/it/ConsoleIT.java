@@ -154,6 +154,9 @@ class ConsoleIT {
         until("every started step is green on the timeline", () -> web.findElements(By.cssSelector(".vis-item.step.SUCCEEDED")).size() == total);
         assertThat(web.findElements(By.cssSelector(".vis-label.lane-done"))).hasSize(HOSTS.size());
         assertThat(web.findElement(By.id("log")).getText()).contains("step.succeeded", "saga.resumed");
+        // the failed step's panel, still open, followed it: its state and audit rows are read again
+        until("the open panel follows its step", () -> web.findElement(By.id("step-audit")).getText().contains("step.succeeded"));
+        assertThat(web.findElement(By.cssSelector("#step .state")).getText()).isEqualTo("SUCCEEDED");
         screenshot("run-succeeded");
     }
 

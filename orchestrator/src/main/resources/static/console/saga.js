@@ -181,8 +181,13 @@ export async function sagaPage(view, id) {
     shownState = st.state;
     shownAttempt = st.attempt;
     renderStep(st);
-    // the audit rows of this step: what was sent, each attempt's outcome, who decided what
-    const rows = await json(`/api/audit?sagaId=${id}&limit=5000`).catch(() => []);
+    // the audit rows of this step (what was sent, each attempt's outcome, who decided what) and its stored output
+    const [rows, said] = await Promise.all([json(`/api/audit?sagaId=${id}&limit=5000`).catch(() => []),
+      json(`/api/sagas/${id}/steps/${encodeURIComponent(stepId)}/output`).catch(() => null)]);
+    if (said && selected === stepId) {
+      lines.set(stepId, said.lines);
+      renderStep(steps.get(stepId));
+    }
     const mine = rows.filter(r => r.stepId === stepId);
     const box = view.querySelector('#step-audit');
     if (box && selected === stepId) {
@@ -207,7 +212,7 @@ export async function sagaPage(view, id) {
       ${st.diff ? `<h3>Changes</h3><pre class="diff">${esc(st.diff).split('\n').map(l => `<span class="${l.startsWith('+') ? 'add' : l.startsWith('-') ? 'del' : ''}">${l}</span>`).join('\n')}</pre>` : ''}
       <h3>Inputs</h3><pre>${esc(JSON.stringify(st.inputs, null, 2))}</pre>
       <h3>Outputs <small>(secrets redacted)</small></h3><pre>${esc(JSON.stringify(st.outputs, null, 2))}</pre>
-      <h3>Agent's output</h3><pre class="log">${out.length ? out.map(l => ansi.ansi_to_html(l)).join('\n') : '<em>none while this page was open</em>'}</pre>
+      <h3>Agent's output</h3><pre class="log" id="step-output">${out.length ? out.map(l => ansi.ansi_to_html(l)).join('\n') : '<em>none</em>'}</pre>
       <h3>Audit</h3><ul id="step-audit">${keep || '<li>…</li>'}</ul>`;
   }
 

@@ -18,6 +18,7 @@ import io.labforge.orchestrator.runtime.HostClaims;
 import io.labforge.orchestrator.runtime.HostLiveness;
 import io.labforge.orchestrator.runtime.LabSubmissions;
 import io.labforge.orchestrator.runtime.OrchestratorRuntime;
+import io.labforge.orchestrator.persistence.StepOutputs;
 import io.labforge.orchestrator.runtime.AuditTopic;
 import io.labforge.orchestrator.runtime.OutboxRelay;
 import io.labforge.orchestrator.runtime.Ownership;
@@ -125,12 +126,18 @@ public class OrchestratorApplication {
     @Bean
     SagaCoordinator sagaCoordinator(SagaRepository repo, AuditLog audit, PlatformTransactionManager txm, KeyPair keys,
             OutboxRelay relay, ProgressBus bus, OrchestratorProperties props, Sealing.KeyPair sealing, WorkerIdentities identities,
-            Ownership ownership, JdbcTemplate jdbc, HostLiveness liveness) {
+            Ownership ownership, JdbcTemplate jdbc, HostLiveness liveness, StepOutputs outputs) {
         SecretSealer sealer = new SecretSealer(identities::sealingKey, sealing);
         return new SagaCoordinator(new SagaCoordinator.Parts(repo, audit, new TransactionTemplate(txm),
                 new SagaEngine(props.maxInFlightPerHost(), props.dispatchBatch()), Clock.systemUTC(),
                 new CommandEnvelopes(EnvelopeSigner.orchestrator(keys.getPrivate()), sealer, Features.TYPES), sealer, Features.TYPES,
-                relay::handOver, bus, new LocalSteps(props.stateDir(), props.secretsDir(), System::getenv), ownership, new HostClaims(jdbc), liveness));
+                relay::handOver, bus, new LocalSteps(props.stateDir(), props.secretsDir(), System::getenv), ownership, new HostClaims(jdbc), liveness,
+                outputs));
+    }
+
+    @Bean
+    StepOutputs stepOutputs(JdbcTemplate jdbc) {
+        return new StepOutputs(jdbc);
     }
 
     /** Which agents are heard of: heartbeats read by the event consumer, judged by the saga loop and the API. */

@@ -42,6 +42,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -169,6 +170,21 @@ class SagaResilienceIT {
         String error = h.jdbc().queryForObject("SELECT error FROM step WHERE saga_id = ?", String.class, id.value());
         assertThat(error).contains("BAD_SIGNATURE");
         assertThat(h.executions("rogue", "noop@rogue")).isZero();
+    }
+
+    @Test
+    @Order(7)
+    void whatAStepSaidIsKeptWithTheSagaAndServedByTheApi() {
+        Plan plan = Plan.of(List.of(new StepSpec(StepId.of("say@r2"), "agent.Noop", "r2",
+                (ObjectNode) Json.tree(new Noop(0, 0, List.of("first line", "\u001b[32msecond\u001b[0m, in green"))), List.of(),
+                Duration.ofSeconds(30), StepSpec.RetryPolicy.DEFAULT, null)));
+        SagaId id = h.coordinator().submitPlan(LabId.of("said"), "generated", plan, FailurePolicy.PAUSE, Saga.Mode.APPLY, "it-test");
+        await("the saga ends").atMost(Duration.ofSeconds(60)).until(() -> h.reads().status(id).isFinal());
+        JsonNode out = Json.read(h.get("/api/sagas/" + id + "/steps/say@r2/output").body());
+        assertThat(out.get("lines")).extracting(JsonNode::asString).containsExactly("first line", "\u001b[32msecond\u001b[0m, in green");
+        assertThat(Json.read(h.get("/api/sagas/" + id + "/steps/say@r2/output?limit=1").body()).get("lines"))
+                .extracting(JsonNode::asString).containsExactly("\u001b[32msecond\u001b[0m, in green");
+        assertThat(h.get("/api/sagas/" + UUID.randomUUID() + "/steps/say@r2/output").statusCode()).isEqualTo(404);
     }
 
     @Test

@@ -13,6 +13,7 @@ import io.labforge.orchestrator.audit.AuditLog;
 import io.labforge.orchestrator.local.LocalSteps;
 import io.labforge.orchestrator.persistence.SagaRepository.OutboxRow;
 import io.labforge.orchestrator.persistence.SagaRepository;
+import io.labforge.orchestrator.persistence.StepOutputs;
 import io.labforge.orchestrator.planner.Plan;
 import io.labforge.orchestrator.saga.Effect;
 import io.labforge.orchestrator.saga.Saga;
@@ -66,6 +67,8 @@ public final class SagaCoordinator implements AutoCloseable {
     private final Ownership ownership;
     private final HostClaims claims;
     private final HostLiveness liveness;
+    /** Steps' output lines, stored with the transaction that records them. */
+    private final StepOutputs outputs;
     /** Told when a transaction finds that this orchestrator no longer owns the sagas. */
     private volatile Runnable onLost = () -> { };
     private final ExecutorService loop = Executors.newSingleThreadExecutor(r -> new Thread(r, "saga-loop"));
@@ -77,7 +80,7 @@ public final class SagaCoordinator implements AutoCloseable {
     /** Its collaborators, each with one job. */
     public record Parts(SagaRepository repo, AuditLog audit, TransactionTemplate tx, SagaEngine engine, Clock clock,
             CommandEnvelopes envelopes, SecretSealer sealer, MessageTypes types, Consumer<List<OutboxRow>> outboxHandOver,
-            ProgressBus bus, LocalSteps localSteps, Ownership ownership, HostClaims claims, HostLiveness liveness) {
+            ProgressBus bus, LocalSteps localSteps, Ownership ownership, HostClaims claims, HostLiveness liveness, StepOutputs outputs) {
     }
 
     public SagaCoordinator(Parts p) {
@@ -95,6 +98,7 @@ public final class SagaCoordinator implements AutoCloseable {
         this.ownership = p.ownership();
         this.claims = p.claims();
         this.liveness = p.liveness();
+        this.outputs = p.outputs();
     }
 
     /** {@code listener}: told (on the saga loop) when a transaction finds that another orchestrator took the sagas. */
@@ -356,6 +360,7 @@ public final class SagaCoordinator implements AutoCloseable {
         repo.saveChanges(saga);
         List<OutboxRow> outbox = new ArrayList<>();
         List<AuditLog.Record> rows = new ArrayList<>();
+        List<StepOutputs.Line> said = new ArrayList<>();
         for (Effect e : effects) {
             if (e instanceof Effect.Dispatch d) {
                 CommandEnvelopes.Outgoing out = envelopes.build(saga, d, now);
@@ -367,8 +372,11 @@ public final class SagaCoordinator implements AutoCloseable {
             } else if (e instanceof Effect.Audit a) {
                 rows.add(new AuditLog.Record(actor, a.action(), saga.labId(), saga.id().value(), a.step() == null ? null : a.step().value(),
                         a.target(), a.detail(), a.signer()));
+            } else if (e instanceof Effect.Progress p) {
+                said.add(new StepOutputs.Line(p.step().value(), p.line()));
             }
         }
+        outputs.append(saga.id().value(), said, now);
         repo.enqueue(outbox);
         pendingOutbox.computeIfAbsent(saga.id(), k -> new ArrayList<>()).addAll(outbox);
         audit.append(rows, now);

@@ -22,6 +22,7 @@ public final class NoopExecutor implements Executor<Noop> {
 
     @Override
     public Outcome apply(Noop c, StepContext ctx) {
+        c.say().forEach(ctx.progress());
         if (ctx.attempt() <= c.failAttempts()) {
             throw new ExecutorException("no-op told to fail attempt " + ctx.attempt(), true);
         }

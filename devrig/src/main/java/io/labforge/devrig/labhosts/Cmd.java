@@ -33,7 +33,8 @@ public final class Cmd {
         return run(argv, null, dir, env, timeoutSeconds);
     }
 
-    private static Result run(List<String> argv, Path input, Path dir, Map<String, String> env, long timeoutSeconds) {
+    /** With {@code input} (null: none) as its standard input, in {@code dir}, with {@code env} added. */
+    public static Result run(List<String> argv, Path input, Path dir, Map<String, String> env, long timeoutSeconds) {
         try {
             ProcessBuilder pb = new ProcessBuilder(new ArrayList<>(argv)).redirectErrorStream(true);
             if (dir != null) {

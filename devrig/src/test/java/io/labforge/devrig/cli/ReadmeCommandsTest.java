@@ -25,9 +25,9 @@ import picocli.CommandLine;
  * Every {@code ./labforge} line of the README's command blocks, as written: the command line takes it (every
  * subcommand and option exists), the lab files it names exist and read as the README says (valid, or the invalid
  * example refused with its errors), and a command that names a lab's part (a swarm service, a host) names one its
- * example lab has. What it does not do: run them against a demo (the commands' own ITs do that).
+ * example lab has. {@code ReadmeDemoIT} runs them against the demo.
  */
-class ReadmeCommandsTest {
+public class ReadmeCommandsTest {
     static final Path ROOT = Path.of("..");
     /** A placeholder the README writes in capitals (SAGA, ID, NAME …): any value is fine for parsing. */
     static final Pattern PLACEHOLDER = Pattern.compile("[A-Z][A-Z_]+");
@@ -107,7 +107,7 @@ class ReadmeCommandsTest {
     }
 
     /** The {@code ./labforge …} lines of the README's bash blocks. */
-    static List<String> commands(String readme) {
+    public static List<String> commands(String readme) {
         List<String> out = new ArrayList<>();
         boolean inBash = false;
         for (String l : readme.lines().toList()) {

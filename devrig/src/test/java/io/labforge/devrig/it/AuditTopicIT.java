@@ -90,6 +90,9 @@ class AuditTopicIT {
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
                 while (!seen.containsAll(expected) && System.nanoTime() < deadline) {
                     for (ConsumerRecord<String, byte[]> rec : consumer.poll(Duration.ofMillis(500))) {
+                        if (!sagaId.equals(rec.key())) {
+                            continue; // the broker is shared with other tests' orchestrators, each signing with its own key
+                        }
                         assertThat(new String(rec.headers().lastHeader("content-type").value(), StandardCharsets.UTF_8))
                                 .startsWith("application/cloudevents+json");
                         byte[] signature = Base64.getDecoder().decode(rec.headers().lastHeader("labforge-signature").value());
@@ -99,10 +102,8 @@ class AuditTopicIT {
                         assertThat(verifies(orchestrator, changed, signature)).as("a changed byte").isFalse();
                         CloudEvent e = EventFormatProvider.getInstance().resolveFormat(JsonFormat.CONTENT_TYPE).deserialize(rec.value());
                         assertThat(e.getSource().toString()).isEqualTo("urn:labforge:audit");
-                        if (sagaId.equals(rec.key())) {
-                            assertThat(e.getExtension("labforgesaga")).hasToString(sagaId);
-                            seen.add(Long.parseLong(e.getId()));
-                        }
+                        assertThat(e.getExtension("labforgesaga")).hasToString(sagaId);
+                        seen.add(Long.parseLong(e.getId()));
                     }
                 }
             }

@@ -133,8 +133,17 @@ class LabSubmissionIT {
     void theWebUiIsServedWithoutATokenAndSendsOneToTheApi() {
         HttpResponse<String> page = h.send(HttpRequest.newBuilder(URI.create(h.baseUrl() + "/")).GET().build());
         assertThat(page.statusCode()).isEqualTo(200);
-        assertThat(page.body()).contains("<title>Labforge</title>", "/api/sagas", "text/event-stream", "Authorization: 'Bearer '")
+        assertThat(page.body()).contains("<title>Labforge console</title>", "/console/app.js", "/vendor/vis-timeline/");
+        // the console's code and its libraries come from the jar, without a token; what they show needs one
+        HttpResponse<String> api = h.send(HttpRequest.newBuilder(URI.create(h.baseUrl() + "/console/api.js")).GET().build());
+        assertThat(api.statusCode()).isEqualTo(200);
+        assertThat(api.body()).contains("text/event-stream", "Authorization: 'Bearer '")
                 .doesNotContain("new EventSource"); // EventSource cannot send the Authorization header
+        for (String lib : List.of("/vendor/cytoscape/dist/cytoscape.min.js", "/vendor/vis-timeline/standalone/umd/vis-timeline-graph2d.min.js",
+                "/vendor/ansi_up/ansi_up.js", "/vendor/marked/lib/marked.esm.js", "/vendor/dagre/dist/dagre.min.js")) {
+            assertThat(h.send(HttpRequest.newBuilder(URI.create(h.baseUrl() + lib)).GET().build()).statusCode()).as(lib).isEqualTo(200);
+        }
+        assertThat(h.send(HttpRequest.newBuilder(URI.create(h.baseUrl() + "/api/sagas")).GET().build()).statusCode()).isEqualTo(401);
     }
 
     @Test

@@ -122,7 +122,8 @@ export async function sagaPage(view, id) {
     if (followRun && shownItems.length) timeline.fit({animation: false});
     $('hosts').innerHTML = shownHosts.map(h => `<tr class="${h.failed ? 'FAILED' : ''}"><th scope="row">${esc(h.name)}</th>
       <td>${h.agentVersion ? esc(h.agentVersion) : '—'}${h.lastSeen ? ` <small>seen ${duration(h.lastSeen)} ago</small>` : ''}</td>
-      <td>${h.succeeded}/${h.steps}</td><td>${esc(h.current || '')}</td>
+      <td>${h.succeeded}/${h.steps}</td><td>${esc(h.current || '')}${h.failed && saga.status === 'PAUSED'
+        ? ` <button type="button" class="retry" data-host="${esc(h.name)}">Retry ${esc(h.name)}</button>` : ''}</td>
       <td>${hostSteps.get(h.name).map(s => `<button type="button" class="chip ${s.state}" data-step="${esc(s.id)}"
         aria-label="${esc(s.id)}: ${s.state}">${esc(s.id.split('@')[0])}</button>`).join(' ')}</td></tr>`).join('');
     drawGraph(q, relayout);
@@ -219,12 +220,18 @@ export async function sagaPage(view, id) {
   view.addEventListener('click', e => {
     const b = e.target.closest('[data-step]');
     if (b) openStep(b.dataset.step);
+    const retry = e.target.closest('button[data-host]');
+    if (retry) {
+      const host = retry.dataset.host;
+      act('Retry', `Only ${host}'s failed steps run again; other hosts' failed steps wait, and the run pauses again for them.`,
+        `/api/sagas/${id}/resume?host=${encodeURIComponent(host)}`, `Retry ${host}?`);
+    }
     if (e.target.closest('#step .close')) { $('step').hidden = true; selected = null; }
   });
   $('find').addEventListener('input', () => draw(false));
 
-  async function act(what, confirmText, path) {
-    if (!await confirmAction(what + ' this run?', confirmText, what)) return;
+  async function act(what, confirmText, path, title = what + ' this run?') {
+    if (!await confirmAction(title, confirmText, what)) return;
     try {
       saga = await json(path, {method: 'POST'});
       $('action-result').textContent = what + ': asked';

@@ -27,6 +27,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.context.event.EventListener;
@@ -120,9 +121,10 @@ public class SagaController {
         return ResponseEntity.created(URI.create("/api/sagas/" + id)).body(view(id));
     }
 
+    /** Runs a paused saga's failed steps again: those on the hosts named by {@code host} (repeatable) only, or all. */
     @PostMapping("/sagas/{id}/resume")
-    public SagaView resume(@PathVariable String id, Authentication auth) {
-        requests.resume(SagaId.parse(id), actor(auth));
+    public SagaView resume(@PathVariable String id, @RequestParam(name = "host", required = false) List<String> hosts, Authentication auth) {
+        requests.resume(SagaId.parse(id), actor(auth), hosts == null ? Set.of() : Set.copyOf(hosts));
         return view(SagaId.parse(id));
     }
 

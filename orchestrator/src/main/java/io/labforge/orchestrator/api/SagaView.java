@@ -42,7 +42,7 @@ public record SagaView(String id, String labId, String mode, String status, Stri
             c[0]++;
             if (r.state() == StepState.SUCCEEDED || r.state() == StepState.COMPENSATED) {
                 c[1]++;
-            } else if (r.state() == StepState.FAILED || r.state() == StepState.COMPENSATION_FAILED) {
+            } else if (r.state() == StepState.FAILED || r.state() == StepState.HELD || r.state() == StepState.COMPENSATION_FAILED) {
                 c[2]++;
                 current.put(r.spec().target(), r.spec().id().value() + " failed");
             } else if (r.state() == StepState.DISPATCHED || r.state() == StepState.RUNNING

@@ -315,10 +315,26 @@ public class LabforgeCli {
         Remote remote;
         @Parameters(paramLabel = "SAGA")
         String saga;
+        @Option(names = "--host", paramLabel = "HOST", description = "only this host's failed steps (repeatable); the others wait, and the"
+                + " saga pauses again for them")
+        List<String> hosts = List.of();
 
         @Override
         public Integer call() {
-            return actAndFollow(remote.api(), saga, "resume", "SUCCEEDED");
+            if (hosts.isEmpty()) {
+                return actAndFollow(remote.api(), saga, "resume", "SUCCEEDED");
+            }
+            Api api = remote.api();
+            api.post("/api/sagas/" + saga + "/resume?" + String.join("&", hosts.stream().map(h -> "host=" + java.net.URLEncoder.encode(h,
+                    java.nio.charset.StandardCharsets.UTF_8)).toList()), null);
+            JsonNode end = new Progress(api, OUT).follow(saga);
+            // done when the hosts named have no failed step left, whatever waits on the others
+            for (JsonNode st : end.get("steps")) {
+                if (hosts.contains(st.get("target").asString()) && st.get("state").asString().equals("FAILED")) {
+                    return 1;
+                }
+            }
+            return 0;
         }
     }
 

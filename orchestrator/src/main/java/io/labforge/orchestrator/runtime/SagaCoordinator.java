@@ -28,6 +28,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -177,14 +178,19 @@ public final class SagaCoordinator implements AutoCloseable {
 
     /** Runs a paused saga's failed steps again; refused while a host they run on is offline (they would only fail again). */
     public void resume(SagaId id, String actor) {
+        resume(id, actor, Set.of());
+    }
+
+    /** As {@link #resume(SagaId, String)}, for the failed steps on {@code hosts} only (empty: all). */
+    public void resume(SagaId id, String actor, Set<String> hosts) {
         change(id, actor, s -> {
             Map<String, Instant> silent = liveness.silent();
-            List<String> down = s.steps().stream().filter(r -> r.state() == StepState.FAILED && silent.containsKey(r.spec().target()))
-                    .map(r -> r.spec().target()).distinct().sorted().toList();
+            List<String> down = s.steps().stream().filter(r -> r.state() == StepState.FAILED && silent.containsKey(r.spec().target())
+                    && (hosts.isEmpty() || hosts.contains(r.spec().target()))).map(r -> r.spec().target()).distinct().sorted().toList();
             if (!down.isEmpty()) {
                 throw SagaConflict.hostsOffline(down.stream().collect(java.util.stream.Collectors.toMap(h -> h, silent::get)));
             }
-            return engine.resume(s, clock.instant());
+            return engine.resume(s, clock.instant(), hosts);
         });
     }
 

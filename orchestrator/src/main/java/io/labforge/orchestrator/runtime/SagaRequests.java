@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -100,10 +101,17 @@ public final class SagaRequests implements SagaStarter {
     }
 
     public void resume(SagaId id, String actor) {
+        resume(id, actor, Set.of());
+    }
+
+    /** Resumes the failed steps on {@code hosts} only (empty: all of them). */
+    public void resume(SagaId id, String actor, Set<String> hosts) {
         if (ownership.owns()) {
-            coordinator.resume(id, actor);
+            coordinator.resume(id, actor, hosts);
         } else {
-            forward("resume", Json.object().put("saga", id.toString()), actor);
+            ObjectNode p = Json.object().put("saga", id.toString());
+            p.set("hosts", Json.tree(List.copyOf(hosts)));
+            forward("resume", p, actor);
         }
     }
 
@@ -181,7 +189,11 @@ public final class SagaRequests implements SagaStarter {
                 coordinator.submitPlan(saga, LabId.of(p.get("lab").asString()), p.get("source").asString(), Plan.of(steps, shared),
                         Lab.FailurePolicy.valueOf(p.get("policy").asString()), Saga.Mode.valueOf(p.get("mode").asString()), actor);
             }
-            case "resume" -> coordinator.resume(saga, actor);
+            case "resume" -> {
+                Set<String> hosts = new java.util.TreeSet<>();
+                p.path("hosts").forEach(h -> hosts.add(h.asString()));
+                coordinator.resume(saga, actor, hosts);
+            }
             case "compensate" -> coordinator.compensate(saga, actor, p.get("force").asBoolean());
             default -> throw new IllegalArgumentException("unknown request " + kind);
         }

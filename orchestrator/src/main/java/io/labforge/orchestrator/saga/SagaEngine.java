@@ -17,6 +17,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -196,22 +198,47 @@ public final class SagaEngine {
 
     /** Runs the failed steps of a paused saga again, with a fresh retry budget. */
     public List<Effect> resume(Saga saga, Instant now) {
+        return resume(saga, now, Set.of());
+    }
+
+    /**
+     * Runs a paused saga's failed steps again: those on {@code hosts} only (empty: all). The failed steps of other hosts
+     * are {@link StepState#HELD} meanwhile; once nothing else can run the saga pauses again with them FAILED.
+     */
+    public List<Effect> resume(Saga saga, Instant now, Set<String> hosts) {
         if (saga.status != SagaStatus.PAUSED) {
             throw new IllegalStateException("saga " + saga.id + " is " + saga.status + ": only a PAUSED saga can be resumed");
+        }
+        if (!hosts.isEmpty() && saga.steps.values().stream().noneMatch(r -> r.state == StepState.FAILED && hosts.contains(r.spec.target()))) {
+            throw new IllegalArgumentException("host: no failed step runs on " + String.join(", ", new TreeSet<>(hosts)) + "; the failed steps run on "
+                    + saga.steps.values().stream().filter(r -> r.state == StepState.FAILED).map(r -> r.spec.target()).distinct().sorted().toList());
         }
         List<Effect> out = new ArrayList<>();
         for (StepRun run : saga.steps.values()) {
             if (run.state == StepState.FAILED) {
-                saga.move(run, StepState.PENDING);
-                run.attemptsInRound = 0;
-                run.notBefore = null;
+                saga.move(run, hosts.isEmpty() || hosts.contains(run.spec.target()) ? StepState.PENDING : StepState.HELD);
+                if (run.state == StepState.PENDING) {
+                    run.attemptsInRound = 0;
+                    run.notBefore = null;
+                }
                 saga.touch(run);
             }
         }
         saga.status(SagaStatus.RUNNING);
-        out.add(new Effect.Audit("saga.resumed", null, null, Json.object()));
+        out.add(new Effect.Audit("saga.resumed", null, null, hosts.isEmpty() ? Json.object()
+                : Json.object().set("hosts", Json.tree(new TreeSet<>(hosts)))));
         advance(saga, now, out);
         return out;
+    }
+
+    /** The steps held by a resume of some hosts are failed again: the saga is about to pause or be undone. */
+    private static void unhold(Saga saga) {
+        for (StepRun run : saga.steps.values()) {
+            if (run.state == StepState.HELD) {
+                saga.move(run, StepState.FAILED);
+                saga.touch(run);
+            }
+        }
     }
 
     /** Undoes the completed steps of a running, paused or finished apply. */
@@ -223,6 +250,7 @@ public final class SagaEngine {
             throw new IllegalStateException("saga " + saga.id + " is " + saga.status + ": it cannot be compensated");
         }
         List<Effect> out = new ArrayList<>();
+        unhold(saga);
         saga.status(SagaStatus.COMPENSATING);
         out.add(new Effect.Audit("saga.compensating", null, null, Json.object().put("reason", "requested")));
         advance(saga, now, out);
@@ -295,6 +323,7 @@ public final class SagaEngine {
         if (saga.status == SagaStatus.RUNNING) {
             boolean failed = saga.count(StepState.FAILED) > 0;
             if (failed && saga.mode == Saga.Mode.APPLY) {
+                unhold(saga);
                 if (saga.policy == FailurePolicy.PAUSE) {
                     saga.status(SagaStatus.PAUSED);
                     out.add(new Effect.Audit("saga.paused", null, null, Json.object()
@@ -370,6 +399,18 @@ public final class SagaEngine {
     }
 
     private void finishIfDone(Saga saga, List<Effect> out) {
+        if (saga.count(StepState.FAILED) == 0 && saga.count(StepState.HELD) > 0) {
+            // a resume of some hosts: once nothing else can run, pause again with the held steps failed
+            boolean anyOpen = saga.steps.values().stream().anyMatch(r -> r.state.inFlight()
+                    || r.state == StepState.PENDING && (r.notBefore != null || depsCanStillSucceed(saga, r)));
+            if (!anyOpen) {
+                unhold(saga);
+                saga.status(SagaStatus.PAUSED);
+                out.add(new Effect.Audit("saga.paused", null, null, Json.object()
+                        .put("failedSteps", failedSteps(saga)).put("next", "fix the host, then resume")));
+            }
+            return;
+        }
         if (saga.count(StepState.FAILED) == 0) {
             if (saga.count(StepState.PENDING) + saga.count(StepState.DISPATCHED) + saga.count(StepState.RUNNING) == 0) {
                 saga.status(SagaStatus.SUCCEEDED);
@@ -399,7 +440,7 @@ public final class SagaEngine {
     private static boolean depsCanStillSucceed(Saga saga, StepRun r) {
         for (StepId d : r.spec.dependsOn()) {
             StepRun dep = saga.steps.get(d);
-            if (dep.state == StepState.FAILED || dep.state == StepState.PENDING && !depsCanStillSucceed(saga, dep)) {
+            if (dep.state == StepState.FAILED || dep.state == StepState.HELD || dep.state == StepState.PENDING && !depsCanStillSucceed(saga, dep)) {
                 return false;
             }
         }

@@ -230,6 +230,59 @@ class SagaEngineTest {
         }
 
         @Test
+        void resumingOneHostRetriesOnlyItsFailedStepsThenPausesAgainForTheOthers() throws IOException {
+            ScriptedWorker w = new ScriptedWorker(FailurePolicy.PAUSE);
+            w.failing.addAll(List.of("hosts-file@node2", "hosts-file@node3"));
+            w.start().runToQuiet();
+            assertThat(w.saga.status()).isEqualTo(SagaStatus.PAUSED);
+            assertThat(w.state("hosts-file@node2")).isEqualTo(StepState.FAILED);
+            assertThat(w.state("hosts-file@node3")).isEqualTo(StepState.FAILED);
+
+            // node3 is fixed; node2 is not looked at yet
+            w.failing.remove("hosts-file@node3");
+            w.take(w.engine.resume(w.saga, w.now, Set.of("node3")));
+            assertThat(w.state("hosts-file@node2")).as("set aside while node3 is retried").isEqualTo(StepState.HELD);
+            assertThat(w.saga.status()).isEqualTo(SagaStatus.RUNNING);
+            w.runToQuiet();
+
+            assertThat(w.state("hosts-file@node3")).isEqualTo(StepState.SUCCEEDED);
+            assertThat(w.state("hosts-file@node2")).isEqualTo(StepState.FAILED);
+            assertThat(w.saga.status()).as("paused again: node2 still needs fixing").isEqualTo(SagaStatus.PAUSED);
+            assertThat(w.sent.stream().filter(d -> d.step().value().equals("hosts-file@node2"))).as("node2's step was not retried").hasSize(1);
+            assertThat(w.sent.stream().filter(d -> d.step().value().equals("hosts-file@node3"))).hasSize(2);
+            assertThat(w.audit).filteredOn(a -> a.action().equals("saga.resumed")).singleElement()
+                    .satisfies(a -> assertThat(a.detail().get("hosts").toString()).isEqualTo("[\"node3\"]"));
+
+            w.failing.clear();
+            w.take(w.engine.resume(w.saga, w.now));
+            w.runToQuiet();
+            assertThat(w.saga.status()).isEqualTo(SagaStatus.SUCCEEDED);
+        }
+
+        @Test
+        void aHostRetriedThatFailsAgainPausesWithEveryFailedStepFailed() throws IOException {
+            ScriptedWorker w = new ScriptedWorker(FailurePolicy.PAUSE);
+            w.failing.addAll(List.of("hosts-file@node2", "hosts-file@node3"));
+            w.start().runToQuiet();
+            w.take(w.engine.resume(w.saga, w.now, Set.of("node3"))); // node3 still broken
+            w.runToQuiet();
+            assertThat(w.saga.status()).isEqualTo(SagaStatus.PAUSED);
+            assertThat(w.saga.steps()).noneMatch(r -> r.state() == StepState.HELD);
+            assertThat(w.state("hosts-file@node2")).isEqualTo(StepState.FAILED);
+            assertThat(w.state("hosts-file@node3")).isEqualTo(StepState.FAILED);
+        }
+
+        @Test
+        void aHostWithoutAFailedStepIsRefusedNamingThoseThatHaveOne() throws IOException {
+            ScriptedWorker w = new ScriptedWorker(FailurePolicy.PAUSE);
+            w.failing.add("hosts-file@node2");
+            w.start().runToQuiet();
+            assertThatThrownBy(() -> w.engine.resume(w.saga, w.now, Set.of("node1")))
+                    .hasMessageContaining("no failed step runs on node1").hasMessageContaining("[node2]");
+            assertThat(w.saga.status()).isEqualTo(SagaStatus.PAUSED);
+        }
+
+        @Test
         void onlyAPausedSagaResumes() throws IOException {
             ScriptedWorker w = new ScriptedWorker(FailurePolicy.PAUSE).start().runToQuiet();
             assertThatThrownBy(() -> w.engine.resume(w.saga, w.now)).hasMessageContaining("only a PAUSED saga");

@@ -9,6 +9,13 @@ export async function reportPage(view, id) {
   // the report is written by the orchestrator from the audit log; raw HTML in it is shown as text, not run
   const renderer = new marked.Renderer();
   renderer.html = ({text}) => esc(text);
+  // text that came from hosts (errors, diffs) could carry a link: only web links are links, nothing else is followed
+  const safe = href => /^(https?:\/\/|#)/i.test(href || '');
+  renderer.link = function ({href, title, tokens}) {
+    const text = this.parser.parseInline(tokens);
+    return safe(href) ? `<a href="${esc(href)}" rel="noopener noreferrer"${title ? ` title="${esc(title)}"` : ''}>${text}</a>` : text;
+  };
+  renderer.image = ({href, text}) => esc(text || href);  // no image is fetched from a report
   view.innerHTML = `<div class="actions noprint"><a href="#/saga/${esc(id)}">Back to the run</a>
     <button type="button" id="print">Print or save as PDF</button></div>
     <article class="report">${marked.parse(md, {renderer, gfm: true})}</article>`;

@@ -110,7 +110,7 @@ export async function sagaPage(view, id) {
     const laneIds = new Set(shownHosts.map(h => h.name));
     groups.remove(groups.getIds().filter(g => !laneIds.has(g)));
     groups.update(shownHosts.map(h => ({id: h.name, content: `${esc(h.name)} <small>${h.succeeded}/${h.steps}</small>`,
-      className: h.failed ? 'lane-failed' : h.running ? 'lane-busy' : h.succeeded === h.steps ? 'lane-done' : ''})));
+      className: h.failed ? 'lane-failed' : h.running ? 'lane-busy' : h.succeeded === h.steps ? 'lane-done' : 'lane-waiting'})));
     const now = new Date();
     const shownItems = saga.steps.filter(s => s.startedAt && laneIds.has(s.target)).map(s => ({
       id: s.id, group: s.target, start: s.startedAt, end: s.finishedAt || now, content: esc(s.id.split('@')[0]),

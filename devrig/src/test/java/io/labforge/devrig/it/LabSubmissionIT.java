@@ -134,6 +134,8 @@ class LabSubmissionIT {
         HttpResponse<String> page = h.send(HttpRequest.newBuilder(URI.create(h.baseUrl() + "/")).GET().build());
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.body()).contains("<title>Labforge console</title>", "/console/app.js", "/vendor/vis-timeline/");
+        assertThat(page.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(csp -> assertThat(csp)
+                .contains("script-src 'self';", "frame-ancestors 'none'").doesNotContain("unsafe-eval"));
         // the console's code and its libraries come from the jar, without a token; what they show needs one
         HttpResponse<String> api = h.send(HttpRequest.newBuilder(URI.create(h.baseUrl() + "/console/api.js")).GET().build());
         assertThat(api.statusCode()).isEqualTo(200);

@@ -66,6 +66,10 @@ import org.springframework.transaction.support.TransactionTemplate;
 @EnableWebSecurity
 @EnableConfigurationProperties(ApiProperties.class)
 public class ApiSecurity {
+    /** The console's scripts, styles and data come from this server only; nothing frames it. */
+    static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:;"
+            + " connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
     private static final Logger LOG = LoggerFactory.getLogger(ApiSecurity.class);
 
     @Bean
@@ -134,6 +138,8 @@ public class ApiSecurity {
         http.csrf(c -> c.disable()) // nothing authenticates by cookie: a forged cross-site request carries no token
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .requestCache(c -> c.disable())
+                // the console runs only its own scripts: a link or markup that came from a host cannot run script in it
+                .headers(h -> h.contentSecurityPolicy(c -> c.policyDirectives(CONTENT_SECURITY_POLICY)))
                 .authorizeHttpRequests(a -> {
                     a.requestMatchers(HttpMethod.GET, Endpoints.PUBLIC_PAGES.toArray(String[]::new)).permitAll();
                     a.requestMatchers("/error").permitAll();

@@ -325,9 +325,7 @@ public final class SagaEngine {
             if (failed && saga.mode == Saga.Mode.APPLY) {
                 unhold(saga);
                 if (saga.policy == FailurePolicy.PAUSE) {
-                    saga.status(SagaStatus.PAUSED);
-                    out.add(new Effect.Audit("saga.paused", null, null, Json.object()
-                            .put("failedSteps", failedSteps(saga)).put("next", "fix the host, then resume")));
+                    pause(saga, out);
                     return;
                 }
                 saga.status(SagaStatus.COMPENSATING);
@@ -401,13 +399,9 @@ public final class SagaEngine {
     private void finishIfDone(Saga saga, List<Effect> out) {
         if (saga.count(StepState.FAILED) == 0 && saga.count(StepState.HELD) > 0) {
             // a resume of some hosts: once nothing else can run, pause again with the held steps failed
-            boolean anyOpen = saga.steps.values().stream().anyMatch(r -> r.state.inFlight()
-                    || r.state == StepState.PENDING && (r.notBefore != null || depsCanStillSucceed(saga, r)));
-            if (!anyOpen) {
+            if (saga.steps.values().stream().noneMatch(r -> canStillRun(saga, r))) {
                 unhold(saga);
-                saga.status(SagaStatus.PAUSED);
-                out.add(new Effect.Audit("saga.paused", null, null, Json.object()
-                        .put("failedSteps", failedSteps(saga)).put("next", "fix the host, then resume")));
+                pause(saga, out);
             }
             return;
         }
@@ -424,7 +418,7 @@ public final class SagaEngine {
             if (r.state == StepState.FAILED) {
                 anyFailed = true;
             } else if (r.state != StepState.SUCCEEDED) {
-                if (r.state.inFlight() || r.state == StepState.PENDING && (r.notBefore != null || depsCanStillSucceed(saga, r))) {
+                if (canStillRun(saga, r)) {
                     anyOpen = true;
                 }
             }
@@ -435,6 +429,17 @@ public final class SagaEngine {
         saga.status(anyFailed ? SagaStatus.FAILED : SagaStatus.SUCCEEDED);
         out.add(new Effect.Audit(anyFailed ? "saga.failed" : "saga.succeeded", null, null,
                 anyFailed ? Json.object().put("failedSteps", failedSteps(saga)) : Json.object()));
+    }
+
+    /** In flight, or waiting for a retry, or pending with every step it needs still able to succeed. */
+    private static boolean canStillRun(Saga saga, StepRun r) {
+        return r.state.inFlight() || r.state == StepState.PENDING && (r.notBefore != null || depsCanStillSucceed(saga, r));
+    }
+
+    private static void pause(Saga saga, List<Effect> out) {
+        saga.status(SagaStatus.PAUSED);
+        out.add(new Effect.Audit("saga.paused", null, null, Json.object()
+                .put("failedSteps", failedSteps(saga)).put("next", "fix the host, then resume")));
     }
 
     private static boolean depsCanStillSucceed(Saga saga, StepRun r) {

@@ -183,16 +183,15 @@ export async function sagaPage(view, id) {
     shownAttempt = st.attempt;
     renderStep(st);
     // the audit rows of this step (what was sent, each attempt's outcome, who decided what) and its stored output
-    const [rows, said] = await Promise.all([json(`/api/audit?sagaId=${id}&limit=5000`).catch(() => []),
+    const [rows, said] = await Promise.all([json(`/api/audit?sagaId=${id}&stepId=${encodeURIComponent(stepId)}&limit=5000`).catch(() => []),
       json(`/api/sagas/${id}/steps/${encodeURIComponent(stepId)}/output`).catch(() => null)]);
     if (said && selected === stepId) {
       lines.set(stepId, said.lines);
       renderStep(steps.get(stepId));
     }
-    const mine = rows.filter(r => r.stepId === stepId);
     const box = view.querySelector('#step-audit');
     if (box && selected === stepId) {
-      box.innerHTML = mine.map(r => `<li><time datetime="${esc(r.at)}">${new Date(r.at).toLocaleTimeString()}</time>
+      box.innerHTML = rows.map(r => `<li><time datetime="${esc(r.at)}">${new Date(r.at).toLocaleTimeString()}</time>
         <strong>${esc(r.action)}</strong> by ${esc(r.signer || r.actor)}</li>`).join('') || '<li>none yet</li>';
     }
   }

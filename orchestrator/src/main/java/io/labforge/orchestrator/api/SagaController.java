@@ -194,9 +194,9 @@ public class SagaController {
     }
 
     @GetMapping("/audit")
-    public List<AuditEntry> audit(@RequestParam(required = false) String sagaId, @RequestParam(defaultValue = "0") long after,
-            @RequestParam(defaultValue = "200") int limit) {
-        return audit.list(sagaId == null ? null : SagaId.parse(sagaId).value(), after, Math.min(limit, 5000));
+    public List<AuditEntry> audit(@RequestParam(required = false) String sagaId, @RequestParam(required = false) String stepId,
+            @RequestParam(defaultValue = "0") long after, @RequestParam(defaultValue = "200") int limit) {
+        return audit.list(sagaId == null ? null : SagaId.parse(sagaId).value(), stepId, after, Math.min(limit, 5000));
     }
 
     /**

@@ -134,6 +134,18 @@ public final class AuditLog {
     }
 
     public List<AuditEntry> list(UUID sagaId, long afterSeq, int limit) {
+        return list(sagaId, null, afterSeq, limit);
+    }
+
+    /** The rows after {@code afterSeq}, in order: of one saga (null: all), of one of its steps (null: all). */
+    public List<AuditEntry> list(UUID sagaId, String stepId, long afterSeq, int limit) {
+        if (stepId != null) {
+            if (sagaId == null) {
+                throw new IllegalArgumentException("stepId: a step is named within its saga: give sagaId too");
+            }
+            return jdbc.query("SELECT * FROM audit_log WHERE saga_id = ? AND step_id = ? AND seq > ? ORDER BY seq LIMIT ?", (rs, i) -> map(rs),
+                    sagaId, stepId, afterSeq, limit);
+        }
         if (sagaId == null) {
             return jdbc.query("SELECT * FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?", (rs, i) -> map(rs), afterSeq, limit);
         }

@@ -34,6 +34,15 @@ class AuditLogTest {
     }
 
     @Test
+    void aStepsRowsAreListedWithoutTheRestOfItsSaga() {
+        log.append(List.of(new AuditLog.Record("alice@cli", "step.dispatched", "lab", saga, "firewall@n1", "n1", Json.object())), Instant.now());
+        assertThat(log.list(saga, "firewall@n1", 0, 100)).extracting(AuditEntry::seq).containsExactly(6L);
+        assertThat(log.list(saga, "hostname@n1", 0, 100)).hasSize(5);
+        assertThat(log.list(saga, "hostname@n1", 3, 100)).extracting(AuditEntry::seq).containsExactly(4L, 5L);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> log.list(null, "firewall@n1", 0, 100)).hasMessageContaining("give sagaId");
+    }
+
+    @Test
     void appendedRowsFormOneChainFromGenesis() {
         List<AuditEntry> rows = log.list(saga, 0, 100);
         assertThat(rows).extracting(AuditEntry::seq).containsExactly(1L, 2L, 3L, 4L, 5L);

@@ -24,7 +24,16 @@ public final class AgentApplication {
     private AgentApplication() {
     }
 
+    /**
+     * The only PKCS#12 key store an agent has is the one Kafka's client builds in memory from the PEM key (one per
+     * client), locked with a password it holds beside it. The JDK locks and unlocks each key with 10,000 rounds of
+     * PBKDF2, which protect nothing there and were a third of an agent's start (flight recording, 2026-12-03).
+     * One round; a system property the JDK reads for this (java.security, "keystore.pkcs12.keyPbeIterationCount").
+     */
+    static final String KEY_STORE_ROUNDS = "keystore.pkcs12.keyPbeIterationCount";
+
     public static void main(String[] args) throws IOException, InterruptedException {
+        System.setProperty(KEY_STORE_ROUNDS, "1");
         if (args.length == 2 && args[0].equals("identity")) {
             System.out.println(identity(Path.of(args[1])).toJson());
             return;

@@ -87,12 +87,31 @@ public record WorkerIdentity(String worker, String signingKey, String sealingKey
                 bus = Pki.newKey();
                 Pki.writePrivateKey(busKeyFile, bus);
             }
-            WorkerIdentity id = new WorkerIdentity(worker, Keys.encodePublic(signing.getPublic()), sealing.publicKey(),
-                    Pki.csr(bus, worker));
-            Files.writeString(stateDir.resolve(FILE), id.toJson() + "\n");
+            WorkerIdentity id = kept(stateDir.resolve(FILE), worker, Keys.encodePublic(signing.getPublic()), sealing.publicKey(), bus.getPublic());
+            if (id == null) {
+                id = new WorkerIdentity(worker, Keys.encodePublic(signing.getPublic()), sealing.publicKey(), Pki.csr(bus, worker));
+                Files.writeString(stateDir.resolve(FILE), id.toJson() + "\n");
+            }
             return new Loaded(id, new EnvelopeSigner(worker, signing.getPrivate()), sealing, bus);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read or write the keys in " + stateDir, e);
+        }
+    }
+
+    /**
+     * The identity {@value #FILE} already holds when it is this worker's with these keys (null otherwise: a new one is
+     * written). Each start used to sign a new certificate request, a twentieth of an agent's start.
+     */
+    static WorkerIdentity kept(Path file, String worker, String signingKey, String sealingKey, PublicKey busKey) throws IOException {
+        if (!Files.exists(file)) {
+            return null;
+        }
+        try {
+            WorkerIdentity id = parse(Files.readString(file));
+            return id.worker().equals(worker) && id.signingKey().equals(signingKey) && id.sealingKey().equals(sealingKey)
+                    && java.util.Arrays.equals(id.busKey().getEncoded(), busKey.getEncoded()) ? id : null;
+        } catch (RuntimeException e) {
+            return null; // unreadable or not an identity: written again from the keys
         }
     }
 

@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -186,18 +187,32 @@ public final class WorkerLoop implements Runnable {
         Properties cp = bus.consumer(source.groupId());
         // a long step (a package install) must not get the worker thrown out of its group
         cp.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, 30 * 60 * 1000);
+        Properties pp = bus.producer();
+        // a worker's clients report their metrics to no one: nothing reads JMX on a lab host, and registering an MBean
+        // per metric was part of an agent's start
+        cp.put(CommonClientConfigs.METRIC_REPORTER_CLASSES_CONFIG, "");
+        pp.put(CommonClientConfigs.METRIC_REPORTER_CLASSES_CONFIG, "");
         AtomicBoolean open = new AtomicBoolean(true);
+        // the producer first, and the announcement goes out (from its own thread) while the consumer is made and finds
+        // its partition and position: a command sent on hearing it waits in Kafka until then, and nothing is lost
+        try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(pp)) {
+            if (announcement != null && running) {
+                announce(p, open);
+            }
+            return read(cp, p, open, started);
+        } finally {
+            open.set(false);
+        }
+    }
+
+    /** The session's consumer: reads and runs commands until stopped (true once it had read). */
+    private boolean read(Properties cp, KafkaProducer<String, byte[]> p, AtomicBoolean open, long started)
+            throws InterruptedException, ExecutionException {
         boolean read = false;
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(cp); KafkaProducer<String, byte[]> p = new KafkaProducer<>(
-                bus.producer())) {
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(cp)) {
             consumer = c;
             if (!running) {
                 return false;
-            }
-            // the announcement goes out (from its own thread) while the consumer finds its partition and position: a
-            // command sent on hearing it waits in Kafka until then, and nothing is lost
-            if (announcement != null) {
-                announce(p, open);
             }
             source.attach(c);
             if (heartbeat != null) {
@@ -231,7 +246,6 @@ public final class WorkerLoop implements Runnable {
             }
             return read;
         } finally {
-            open.set(false);
             consumer = null;
             ready = false;
         }

@@ -25,7 +25,8 @@ class WorkerIdentityTest {
     void madeOnceKeptPrivateAndTheSameOnTheNextStart() throws Exception {
         WorkerIdentity.Loaded first = WorkerIdentity.loadOrCreate(state, "node1");
         WorkerIdentity.Loaded again = WorkerIdentity.loadOrCreate(state, "node1");
-        // the same keys (a request for the bus is signed anew each time, for the same key)
+        // the same keys, and the same identity: its certificate request is read back, not signed anew at each start
+        assertThat(again.identity()).isEqualTo(first.identity());
         assertThat(again.identity().signingKey()).isEqualTo(first.identity().signingKey());
         assertThat(again.identity().sealingKey()).isEqualTo(first.identity().sealingKey());
         assertThat(again.identity().busKey()).isEqualTo(first.identity().busKey()).isEqualTo(first.busKey().getPublic());
@@ -40,6 +41,21 @@ class WorkerIdentityTest {
         assertThat(e.signer()).isEqualTo("node1");
         assertThat(new EnvelopeVerifier(Keys.decodePublic(first.identity().signingKey())).verify(e)).isTrue();
         assertThat(first.identity().fingerprint()).startsWith("SHA256:").hasSize(23);
+    }
+
+    @Test
+    void anIdentityThatNoLongerMatchesItsKeysIsWrittenAgain() throws Exception {
+        WorkerIdentity first = WorkerIdentity.loadOrCreate(state, "node1").identity();
+        // the bus key lost (a new one is made): the request must be for the new key
+        Files.delete(state.resolve(WorkerIdentity.BUS_KEY));
+        WorkerIdentity.Loaded renewed = WorkerIdentity.loadOrCreate(state, "node1");
+        assertThat(renewed.identity().busKey()).isEqualTo(renewed.busKey().getPublic()).isNotEqualTo(first.busKey());
+        assertThat(WorkerIdentity.parse(Files.readString(state.resolve(WorkerIdentity.FILE)))).isEqualTo(renewed.identity());
+        // another worker's name on the same keys, and a file that is not an identity: both written again
+        assertThat(WorkerIdentity.loadOrCreate(state, "node2").identity().worker()).isEqualTo("node2");
+        Files.writeString(state.resolve(WorkerIdentity.FILE), "{not json");
+        assertThat(WorkerIdentity.loadOrCreate(state, "node2").identity().busCsr()).contains("CERTIFICATE REQUEST");
+        assertThat(WorkerIdentity.parse(Files.readString(state.resolve(WorkerIdentity.FILE))).worker()).isEqualTo("node2");
     }
 
     @Test

@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +31,7 @@ import tools.jackson.databind.node.StringNode;
  * <p>Ready steps are dispatched in parallel, at most {@code maxInFlightPerTarget} per host. A failed
  * step is retried with backoff while its policy allows and the worker says a retry can help; then
  * the lab's failure policy decides: {@code pause} (fix, then {@link #resume}) or {@code compensate}
- * (completed steps undone in reverse dependency order).
+ * (completed steps undone in reverse dependency order: {@link Compensation}).
  */
 public final class SagaEngine {
     /** Shown instead of a secret output in the audit log, events and the API. */
@@ -338,7 +337,7 @@ public final class SagaEngine {
             }
         }
         if (saga.status == SagaStatus.COMPENSATING) {
-            compensateReady(saga, now, out);
+            Compensation.undoReady(saga, now, out);
         }
     }
 
@@ -452,90 +451,8 @@ public final class SagaEngine {
         return true;
     }
 
-    /**
-     * Undoes succeeded steps whose dependents are all undone (or never ran), latest first; waits for
-     * steps still in flight, since they may yet succeed and then need undoing too.
-     */
-    private void compensateReady(Saga saga, Instant now, List<Effect> out) {
-        if (saga.count(StepState.DISPATCHED) + saga.count(StepState.RUNNING) > 0) {
-            return;
-        }
-        boolean progressed = true;
-        while (progressed) {
-            progressed = false;
-            List<StepRun> reversed = new ArrayList<>(saga.steps.values());
-            Collections.reverse(reversed);
-            for (StepRun r : reversed) {
-                if (r.state == StepState.PENDING && r.notBefore != null) {
-                    r.notBefore = null; // a scheduled retry is cancelled: the saga is being undone
-                    saga.touch(r);
-                }
-                boolean waitingRetry = r.state == StepState.COMPENSATING && r.messageId == null;
-                if (!(r.state == StepState.SUCCEEDED || waitingRetry) || !dependentsUndone(saga, r)) {
-                    continue;
-                }
-                if (waitingRetry && r.notBefore != null && now.isBefore(r.notBefore)) {
-                    continue;
-                }
-                StepSpec.Compensation c = r.spec.compensation();
-                if (c == null || saga.mode == Saga.Mode.PLAN) {
-                    saga.move(r, StepState.COMPENSATED);
-                    saga.touch(r);
-                    out.add(new Effect.Audit("step.compensated", r.spec.id(), r.spec.target(),
-                            Json.object().put("changed", false).put("diff", "nothing to undo")));
-                    progressed = true;
-                    continue;
-                }
-                JsonNode payload;
-                try {
-                    payload = resolve(saga, r, c.inputs());
-                } catch (Refs.UnresolvedRef e) {
-                    saga.move(r, StepState.COMPENSATION_FAILED);
-                    r.error = e.getMessage();
-                    saga.touch(r);
-                    out.add(new Effect.Audit("step.compensation-failed", r.spec.id(), r.spec.target(),
-                            Json.object().put("reason", e.getMessage())));
-                    continue;
-                }
-                saga.move(r, StepState.COMPENSATING);
-                r.compensationAttempt++;
-                r.messageId = UUID.randomUUID();
-                r.notBefore = null;
-                r.deadline = now.plus(r.spec.timeout());
-                saga.touch(r);
-                out.add(new Effect.Dispatch(r.spec.id(), c.commandType(), r.spec.target(), payload,
-                        r.compensationAttempt, r.messageId, r.deadline, false, true));
-                out.add(new Effect.Audit("step.compensation-dispatched", r.spec.id(), r.spec.target(), Json.object()
-                        .put("attempt", r.compensationAttempt).put("command", c.commandType()).set("inputs", c.inputs())));
-            }
-        }
-        boolean busy = false;
-        boolean failed = false;
-        for (StepRun r : saga.steps.values()) {
-            busy |= r.state == StepState.SUCCEEDED || r.state == StepState.COMPENSATING;
-            failed |= r.state == StepState.COMPENSATION_FAILED;
-        }
-        if (failed && saga.steps.values().stream().noneMatch(r -> r.state == StepState.COMPENSATING && r.messageId != null)) {
-            saga.status(SagaStatus.FAILED);
-            out.add(new Effect.Audit("saga.failed", null, null, Json.object()
-                    .put("reason", "a compensation failed; what it should have undone must be undone by hand")));
-        } else if (!busy && !failed) {
-            saga.status(SagaStatus.COMPENSATED);
-            out.add(new Effect.Audit("saga.compensated", null, null, Json.object()));
-        }
-    }
-
-    private static boolean dependentsUndone(Saga saga, StepRun r) {
-        for (StepId d : saga.dependents.get(r.spec.id())) {
-            StepState s = saga.steps.get(d).state;
-            if (s == StepState.SUCCEEDED || s == StepState.COMPENSATING || s.inFlight() || s == StepState.COMPENSATION_FAILED) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static JsonNode resolve(Saga saga, StepRun self, JsonNode inputs) {
+    /** A step's inputs with the references to other steps' outputs (and the plan's shared values) filled in. */
+    static JsonNode resolve(Saga saga, StepRun self, JsonNode inputs) {
         return Refs.resolve(inputs, saga.shared, (step, output) -> {
             StepRun source = step.equals(Refs.SELF) ? self : saga.steps.get(StepId.of(step));
             JsonNode v = source == null || source.outputs == null ? null : source.outputs.get(output);

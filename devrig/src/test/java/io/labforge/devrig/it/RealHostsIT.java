@@ -112,6 +112,7 @@ class RealHostsIT {
         assertThat(first).allSatisfy(o -> {
             assertThat(o.ok()).as(o.host() + ": " + o.detail()).isTrue();
             assertThat(o.changed()).isTrue();
+            assertThat(o.upgraded()).as("a first install is not an upgrade").isFalse();
             assertThat(o.detail()).contains("Debian GNU/Linux 12");
         });
         await("agents announce themselves").atMost(Duration.ofSeconds(120)).until(() -> h.jdbc().queryForObject(
@@ -445,6 +446,7 @@ class RealHostsIT {
         assertThat(out).allSatisfy(o -> {
             assertThat(o.ok()).as(o.detail()).isTrue();
             assertThat(o.detail()).as(o.host()).contains("agent upgraded from " + from + " to " + to + " (keys and journal kept)");
+            assertThat(o.upgraded()).as(o.host() + " counted as upgraded").isTrue();
         });
         assertThat(overlaps).isEmpty();
         for (String[] x : hosts()) {

@@ -53,13 +53,22 @@ public final class HostBootstrap {
      * (whose host key is pinned), for the orchestrator to register (null when it failed).
      */
     public record Outcome(String host, String address, boolean ok, boolean changed, String detail, WorkerIdentity identity,
-            Instant startedAt) {
+            Instant startedAt, boolean upgraded) {
         Outcome(String host, String address, boolean ok, boolean changed, String detail) {
-            this(host, address, ok, changed, detail, null, null);
+            this(host, address, ok, changed, detail, null, null, false);
         }
 
         Outcome(String host, String address, boolean ok, boolean changed, String detail, WorkerIdentity identity) {
-            this(host, address, ok, changed, detail, identity, null);
+            this(host, address, ok, changed, detail, identity, null, false);
+        }
+
+        Outcome(String host, String address, boolean ok, boolean changed, String detail, WorkerIdentity identity, Instant startedAt) {
+            this(host, address, ok, changed, detail, identity, startedAt, false);
+        }
+
+        /** This outcome, for a host whose agent was replaced by the new jar (another version or another build of it). */
+        Outcome asUpgrade() {
+            return new Outcome(host, address, ok, changed, detail, identity, startedAt, true);
         }
     }
 
@@ -196,7 +205,7 @@ public final class HostBootstrap {
                 return rolledBack(ssh, upgrade, host, address, from, version, why);
             }
             run(ssh, "rm -f " + PREVIOUS);
-            return started;
+            return started.asUpgrade();
         } catch (IOException | RuntimeException e) {
             if (upgrade != null) {
                 return rolledBack(ssh, upgrade, host, address, from, version, e.getMessage() == null ? e.toString() : e.getMessage());

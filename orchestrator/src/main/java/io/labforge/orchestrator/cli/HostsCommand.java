@@ -182,7 +182,7 @@ final class HostsCommand {
             b = b.rolling(atOnce, noWait ? Rollout.UNWATCHED : (host, version, since, within) -> announcedAs(api, host, version, since, within));
             for (HostBootstrap.Outcome o : b.allTargets(targets)) {
                 LabforgeCli.OUT.printf("%-10s %-15s %s %s%n", o.host(), o.address(), !o.ok() ? "FAILED"
-                        : o.detail().contains("agent upgraded from") ? "upgraded" : o.changed() ? "installed" : "ok", o.detail());
+                        : o.upgraded() ? "upgraded" : o.changed() ? "installed" : "ok", o.detail());
                 failed += o.ok() ? 0 : 1;
                 if (o.ok()) {
                     installed.add(o.host());

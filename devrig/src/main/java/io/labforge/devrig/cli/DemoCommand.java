@@ -109,6 +109,9 @@ public final class DemoCommand implements Callable<Integer> {
         LabforgeCli.OUT.println("starting embedded PostgreSQL and Kafka (KRaft) …");
         EmbeddedServices infra = EmbeddedServices.start(dir.resolve("infra"), 0, containers ? local.gateway() : null,
                 dir.resolve("orchestrator").toAbsolutePath());
+        // its port is new at each start: what hosts bootstrap --kafka takes for more hosts while the demo runs
+        LabforgeCli.OUT.printf("Kafka (mutual TLS only) at %s%s%n", infra.kafkaBootstrapServers(),
+                containers ? ", where lab hosts reach it (hosts bootstrap --kafka takes it)" : "");
         List<Process> agents = new ArrayList<>();
         ConfigurableApplicationContext[] ctxRef = new ConfigurableApplicationContext[1];
         Thread cleanup = new Thread(() -> stopAll(agents, ctxRef[0], infra, exit ? local : null));

@@ -21,6 +21,7 @@ export async function sagaPage(view, id) {
     <div class="summary"><span id="status" class="state"></span> <progress id="progress" max="1" value="0"></progress>
       <span id="counts" aria-live="polite"></span></div>
     <div class="actions">
+      <button id="pause" type="button">Pause</button>
       <button id="resume" type="button">Resume</button>
       <button id="compensate" type="button" class="danger">Compensate</button>
       <a id="report" href="#/saga/${id}/report">Report</a>
@@ -95,6 +96,8 @@ export async function sagaPage(view, id) {
     $('progress').max = saga.steps.length || 1;
     $('progress').value = done;
     $('counts').textContent = `${done} of ${saga.steps.length} steps done, ${active} under way, ${failed} failed, ${saga.hosts.length} targets (${saga.mode})`;
+    $('pause').disabled = saga.status !== 'RUNNING';
+    $('pause').title = saga.status === 'RUNNING' ? 'Send nothing more; the steps under way finish' : 'Only a running run pauses';
     $('resume').disabled = saga.status !== 'PAUSED';
     $('resume').title = saga.status === 'PAUSED' ? 'Retry the failed steps and go on' : 'Only a paused run resumes';
     $('compensate').disabled = ['COMPENSATING', 'COMPENSATED', 'RUNNING'].includes(saga.status);
@@ -239,6 +242,9 @@ export async function sagaPage(view, id) {
       $('action-result').textContent = e.message;
     }
   }
+  $('pause').addEventListener('click', () => act('Pause',
+    'Nothing more is sent to the hosts; the steps under way finish and keep their results. Resume goes on where it stopped.',
+    `/api/sagas/${id}/pause`));
   $('resume').addEventListener('click', () => act('Resume', 'Failed steps are tried again and the run goes on.', `/api/sagas/${id}/resume`));
   $('compensate').addEventListener('click', () => act('Compensate',
     'Every step that changed a host is undone, newest first. The hosts go back to how they were before this run.', `/api/sagas/${id}/compensate`));

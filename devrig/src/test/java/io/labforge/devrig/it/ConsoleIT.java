@@ -238,6 +238,32 @@ class ConsoleIT {
         screenshot("thousand-hosts");
     }
 
+    @Test
+    @Order(7)
+    void pausesARunningRunFromThePageAndResumesIt() throws Exception {
+        // three steps of 3 s per host: the run is still going when the page pauses it
+        io.labforge.common.id.SagaId id = h.coordinator().submitPlan(io.labforge.common.id.LabId.of("pausing"), "generated",
+                SagaResilienceIT.chains(HOSTS, "wait", 3, 3000), io.labforge.common.lab.Lab.FailurePolicy.PAUSE,
+                io.labforge.orchestrator.saga.Saga.Mode.APPLY, "it-test");
+        web.get(h.baseUrl() + "/#/saga/" + id);
+        until("the run is shown running", () -> text("status").equals("RUNNING") && web.findElement(By.id("pause")).isEnabled());
+        web.findElement(By.id("pause")).click();
+        await(By.id("confirm-ok")).click();
+        until("the run is paused", () -> text("status").equals("PAUSED"));
+        String sent = "SELECT count(*) FROM step WHERE saga_id = ? AND attempt > 0";
+        String done = "SELECT count(*) FROM step WHERE saga_id = ? AND state = 'SUCCEEDED'";
+        until("the steps under way finish", () -> h.jdbc().queryForObject(done, Integer.class, id.value())
+                .equals(h.jdbc().queryForObject(sent, Integer.class, id.value())));
+        int before = h.jdbc().queryForObject(sent, Integer.class, id.value());
+        Thread.sleep(4_000); // longer than a step: nothing more is sent while paused
+        assertThat(h.jdbc().queryForObject(sent, Integer.class, id.value())).isEqualTo(before).isLessThan(9);
+        assertThat(web.findElement(By.id("pause")).isEnabled()).as("a paused run cannot be paused again").isFalse();
+        web.findElement(By.id("resume")).click();
+        await(By.id("confirm-ok")).click();
+        until("the run goes on to its end", () -> text("status").equals("SUCCEEDED"));
+        assertThat(h.jdbc().queryForObject(done, Integer.class, id.value())).isEqualTo(9);
+    }
+
     private String text(String id) {
         return web.findElement(By.id(id)).getText().strip();
     }

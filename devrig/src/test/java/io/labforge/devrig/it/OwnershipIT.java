@@ -110,6 +110,10 @@ class OwnershipIT {
         String plan = Json.read(planned.body()).get("id").asString();
         assertThat(h.jdbc().queryForObject("SELECT actor FROM saga WHERE id = ?::uuid", String.class, plan)).isEqualTo(Harness.ACTOR);
         assertThat(h.awaitFinal(plan, Duration.ofSeconds(60)).get("status").asString()).isEqualTo("SUCCEEDED");
+        // a pause asked of the standby is made by the owner too (here refused: that saga has ended)
+        HttpResponse<String> pause = h.post("/api/sagas/" + plan + "/pause", "");
+        assertThat(pause.statusCode()).as(pause.body()).isEqualTo(409);
+        assertThat(Json.read(pause.body()).get("detail").asString()).contains("only a RUNNING saga can be paused");
         h.use(a);
 
         await("some steps done").atMost(Duration.ofSeconds(60)).until(() -> succeeded(id) >= 3);

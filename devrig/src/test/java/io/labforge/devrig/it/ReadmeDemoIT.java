@@ -111,6 +111,10 @@ class ReadmeDemoIT {
                     } else if (args.get(0).equals("resume")) {
                         // the demo's saga succeeded: resume refuses, saying why
                         soft.assertThat(r.out()).as(shown).contains("only a PAUSED saga can be resumed");
+                    } else if (args.get(0).equals("pause")) {
+                        // and so does pause
+                        soft.assertThat(r.exit()).as(shown).isNotZero();
+                        soft.assertThat(r.out()).as(shown).contains("only a RUNNING saga can be paused");
                     } else {
                         soft.assertThat(r.exit()).as(shown).isZero();
                     }

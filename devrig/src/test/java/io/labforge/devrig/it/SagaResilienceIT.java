@@ -188,6 +188,40 @@ class SagaResilienceIT {
     }
 
     @Test
+    @Order(8)
+    void anOperatorPausesARunningSagaTheStepsInFlightFinishAndResumeGoesOn() {
+        SagaId id = h.coordinator().submitPlan(LabId.of("paused"), "generated", chains("p", 3, 1500), FailurePolicy.PAUSE,
+                Saga.Mode.APPLY, "it-test");
+        // each host's first step is under way (1.5 s each) when the operator pauses, through the API with an operator's token
+        java.net.http.HttpResponse<String> paused = h.post("/api/sagas/" + id + "/pause", "");
+        assertThat(paused.statusCode()).as(paused.body()).isEqualTo(200);
+        assertThat(Json.read(paused.body()).get("status").asString()).isEqualTo("PAUSED");
+        await("the steps in flight finish").atMost(Duration.ofSeconds(30)).until(() -> succeeded(id) == 3);
+        // and nothing more is sent: wait longer than a step takes, then count the steps ever sent
+        await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() -> true);
+        assertThat(h.jdbc().queryForObject("SELECT count(*) FROM step WHERE saga_id = ? AND attempt > 0", Integer.class, id.value())).isEqualTo(3);
+        assertThat(h.reads().status(id)).isEqualTo(SagaStatus.PAUSED);
+        java.net.http.HttpResponse<String> again = h.post("/api/sagas/" + id + "/pause", "");
+        assertThat(again.statusCode()).isEqualTo(409);
+        assertThat(again.body()).contains("only a RUNNING saga can be paused");
+        JsonNode pauseRow = null;
+        for (JsonNode row : Json.read(h.get("/api/audit?sagaId=" + id).body())) {
+            pauseRow = row.get("action").asString().equals("saga.paused") ? row : pauseRow;
+        }
+        assertThat(pauseRow).as("the pause is audited").isNotNull();
+        assertThat(pauseRow.get("actor").asString()).contains("it-operator");
+
+        java.net.http.HttpResponse<String> resumed = h.post("/api/sagas/" + id + "/resume", "");
+        assertThat(resumed.statusCode()).as(resumed.body()).isEqualTo(200);
+        await("the saga goes on to its end").atMost(Duration.ofSeconds(60)).until(() -> h.reads().status(id) == SagaStatus.SUCCEEDED);
+        for (String host : HOSTS) {
+            for (int i = 1; i <= 3; i++) {
+                assertThat(h.executions(host, "p" + i + "@" + host)).as("p" + i + "@" + host + " ran once").isEqualTo(1);
+            }
+        }
+    }
+
+    @Test
     @Order(6)
     void aRowLeftInTheOutboxIsSweptAndSent() {
         // what an orchestrator that stopped between its commit and the send leaves: a row nobody handed over

@@ -121,10 +121,20 @@ public class SagaController {
         return ResponseEntity.created(URI.create("/api/sagas/" + id)).body(view(id));
     }
 
-    /** Runs a paused saga's failed steps again: those on the hosts named by {@code host} (repeatable) only, or all. */
+    /**
+     * Goes on with a paused saga, its failed steps run again: those on the hosts named by {@code host} (repeatable)
+     * only, or all.
+     */
     @PostMapping("/sagas/{id}/resume")
     public SagaView resume(@PathVariable String id, @RequestParam(name = "host", required = false) List<String> hosts, Authentication auth) {
         requests.resume(SagaId.parse(id), actor(auth), hosts == null ? Set.of() : Set.copyOf(hosts));
+        return view(SagaId.parse(id));
+    }
+
+    /** Pauses a running saga: nothing more is sent, the steps in flight finish; resume goes on where it stopped. */
+    @PostMapping("/sagas/{id}/pause")
+    public SagaView pause(@PathVariable String id, Authentication auth) {
+        requests.pause(SagaId.parse(id), actor(auth));
         return view(SagaId.parse(id));
     }
 

@@ -34,7 +34,7 @@ import tools.jackson.databind.JsonNode;
 @Command(name = "labforge", mixinStandardHelpOptions = true, version = "labforge 0.1.0",
         description = "Provisions a lab of hosts from one YAML file, as a saga, with an audit log.",
         subcommands = {LabforgeCli.Validate.class, LabforgeCli.Apply.class, LabforgeCli.PlanCmd.class,
-                LabforgeCli.Status.class, LabforgeCli.Report.class, LabforgeCli.Resume.class, LabforgeCli.Compensate.class, LabforgeCli.Audit.class,
+                LabforgeCli.Status.class, LabforgeCli.Report.class, PauseCommand.class, LabforgeCli.Resume.class, LabforgeCli.Compensate.class, LabforgeCli.Audit.class,
                 ServerCommand.class, SecretCommand.class, TokenCommand.class, WorkersCommand.class, AuditorsCommand.class, BusCommand.class, HostsCommand.HostsCmd.class, LabforgeCli.SwarmCmd.class,
                 LabforgeCli.KubernetesCmd.class})
 public class LabforgeCli {

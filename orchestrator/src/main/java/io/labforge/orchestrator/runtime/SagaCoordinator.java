@@ -194,6 +194,11 @@ public final class SagaCoordinator implements AutoCloseable {
         });
     }
 
+    /** Pauses a running saga: nothing more is sent, the steps in flight finish; {@link #resume} goes on. */
+    public void pause(SagaId id, String actor) {
+        change(id, actor, engine::pause);
+    }
+
     public void compensate(SagaId id, String actor) {
         compensate(id, actor, false);
     }

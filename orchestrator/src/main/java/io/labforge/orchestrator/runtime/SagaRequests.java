@@ -23,7 +23,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The changes the API is asked for (start a saga, resume, compensate), on any orchestrator. The owner
+ * The changes the API is asked for (start a saga, pause, resume, compensate), on any orchestrator. The owner
  * makes them at once; a standby writes them to {@code saga_request} and waits while the owner takes
  * and makes them ({@link #serve()}, every {@link #POLL} on the owner), then answers with the owner's
  * result — or its refusal, with the same status and details. A request no owner took within
@@ -115,6 +115,14 @@ public final class SagaRequests implements SagaStarter {
         }
     }
 
+    public void pause(SagaId id, String actor) {
+        if (ownership.owns()) {
+            coordinator.pause(id, actor);
+        } else {
+            forward("pause", Json.object().put("saga", id.toString()), actor);
+        }
+    }
+
     public void compensate(SagaId id, String actor, boolean force) {
         if (ownership.owns()) {
             coordinator.compensate(id, actor, force);
@@ -194,6 +202,7 @@ public final class SagaRequests implements SagaStarter {
                 p.path("hosts").forEach(h -> hosts.add(h.asString()));
                 coordinator.resume(saga, actor, hosts);
             }
+            case "pause" -> coordinator.pause(saga, actor);
             case "compensate" -> coordinator.compensate(saga, actor, p.get("force").asBoolean());
             default -> throw new IllegalArgumentException("unknown request " + kind);
         }

@@ -230,6 +230,22 @@ public final class SagaEngine {
         return out;
     }
 
+    /**
+     * Pauses a running saga at an operator's request: nothing more is sent, the steps in flight finish and their
+     * results are kept, and the saga waits PAUSED for {@link #resume} (which goes on where it stopped) or
+     * {@link #compensate}. Steps held by a resume of some hosts are failed again, as in any pause.
+     */
+    public List<Effect> pause(Saga saga) {
+        if (saga.status != SagaStatus.RUNNING) {
+            throw new IllegalStateException("saga " + saga.id + " is " + saga.status + ": only a RUNNING saga can be paused");
+        }
+        unhold(saga);
+        saga.status(SagaStatus.PAUSED);
+        int inFlight = saga.count(StepState.DISPATCHED) + saga.count(StepState.RUNNING);
+        return List.of(new Effect.Audit("saga.paused", null, null, Json.object().put("reason", "requested").put("inFlight", inFlight)
+                .put("next", "resume to go on, or compensate")));
+    }
+
     /** The steps held by a resume of some hosts are failed again: the saga is about to pause or be undone. */
     private static void unhold(Saga saga) {
         for (StepRun run : saga.steps.values()) {
@@ -324,7 +340,7 @@ public final class SagaEngine {
             if (failed && saga.mode == Saga.Mode.APPLY) {
                 unhold(saga);
                 if (saga.policy == FailurePolicy.PAUSE) {
-                    pause(saga, out);
+                    pauseForFailures(saga, out);
                     return;
                 }
                 saga.status(SagaStatus.COMPENSATING);
@@ -400,7 +416,7 @@ public final class SagaEngine {
             // a resume of some hosts: once nothing else can run, pause again with the held steps failed
             if (saga.steps.values().stream().noneMatch(r -> canStillRun(saga, r))) {
                 unhold(saga);
-                pause(saga, out);
+                pauseForFailures(saga, out);
             }
             return;
         }
@@ -435,7 +451,7 @@ public final class SagaEngine {
         return r.state.inFlight() || r.state == StepState.PENDING && (r.notBefore != null || depsCanStillSucceed(saga, r));
     }
 
-    private static void pause(Saga saga, List<Effect> out) {
+    private static void pauseForFailures(Saga saga, List<Effect> out) {
         saga.status(SagaStatus.PAUSED);
         out.add(new Effect.Audit("saga.paused", null, null, Json.object()
                 .put("failedSteps", failedSteps(saga)).put("next", "fix the host, then resume")));

@@ -33,7 +33,8 @@ final class Endpoints {
             new Rule(HttpMethod.PUT, List.of("/api/workers/*"), Role.ADMIN),
             new Rule(HttpMethod.DELETE, List.of("/api/workers/*"), Role.ADMIN),
             new Rule(HttpMethod.GET, List.of("/api/**"), Role.VIEWER),
-            new Rule(HttpMethod.POST, List.of("/api/sagas", "/api/sagas/*/resume", "/api/sagas/*/compensate", "/api/labs/**"),
+            new Rule(HttpMethod.POST, List.of("/api/sagas", "/api/sagas/*/pause", "/api/sagas/*/resume", "/api/sagas/*/compensate",
+                    "/api/labs/**"),
                     Role.OPERATOR));
 
     /** The role a request needs; empty when no role may make it. */

@@ -7,7 +7,7 @@ import java.util.Optional;
 
 /**
  * What a caller of the REST API may do. Each role may do what the ones before it may: a viewer reads;
- * an operator also plans, applies, resumes, compensates and scales; an admin also manages tokens and
+ * an operator also plans, applies, pauses, resumes, compensates and scales; an admin also manages tokens and
  * registers the workers' identities.
  */
 public enum Role {

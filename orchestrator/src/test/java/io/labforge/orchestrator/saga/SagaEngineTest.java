@@ -206,6 +206,34 @@ class SagaEngineTest {
 
     @Nested
     class PausePolicy {
+        @Test
+        void anOperatorsPauseLetsTheStepsInFlightFinishSendsNothingMoreAndResumeGoesOn() throws IOException {
+            ScriptedWorker w = new ScriptedWorker(FailurePolicy.PAUSE).start();
+            List<String> inFlight = w.queue.stream().map(d -> d.step().value()).toList();
+            assertThat(inFlight).hasSize(3);
+
+            w.take(w.engine.pause(w.saga));
+            assertThat(w.saga.status()).isEqualTo(SagaStatus.PAUSED);
+            assertThat(w.audit.get(w.audit.size() - 1).action()).isEqualTo("saga.paused");
+            assertThat(w.audit.get(w.audit.size() - 1).detail().get("inFlight").asInt()).isEqualTo(3);
+            int sent = w.sent.size();
+            w.runToQuiet();
+            w.take(w.engine.tick(w.saga, w.now.plusSeconds(600)));
+            // the three in flight finished and kept their results; nothing new went out, and the saga waits
+            assertThat(w.sent).hasSize(sent);
+            assertThat(inFlight).allSatisfy(step -> assertThat(w.state(step)).isEqualTo(StepState.SUCCEEDED));
+            assertThat(w.saga.status()).isEqualTo(SagaStatus.PAUSED);
+            assertThatThrownBy(() -> w.engine.pause(w.saga)).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("only a RUNNING saga can be paused");
+
+            // resume goes on where it stopped: every step once
+            w.take(w.engine.resume(w.saga, w.now));
+            w.runToQuiet();
+            assertThat(w.saga.status()).isEqualTo(SagaStatus.SUCCEEDED);
+            assertThat(w.sent).extracting(d -> d.step().value()).doesNotHaveDuplicates().hasSize(plan().steps().size());
+            assertThatThrownBy(() -> w.engine.pause(w.saga)).isInstanceOf(IllegalStateException.class).hasMessageContaining("SUCCEEDED");
+        }
+
         @ParameterizedTest
         @MethodSource("io.labforge.orchestrator.saga.SagaEngineTest#everyStep")
         void failurePausesThenResumeCompletes(String failing) throws IOException {

@@ -88,7 +88,12 @@ final class Progress {
             }
         }
         if (s.get("status").asString().equals("PAUSED")) {
-            out.println("\nFix the host, then: labforge resume " + s.get("id").asString()
+            boolean failed = false;
+            for (JsonNode h : s.get("hosts")) {
+                failed |= h.get("failed").asInt() > 0;
+            }
+            // paused by a failure, or by an operator (labforge pause) with nothing failed
+            out.println("\n" + (failed ? "Fix the host, then" : "Paused on request; go on with") + ": labforge resume " + s.get("id").asString()
                     + "   (or undo what was done: labforge compensate " + s.get("id").asString() + ")");
         }
     }

@@ -31,4 +31,22 @@ class ProgressTest {
         assertThat(rows.get(3)).contains("1 failed").endsWith("(service)");
         assertThat(rows.get(0)).doesNotContain("(service)");
     }
+
+    @Test
+    void aPausedSagaSaysWhatToDoWhetherAFailureOrAnOperatorPausedIt() {
+        String byFailure = summary("""
+                {"id": "s2", "status": "PAUSED", "steps": [], "hosts": [{"name": "node1", "steps": 3, "succeeded": 1, "failed": 1}]}
+                """);
+        assertThat(byFailure).contains("Fix the host, then: labforge resume s2").contains("labforge compensate s2");
+        String byRequest = summary("""
+                {"id": "s3", "status": "PAUSED", "steps": [], "hosts": [{"name": "node1", "steps": 3, "succeeded": 1, "failed": 0}]}
+                """);
+        assertThat(byRequest).contains("Paused on request; go on with: labforge resume s3").doesNotContain("Fix the host");
+    }
+
+    static String summary(String saga) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        new Progress(null, new PrintStream(bytes, true, StandardCharsets.UTF_8)).summary(Json.read(saga));
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
 }

@@ -180,8 +180,13 @@ public class LabforgeCli {
 
     /** Asks the orchestrator to act on a saga, then follows it; exit code 0 when it ends as hoped. */
     static int actAndFollow(Api api, String saga, String action, String hoped) {
+        return actAndFollow(api, saga, action, end -> end.get("status").asString().equals(hoped));
+    }
+
+    /** As above, {@code hoped} judging the saga as it stopped. */
+    static int actAndFollow(Api api, String saga, String action, java.util.function.Predicate<JsonNode> hoped) {
         api.post("/api/sagas/" + saga + "/" + action, null);
-        return new Progress(api, OUT).follow(saga).get("status").asString().equals(hoped) ? 0 : 1;
+        return hoped.test(new Progress(api, OUT).follow(saga)) ? 0 : 1;
     }
 
     @Command(name = "swarm", mixinStandardHelpOptions = true, description = "The lab's Docker Swarm.", subcommands = {Scale.class, SwarmStatus.class})
@@ -324,17 +329,18 @@ public class LabforgeCli {
             if (hosts.isEmpty()) {
                 return actAndFollow(remote.api(), saga, "resume", "SUCCEEDED");
             }
-            Api api = remote.api();
-            api.post("/api/sagas/" + saga + "/resume?" + String.join("&", hosts.stream().map(h -> "host=" + java.net.URLEncoder.encode(h,
-                    java.nio.charset.StandardCharsets.UTF_8)).toList()), null);
-            JsonNode end = new Progress(api, OUT).follow(saga);
-            // done when the hosts named have no failed step left, whatever waits on the others
+            String only = String.join("&", hosts.stream().map(h -> "host=" + URLEncoder.encode(h, StandardCharsets.UTF_8)).toList());
+            return actAndFollow(remote.api(), saga, "resume?" + only, this::noFailedStepOnTheHosts);
+        }
+
+        /** Done when the hosts named have no failed step left, whatever waits on the others. */
+        boolean noFailedStepOnTheHosts(JsonNode end) {
             for (JsonNode st : end.get("steps")) {
                 if (hosts.contains(st.get("target").asString()) && st.get("state").asString().equals("FAILED")) {
-                    return 1;
+                    return false;
                 }
             }
-            return 0;
+            return true;
         }
     }
 

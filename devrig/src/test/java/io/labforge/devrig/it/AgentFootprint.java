@@ -166,17 +166,18 @@ public final class AgentFootprint {
         if (!m.find()) {
             return;
         }
+        String log = f.on(HOST, "cat", m.group(1));
         // the log itself too (with -Xlog's uptime decoration it is a timeline of the start)
         Path copy = Path.of("devrig", "target", "agent-class-load.log").toAbsolutePath();
         try {
-            Files.writeString(copy, f.on(HOST, "cat", m.group(1)));
+            Files.writeString(copy, log);
             System.out.println("class-load log of the last start: " + copy);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
         java.util.Map<String, Integer> byPackage = new java.util.TreeMap<>();
         java.util.Map<String, Integer> bySource = new java.util.TreeMap<>();
-        for (String line : f.on(HOST, "cat", m.group(1)).lines().toList()) {
+        for (String line : log.lines().toList()) {
             java.util.regex.Matcher c = java.util.regex.Pattern.compile("\\] (\\S+) source: (.*)$").matcher(line);
             if (!c.find()) {
                 continue;

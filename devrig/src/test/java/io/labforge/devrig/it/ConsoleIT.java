@@ -255,8 +255,10 @@ class ConsoleIT {
         until("the steps under way finish", () -> h.jdbc().queryForObject(done, Integer.class, id.value())
                 .equals(h.jdbc().queryForObject(sent, Integer.class, id.value())));
         int before = h.jdbc().queryForObject(sent, Integer.class, id.value());
-        Thread.sleep(4_000); // longer than a step: nothing more is sent while paused
-        assertThat(h.jdbc().queryForObject(sent, Integer.class, id.value())).isEqualTo(before).isLessThan(9);
+        assertThat(before).as("the page paused the run before its last steps were sent").isLessThan(9);
+        // for longer than a step, nothing more is sent while paused
+        org.awaitility.Awaitility.await("nothing more is sent while paused").during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(6))
+                .until(() -> h.jdbc().queryForObject(sent, Integer.class, id.value()) == before);
         assertThat(web.findElement(By.id("pause")).isEnabled()).as("a paused run cannot be paused again").isFalse();
         web.findElement(By.id("resume")).click();
         await(By.id("confirm-ok")).click();

@@ -304,7 +304,8 @@ public final class LocalLab {
 
     private final Map<String, VmShell> shells = new ConcurrentHashMap<>();
 
-    private void closeShell(String host) {
+    /** Closes the SSH session kept for a VM's commands; the next command opens a new one (after the VM restarted elsewhere). */
+    public void closeShell(String host) {
         VmShell s = shells.remove(host);
         if (s != null) {
             s.close();

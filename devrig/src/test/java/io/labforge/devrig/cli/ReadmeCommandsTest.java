@@ -25,7 +25,7 @@ import picocli.CommandLine;
  * Every {@code ./labforge} line of the README's command blocks, as written: the command line takes it (every
  * subcommand and option exists), the lab files it names exist and read as the README says (valid, or the invalid
  * example refused with its errors), and a command that names a lab's part (a swarm service, a host) names one its
- * example lab has. {@code ReadmeDemoIT} runs them against the demo.
+ * example lab has. Integration tests run them as written ({@code ReadmeLines} in the it package says which runs each).
  */
 public class ReadmeCommandsTest {
     static final Path ROOT = Path.of("..");

@@ -89,7 +89,12 @@ class ComposeDeploymentIT {
         // the agents, installed by the CLI with the deployment's public keys, its admin token and Kafka's port for hosts
         hosts.up(Duration.ofMinutes(3), true);
         Path pub = Files.writeString(dir.resolve("orchestrator.pub"), require(compose("exec", "-T", "orchestrator-1", "cat", STATE + "/orchestrator.pub"), 60));
-        Files.writeString(dir.resolve("sealing.pub"), require(compose("exec", "-T", "orchestrator-1", "cat", STATE + "/sealing.pub"), 60));
+        // the keys bootstrap gives the agents, as both orchestrators serve them: those of the state volume
+        for (int api : List.of(api1, api2)) {
+            JsonNode keys = get(api, "/api/orchestrator/keys");
+            assertThat(keys.get("signing").asString()).isEqualTo(Files.readString(pub).strip());
+            assertThat(keys.get("sealing").asString()).isEqualTo(require(compose("exec", "-T", "orchestrator-1", "cat", STATE + "/sealing.pub"), 60).strip());
+        }
         require(cli("hosts", "bootstrap", labFile.toString(), "--kafka", kafkaAddress + ":" + kafkaPort, "--public-key", pub.toString(),
                 "--key", hosts.local.privateKey().toString()), 300);
 

@@ -274,6 +274,11 @@ final class Harness implements AutoCloseable {
         return "http://localhost:" + orchestrator.getEnvironment().getProperty("local.server.port");
     }
 
+    /** What points {@code ./labforge} at this orchestrator: its URL and the file of its admin token. */
+    Map<String, String> cliEnv() {
+        return ReadmeLines.api(baseUrl(), stateDir.resolve("token"));
+    }
+
     /** A request to the API carrying the operator token. */
     HttpRequest.Builder request(String path) {
         return HttpRequest.newBuilder(URI.create(baseUrl() + path)).header("Authorization", "Bearer " + operatorToken);

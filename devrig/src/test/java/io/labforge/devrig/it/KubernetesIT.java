@@ -237,6 +237,8 @@ class KubernetesIT {
         JsonNode status = Harness.step(described, "describe-kubernetes@cluster-service").get("outputs");
         assertThat(status.get("nodes").findValuesAsString("name")).containsExactlyInAnyOrderElementsOf(NODES);
         assertThat(status.get("workloads").toString()).contains("\"name\":\"nginx\",\"ready\":2,\"desired\":2");
+        // and the README's kubernetes lines, as written, against this orchestrator
+        assertThat(String.join("\n", ReadmeLines.runAll("KubernetesIT", hosts.userHome(), Map.of(), h.cliEnv()))).contains("k8s1", "k8s2", "nginx");
         // Headlamp's token, made on the control plane for the user: never on the bus, in the audit log, the API or the database
         assertThat(on("k8s1", "stat", "-c", "%U %a", "/home/student/headlamp-token")).isEqualTo("student 600");
         assertThat(on("k8s1", "cat", "/var/log/labforge-standin/tokens.log")).isEqualTo("kube-system/headlamp-admin 24h");

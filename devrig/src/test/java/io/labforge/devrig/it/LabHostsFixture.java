@@ -30,13 +30,19 @@ final class LabHostsFixture implements AutoCloseable {
     LabHostsFixture(String test, Lab lab, Path dir) {
         this.lab = lab;
         this.dir = dir;
-        this.home = dir.resolve("home");
+        // as ./labforge keeps it (~/.labforge): the README's lines run with userHome() share the lab's key and known hosts
+        this.home = userHome().resolve(".labforge");
         this.local = new LocalLab(lab, home);
         Optional<String> missing = local.unavailable();
         if (missing.isPresent()) {
             System.out.println("SKIPPED " + test + ": " + missing.get());
         }
         Assumptions.assumeTrue(missing.isEmpty(), () -> "the lab's hosts cannot run here: " + missing.get());
+    }
+
+    /** The home directory of the {@code ./labforge} runs that share this fixture's {@code ~/.labforge} ({@link #home}). */
+    Path userHome() {
+        return dir.resolve("user");
     }
 
     /** Starts the hosts ({@code fresh}: what a previous run left is removed first) and waits for SSH. */

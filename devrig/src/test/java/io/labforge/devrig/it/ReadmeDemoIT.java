@@ -2,8 +2,11 @@ package io.labforge.devrig.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.labforge.devrig.cli.DevCli;
+import io.labforge.common.features.Features;
+import io.labforge.common.lab.Lab;
+import io.labforge.common.signing.Keys;
 import io.labforge.devrig.labhosts.Cmd;
+import io.labforge.devrig.labhosts.LocalLab;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -12,96 +15,45 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.assertj.core.api.SoftAssertions;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The README's commands, run as written against the demo: {@code ./labforge demo --hosts dirs} (embedded PostgreSQL
- * and Kafka, the orchestrator, the README's lab on directory hosts) in a process of its own, then every
- * {@code ./labforge} line of the README's command blocks in a JVM of its own, as the script runs it, from the
- * checkout's root, with the token the demo printed. A line the directory demo cannot run (it needs Docker, a VM, a
- * swarm, or it is a long-running server or benchmark) must be listed in {@link #ELSEWHERE} with the test that runs it;
- * a new README line that is in neither fails this test.
+ * The README's commands, run as written against the demo ({@code ./labforge demo}: embedded PostgreSQL and Kafka, the
+ * orchestrator, the README's lab applied) in a process of its own, each {@code ./labforge} line in a JVM of its own, as
+ * the script runs it, from the checkout's root, with the token the demo printed. On directory hosts the lines that
+ * need no host of their own; on container hosts (skipped, with the reason, without Docker and the lab-host image) the
+ * lines that work on the hosts over SSH: {@code lab up}, {@code hosts bootstrap} (with the Kafka address the demo
+ * printed as ADDRESS), {@code hosts status}, {@code hosts uninstall}, {@code lab down}. Which test runs which line:
+ * {@link ReadmeLines#OWNERS}.
  */
-@Timeout(600)
+@Timeout(900)
 class ReadmeDemoIT {
-    static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
-
-    /** Lines not run against the directory demo, by their first words, with where they are run instead. */
-    static final Map<String, String> ELSEWHERE = Map.ofEntries(
-            Map.entry("demo", "this test runs the directory demo; the containers it starts otherwise are RealHostsIT's and ThreeHostLabIT's"),
-            Map.entry("server", "a long-running server: OwnershipIT runs a second one"),
-            Map.entry("soak", "the chaos tests themselves: OrchestratorCrashIT, AgentCrashIT, KillPointIT"),
-            Map.entry("bench", "benchmarks print figures, they assert nothing"),
-            Map.entry("lab up", "containers and VMs: RealHostsIT, VmDisksIT"),
-            Map.entry("lab down", "containers: RealHostsIT"),
-            Map.entry("lab reboot", "a VM: VmDisksIT"),
-            Map.entry("hosts bootstrap", "SSH to real hosts: RealHostsIT"),
-            Map.entry("hosts uninstall", "SSH to real hosts: RealHostsIT"),
-            Map.entry("swarm", "a swarm on containers: SwarmIT"),
-            Map.entry("kubernetes", "the Kubernetes stand-ins: KubernetesIT"));
+    static final Path ROOT = ReadmeLines.ROOT;
 
     @Test
-    void everyReadmeCommandWorksAsWrittenAgainstTheDemo(@TempDir Path dir) throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+    void everyReadmeCommandWorksAsWrittenAgainstTheDirectoryDemo(@TempDir Path dir) throws Exception {
         Path home = dir.resolve("home");
-        Files.createDirectories(home);
-        List<String> demoArgv = java(home, "demo", "--hosts", "dirs", "--port", Integer.toString(port), "--dir", dir.resolve("demo").toString());
-        Process demo = new ProcessBuilder(demoArgv).directory(ROOT.toFile()).redirectErrorStream(true).start();
-        StringBuilder demoOut = new StringBuilder();
-        CompletableFuture<String[]> ready = new CompletableFuture<>();
-        Thread reader = new Thread(() -> {
-            Pattern token = Pattern.compile("export LABFORGE_TOKEN_FILE=(\\S+)");
-            Pattern saga = Pattern.compile("\\./labforge status (\\S+) ;");
-            String tokenFile = null;
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(demo.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String l = in.readLine(); l != null; l = in.readLine()) {
-                    demoOut.append(l).append('\n');
-                    Matcher t = token.matcher(l);
-                    if (t.find()) {
-                        tokenFile = t.group(1);
-                    }
-                    Matcher s = saga.matcher(l);
-                    if (s.find()) {
-                        ready.complete(new String[] {tokenFile, s.group(1)});
-                    }
-                }
-            } catch (IOException e) {
-                // the demo stopped
-            }
-            ready.completeExceptionally(new AssertionError("the demo ended before its API was up:\n" + demoOut));
-        });
-        reader.start();
-        try {
-            String[] printed = ready.get(300, TimeUnit.SECONDS);
-            assertThat(demoOut).contains("SUCCEEDED");
-            String tokenFile = printed[0];
-            String token = Files.readString(Path.of(tokenFile)).strip();
-            Map<String, String> env = Map.of("LABFORGE_TOKEN_FILE", tokenFile, "LABFORGE_URL", "http://localhost:" + port);
-
+        try (Demo demo = Demo.start(dir, home, "dirs")) {
             SoftAssertions soft = new SoftAssertions();
-            List<String> lines = io.labforge.devrig.cli.ReadmeCommandsTest.commands(Files.readString(ROOT.resolve("README.md")));
             int ran = 0;
-            for (String line : lines) {
-                String words = line.replaceFirst("^\\./labforge\\s+", "");
-                String elsewhere = ELSEWHERE.keySet().stream().filter(k -> words.equals(k) || words.startsWith(k + " ")).findFirst().orElse(null);
-                if (elsewhere != null) {
-                    continue;
-                }
+            for (String line : ReadmeLines.of(ReadmeLines.DIRECTORY_DEMO)) {
                 // SAGA: the latest saga that changed hosts (the demo's, then the README's own apply)
-                for (List<String> args : runs(line, latestApply(port, token), dir)) {
-                    Cmd.Result r = Cmd.run(java(home, args.toArray(String[]::new)), args.get(0).equals("secret") ? stdin(dir) : null, ROOT, env, 180);
+                String saga = demo.latestApply();
+                Map<String, String> fill = Map.of("SAGA", saga, "ID", saga, "./siem", dir.resolve("siem").toString());
+                for (List<String> args : ReadmeLines.runs(line, fill)) {
+                    Cmd.Result r = ReadmeLines.run(home, args, demo.env(), args.get(0).equals("secret") ? stdin(dir) : null, 180);
                     ran++;
                     String shown = String.join(" ", args) + " (exit " + r.exit() + "):\n" + r.out();
                     if (args.get(0).equals("validate")) {
@@ -122,57 +74,45 @@ class ReadmeDemoIT {
             }
             soft.assertThat(ran).as("README lines run against the demo").isGreaterThanOrEqualTo(12);
             soft.assertAll();
+        }
+    }
+
+    @Test
+    void theReadmeHostCommandsWorkAsWrittenAgainstTheContainerDemo(@TempDir Path dir) throws Exception {
+        Lab lab = Features.PARSER.parse(Files.readString(ROOT.resolve("examples/local-lab.yaml")), "local-lab.yaml");
+        Path home = dir.resolve("home");
+        LocalLab local = new LocalLab(lab, home.resolve(".labforge"));
+        Optional<String> missing = local.unavailable();
+        missing.ifPresent(r -> System.out.println("SKIPPED ReadmeDemoIT on container hosts: " + r));
+        Assumptions.assumeTrue(missing.isEmpty(), () -> "no container hosts here: " + missing.get());
+        try (Demo demo = Demo.start(dir, home, "containers")) {
+            assertThat(demo.kafka).as("the Kafka address the demo printed for more hosts").startsWith(local.gateway() + ":");
+            // bootstrap gives the agents the keys of the orchestrator it registers them with, and refuses a --public-key of another
+            Path foreign = Files.writeString(dir.resolve("other.pub"), Keys.encodePublic(Keys.generate().getPublic()) + "\n");
+            Cmd.Result refused = ReadmeLines.run(home, List.of("hosts", "bootstrap", "examples/local-lab.yaml", "--kafka", demo.kafka,
+                    "--public-key", foreign.toString()), demo.env(), null, 120);
+            assertThat(refused.exit()).as(refused.out()).isNotZero();
+            assertThat(refused.out()).contains("--public-key " + foreign + " is not the key of the orchestrator at");
+
+            List<String> lines = ReadmeLines.of(ReadmeLines.CONTAINER_DEMO);
+            Map<String, String> fill = Map.of("ADDRESS", demo.kafka);
+            List<String> printed = new ArrayList<>();
+            for (String line : lines) {
+                printed.addAll(ReadmeLines.runLine(line, home, fill, demo.env()));
+            }
+            String all = String.join("\n", printed);
+            // the demo installed the agents: bootstrap finds them as they are, each announced again and online
+            assertThat(all).contains("node1", "node2", "node3").doesNotContain("FAILED");
+            for (String host : lab.hostNames()) {
+                assertThat(all).containsPattern("(?m)^" + host + " +online ");
+                assertThat(all).containsPattern("(?m)^" + host + " +10\\.77\\.0\\.\\d+ +uninstalled ");
+            }
+            assertThat(all).contains("lab local is down");
+            assertThat(Cmd.run(List.of("docker", "ps", "-a", "--filter", "label=io.labforge.lab=" + lab.name(), "--format", "{{.Names}}"), 30)
+                    .out()).as("no container of the lab is left").isBlank();
         } finally {
-            demo.destroy();
-            if (!demo.waitFor(60, TimeUnit.SECONDS)) {
-                demo.destroyForcibly();
-            }
+            local.down();
         }
-    }
-
-    /** The runs of one README line: each alternative of {@code a|b|c}, its optional part with and without, placeholders filled. */
-    static List<List<String>> runs(String line, String saga, Path dir) {
-        String s = line.replaceFirst("\\s+#.*$", "").replaceFirst("^\\./labforge\\s+", "");
-        List<String> variants = new ArrayList<>();
-        Matcher alt = Pattern.compile("(\\S+\\|\\S+)").matcher(s);
-        if (alt.find()) {
-            for (String a : alt.group(1).split("\\|")) {
-                variants.add(s.substring(0, alt.start()) + a + s.substring(alt.end()));
-            }
-        } else {
-            variants.add(s);
-        }
-        List<List<String>> out = new ArrayList<>();
-        for (String v : variants) {
-            Matcher opt = Pattern.compile("\\[([^\\]]*)\\]").matcher(v);
-            List<String> forms = opt.find() ? List.of(v.substring(0, opt.start()) + opt.group(1) + v.substring(opt.end()),
-                    v.substring(0, opt.start()) + v.substring(opt.end())) : List.of(v);
-            for (String f : forms) {
-                List<String> args = new ArrayList<>();
-                for (String w : f.trim().split("\\s+")) {
-                    args.add(switch (w) {
-                        case "SAGA", "ID" -> saga;
-                        case "./siem" -> dir.resolve("siem").toString();
-                        default -> w;
-                    });
-                }
-                out.add(args);
-            }
-        }
-        return out;
-    }
-
-    /** The id of the newest saga in apply mode. */
-    private static String latestApply(int port, String token) throws IOException, InterruptedException {
-        var r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-                java.net.URI.create("http://localhost:" + port + "/api/sagas?limit=50")).header("Authorization", "Bearer " + token).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString());
-        for (var s : io.labforge.common.messaging.Json.read(r.body())) {
-            if (s.get("mode").asString().equals("APPLY")) {
-                return s.get("id").asString();
-            }
-        }
-        throw new AssertionError("no saga in apply mode: " + r.body());
     }
 
     /** A file holding what {@code secret set} reads from its standard input. */
@@ -182,11 +122,104 @@ class ReadmeDemoIT {
         return f;
     }
 
-    /** The dev rig's command line ({@code ./labforge}) in a JVM of its own, with a home of its own. */
-    private static List<String> java(Path home, String... args) {
-        List<String> argv = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Duser.home=" + home, "-cp", System.getProperty("java.class.path"), DevCli.class.getName()));
-        argv.addAll(List.of(args));
-        return argv;
+    /** {@code ./labforge demo} in a process of its own, up to the moment it leaves its API to the reader. */
+    static final class Demo implements AutoCloseable {
+        final Process process;
+        final int port;
+        final Path tokenFile;
+        final String kafka;
+        final String token;
+
+        private Demo(Process process, int port, Path tokenFile, String kafka) throws IOException {
+            this.process = process;
+            this.port = port;
+            this.tokenFile = tokenFile;
+            this.kafka = kafka;
+            this.token = Files.readString(tokenFile).strip();
+        }
+
+        static Demo start(Path dir, Path home, String hosts) throws Exception {
+            Files.createDirectories(home);
+            int port;
+            try (ServerSocket s = new ServerSocket(0)) {
+                port = s.getLocalPort();
+            }
+            Process p = new ProcessBuilder(demoArgv(home, "demo", "--hosts", hosts, "--port", Integer.toString(port), "--dir",
+                    dir.resolve("demo").toString())).directory(ROOT.toFile()).redirectErrorStream(true).start();
+            StringBuilder out = new StringBuilder();
+            CompletableFuture<Map<String, String>> ready = new CompletableFuture<>();
+            Thread reader = new Thread(() -> {
+                Map<String, Pattern> wanted = Map.of("token", Pattern.compile("export LABFORGE_TOKEN_FILE=(\\S+)"),
+                        "kafka", Pattern.compile("Kafka \\(mutual TLS only\\) at ([^,\\s]+)"), "saga", Pattern.compile("\\./labforge status (\\S+) ;"));
+                Map<String, String> found = new HashMap<>();
+                try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                    for (String l = in.readLine(); l != null; l = in.readLine()) {
+                        out.append(l).append('\n');
+                        for (var w : wanted.entrySet()) {
+                            Matcher m = w.getValue().matcher(l);
+                            if (m.find()) {
+                                found.put(w.getKey(), m.group(1));
+                            }
+                        }
+                        if (found.containsKey("saga")) {
+                            ready.complete(Map.copyOf(found));
+                        }
+                    }
+                } catch (IOException e) {
+                    // the demo stopped
+                }
+                ready.completeExceptionally(new AssertionError("the demo ended before its API was up:\n" + out));
+            });
+            reader.start();
+            try {
+                Map<String, String> printed = ready.get(300, TimeUnit.SECONDS);
+                assertThat(out).contains("SUCCEEDED");
+                return new Demo(p, port, Path.of(printed.get("token")), printed.get("kafka"));
+            } catch (Exception | AssertionError e) {
+                stop(p);
+                throw e;
+            }
+        }
+
+        Map<String, String> env() {
+            return ReadmeLines.api("http://localhost:" + port, tokenFile);
+        }
+
+        /** The id of the newest saga in apply mode. */
+        String latestApply() throws IOException, InterruptedException {
+            var r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://localhost:" + port + "/api/sagas?limit=50")).header("Authorization", "Bearer " + token).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            for (var s : io.labforge.common.messaging.Json.read(r.body())) {
+                if (s.get("mode").asString().equals("APPLY")) {
+                    return s.get("id").asString();
+                }
+            }
+            throw new AssertionError("no saga in apply mode: " + r.body());
+        }
+
+        @Override
+        public void close() {
+            stop(process);
+        }
+
+        private static void stop(Process p) {
+            p.destroy();
+            try {
+                if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                p.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        private static List<String> demoArgv(Path home, String... args) {
+            List<String> argv = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Duser.home=" + home, "-cp", System.getProperty("java.class.path"), io.labforge.devrig.cli.DevCli.class.getName()));
+            argv.addAll(List.of(args));
+            return argv;
+        }
     }
 }

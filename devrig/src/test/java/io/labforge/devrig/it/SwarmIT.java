@@ -383,6 +383,8 @@ class SwarmIT {
         JsonNode status = swarmStatus();
         assertThat(replicasOf(status, "tp1_web")).isEqualTo("5/5");
         assertThat(replicasOf(status, "prometheus")).isEqualTo("1/1");
+        // the README's swarm lines, as written, against this orchestrator: the status as above, the scale finds tp1_web at 5
+        assertThat(String.join("\n", ReadmeLines.runAll("SwarmIT", hosts.userHome(), Map.of(), h.cliEnv()))).contains("tp1_web", "5/5");
 
         // the same lab again: nothing to change (the images rebuild to the same ids, the stack's specs stay)
         String again = Json.read(h.postJson("/api/sagas", Map.of("lab", fullSource, "files", files)).body()).get("id").asString();

@@ -19,6 +19,7 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -62,7 +63,8 @@ class VmDisksIT {
         local = hosts.local;
         home = hosts.home;
         long t0 = System.nanoTime();
-        hosts.up(Duration.ofMinutes(10), false);
+        // the README's line, as written (./labforge lab up examples/vm-lab.yaml), sharing this test's ~/.labforge
+        ReadmeLines.runLine(ReadmeLines.line("VmDisksIT", "lab up"), hosts.userHome(), Map.of(), Map.of());
         System.out.printf("VmDisksIT: VM %s answers SSH after %.0fs%n", HOST, (System.nanoTime() - t0) / 1e9);
         // the VM reaches this machine through qemu's user network: Kafka must advertise a real address of it
         services = hosts.services(QemuVm.addressForVms()).services;
@@ -241,7 +243,9 @@ class VmDisksIT {
     void afterARebootDataIsMountedAgainAndTheAgentIsBack() {
         Instant before = Instant.now();
         long t0 = System.nanoTime();
-        local.reboot(HOST, Duration.ofMinutes(10));
+        // the README's line, as written: ./labforge lab reboot examples/vm-lab.yaml vm1
+        ReadmeLines.runLine(ReadmeLines.line("VmDisksIT", "lab reboot"), hosts.userHome(), Map.of(), Map.of());
+        local.closeShell(HOST); // the session this test kept for its commands ended with the VM
         System.out.printf("VmDisksIT: rebooted, SSH back after %.0fs%n", (System.nanoTime() - t0) / 1e9);
         assertMounted();
         assertThat(on("docker", "info", "--format", "{{.DockerRootDir}}")).isEqualTo("/data/docker");

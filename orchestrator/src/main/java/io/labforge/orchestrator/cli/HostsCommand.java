@@ -138,7 +138,8 @@ final class HostsCommand {
         String kafka;
         @Mixin
         SshLogin ssh;
-        @Option(names = "--public-key", description = "the orchestrator's public key file (default ~/.labforge/orchestrator.pub)")
+        @Option(names = "--public-key", description = "the orchestrator's public key file (its orchestrator.pub), to check that the "
+                + "orchestrator at --url is the one meant (default: its keys as it serves them, GET /api/orchestrator/keys)")
         Path publicKey;
         @Option(names = "--agent-jar", description = "default: agent/target/labforge-agent-exec.jar")
         Path agentJar;
@@ -160,16 +161,17 @@ final class HostsCommand {
         public Integer call() throws Exception {
             Lab lab = LabforgeCli.lab(file);
             HostBootstrap.Login login = ssh.login(lab, directory);
-            Path pub = publicKey != null ? publicKey : LabforgeCli.home().resolve("orchestrator.pub");
             Path jar = agentJar != null ? agentJar : Path.of("agent", "target", "labforge-agent-exec.jar");
-            Path sealingPub = pub.resolveSibling("sealing.pub");
-            String sealing = Files.exists(sealingPub) ? Files.readString(sealingPub) : null;
-            if (sealing == null) {
-                LabforgeCli.OUT.println("note: no " + sealingPub + ": the agents will refuse to report secret outputs");
-            }
             Api api = new Api(url);
+            // the agents trust the orchestrator they are registered with: its keys from the same API, wherever it keeps them
+            var keys = api.get("/api/orchestrator/keys");
+            String signing = keys.path("signing").asString();
+            if (publicKey != null && !Files.readString(publicKey).strip().equals(signing)) {
+                throw new CliError("--public-key " + publicKey + " is not the key of the orchestrator at " + url + ": agents given it would "
+                        + "refuse that orchestrator's commands; give its orchestrator.pub (in its state directory), or leave --public-key out");
+            }
             // the key read through the pinned SSH session is the one the agent's events must be signed with
-            HostBootstrap b = new HostBootstrap(jar, LabforgeCli.home().resolve("known_hosts"), login, kafka, Files.readString(pub), sealing,
+            HostBootstrap b = new HostBootstrap(jar, LabforgeCli.home().resolve("known_hosts"), login, kafka, signing, keys.path("sealing").asString(),
                     id -> Json.MAPPER.treeToValue(api.putJson("/api/workers/" + id.worker(), id.toJson()), Registration.class));
             int failed = 0;
             Instant started = Instant.now();

@@ -31,7 +31,7 @@ import tools.jackson.databind.node.StringNode;
  * <p>Ready steps are dispatched in parallel, at most {@code maxInFlightPerTarget} per host. A failed
  * step is retried with backoff while its policy allows and the worker says a retry can help; then
  * the lab's failure policy decides: {@code pause} (fix, then {@link #resume}) or {@code compensate}
- * (completed steps undone in reverse dependency order: {@link Compensation}).
+ * (completed steps undone in reverse dependency order: {@link Compensation}). When a saga ends: {@link SagaEnd}.
  */
 public final class SagaEngine {
     /** Shown instead of a secret output in the audit log, events and the API. */
@@ -239,21 +239,11 @@ public final class SagaEngine {
         if (saga.status != SagaStatus.RUNNING) {
             throw new IllegalStateException("saga " + saga.id + " is " + saga.status + ": only a RUNNING saga can be paused");
         }
-        unhold(saga);
+        SagaEnd.unhold(saga);
         saga.status(SagaStatus.PAUSED);
         int inFlight = saga.count(StepState.DISPATCHED) + saga.count(StepState.RUNNING);
         return List.of(new Effect.Audit("saga.paused", null, null, Json.object().put("reason", "requested").put("inFlight", inFlight)
                 .put("next", "resume to go on, or compensate")));
-    }
-
-    /** The steps held by a resume of some hosts are failed again: the saga is about to pause or be undone. */
-    private static void unhold(Saga saga) {
-        for (StepRun run : saga.steps.values()) {
-            if (run.state == StepState.HELD) {
-                saga.move(run, StepState.FAILED);
-                saga.touch(run);
-            }
-        }
     }
 
     /** Undoes the completed steps of a running, paused or finished apply. */
@@ -265,7 +255,7 @@ public final class SagaEngine {
             throw new IllegalStateException("saga " + saga.id + " is " + saga.status + ": it cannot be compensated");
         }
         List<Effect> out = new ArrayList<>();
-        unhold(saga);
+        SagaEnd.unhold(saga);
         saga.status(SagaStatus.COMPENSATING);
         out.add(new Effect.Audit("saga.compensating", null, null, Json.object().put("reason", "requested")));
         advance(saga, now, out);
@@ -338,17 +328,17 @@ public final class SagaEngine {
         if (saga.status == SagaStatus.RUNNING) {
             boolean failed = saga.count(StepState.FAILED) > 0;
             if (failed && saga.mode == Saga.Mode.APPLY) {
-                unhold(saga);
+                SagaEnd.unhold(saga);
                 if (saga.policy == FailurePolicy.PAUSE) {
-                    pauseForFailures(saga, out);
+                    SagaEnd.pauseForFailures(saga, out);
                     return;
                 }
                 saga.status(SagaStatus.COMPENSATING);
                 out.add(new Effect.Audit("saga.compensating", null, null,
-                        Json.object().put("reason", "step failed: " + failedSteps(saga))));
+                        Json.object().put("reason", "step failed: " + SagaEnd.failedSteps(saga))));
             } else {
                 dispatchReady(saga, now, out, candidates);
-                finishIfDone(saga, out);
+                SagaEnd.finishIfDone(saga, out);
                 return;
             }
         }
@@ -411,62 +401,6 @@ public final class SagaEngine {
         return true;
     }
 
-    private void finishIfDone(Saga saga, List<Effect> out) {
-        if (saga.count(StepState.FAILED) == 0 && saga.count(StepState.HELD) > 0) {
-            // a resume of some hosts: once nothing else can run, pause again with the held steps failed
-            if (saga.steps.values().stream().noneMatch(r -> canStillRun(saga, r))) {
-                unhold(saga);
-                pauseForFailures(saga, out);
-            }
-            return;
-        }
-        if (saga.count(StepState.FAILED) == 0) {
-            if (saga.count(StepState.PENDING) + saga.count(StepState.DISPATCHED) + saga.count(StepState.RUNNING) == 0) {
-                saga.status(SagaStatus.SUCCEEDED);
-                out.add(new Effect.Audit("saga.succeeded", null, null, Json.object()));
-            }
-            return;
-        }
-        boolean anyOpen = false;
-        boolean anyFailed = false;
-        for (StepRun r : saga.steps.values()) {
-            if (r.state == StepState.FAILED) {
-                anyFailed = true;
-            } else if (r.state != StepState.SUCCEEDED) {
-                if (canStillRun(saga, r)) {
-                    anyOpen = true;
-                }
-            }
-        }
-        if (anyOpen) {
-            return;
-        }
-        saga.status(anyFailed ? SagaStatus.FAILED : SagaStatus.SUCCEEDED);
-        out.add(new Effect.Audit(anyFailed ? "saga.failed" : "saga.succeeded", null, null,
-                anyFailed ? Json.object().put("failedSteps", failedSteps(saga)) : Json.object()));
-    }
-
-    /** In flight, or waiting for a retry, or pending with every step it needs still able to succeed. */
-    private static boolean canStillRun(Saga saga, StepRun r) {
-        return r.state.inFlight() || r.state == StepState.PENDING && (r.notBefore != null || depsCanStillSucceed(saga, r));
-    }
-
-    private static void pauseForFailures(Saga saga, List<Effect> out) {
-        saga.status(SagaStatus.PAUSED);
-        out.add(new Effect.Audit("saga.paused", null, null, Json.object()
-                .put("failedSteps", failedSteps(saga)).put("next", "fix the host, then resume")));
-    }
-
-    private static boolean depsCanStillSucceed(Saga saga, StepRun r) {
-        for (StepId d : r.spec.dependsOn()) {
-            StepRun dep = saga.steps.get(d);
-            if (dep.state == StepState.FAILED || dep.state == StepState.HELD || dep.state == StepState.PENDING && !depsCanStillSucceed(saga, dep)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     /** A step's inputs with the references to other steps' outputs (and the plan's shared values) filled in. */
     static JsonNode resolve(Saga saga, StepRun self, JsonNode inputs) {
         return Refs.resolve(inputs, saga.shared, (step, output) -> {
@@ -481,11 +415,6 @@ public final class SagaEngine {
             }
             return Optional.ofNullable(v);
         });
-    }
-
-    private static String failedSteps(Saga saga) {
-        return saga.steps.values().stream().filter(r -> r.state == StepState.FAILED)
-                .map(r -> r.spec.id() + " (" + r.error + ")").toList().toString();
     }
 
     /** A step's outputs with its secret ones replaced by {@link #REDACTED}. */

@@ -160,13 +160,14 @@ final class HostsCommand {
         @Override
         public Integer call() throws Exception {
             Lab lab = LabforgeCli.lab(file);
+            String pin = publicKey != null ? pinned(publicKey) : null;
             HostBootstrap.Login login = ssh.login(lab, directory);
             Path jar = agentJar != null ? agentJar : Path.of("agent", "target", "labforge-agent-exec.jar");
             Api api = new Api(url);
             // the agents trust the orchestrator they are registered with: its keys from the same API, wherever it keeps them
             var keys = api.get("/api/orchestrator/keys");
             String signing = keys.path("signing").asString();
-            if (publicKey != null && !Files.readString(publicKey).strip().equals(signing)) {
+            if (pin != null && !pin.equals(signing)) {
                 throw new CliError("--public-key " + publicKey + " is not the key of the orchestrator at " + url + ": agents given it would "
                         + "refuse that orchestrator's commands; give its orchestrator.pub (in its state directory), or leave --public-key out");
             }
@@ -194,6 +195,16 @@ final class HostsCommand {
                 failed += awaitAnnouncements(api, installed, started);
             }
             return failed == 0 ? 0 : 1;
+        }
+
+        /** The key in the file {@code --public-key} names. */
+        private static String pinned(Path file) {
+            try {
+                return Files.readString(file).strip();
+            } catch (java.io.IOException e) {
+                throw new CliError("--public-key " + file + ": cannot read it (" + e.getMessage() + "); give the orchestrator's orchestrator.pub, "
+                        + "or leave --public-key out");
+            }
         }
 
         /** Whether the agent of {@code host} announced itself as {@code version} since {@code since}, waiting up to {@code within}. */

@@ -144,8 +144,8 @@ class ReadmeDemoIT {
             try (ServerSocket s = new ServerSocket(0)) {
                 port = s.getLocalPort();
             }
-            Process p = new ProcessBuilder(demoArgv(home, "demo", "--hosts", hosts, "--port", Integer.toString(port), "--dir",
-                    dir.resolve("demo").toString())).directory(ROOT.toFile()).redirectErrorStream(true).start();
+            Process p = new ProcessBuilder(ReadmeLines.argv(home, List.of("demo", "--hosts", hosts, "--port", Integer.toString(port), "--dir",
+                    dir.resolve("demo").toString()))).directory(ROOT.toFile()).redirectErrorStream(true).start();
             StringBuilder out = new StringBuilder();
             CompletableFuture<Map<String, String>> ready = new CompletableFuture<>();
             Thread reader = new Thread(() -> {
@@ -213,13 +213,6 @@ class ReadmeDemoIT {
                 p.destroyForcibly();
                 Thread.currentThread().interrupt();
             }
-        }
-
-        private static List<String> demoArgv(Path home, String... args) {
-            List<String> argv = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Duser.home=" + home, "-cp", System.getProperty("java.class.path"), io.labforge.devrig.cli.DevCli.class.getName()));
-            argv.addAll(List.of(args));
-            return argv;
         }
     }
 }

@@ -113,10 +113,15 @@ final class ReadmeLines {
 
     /** Runs {@code ./labforge ARGS} in a JVM of its own, from the checkout's root, with {@code userHome} as its home. */
     static Cmd.Result run(Path userHome, List<String> args, Map<String, String> env, Path stdin, long timeoutSeconds) {
+        return Cmd.run(argv(userHome, args), stdin, ROOT, env, timeoutSeconds);
+    }
+
+    /** The command line of {@code ./labforge ARGS} in a JVM of its own (the test's class path), with {@code userHome} as its home. */
+    static List<String> argv(Path userHome, List<String> args) {
         List<String> argv = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Duser.home=" + userHome, "-cp", System.getProperty("java.class.path"), DevCli.class.getName()));
         argv.addAll(args);
-        return Cmd.run(argv, stdin, ROOT, env, timeoutSeconds);
+        return argv;
     }
 
     /** Runs every form of every README line {@code owner} runs; each must exit 0. Returns what they printed, in order. */
